@@ -1,0 +1,16 @@
+import type { Db } from '#db/client';
+import type { Clock, Config } from '#services/context';
+
+/** What the server hands every loader and action: the database is created once, in server/. */
+export type OneWindowContext = {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  sessionSecret: string;
+  production: boolean;
+};
+
+declare module '@remix-run/node' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface AppLoadContext extends OneWindowContext {}
+}

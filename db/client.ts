@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.js';
+
+export type Schema = typeof schema;
+/** Both engines' drizzle instances (and their transactions) share this type. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DbHandle = {
+  db: Db;
+  engine: 'pglite' | 'postgres';
+  close: () => Promise<void>;
+};
+
+export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const DEFAULT_PGLITE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'pglite');
+
+export type DbOptions = {
+  /** A PostgreSQL URL; when absent the embedded PGlite engine is used. */
+  url?: string;
+  /** PGlite data directory; 'memory://' for a throwaway database. */
+  dataDir?: string;
+  /** A PGlite data-dir dump to start from (tests load a migrated template this way). */
+  loadDataDir?: Blob;
+  /** pg pool size. */
+  max?: number;
+};
+
+/**
+ * The single client factory: PGlite when no URL is given, a `pg` Pool otherwise. Everything
+ * above this line is engine-agnostic.
+ */
+export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
+  if (opts.url) {
+    const { default: pg } = await import('pg');
+    const { drizzle } = await import('drizzle-orm/node-postgres');
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
+    const db = drizzle(pool, { schema }) as unknown as Db;
+    return { db, engine: 'postgres', close: () => pool.end() };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const dataDir = opts.dataDir ?? DEFAULT_PGLITE_DIR;
+  if (!dataDir.startsWith('memory://')) {
+    const fs = await import('node:fs');
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  }
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const client = new PGlite({ dataDir, loadDataDir: opts.loadDataDir });
+  await client.waitReady;
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return {
+    db,
+    engine: 'pglite',
+    close: () => client.close(),
+  };
+}
+
+/** Applies the committed drizzle-kit migrations; the same files run on both engines. */
+export async function migrate(handle: DbHandle): Promise<void> {
+  if (handle.engine === 'postgres') {
+    const { migrate: run } = await import('drizzle-orm/node-postgres/migrator');
+    await run(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  } else {
+    const { migrate: run } = await import('drizzle-orm/pglite/migrator');
+    await run(handle.db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  }
+}

@@ -1,0 +1,153 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import type { ApplicationStatus } from '../../services/applications/status-machine.js';
+import { offices, users } from './people.js';
+
+export const applications = pgTable(
+  'applications',
+  {
+    /** Chosen by the form when it is first rendered, so a double-posted form maps to one row. */
+    id: uuid('id').primaryKey(),
+    /** Public application number, assigned on submission. */
+    number: text('number'),
+    applicantId: uuid('applicant_id')
+      .notNull()
+      .references(() => users.id),
+    serviceCode: text('service_code').notNull(),
+    department: text('department').notNull(),
+    status: text('status').$type<ApplicationStatus>().notNull(),
+    answers: jsonb('answers').$type<Record<string, unknown>>().notNull().default({}),
+    officeCode: text('office_code').references(() => offices.code),
+    priority: integer('priority').notNull().default(0),
+    /** Receipt time: starts the art. 32 five-working-day clock. */
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    completenessDeadline: date('completeness_deadline', { mode: 'string' }),
+    dueDate: date('due_date', { mode: 'string' }),
+    /** When the one-time notice went out / when complete supplements arrived. */
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** Whether acceptance came from the missed 5-day check (art. 32 deemed acceptance). */
+    deemedAccepted: integer('deemed_accepted').notNull().default(0),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Optimistic-concurrency counter; every write bumps it. */
+    version: integer('version').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('applications_number_uq').on(t.number),
+    index('applications_applicant_idx').on(t.applicantId, t.createdAt),
+    index('applications_office_status_idx').on(t.officeCode, t.status),
+  ],
+);
+
+export const applicationFiles = pgTable(
+  'application_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    materialCode: text('material_code').notNull(),
+    /** Random name on disk; never derived from user input. */
+    storageKey: text('storage_key').notNull(),
+    originalName: text('original_name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the citizen replaces the file (drafts or supplements); old rows are kept. */
+    supersededAt: timestamp('superseded_at', { withTimezone: true }),
+  },
+  (t) => [index('application_files_app_idx').on(t.applicationId, t.materialCode)],
+);
+
+/** The single back-office queue: one item per submitted application. */
+export const queueItems = pgTable(
+  'queue_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    department: text('department').notNull(),
+    serviceCode: text('service_code').notNull(),
+    priority: integer('priority').notNull().default(0),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+    completenessDeadline: date('completeness_deadline', { mode: 'string' }).notNull(),
+    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    /** waiting: claimable; claimed: leased to a clerk; parked: waiting for the citizen; done. */
+    state: text('state').$type<'waiting' | 'claimed' | 'parked' | 'done'>().notNull().default('waiting'),
+    claimedBy: uuid('claimed_by').references(() => users.id),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    /** Clerk an item returns to after a supplement, while that clerk is on duty. */
+    preferredClerkId: uuid('preferred_clerk_id').references(() => users.id),
+    /** Lower sorts first; supplements come back at the front. */
+    frontOfQueue: integer('front_of_queue').notNull().default(0),
+  },
+  (t) => [
+    uniqueIndex('queue_items_application_uq').on(t.applicationId),
+    index('queue_items_claim_idx')
+      .on(t.officeCode, t.state, t.completenessDeadline, t.dueDate, t.receivedAt)
+      .where(sql`state in ('waiting','claimed')`),
+  ],
+);
+
+/**
+ * Append-only audit trail: every state change, claim, release, verdict and staff view of
+ * personal data. A trigger (migration 0001) refuses UPDATE and DELETE.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorId: uuid('actor_id'),
+    actorRole: text('actor_role').notNull(),
+    officeCode: text('office_code'),
+    applicationId: uuid('application_id'),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    reason: text('reason'),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_events_application_idx').on(t.applicationId, t.at)],
+);
+
+/** Messages to citizens; until the outbox issue lands they are only recorded here. */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id').references(() => applications.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    channel: text('channel').$type<'sms' | 'email'>().notNull(),
+    template: text('template').notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status').notNull().default('recorded'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey)],
+);
+
+import { pgSequence } from 'drizzle-orm/pg-core';
+/** Feeds the public application number; a sequence never hands out the same value twice. */
+export const applicationNumberSeq = pgSequence('application_number_seq', { startWith: 1 });

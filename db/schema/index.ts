@@ -1,0 +1,3 @@
+export * from './people.js';
+export * from './calendar.js';
+export * from './applications.js';

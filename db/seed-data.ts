@@ -1,0 +1,75 @@
+/**
+ * Reference data the portal needs to run at all (offices, calendar) and the demo accounts.
+ * Office and holiday names are i18n keys; the data here is codes and dates only.
+ */
+import type { Department } from '../services/catalog/types.js';
+
+const ALL: Department[] = ['hukou', 'traffic', 'exit_entry'];
+
+export const OFFICES = [
+  // Comprehensive window (综合窗口): all three departments, Beijing Dongcheng, and Beijing vehicles.
+  { code: 'bj-dongcheng', cityCode: '1101', regionPrefixes: ['110101'], platePrefixes: ['京'], departments: ALL, phone: '010-12345601' },
+  { code: 'bj-chaoyang', cityCode: '1101', regionPrefixes: ['110105', '110108'], platePrefixes: [], departments: ['hukou', 'exit_entry'] as Department[], phone: '010-12345602' },
+  { code: 'sh-huangpu', cityCode: '3101', regionPrefixes: ['310101', '310104', '310115'], platePrefixes: ['沪'], departments: ALL, phone: '021-12345603' },
+];
+
+/**
+ * Public holidays and the weekend days worked in exchange (调休), from the State Council's
+ * annual notices. [ASSUMPTION] 2026 follows the notice as published in late 2025; 2027 lists
+ * only New Year's Day until that year's notice is out. Editing this table is the one place the
+ * working-day arithmetic changes.
+ */
+type Day = { day: string; kind: 'holiday' | 'workday'; nameKey: string };
+const span = (from: string, to: string, nameKey: string): Day[] => {
+  const out: Day[] = [];
+  for (let d = new Date(`${from}T00:00:00Z`); d <= new Date(`${to}T00:00:00Z`); d.setUTCDate(d.getUTCDate() + 1)) {
+    out.push({ day: d.toISOString().slice(0, 10), kind: 'holiday', nameKey });
+  }
+  return out;
+};
+const work = (day: string, nameKey: string): Day => ({ day, kind: 'workday', nameKey });
+
+export const CALENDAR: Day[] = [
+  // 2025
+  ...span('2025-01-01', '2025-01-01', 'newYear'),
+  ...span('2025-01-28', '2025-02-04', 'springFestival'),
+  work('2025-01-26', 'springFestival'),
+  work('2025-02-08', 'springFestival'),
+  ...span('2025-04-04', '2025-04-06', 'qingming'),
+  ...span('2025-05-01', '2025-05-05', 'labourDay'),
+  work('2025-04-27', 'labourDay'),
+  ...span('2025-05-31', '2025-06-02', 'dragonBoat'),
+  ...span('2025-10-01', '2025-10-08', 'nationalDay'),
+  work('2025-09-28', 'nationalDay'),
+  work('2025-10-11', 'nationalDay'),
+  // 2026
+  ...span('2026-01-01', '2026-01-03', 'newYear'),
+  work('2026-01-04', 'newYear'),
+  ...span('2026-02-15', '2026-02-23', 'springFestival'),
+  work('2026-02-14', 'springFestival'),
+  work('2026-02-28', 'springFestival'),
+  ...span('2026-04-04', '2026-04-06', 'qingming'),
+  ...span('2026-05-01', '2026-05-05', 'labourDay'),
+  work('2026-05-09', 'labourDay'),
+  ...span('2026-06-19', '2026-06-21', 'dragonBoat'),
+  ...span('2026-09-25', '2026-09-27', 'midAutumn'),
+  ...span('2026-10-01', '2026-10-07', 'nationalDay'),
+  work('2026-09-20', 'nationalDay'),
+  work('2026-10-10', 'nationalDay'),
+  // 2027
+  ...span('2027-01-01', '2027-01-01', 'newYear'),
+];
+
+/** Demo password for every demo account; printed on start. Never used outside the demo seed. */
+export const DEMO_PASSWORD = 'onewindow-demo';
+
+export const DEMO_USERS = [
+  { key: 'citizen', role: 'citizen' as const, realName: '张三', idNumber: '110101199003071233', mobile: '13800138000', login: '13800138000' },
+  { key: 'citizen2', role: 'citizen' as const, realName: '李四', idNumber: '310101198511224569', mobile: '13900139000', login: '13900139000' },
+  { key: 'clerkDongcheng', role: 'clerk' as const, realName: '王警官', staffNo: '010001', officeCode: 'bj-dongcheng', skills: ALL, login: '010001' },
+  { key: 'clerkDongchengHukou', role: 'clerk' as const, realName: '赵警官', staffNo: '010002', officeCode: 'bj-dongcheng', skills: ['hukou'] as Department[], login: '010002' },
+  { key: 'clerkChaoyang', role: 'clerk' as const, realName: '刘警官', staffNo: '010101', officeCode: 'bj-chaoyang', skills: ['hukou', 'exit_entry'] as Department[], login: '010101' },
+  { key: 'clerkHuangpu', role: 'clerk' as const, realName: '陈警官', staffNo: '021001', officeCode: 'sh-huangpu', skills: ALL, login: '021001' },
+  { key: 'managerOffice', role: 'manager' as const, realName: '孙所长', staffNo: '019001', officeCode: 'bj-dongcheng', managerScope: 'office' as const, login: '019001' },
+  { key: 'managerCity', role: 'manager' as const, realName: '周局长', staffNo: '019000', officeCode: 'bj-dongcheng', managerScope: 'city' as const, login: '019000' },
+];

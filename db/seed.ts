@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from './client.js';
+import { calendarDays, offices, users } from './schema/index.js';
+import { hashPassword } from '../services/auth/password.js';
+import { CALENDAR, DEMO_PASSWORD, DEMO_USERS, OFFICES } from './seed-data.js';
+
+/** Reference data every deployment needs. Idempotent. */
+export async function seedReference(db: Db): Promise<void> {
+  await db.insert(offices).values(OFFICES).onConflictDoNothing();
+  await db.insert(calendarDays).values(CALENDAR).onConflictDoNothing();
+}
+
+/**
+ * Demo accounts, created once (when there are no users yet). Returns what was created so the
+ * server can print it; [] when the database already had users.
+ */
+export async function seedDemo(db: Db): Promise<typeof DEMO_USERS> {
+  const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
+  if (count > 0) return [];
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await db.insert(users).values(
+    DEMO_USERS.map((u) => ({
+      role: u.role,
+      realName: u.realName,
+      idNumber: 'idNumber' in u ? u.idNumber : null,
+      mobile: 'mobile' in u ? u.mobile : null,
+      staffNo: 'staffNo' in u ? u.staffNo : null,
+      officeCode: 'officeCode' in u ? u.officeCode : null,
+      skills: 'skills' in u ? u.skills : [],
+      managerScope: 'managerScope' in u ? u.managerScope : null,
+      identityVerified: u.role === 'citizen',
+      passwordHash,
+    })),
+  );
+  return DEMO_USERS;
+}

@@ -1,0 +1,34 @@
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['build/**', 'public/build/**', 'node_modules/**', '.cache/**', '.data/**', 'db/migrations/**', 'tests/e2e/artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    // Routes parse, authorize, call services/ and render: the database stays out of them.
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['#db/*', '**/db/*', '!#db/client'], message: 'Routes call services/, never the database.' },
+            { group: ['drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/*'], message: 'Routes call services/, never the database.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The domain layer is framework-free.
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@remix-run/*', 'react', 'react-dom', '~/*'], message: 'services/ must not depend on Remix or React.' }] }],
+    },
+  },
+);

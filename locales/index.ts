@@ -1,0 +1,40 @@
+/**
+ * Every namespace of both languages. Adding a namespace means adding its two JSON files and
+ * one line per language here; `npm run i18n:check` fails when the languages' keys differ.
+ */
+import zhCommon from './zh-CN/common.json';
+import zhErrors from './zh-CN/errors.json';
+import zhValidation from './zh-CN/validation.json';
+import zhAuth from './zh-CN/auth.json';
+import zhCatalog from './zh-CN/catalog.json';
+import zhApplications from './zh-CN/applications.json';
+import enCommon from './en/common.json';
+import enErrors from './en/errors.json';
+import enValidation from './en/validation.json';
+import enAuth from './en/auth.json';
+import enCatalog from './en/catalog.json';
+import enApplications from './en/applications.json';
+
+export const resources = {
+  'zh-CN': {
+    common: zhCommon,
+    errors: zhErrors,
+    validation: zhValidation,
+    auth: zhAuth,
+    catalog: zhCatalog,
+    applications: zhApplications,
+  },
+  en: {
+    common: enCommon,
+    errors: enErrors,
+    validation: enValidation,
+    auth: enAuth,
+    catalog: enCatalog,
+    applications: enApplications,
+  },
+} as const;
+
+export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const;
+export type Language = (typeof SUPPORTED_LANGUAGES)[number];
+export const DEFAULT_LANGUAGE: Language = 'zh-CN';
+export const NAMESPACES = Object.keys(resources['zh-CN']) as (keyof (typeof resources)['zh-CN'])[];

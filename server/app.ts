@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { OneWindowContext } from '../app/load-context.js';
+
+/**
+ * Refuses cross-site state-changing requests (CSRF). Browsers send Sec-Fetch-Site and Origin on
+ * every POST; a request carrying neither did not come from a page on another site.
+ */
+export function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return res.status(403).type('text/plain').send('cross-site request refused');
+  const origin = req.get('origin');
+  if (origin && origin !== 'null') {
+    let host: string;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      return res.status(403).type('text/plain').send('cross-site request refused');
+    }
+    if (host !== req.get('host')) return res.status(403).type('text/plain').send('cross-site request refused');
+  } else if (origin === 'null') {
+    return res.status(403).type('text/plain').send('cross-site request refused');
+  }
+  next();
+}
+
+function securityHeaders(_req: Request, res: Response, next: NextFunction) {
+  res.set('X-Content-Type-Options', 'nosniff');
+  res.set('X-Frame-Options', 'DENY');
+  res.set('Referrer-Policy', 'same-origin');
+  next();
+}
+
+export function createApp(build: ServerBuild, context: OneWindowContext, root: string) {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(securityHeaders);
+  // Fingerprinted assets can be cached forever; everything else in public/ briefly.
+  app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
+  app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
+  app.use(sameOriginOnly);
+  app.all('*', createRequestHandler({ build, getLoadContext: () => context, mode: context.production ? 'production' : 'development' }));
+  return app;
+}

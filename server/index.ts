@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ServerBuild } from '@remix-run/node';
+import { createDb, migrate } from '../db/client.js';
+import { seedDemo, seedReference } from '../db/seed.js';
+import { DEMO_PASSWORD } from '../db/seed-data.js';
+import { defaultConfig, systemClock } from '../services/context.js';
+import { createApp } from './app.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.env.NODE_ENV === 'production';
+
+/** A stable secret for the embedded demo; production must set SESSION_SECRET. */
+function sessionSecret(): string {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  if (production) throw new Error('SESSION_SECRET must be set in production');
+  const file = path.join(root, '.data', 'session-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+async function main() {
+  const url = process.env.DATABASE_URL || undefined;
+  const handle = await createDb({ url });
+  await migrate(handle);
+  await seedReference(handle.db);
+  const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
+
+  const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).href)) as ServerBuild;
+  const config = defaultConfig({ uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads') });
+  const app = createApp(build, { db: handle.db, clock: systemClock, config, sessionSecret: sessionSecret(), production }, root);
+
+  const port = Number(process.env.PORT ?? 3000);
+  const server = app.listen(port, () => {
+    console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : ', data in .data/pglite'})`);
+    if (demo.length > 0) {
+      console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD})`);
+      for (const u of demo) console.log(`  ${u.role.padEnd(8)} ${u.login.padEnd(12)} ${u.key}`);
+      console.log('');
+    } else {
+      console.log(`Demo accounts: see README (password ${DEMO_PASSWORD}).`);
+    }
+  });
+
+  const shutdown = () => {
+    server.close(() => void handle.close().finally(() => process.exit(0)));
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

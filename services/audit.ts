@@ -1,0 +1,33 @@
+import type { Db } from '../db/client.js';
+import { auditEvents } from '../db/schema/index.js';
+import type { ServiceContext } from './context.js';
+
+export type AuditEntry = {
+  applicationId?: string | null;
+  action: string;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  reason?: string | null;
+  officeCode?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/**
+ * Appends to the audit trail inside the caller's transaction, so the record exists exactly
+ * when the change it describes does. The table refuses UPDATE and DELETE.
+ */
+export async function recordAudit(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry) {
+  const actor = ctx.actor;
+  await tx.insert(auditEvents).values({
+    at: ctx.clock.now(),
+    actorId: actor.kind === 'user' ? actor.id : null,
+    actorRole: actor.kind === 'user' ? actor.role : 'system',
+    officeCode: entry.officeCode ?? (actor.kind === 'user' ? actor.officeCode : null),
+    applicationId: entry.applicationId ?? null,
+    action: entry.action,
+    fromStatus: entry.fromStatus ?? null,
+    toStatus: entry.toStatus ?? null,
+    reason: entry.reason ?? null,
+    data: entry.data ?? null,
+  });
+}

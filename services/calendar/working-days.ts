@@ -1,0 +1,68 @@
+import { and, gte, lte } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { calendarDays } from '../../db/schema/index.js';
+
+/** Offices work on China Standard Time; a day is a 'YYYY-MM-DD' string in that zone. */
+const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
+
+export function chinaDate(instant: Date): string {
+  return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+export type Calendar = {
+  /** Weekday public holidays. */
+  holidays: ReadonlySet<string>;
+  /** Weekend days that are working days (调休). */
+  workdays: ReadonlySet<string>;
+};
+
+export function isWorkingDay(day: string, cal: Calendar): boolean {
+  if (cal.holidays.has(day)) return false;
+  if (cal.workdays.has(day)) return true;
+  const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return dow !== 0 && dow !== 6;
+}
+
+function nextDay(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The date `n` working days after `start`, counting from the next day (time limits run from the
+ * day after receipt). n = 0 means the same day, or the next working day when `start` is not one.
+ */
+export function addWorkingDays(start: string, n: number, cal: Calendar): string {
+  let day = start;
+  if (n === 0) {
+    while (!isWorkingDay(day, cal)) day = nextDay(day);
+    return day;
+  }
+  let left = n;
+  while (left > 0) {
+    day = nextDay(day);
+    if (isWorkingDay(day, cal)) left -= 1;
+  }
+  return day;
+}
+
+/** Working days strictly after `from` up to and including `to` (0 when to <= from). */
+export function workingDaysBetween(from: string, to: string, cal: Calendar): number {
+  let count = 0;
+  for (let day = nextDay(from); day <= to; day = nextDay(day)) if (isWorkingDay(day, cal)) count += 1;
+  return count;
+}
+
+/** Loads the calendar exceptions around `around` (one year back, two forward is plenty for limits). */
+export async function loadCalendar(db: Db, around: string): Promise<Calendar> {
+  const year = Number(around.slice(0, 4));
+  const rows = await db
+    .select()
+    .from(calendarDays)
+    .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
+  return {
+    holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
+    workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
+  };
+}

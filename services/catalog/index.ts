@@ -1,0 +1,26 @@
+import { DomainError } from '../errors.js';
+import type { Department, ServiceDefinition } from './types.js';
+import { temporaryIdCard } from './definitions/temporary-id-card.js';
+
+/** Every catalog item, in the order the catalog lists them within a department. */
+export const SERVICES: readonly ServiceDefinition[] = [temporaryIdCard];
+
+const byCode = new Map(SERVICES.map((s) => [s.code, s]));
+
+export function findService(code: string): ServiceDefinition | undefined {
+  return byCode.get(code);
+}
+
+/** Throws the localized 404 for an unknown code. */
+export function getService(code: string): ServiceDefinition {
+  const def = byCode.get(code);
+  if (!def) throw new DomainError('service.notFound', 404, { params: { code } });
+  return def;
+}
+
+export function servicesByDepartment(): { department: Department; services: ServiceDefinition[] }[] {
+  const order: Department[] = ['hukou', 'traffic', 'exit_entry'];
+  return order.map((department) => ({ department, services: SERVICES.filter((s) => s.department === department) }));
+}
+
+export * from './types.js';

@@ -1,0 +1,143 @@
+import type { z } from 'zod';
+
+/**
+ * The shape every catalog item conforms to. A definition is data plus a few pure functions of
+ * the form's answers; it never touches the database, so the same module validates forms in
+ * the browser and on the server.
+ *
+ * i18n keys (namespace `catalog`) follow from the code, so a definition cannot point at a
+ * key that does not exist without the locale check noticing:
+ *   services.<code>.name / .summary / .eligibility / .place
+ *   services.<code>.fields.<field>.label / .hint / .options.<option>
+ *   services.<code>.fees.<line>
+ *   services.<code>.notes.<note>
+ *   materials.<material>.name / .requirement
+ *   conditions.<conditionKey>       (why a conditional material applies)
+ *   deficiency.<reason>             (reason codes clerks pick)
+ *   basis.<basisKey>                (legal basis citations)
+ */
+export const DEPARTMENTS = ['hukou', 'traffic', 'exit_entry'] as const;
+export type Department = (typeof DEPARTMENTS)[number];
+
+export type Answers = Record<string, unknown>;
+
+/** What the pure functions of a definition may depend on besides the answers. */
+export type DefinitionEnv = {
+  /** Today in China Standard Time, 'YYYY-MM-DD'. */
+  today: string;
+};
+
+export type FileKind = 'pdf' | 'jpeg' | 'png';
+
+export type MaterialDef = {
+  code: string;
+  /**
+   * 'always', or a predicate over the answers with the key that explains the condition in
+   * the guide ("only if the father registers a child born outside marriage").
+   */
+  required: 'always' | { conditionKey: string; when: (answers: Answers, env: DefinitionEnv) => boolean };
+  /** Reason codes a clerk may pick when marking this material deficient. */
+  deficiencyReasons: readonly string[];
+  /** Overrides materials.<code>.requirement for this service. */
+  requirementKey?: string;
+  accept?: readonly FileKind[];
+};
+
+export type FieldKind =
+  | 'text'
+  | 'textarea'
+  | 'date'
+  | 'idNumber'
+  | 'mobile'
+  | 'plate'
+  | 'passportNumber'
+  | 'hkMacaoPermitNumber'
+  | 'select'
+  | 'radio'
+  | 'checkbox'
+  /** Region of household registration (GB/T 2260, 6 digits), chosen from the seeded list. */
+  | 'region'
+  /** The office the citizen files at, for cross-province / nationwide items. */
+  | 'office';
+
+export type FieldDef = {
+  name: string;
+  kind: FieldKind;
+  /** select / radio options; labels are services.<code>.fields.<name>.options.<option>. */
+  options?: readonly string[];
+  /** Shown only when another field has one of these values (progressive: all show without JS). */
+  showWhen?: { field: string; in: readonly string[] };
+  autoComplete?: string;
+};
+
+export type TimeLimit = {
+  days: number;
+  unit: 'working' | 'calendar';
+  /** basis.<key> */
+  basisKey: string;
+};
+
+export type FeeLine = {
+  /** services.<code>.fees.<key> */
+  key: string;
+  /** Yuan. */
+  amount: number;
+};
+
+export type HandlingMode = 'online' | 'online_then_visit' | 'window';
+
+export type Jurisdiction =
+  /** Household-registration region from the named field decides the office. */
+  | { kind: 'hukou'; field: string }
+  /** The plate's prefix decides the vehicle office. */
+  | { kind: 'vehicle'; field: string }
+  /** Cross-province / nationwide items: the citizen chooses an office handling the department. */
+  | { kind: 'chosen'; field: string };
+
+// The registry holds definitions of different answer types; `any` there is deliberate.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
+  code: string;
+  department: Department;
+  /** The form's schema; `today` bounds dates. Used by conform in the browser and on the server. */
+  schema: (env: DefinitionEnv) => S;
+  /** How to render the schema's fields, in order. */
+  fields: readonly FieldDef[];
+  materials: readonly MaterialDef[];
+  timeLimits: {
+    /** null where no national statutory limit exists. */
+    statutory: TimeLimit | null;
+    /** Committed limit in working days; 0 = on the spot (即办件). */
+    committedWorkingDays: number;
+  };
+  fee: {
+    basisKey: string | null;
+    /** The lines charged for these answers; [] for a free item. */
+    lines: (answers: z.infer<S>) => FeeLine[];
+    /** Lines shown in the guide, before anyone has answered. */
+    guideLines: readonly FeeLine[];
+  };
+  handling: { mode: HandlingMode; visits: 0 | 1 };
+  /** 跨省通办 (or 全国通办 for exit-entry documents). */
+  crossProvince: boolean;
+  jurisdiction: Jurisdiction;
+  legalBasisKeys: readonly string[];
+  /** Higher is more urgent; defaults from the committed limit. */
+  priority?: number;
+  /** Facts derived from the answers worth showing the citizen and the clerk. */
+  notes?: (answers: z.infer<S>, env: DefinitionEnv) => { key: string; params?: Record<string, string | number> }[];
+};
+
+/** Keeps each definition's answer type while collecting them in one registry. */
+export function defineService<S extends z.ZodTypeAny>(def: ServiceDefinition<S>): ServiceDefinition<S> {
+  return def;
+}
+
+export function materialRequired(m: MaterialDef, answers: Answers, env: DefinitionEnv): boolean {
+  return m.required === 'always' || m.required.when(answers, env);
+}
+
+/** The checklist as it applies to one application. */
+export function applicableMaterials(def: ServiceDefinition, answers: Answers, env: DefinitionEnv): MaterialDef[] {
+  return def.materials.filter((m) => materialRequired(m, answers, env));
+}

@@ -1,0 +1,59 @@
+import type { Db } from '../db/client.js';
+import type { Department } from './catalog/types.js';
+
+export type Role = 'citizen' | 'clerk' | 'manager';
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | {
+      kind: 'user';
+      id: string;
+      role: Role;
+      /** Staff only. */
+      officeCode: string | null;
+      /** Departments a clerk may handle. */
+      skills: Department[];
+      /** Managers: own office or the whole city. */
+      managerScope: 'office' | 'city' | null;
+      /** Offices' city code, for city managers. */
+      cityCode: string | null;
+    };
+
+export type UserActor = Extract<Actor, { kind: 'user' }>;
+
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+export type Config = {
+  /** Minutes of inactivity after which a clerk's claim returns to the queue. */
+  leaseMinutes: number;
+  /** Working days a citizen has to supplement after a one-time notice. */
+  supplementDays: number;
+  /** Art. 32: working days to notify deficiencies before the application counts as accepted. */
+  completenessDays: number;
+  /** Where uploaded files are kept. */
+  uploadDir: string;
+  /** Per-file limit, per-request count and total limits. */
+  maxFileBytes: number;
+  maxFilesPerRequest: number;
+  maxRequestBytes: number;
+};
+
+/** What every service entry point receives: it never reaches for globals. */
+export type ServiceContext = {
+  db: Db;
+  actor: Actor;
+  clock: Clock;
+  config: Config;
+};
+
+export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
+  leaseMinutes: 15,
+  supplementDays: 15,
+  completenessDays: 5,
+  uploadDir: '.data/uploads',
+  maxFileBytes: 5 * 1024 * 1024,
+  maxFilesPerRequest: 12,
+  maxRequestBytes: 30 * 1024 * 1024,
+  ...overrides,
+});

@@ -1,0 +1,68 @@
+import type { Actor, Role, UserActor } from './context.js';
+import { DomainError } from './errors.js';
+
+/**
+ * The one permission table: role × action → scope. `own` means the actor's own records,
+ * `office` the actor's office (and, for clerks, only departments in their skills), `city`
+ * every office of the manager's city. Services call `authorize` before touching data; routes
+ * only add a redirect-to-login layer on top.
+ */
+export type Scope = 'own' | 'office' | 'city';
+
+export const PERMISSIONS = {
+  'catalog:read': { anonymous: true },
+  'application:create': { citizen: 'own' },
+  'application:read': { citizen: 'own', clerk: 'office', manager: 'city' },
+  'application:withdraw': { citizen: 'own' },
+  'application:supplement': { citizen: 'own' },
+  'file:read': { citizen: 'own', clerk: 'office', manager: 'city' },
+  'queue:read': { clerk: 'office', manager: 'city' },
+  'queue:claim': { clerk: 'office' },
+  'application:review': { clerk: 'office' },
+  'notice:override': { manager: 'office' },
+  'report:read': { manager: 'city' },
+  'rating:create': { citizen: 'own', clerk: 'office' },
+} as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+/** Returns the scope the actor holds for the action, or null. */
+export function scopeFor(actor: Actor, action: Action): Scope | 'public' | null {
+  const row = PERMISSIONS[action] as Partial<Record<Role, Scope>> & { anonymous?: true };
+  if (row.anonymous) return 'public';
+  if (actor.kind !== 'user') return null;
+  const scope = row[actor.role] ?? null;
+  // An office-scoped manager holds 'office' even where the table grants 'city'.
+  if (scope === 'city' && actor.role === 'manager' && actor.managerScope !== 'city') return 'office';
+  return scope;
+}
+
+/** Throws 401 for anonymous actors and 403 for the wrong role; returns the signed-in actor. */
+export function authorize(actor: Actor, action: Action): { actor: UserActor; scope: Scope } {
+  const scope = scopeFor(actor, action);
+  if (scope === 'public') throw new Error(`authorize() on public action ${action}`);
+  if (actor.kind !== 'user') throw new DomainError('auth.required', 401);
+  if (!scope) throw new DomainError('forbidden', 403);
+  return { actor, scope };
+}
+
+/**
+ * Whether a record of this office/department/owner lies within the actor's scope. Services
+ * answer 404 rather than 403 when it does not, so ids of other people's records leak nothing.
+ */
+export function inScope(
+  actor: UserActor,
+  scope: Scope,
+  record: { ownerId?: string | null; officeCode?: string | null; cityCode?: string | null; department?: string | null },
+): boolean {
+  switch (scope) {
+    case 'own':
+      return record.ownerId === actor.id;
+    case 'office':
+      if (!actor.officeCode || record.officeCode !== actor.officeCode) return false;
+      if (actor.role === 'clerk' && record.department) return (actor.skills as string[]).includes(record.department);
+      return true;
+    case 'city':
+      return !!actor.cityCode && record.cityCode === actor.cityCode;
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { addWorkingDays, chinaDate, isWorkingDay, workingDaysBetween, type Calendar } from '../../services/calendar/working-days.js';
+import { CALENDAR } from '../../db/seed-data.js';
+
+const cal: Calendar = {
+  holidays: new Set(CALENDAR.filter((d) => d.kind === 'holiday').map((d) => d.day)),
+  workdays: new Set(CALENDAR.filter((d) => d.kind === 'workday').map((d) => d.day)),
+};
+
+describe('working days', () => {
+  it('skips weekends', () => {
+    // Friday 2026-11-20 + 1 working day = Monday 2026-11-23.
+    expect(addWorkingDays('2026-11-20', 1, cal)).toBe('2026-11-23');
+    expect(addWorkingDays('2026-11-23', 5, cal)).toBe('2026-11-30');
+  });
+
+  it('skips the National Day holiday and counts the makeup Saturday', () => {
+    // 2026-09-30 (Wed) + 1 → holidays Oct 1–7, Oct 8 (Thu) is the next working day.
+    expect(addWorkingDays('2026-09-30', 1, cal)).toBe('2026-10-08');
+    // Oct 10 (Sat) is a makeup working day.
+    expect(isWorkingDay('2026-10-10', cal)).toBe(true);
+    expect(addWorkingDays('2026-10-09', 1, cal)).toBe('2026-10-10');
+  });
+
+  it('treats 0 days as on the spot, rolling a holiday forward', () => {
+    expect(addWorkingDays('2026-11-23', 0, cal)).toBe('2026-11-23');
+    expect(addWorkingDays('2026-11-22', 0, cal)).toBe('2026-11-23');
+  });
+
+  it('counts working days between two dates', () => {
+    expect(workingDaysBetween('2026-11-20', '2026-11-27', cal)).toBe(5);
+    expect(workingDaysBetween('2026-11-27', '2026-11-20', cal)).toBe(0);
+  });
+
+  it('uses China Standard Time for the day of an instant', () => {
+    expect(chinaDate(new Date('2026-11-22T17:30:00Z'))).toBe('2026-11-23');
+    expect(chinaDate(new Date('2026-11-22T15:30:00Z'))).toBe('2026-11-22');
+  });
+});
