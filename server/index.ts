@@ -26,7 +26,7 @@ function sessionSecret(): string {
 
 async function main() {
   const url = process.env.DATABASE_URL || undefined;
-  const handle = await createDb({ url });
+  const handle = await createDb({ url, dataDir: process.env.PGLITE_DIR || undefined });
   await migrate(handle);
   await seedReference(handle.db);
   const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
