@@ -1,3 +1,5 @@
+import { DomainError } from '../errors.js';
+
 /**
  * The one status machine. Every status change in the system goes through `assertTransition`;
  * anything not listed here is refused.
@@ -45,3 +47,10 @@ export function canTransition(from: ApplicationStatus, to: ApplicationStatus, by
 }
 
 export const TERMINAL_STATUSES: readonly ApplicationStatus[] = ['not_accepted', 'completed', 'refused', 'withdrawn'];
+
+/** Refuses (409) any change the table does not list. */
+export function assertTransition(from: ApplicationStatus, to: ApplicationStatus, by: Transition['by']): void {
+  if (!canTransition(from, to, by)) {
+    throw new DomainError('transition.notAllowed', 409, { params: { from, to } });
+  }
+}
