@@ -8,6 +8,8 @@ export type OneWindowContext = {
   config: Config;
   sessionSecret: string;
   production: boolean;
+  /** Per-request Content-Security-Policy nonce for the inline scripts Remix emits. */
+  cspNonce?: string;
 };
 
 declare module '@remix-run/node' {
