@@ -98,6 +98,8 @@ export const queueItems = pgTable(
     preferredClerkId: uuid('preferred_clerk_id').references(() => users.id),
     /** Lower sorts first; supplements come back at the front. */
     frontOfQueue: integer('front_of_queue').notNull().default(0),
+    /** Bumped whenever the item changes hands; desk forms carry it so a stale form is refused. */
+    leaseVersion: integer('lease_version').notNull().default(0),
   },
   (t) => [
     uniqueIndex('queue_items_application_uq').on(t.applicationId),

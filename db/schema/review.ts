@@ -1,0 +1,149 @@
+import { date, index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { applications } from './applications.js';
+import { offices, users } from './people.js';
+
+/**
+ * A clerk's verdict on one checklist item. Rows are only ever added: the current verdict for a
+ * material is its latest row, unless the citizen uploaded a file for that material afterwards
+ * (then the item needs a fresh look).
+ */
+export const materialVerdicts = pgTable(
+  'material_verdicts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    materialCode: text('material_code').notNull(),
+    verdict: text('verdict').$type<'ok' | 'missing' | 'deficient'>().notNull(),
+    /** One of the material's deficiencyReasons, for 'deficient'. */
+    reasonCode: text('reason_code'),
+    note: text('note'),
+    clerkId: uuid('clerk_id')
+      .notNull()
+      .references(() => users.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('material_verdicts_app_idx').on(t.applicationId, t.materialCode, t.at)],
+);
+
+export type NoticeItem = {
+  materialCode: string;
+  verdict: 'missing' | 'deficient';
+  reasonCode: string | null;
+  note: string | null;
+  /** catalog key of the requirement text at the time of issue. */
+  requirementKey: string;
+};
+
+/** Feeds notice numbers; a sequence never hands out the same value twice. */
+export const noticeNumberSeq = pgSequence('notice_number_seq', { startWith: 1 });
+
+/**
+ * The one-time notice (一次性告知书) as issued: a document, so a trigger (migration) refuses
+ * UPDATE and DELETE. Everything the printed page shows is stored here, not recomputed.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    number: text('number').notNull(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    clerkId: uuid('clerk_id')
+      .notNull()
+      .references(() => users.id),
+    clerkStaffNo: text('clerk_staff_no').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    /** China date of issue, as printed. */
+    issueDate: date('issue_date', { mode: 'string' }).notNull(),
+    /** Last day to supplement; after it the application counts as withdrawn. */
+    supplementDeadline: date('supplement_deadline', { mode: 'string' }).notNull(),
+    /** catalog basis.<key>; art. 32 of the Administrative Licensing Law. */
+    legalBasisKey: text('legal_basis_key').notNull(),
+    items: jsonb('items').$type<NoticeItem[]>().notNull(),
+    /** 1 for the first notice of an application, 2 for a second (which needs an override). */
+    sequence: integer('sequence').notNull(),
+    /** A supervisor's override that allowed items the first notice did not name. */
+    overrideBy: uuid('override_by').references(() => users.id),
+    overrideReason: text('override_reason'),
+  },
+  (t) => [uniqueIndex('notices_number_uq').on(t.number), uniqueIndex('notices_app_seq_uq').on(t.applicationId, t.sequence)],
+);
+
+/**
+ * A supervisor's written permission to notify items beyond the first notice. Consumed by the
+ * next notice issued (used_by_notice_id), so one override covers one notice.
+ */
+export const noticeOverrides = pgTable(
+  'notice_overrides',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    managerId: uuid('manager_id')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    usedByNoticeId: uuid('used_by_notice_id').references(() => notices.id),
+  },
+  (t) => [index('notice_overrides_app_idx').on(t.applicationId)],
+);
+
+/**
+ * Time the application spent waiting for the citizen (from a notice to the supplement). It does
+ * not count toward the office's processing time.
+ */
+export const waitingIntervals = pgTable(
+  'waiting_intervals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    noticeId: uuid('notice_id')
+      .notNull()
+      .references(() => notices.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** supplemented | withdrawn */
+    endedBy: text('ended_by'),
+  },
+  (t) => [uniqueIndex('waiting_intervals_notice_uq').on(t.noticeId)],
+);
+
+export type DecisionKind = 'accepted' | 'not_accepted' | 'completed' | 'refused';
+
+/**
+ * The written decisions (受理 / 不予受理 / 办结 / 不予许可): who decided what, on which basis.
+ * applications.result carries the latest for the citizen's page.
+ */
+export const decisions = pgTable(
+  'decisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    kind: text('kind').$type<DecisionKind>().notNull(),
+    clerkId: uuid('clerk_id').references(() => users.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    /** desk:reasons.<kind>.<code> */
+    reasonCode: text('reason_code'),
+    note: text('note'),
+    /** catalog basis.<key> */
+    legalBasisKey: text('legal_basis_key'),
+    /** not_accepted for jurisdiction: the office to go to instead. */
+    redirectOfficeCode: text('redirect_office_code').references(() => offices.code),
+    /** completed: the document issued and how it reaches the citizen. */
+    documentNumber: text('document_number'),
+    delivery: text('delivery').$type<'pickup' | 'mail'>(),
+  },
+  (t) => [index('decisions_app_idx').on(t.applicationId, t.at)],
+);
