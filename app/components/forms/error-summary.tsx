@@ -1,0 +1,60 @@
+import type { FieldMetadata, FormMetadata } from '@conform-to/react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { translateError } from './translate-error';
+
+type Props = {
+  form: FormMetadata<Record<string, unknown>>;
+  /** The form's fields in page order with their (translated) labels, for the links. */
+  fields: ReadonlyArray<{ meta: FieldMetadata; label: ReactNode }>;
+  /** Translated heading; defaults to common:form.errorSummaryTitle. */
+  title?: string;
+};
+
+/**
+ * GOV.UK-style summary at the top of a form: form-level errors, then one link per invalid
+ * field pointing at its control. It is an alert, and takes focus after a failed submission
+ * (with JS; without JS the reloaded page starts at the top, where it sits).
+ */
+export function ErrorSummary({ form, fields, title }: Props) {
+  const { t } = useTranslation('common');
+  const ref = useRef<HTMLDivElement>(null);
+  const all = form.allErrors;
+  const formErrors = all[''] ?? [];
+  const listed = new Set(fields.map((f) => f.meta.name));
+  const fieldItems = fields.filter((f) => f.meta.errors?.length);
+  const others = Object.entries(all).filter(([name, errs]) => name !== '' && !listed.has(name) && errs.length > 0);
+  const count = formErrors.length + fieldItems.length + others.length;
+
+  useEffect(() => {
+    if (count > 0 && form.status === 'error') ref.current?.focus();
+  }, [count, form.status]);
+
+  if (count === 0) return null;
+  return (
+    <div className="error-summary" role="alert" aria-labelledby={`${form.id}-summary-title`} tabIndex={-1} ref={ref}>
+      <h2 id={`${form.id}-summary-title`}>{title ?? t('form.errorSummaryTitle')}</h2>
+      {formErrors.map((e) => (
+        <p key={e} className="error-summary-form-error">
+          {translateError(t, e)}
+        </p>
+      ))}
+      {fieldItems.length + others.length > 0 && (
+        <ul className="error-summary-list">
+          {fieldItems.map(({ meta, label }) => (
+            <li key={meta.name}>
+              <a href={`#${meta.id}`}>
+                {label}: {(meta.errors ?? []).map((e) => translateError(t, e)).join(' ')}
+              </a>
+            </li>
+          ))}
+          {others.map(([name, errs]) => (
+            <li key={name}>
+              <a href={`#${form.id}-${name}`}>{errs.map((e) => translateError(t, e)).join(' ')}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

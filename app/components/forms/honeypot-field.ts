@@ -1,0 +1,2 @@
+/** Shared by the component and the server check, so the name cannot drift. */
+export const HONEYPOT_FIELD = 'website';
