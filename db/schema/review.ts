@@ -23,6 +23,11 @@ export const materialVerdicts = pgTable(
       .notNull()
       .references(() => users.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
+    /**
+     * The file rows the clerk looked at. A verdict stays current only while the material's
+     * files are exactly these: ids, not timestamps, so clock skew cannot revive an old verdict.
+     */
+    fileIds: jsonb('file_ids').$type<string[]>().notNull().default([]),
   },
   (t) => [index('material_verdicts_app_idx').on(t.applicationId, t.materialCode, t.at)],
 );
@@ -66,6 +71,8 @@ export const notices = pgTable(
     /** catalog basis.<key>; art. 32 of the Administrative Licensing Law. */
     legalBasisKey: text('legal_basis_key').notNull(),
     items: jsonb('items').$type<NoticeItem[]>().notNull(),
+    /** Each applicable material's file ids at issue, to tell later which files the citizen changed. */
+    fileSnapshot: jsonb('file_snapshot').$type<Record<string, string[]>>().notNull(),
     /** 1 for the first notice of an application, 2 for a second (which needs an override). */
     sequence: integer('sequence').notNull(),
     /** A supervisor's override that allowed items the first notice did not name. */
