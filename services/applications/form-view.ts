@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { getZodConstraint } from '@conform-to/zod';
+import { and, desc, eq } from 'drizzle-orm';
+import { applications } from '../../db/schema/index.js';
+import { getService, type Department, type FieldKind, type FileKind } from '../catalog/index.js';
+import { chinaDate } from '../calendar/working-days.js';
+import type { ServiceContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { currentFiles } from '../files/files.js';
+import { FILE_KINDS } from '../files/sniff.js';
+import { officesHandling } from '../offices/offices.js';
+import { REGIONS } from '../offices/regions.js';
+import { authorize } from '../permissions.js';
+import type { RawAnswers } from './apply-input.js';
+import { rawAnswersOf } from './parse-answers.js';
+
+/** One option of a choice field; `labelKey` is a full i18n key (namespace:key). */
+export type OptionView = { value: string; labelKey: string };
+
+export type FieldView = {
+  name: string;
+  kind: FieldKind;
+  labelKey: string;
+  hintKey: string;
+  required: boolean;
+  options: OptionView[];
+  showWhen: { field: string; in: string[] } | null;
+  autoComplete: string | null;
+};
+
+export type MaterialView = {
+  code: string;
+  field: string;
+  nameKey: string;
+  requirementKey: string;
+  /** catalog:conditions.<key> when the material applies only to some applications. */
+  conditionKey: string | null;
+  accept: FileKind[];
+};
+
+export type UploadedFileView = { id: string; originalName: string; mimeType: string; sizeBytes: number; uploadedAt: string };
+
+export type ApplyFormView = {
+  service: { code: string; department: Department; nameKey: string };
+  /** The id the form posts back; the draft's, or a fresh one that becomes the application's. */
+  applicationId: string;
+  fields: FieldView[];
+  materials: MaterialView[];
+  draft: { answers: RawAnswers; files: Record<string, UploadedFileView>; updatedAt: string } | null;
+  /** Set when the requested draft has been submitted meanwhile: show its receipt instead. */
+  submittedNumber: string | null;
+  maxFileBytes: number;
+};
+
+/**
+ * Everything the apply page needs, serialisable: the fields with their option lists, the
+ * materials checklist, and the citizen's draft for this service (the one asked for, or the most
+ * recently saved one).
+ */
+export async function getApplyForm(ctx: ServiceContext, code: string, opts: { draftId?: string | null } = {}): Promise<ApplyFormView> {
+  const { actor } = authorize(ctx.actor, 'application:create');
+  const def = getService(code);
+  const today = chinaDate(ctx.clock.now());
+  const constraint = getZodConstraint(def.schema({ today }));
+  const needsOffices = def.fields.some((f) => f.kind === 'office');
+  const offices = needsOffices ? await officesHandling(ctx.db, def.department) : [];
+
+  const fields: FieldView[] = def.fields.map((f) => {
+    const base = `catalog:services.${def.code}.fields.${f.name}`;
+    const options: OptionView[] =
+      f.kind === 'region'
+        ? REGIONS.map((r) => ({ value: r, labelKey: `common:regions.${r}` }))
+        : f.kind === 'office'
+          ? offices.map((o) => ({ value: o.code, labelKey: `common:offices.${o.code}` }))
+          : (f.options ?? []).map((o) => ({ value: o, labelKey: `${base}.options.${o}` }));
+    return {
+      name: f.name,
+      kind: f.kind,
+      labelKey: `${base}.label`,
+      hintKey: `${base}.hint`,
+      required: Boolean(constraint[f.name]?.required),
+      options,
+      showWhen: f.showWhen ? { field: f.showWhen.field, in: [...f.showWhen.in] } : null,
+      autoComplete: f.autoComplete ?? null,
+    };
+  });
+
+  const materials: MaterialView[] = def.materials.map((m) => ({
+    code: m.code,
+    field: `material.${m.code}`,
+    nameKey: `catalog:materials.${m.code}.name`,
+    requirementKey: m.requirementKey ? `catalog:${m.requirementKey}` : `catalog:materials.${m.code}.requirement`,
+    conditionKey: m.required === 'always' ? null : `catalog:conditions.${m.required.conditionKey}`,
+    accept: [...(m.accept ?? FILE_KINDS)],
+  }));
+
+  const mine = and(eq(applications.applicantId, actor.id), eq(applications.serviceCode, def.code));
+  const [row] = opts.draftId
+    ? /^[0-9a-f-]{36}$/i.test(opts.draftId)
+      ? await ctx.db.select().from(applications).where(and(mine, eq(applications.id, opts.draftId))).limit(1)
+      : []
+    : await ctx.db
+        .select()
+        .from(applications)
+        .where(and(mine, eq(applications.status, 'draft')))
+        .orderBy(desc(applications.updatedAt))
+        .limit(1);
+  if (opts.draftId && !row) throw notFound('application.notFound');
+
+  let draft: ApplyFormView['draft'] = null;
+  if (row && row.status === 'draft') {
+    const files: Record<string, UploadedFileView> = {};
+    for (const f of await currentFiles(ctx.db, row.id)) {
+      files[f.materialCode] = {
+        id: f.id,
+        originalName: f.originalName,
+        mimeType: f.mimeType,
+        sizeBytes: f.sizeBytes,
+        uploadedAt: f.uploadedAt.toISOString(),
+      };
+    }
+    draft = { answers: rawAnswersOf(row.answers), files, updatedAt: row.updatedAt.toISOString() };
+  }
+
+  return {
+    service: { code: def.code, department: def.department, nameKey: `catalog:services.${def.code}.name` },
+    applicationId: draft && row ? row.id : randomUUID(),
+    fields,
+    materials,
+    draft,
+    submittedNumber: row && row.status !== 'draft' ? row.number : null,
+    maxFileBytes: ctx.config.maxFileBytes,
+  };
+}

@@ -1,0 +1,149 @@
+import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
+import { applications, auditEvents, offices } from '../../db/schema/index.js';
+import { findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
+import { chinaDate } from '../calendar/working-days.js';
+import type { ServiceContext } from '../context.js';
+import { forbidden, notFound } from '../errors.js';
+import { currentFiles } from '../files/files.js';
+import { authorize, inScope } from '../permissions.js';
+import type { ApplicationStatus } from './status-machine.js';
+
+export type ApplicationSummary = {
+  id: string;
+  number: string | null;
+  serviceCode: string;
+  status: ApplicationStatus;
+  officeCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+  submittedAt: string | null;
+  dueDate: string | null;
+};
+
+/** The citizen's own applications, drafts included, most recently touched first. */
+export async function listMyApplications(ctx: ServiceContext): Promise<ApplicationSummary[]> {
+  const { actor, scope } = authorize(ctx.actor, 'application:read');
+  if (scope !== 'own') throw forbidden();
+  const rows = await ctx.db
+    .select()
+    .from(applications)
+    .where(eq(applications.applicantId, actor.id))
+    .orderBy(desc(applications.updatedAt), desc(applications.createdAt));
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    serviceCode: r.serviceCode,
+    status: r.status,
+    officeCode: r.officeCode,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    submittedAt: r.submittedAt?.toISOString() ?? null,
+    dueDate: r.dueDate,
+  }));
+}
+
+export type TimelineEntry = {
+  at: string;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  officeCode: string | null;
+  reason: string | null;
+};
+
+/**
+ * What happened to an application, as the audit trail recorded it (阳光警务: the citizen sees the
+ * same record the police keep, not a separate story). Status changes and the actions listed here
+ * are shown; staff-internal events such as file views stay internal.
+ */
+export const CITIZEN_VISIBLE_ACTIONS = ['application.submitted'] as const;
+
+export async function timelineOf(ctx: ServiceContext, applicationId: string): Promise<TimelineEntry[]> {
+  const { actor, scope } = authorize(ctx.actor, 'application:read');
+  const [row] = await ctx.db
+    .select({ app: applications, cityCode: offices.cityCode })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.id, applicationId))
+    .limit(1);
+  const visible =
+    row &&
+    inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, department: row.app.department, cityCode: row.cityCode });
+  if (!visible) throw notFound('application.notFound');
+  const events = await ctx.db
+    .select()
+    .from(auditEvents)
+    .where(
+      and(
+        eq(auditEvents.applicationId, applicationId),
+        or(isNotNull(auditEvents.toStatus), eq(auditEvents.action, CITIZEN_VISIBLE_ACTIONS[0])),
+      ),
+    )
+    .orderBy(asc(auditEvents.at), asc(auditEvents.id));
+  return events.map((e) => ({
+    at: e.at.toISOString(),
+    action: e.action,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    officeCode: e.officeCode,
+    reason: e.reason,
+  }));
+}
+
+export type ApplicationDetail = ApplicationSummary & {
+  department: string;
+  officePhone: string | null;
+  completenessDeadline: string | null;
+  /** China day of receipt, the day the time limits count from. */
+  receivedDay: string | null;
+  fees: FeeLine[];
+  feeTotal: number;
+  handling: { mode: HandlingMode; visits: number } | null;
+  committedWorkingDays: number | null;
+  notes: { key: string; params?: Record<string, string | number> }[];
+  files: { id: string; materialCode: string; originalName: string; sizeBytes: number; uploadedAt: string }[];
+  timeline: TimelineEntry[];
+};
+
+/** One of the citizen's own submitted applications by its public number; anyone else's is 404. */
+export async function getMyApplication(ctx: ServiceContext, number: string): Promise<ApplicationDetail> {
+  const { actor, scope } = authorize(ctx.actor, 'application:read');
+  if (scope !== 'own') throw forbidden();
+  if (!/^[A-Z0-9]{1,40}$/.test(number)) throw notFound('application.notFound');
+  const [row] = await ctx.db
+    .select({ app: applications, officePhone: offices.phone })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(and(eq(applications.number, number), eq(applications.applicantId, actor.id)))
+    .limit(1);
+  if (!row) throw notFound('application.notFound');
+  const app = row.app;
+  const def = findService(app.serviceCode);
+  const receivedDay = app.submittedAt ? chinaDate(app.submittedAt) : null;
+  // Submitted answers are the schema's output, which is what the fee and note functions expect.
+  const fees = def ? def.fee.lines(app.answers) : [];
+  const notes = def?.notes && receivedDay ? def.notes(app.answers, { today: receivedDay }) : [];
+  const files = await currentFiles(ctx.db, app.id);
+  return {
+    id: app.id,
+    number: app.number,
+    serviceCode: app.serviceCode,
+    status: app.status,
+    officeCode: app.officeCode,
+    createdAt: app.createdAt.toISOString(),
+    updatedAt: app.updatedAt.toISOString(),
+    submittedAt: app.submittedAt?.toISOString() ?? null,
+    dueDate: app.dueDate,
+    department: app.department,
+    officePhone: row.officePhone,
+    completenessDeadline: app.completenessDeadline,
+    receivedDay,
+    fees,
+    feeTotal: fees.reduce((sum, l) => sum + l.amount, 0),
+    handling: def ? { mode: def.handling.mode, visits: def.handling.visits } : null,
+    committedWorkingDays: def ? def.timeLimits.committedWorkingDays : null,
+    notes,
+    files: files.map((f) => ({ id: f.id, materialCode: f.materialCode, originalName: f.originalName, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt.toISOString() })),
+    timeline: await timelineOf(ctx, app.id),
+  };
+}

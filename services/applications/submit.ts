@@ -1,0 +1,142 @@
+import { eq, sql } from 'drizzle-orm';
+import { applications, messages, queueItems } from '../../db/schema/index.js';
+import { recordAudit } from '../audit.js';
+import { applicableMaterials, getService, type ServiceDefinition } from '../catalog/index.js';
+import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
+import type { ServiceContext } from '../context.js';
+import { conflict, DomainError } from '../errors.js';
+import { currentFiles } from '../files/files.js';
+import { authorize } from '../permissions.js';
+import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
+import { lockOrCreateDraft, storeDraftContent, withBlobCleanup } from './drafts.js';
+import { decideOffice } from './jurisdiction.js';
+import { nextApplicationNumber } from './numbers.js';
+import { parseAnswers } from './parse-answers.js';
+import { assertTransition } from './status-machine.js';
+
+export type SubmitResult = { applicationId: string; number: string };
+
+/** Shorter committed limits are more urgent; on-the-spot items first. */
+export function priorityOf(def: ServiceDefinition): number {
+  if (def.priority !== undefined) return def.priority;
+  const days = def.timeLimits.committedWorkingDays;
+  return days === 0 ? 3 : days <= 5 ? 2 : 1;
+}
+
+type Outcome =
+  | { kind: 'submitted'; number: string }
+  | { kind: 'invalid'; fieldErrors: Record<string, string[]> }
+  | { kind: 'missing'; materials: string[] };
+
+/**
+ * Submits an application into the single queue, in one transaction: lock (or create) the draft,
+ * store what was posted, validate, check the materials, pick the office, number it, compute the
+ * art. 32 completeness deadline and the committed due date in working days, move draft →
+ * submitted, enqueue it, audit it and record the receipt message.
+ *
+ * When the answers are invalid or a required material has no file, the posted values and files
+ * are still kept on the draft (the transaction commits as a draft save) and the 400 names every
+ * problem: a browser cannot re-fill file inputs, so refusing to keep them would make the citizen
+ * upload everything again. Nothing is submitted, numbered or enqueued in that case.
+ *
+ * Posting the same form twice (same applicationId) answers the second time with the first
+ * result: the row lock makes the second wait, then it finds the application already submitted.
+ */
+export async function submitApplication(ctx: ServiceContext, input: ApplyInput): Promise<SubmitResult> {
+  const { actor } = authorize(ctx.actor, 'application:create');
+  const def = getService(input.serviceCode);
+  const files = await checkApplyInput(def, input, ctx.config);
+  const now = ctx.clock.now();
+  const today = chinaDate(now);
+
+  const outcome = await withBlobCleanup(ctx, (written) =>
+    ctx.db.transaction(async (tx): Promise<Outcome> => {
+      const row = await lockOrCreateDraft(tx, actor, def, input.applicationId);
+      if (row.status !== 'draft') {
+        if (row.number) return { kind: 'submitted', number: row.number };
+        throw conflict('application.notDraft');
+      }
+      await storeDraftContent(tx, ctx, row, input.rawAnswers, files, written);
+
+      const parsed = parseAnswers(def, input.rawAnswers, { today });
+      if (!parsed.ok) return { kind: 'invalid', fieldErrors: parsed.fieldErrors };
+      const answers = parsed.answers;
+
+      const have = new Set((await currentFiles(tx, row.id)).map((f) => f.materialCode));
+      const missing = applicableMaterials(def, answers, { today })
+        .filter((m) => !have.has(m.code))
+        .map((m) => m.code);
+      if (missing.length > 0) return { kind: 'missing', materials: missing };
+
+      const office = await decideOffice(tx, def, answers);
+      if ('error' in office) return { kind: 'invalid', fieldErrors: { [office.field]: [office.error] } };
+
+      assertTransition('draft', 'submitted', 'citizen');
+      const number = await nextApplicationNumber(tx, today);
+      const calendar = await loadCalendar(tx, today);
+      const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, calendar);
+      const dueDate = addWorkingDays(today, def.timeLimits.committedWorkingDays, calendar);
+      const priority = priorityOf(def);
+
+      await tx
+        .update(applications)
+        .set({
+          status: 'submitted',
+          number,
+          answers,
+          officeCode: office.officeCode,
+          priority,
+          submittedAt: now,
+          completenessDeadline,
+          dueDate,
+          updatedAt: now,
+          version: sql`${applications.version} + 1`,
+        })
+        .where(eq(applications.id, row.id));
+      await tx.insert(queueItems).values({
+        applicationId: row.id,
+        officeCode: office.officeCode,
+        department: def.department,
+        serviceCode: def.code,
+        priority,
+        receivedAt: now,
+        completenessDeadline,
+        dueDate,
+        state: 'waiting',
+      });
+      await recordAudit(tx, ctx, {
+        applicationId: row.id,
+        action: 'application.submitted',
+        fromStatus: 'draft',
+        toStatus: 'submitted',
+        officeCode: office.officeCode,
+        data: { number },
+      });
+      await tx
+        .insert(messages)
+        .values({
+          applicationId: row.id,
+          userId: actor.id,
+          channel: 'sms',
+          template: 'receipt',
+          params: { number, serviceCode: def.code, officeCode: office.officeCode, completenessDeadline, dueDate },
+          idempotencyKey: `receipt:${row.id}`,
+          createdAt: now,
+        })
+        .onConflictDoNothing({ target: messages.idempotencyKey });
+      return { kind: 'submitted', number };
+    }),
+  );
+
+  switch (outcome.kind) {
+    case 'submitted':
+      return { applicationId: input.applicationId, number: outcome.number };
+    case 'invalid':
+      throw new DomainError('form.invalid', 400, { fieldErrors: outcome.fieldErrors });
+    case 'missing':
+      throw new DomainError('application.missingMaterials', 400, {
+        params: { count: outcome.materials.length, materials: outcome.materials.join(',') },
+        fieldErrors: Object.fromEntries(outcome.materials.map((m) => [materialField(m), ['apply.materialMissing']])),
+      });
+  }
+}

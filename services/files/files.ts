@@ -1,0 +1,120 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applicationFiles, applications, offices } from '../../db/schema/index.js';
+import { recordAudit } from '../audit.js';
+import type { FileKind } from '../catalog/types.js';
+import type { Config, ServiceContext } from '../context.js';
+import { notFound } from '../errors.js';
+import { authorize, inScope } from '../permissions.js';
+import { FILE_KINDS, MIME_OF, sniffKind } from './sniff.js';
+import { readBlob, writeBlob } from './storage.js';
+
+export type IncomingFile = { materialCode: string; originalName: string; bytes: Uint8Array };
+export type CheckedFile = IncomingFile & { kind: FileKind };
+export type FileProblem = 'tooLarge' | 'type';
+
+/** Size first (cheap), then the bytes' own type against what the material accepts. */
+export async function checkFile(
+  config: Pick<Config, 'maxFileBytes'>,
+  file: IncomingFile,
+  accept: readonly FileKind[] = FILE_KINDS,
+): Promise<{ ok: true; file: CheckedFile } | { ok: false; problem: FileProblem }> {
+  if (file.bytes.byteLength > config.maxFileBytes) return { ok: false, problem: 'tooLarge' };
+  const kind = await sniffKind(file.bytes);
+  if (!kind || !accept.includes(kind)) return { ok: false, problem: 'type' };
+  return { ok: true, file: { ...file, kind } };
+}
+
+/** Names as people see them in a download dialog: no path, no control characters, bounded. */
+export function cleanFileName(name: string): string {
+  const base = name.split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
+  return (clean || 'file').slice(0, 200);
+}
+
+export type FileRow = typeof applicationFiles.$inferSelect;
+
+/** The files that count: the latest per material (replaced ones keep their rows, superseded). */
+export async function currentFiles(tx: Db, applicationId: string): Promise<FileRow[]> {
+  return tx
+    .select()
+    .from(applicationFiles)
+    .where(and(eq(applicationFiles.applicationId, applicationId), isNull(applicationFiles.supersededAt)))
+    .orderBy(applicationFiles.uploadedAt);
+}
+
+/**
+ * Stores checked files for an application inside the caller's transaction. A new file for a
+ * material supersedes the current one rather than deleting it, so what was once submitted stays
+ * on record. Returns the storage keys written, for cleanup should the transaction roll back.
+ */
+export async function attachFiles(
+  tx: Db,
+  ctx: Pick<ServiceContext, 'clock' | 'config'>,
+  applicationId: string,
+  files: readonly CheckedFile[],
+  written: string[],
+): Promise<void> {
+  const now = ctx.clock.now();
+  for (const f of files) {
+    const blob = await writeBlob(ctx.config.uploadDir, f.bytes);
+    written.push(blob.storageKey);
+    await tx
+      .update(applicationFiles)
+      .set({ supersededAt: now })
+      .where(
+        and(
+          eq(applicationFiles.applicationId, applicationId),
+          eq(applicationFiles.materialCode, f.materialCode),
+          isNull(applicationFiles.supersededAt),
+        ),
+      );
+    await tx.insert(applicationFiles).values({
+      applicationId,
+      materialCode: f.materialCode,
+      storageKey: blob.storageKey,
+      originalName: cleanFileName(f.originalName),
+      mimeType: MIME_OF[f.kind],
+      sizeBytes: blob.sizeBytes,
+      sha256: blob.sha256,
+      uploadedAt: now,
+    });
+  }
+}
+
+export type Download = { name: string; mimeType: string; sizeBytes: number; body: Buffer };
+
+/**
+ * A file for download: the applicant's own, or, for staff, one of an application in their scope
+ * (office and skills, or city). Anything else is 404 so ids reveal nothing. Staff reads of
+ * personal documents are audited.
+ */
+export async function getFile(ctx: ServiceContext, id: string): Promise<Download> {
+  const { actor, scope } = authorize(ctx.actor, 'file:read');
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('file.notFound');
+  const [row] = await ctx.db
+    .select({ file: applicationFiles, app: applications, cityCode: offices.cityCode })
+    .from(applicationFiles)
+    .innerJoin(applications, eq(applications.id, applicationFiles.applicationId))
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applicationFiles.id, id))
+    .limit(1);
+  if (!row) throw notFound('file.notFound');
+  const visible = inScope(actor, scope, {
+    ownerId: row.app.applicantId,
+    officeCode: row.app.officeCode,
+    department: row.app.department,
+    cityCode: row.cityCode,
+  });
+  if (!visible) throw notFound('file.notFound');
+  const body = await readBlob(ctx.config.uploadDir, row.file.storageKey);
+  if (scope !== 'own') {
+    await recordAudit(ctx.db, ctx, {
+      applicationId: row.app.id,
+      action: 'file.viewed',
+      officeCode: row.app.officeCode,
+      data: { fileId: row.file.id, materialCode: row.file.materialCode },
+    });
+  }
+  return { name: row.file.originalName, mimeType: row.file.mimeType, sizeBytes: row.file.sizeBytes, body };
+}

@@ -1,0 +1,33 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { offices } from '../../db/schema/index.js';
+import type { Department } from '../catalog/types.js';
+
+export type OfficeRow = typeof offices.$inferSelect;
+
+/** Offices that accept a department's applications, in code order so option lists are stable. */
+export async function officesHandling(db: Db, department: Department): Promise<OfficeRow[]> {
+  return db
+    .select()
+    .from(offices)
+    .where(sql`${department} = any(${offices.departments})`)
+    .orderBy(offices.code);
+}
+
+/**
+ * The office whose prefix list matches `value` most specifically, so a district office wins over
+ * a city-wide one when both list a prefix (110101 before 1101, 沪A before 沪).
+ */
+export function mostSpecificMatch(
+  candidates: readonly OfficeRow[],
+  value: string,
+  prefixesOf: (o: OfficeRow) => readonly string[],
+): OfficeRow | null {
+  let best: { office: OfficeRow; length: number } | null = null;
+  for (const office of candidates) {
+    for (const prefix of prefixesOf(office)) {
+      if (prefix && value.startsWith(prefix) && (!best || prefix.length > best.length)) best = { office, length: prefix.length };
+    }
+  }
+  return best?.office ?? null;
+}
