@@ -7,8 +7,11 @@ import { normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import type { LoginInput, SignupInput } from './schemas.js';
 
-/** Creates a citizen account. The input has passed signupSchema. */
-export async function signUp(ctx: ServiceContext, input: SignupInput): Promise<{ userId: string }> {
+/**
+ * Creates a citizen account. The input has passed signupSchema; `locale` is the language the
+ * person signed up in, used later for notifications. Identity is unverified until the registry says so.
+ */
+export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { locale?: string } = {}): Promise<{ userId: string }> {
   const taken = await ctx.db
     .select({ idNumber: users.idNumber, mobile: users.mobile })
     .from(users)
@@ -23,7 +26,14 @@ export async function signUp(ctx: ServiceContext, input: SignupInput): Promise<{
   return ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
-      .values({ role: 'citizen', realName: input.realName, idNumber: input.idNumber, mobile: input.mobile, passwordHash })
+      .values({
+        role: 'citizen',
+        realName: input.realName,
+        idNumber: input.idNumber,
+        mobile: input.mobile,
+        passwordHash,
+        locale: opts.locale ?? 'zh-CN',
+      })
       .onConflictDoNothing()
       .returning({ id: users.id });
     // A concurrent sign-up with the same ID or mobile won the race.

@@ -1,0 +1,103 @@
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { authenticate } from '#services/auth/accounts';
+import { loginSchema } from '#services/auth/schemas';
+import type { Role } from '#services/context';
+import { isDomainError } from '#services/errors';
+import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { getFixedT } from '~/i18next.server';
+import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
+import { getActor, safeRedirect, startSession } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+
+const SECRET_FIELDS = ['password'];
+
+/** Where people land when no (safe) redirectTo was given. */
+function homeFor(role: Role | string): string {
+  return role === 'citizen' ? '/applications' : '/desk';
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = await getActor(request, context);
+  if (actor.kind === 'user') {
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo'), homeFor(actor.role)));
+  }
+  const t = await getFixedT(request, ['auth', 'common']);
+  return json({ title: `${t('auth:login.title')} - ${t('common:siteName')}` });
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const submission = parseWithZod(formData, { schema: loginSchema });
+  if (submission.status !== 'success') return invalidResponse(submission, { hideFields: SECRET_FIELDS });
+
+  const actor = await getActor(request, context);
+  let user: { userId: string; role: string };
+  try {
+    user = await authenticate({ db: context.db, clock: context.clock, config: context.config, actor }, submission.value);
+  } catch (e) {
+    // One answer for an unknown account and a wrong password, so the form cannot tell which accounts exist.
+    if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
+    throw e;
+  }
+  // A new session id at every sign-in (startSession revokes any old one): no session fixation.
+  const cookie = await startSession(request, context, user.userId);
+  return redirect(safeRedirect(formData.get('redirectTo'), homeFor(user.role)), { headers: { 'Set-Cookie': cookie } });
+}
+
+export default function Login() {
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const navigation = useNavigation();
+  const { t } = useTranslation(['auth', 'common']);
+  const [form, fields] = useForm({
+    id: 'login',
+    lastResult: actionData?.lastResult,
+    shouldValidate: 'onBlur',
+    shouldRevalidate: 'onInput',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: loginSchema }),
+  });
+  const redirectTo = searchParams.get('redirectTo');
+  const labels = { identifier: t('login.identifier'), password: t('login.password') };
+
+  return (
+    <div className="container narrow auth-single">
+      <h1>{t('login.title')}</h1>
+      <p className="lead">{t('login.intro')}</p>
+      <Form method="post" className="form card" {...getFormProps(form)} noValidate>
+        <ErrorSummary
+          form={form}
+          fields={[
+            { meta: fields.identifier, label: labels.identifier },
+            { meta: fields.password, label: labels.password },
+          ]}
+        />
+        <TextField
+          meta={fields.identifier}
+          label={labels.identifier}
+          hint={t('login.identifierHint')}
+          required
+          autoComplete="username"
+          spellCheck={false}
+          autoCapitalize="none"
+        />
+        <TextField meta={fields.password} label={labels.password} type="password" required autoComplete="current-password" />
+        {redirectTo && <input type="hidden" name="redirectTo" value={redirectTo} />}
+        <div className="actions">
+          <SubmitButton pending={navigation.state === 'submitting'}>{t('login.submit')}</SubmitButton>
+        </div>
+      </Form>
+      <p>
+        {t('login.noAccount')}{' '}
+        <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>{t('login.signupLink')}</Link>
+      </p>
+      <p className="muted">{t('login.staffNote')}</p>
+    </div>
+  );
+}

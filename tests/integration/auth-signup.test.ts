@@ -1,0 +1,164 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client.js';
+import { sessions, users } from '../../db/schema/index.js';
+import { action, loader } from '../../app/routes/signup.js';
+import { idCheckCharacter } from '../../services/validation/identifiers.js';
+import { appContext, createCitizen, fixedClock, makeIdNumber, makeMobile } from '../support/factories.js';
+import { get, post, run } from '../support/requests.js';
+import { createTestDb } from '../setup/test-db.js';
+
+let h: DbHandle;
+beforeAll(async () => {
+  h = await createTestDb();
+});
+afterAll(() => h.close());
+
+const PASSWORD = 'a long enough passphrase';
+
+function form(overrides: Record<string, string> = {}) {
+  return {
+    realName: '王小明',
+    idNumber: makeIdNumber(),
+    mobile: makeMobile(),
+    password: PASSWORD,
+    confirmPassword: PASSWORD,
+    website: '',
+    ...overrides,
+  };
+}
+
+async function usersWithId(idNumber: string) {
+  return h.db.select().from(users).where(eq(users.idNumber, idNumber.toUpperCase()));
+}
+
+type Reply = { lastResult: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } };
+
+describe('sign-up', () => {
+  it('creates one citizen account, starts a session with a safe cookie and goes to /services', async () => {
+    const f = form({ idNumber: makeIdNumber('310104', '19851120').toLowerCase(), mobile: `+86 ${makeMobile()}` });
+    const res = await run(action, post('/signup', f), appContext(h.db));
+
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Location')).toBe('/services');
+    const cookie = res.headers.get('Set-Cookie')!;
+    expect(cookie).toMatch(/^__session=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/Secure/i);
+
+    const rows = await usersWithId(f.idNumber);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ role: 'citizen', realName: '王小明', mobile: f.mobile.replace('+86 ', ''), identityVerified: false });
+    expect(rows[0].passwordHash).not.toContain(PASSWORD);
+    const own = await h.db.select().from(sessions).where(eq(sessions.userId, rows[0].id));
+    expect(own).toHaveLength(1);
+
+    // The cookie now identifies the new user: the sign-up page sends them on.
+    const again = await run(loader, get('/signup', { cookie: cookie.split(';')[0] }), appContext(h.db));
+    expect(again.status).toBe(302);
+  });
+
+  it('marks the cookie Secure in production', async () => {
+    const res = await run(action, post('/signup', form()), { ...appContext(h.db), production: true });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('Set-Cookie')).toMatch(/Secure/i);
+  });
+
+  it('rejects a wrong check character with 400 on the idNumber field, keeps other values, echoes no password, stores nothing', async () => {
+    const good = makeIdNumber();
+    const wrong = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    const f = form({ idNumber: wrong });
+    const res = await run(action, post('/signup', f), appContext(h.db));
+
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Reply;
+    expect(body.lastResult.error?.idNumber).toEqual(['idNumber.checksum']);
+    expect(body.lastResult.initialValue).toMatchObject({ realName: f.realName, idNumber: wrong, mobile: f.mobile });
+    expect(JSON.stringify(body)).not.toContain(PASSWORD);
+    expect(res.headers.get('Set-Cookie')).toBeNull();
+    expect(await usersWithId(wrong)).toHaveLength(0);
+  });
+
+  it('rejects a birth date after today (China time) with idNumber.birthInFuture', async () => {
+    // The test clock is 2026-11-23; the ID says 2026-11-24.
+    const first17 = '11010120261124001';
+    const id = first17 + idCheckCharacter(first17);
+    const res = await run(action, post('/signup', form({ idNumber: id })), appContext(h.db, fixedClock('2026-11-23T02:00:00Z')));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Reply).lastResult.error?.idNumber).toEqual(['idNumber.birthInFuture']);
+    expect(await usersWithId(id)).toHaveLength(0);
+
+    // Just after midnight in Beijing (still the 23rd in UTC) that birthday is today: accepted.
+    const later = await run(action, post('/signup', form({ idNumber: id })), appContext(h.db, fixedClock('2026-11-23T16:30:00Z')));
+    expect(later.status).toBe(302);
+  });
+
+  it('rejects mismatched passwords on the confirmation field', async () => {
+    const f = form({ confirmPassword: 'a different passphrase' });
+    const res = await run(action, post('/signup', f), appContext(h.db));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Reply;
+    expect(body.lastResult.error?.confirmPassword).toEqual(['password.mismatch']);
+    expect(body.lastResult.initialValue).not.toHaveProperty('password');
+    expect(body.lastResult.initialValue).not.toHaveProperty('confirmPassword');
+    expect(await usersWithId(f.idNumber)).toHaveLength(0);
+  });
+
+  it('reports every missing field at once, and a short password, as keys of the validation namespace', async () => {
+    const res = await run(action, post('/signup', { realName: ' ', idNumber: '', mobile: '12345', password: 'short', confirmPassword: 'short' }), appContext(h.db));
+    expect(res.status).toBe(400);
+    const { error } = ((await res.json()) as Reply).lastResult;
+    expect(error).toMatchObject({
+      realName: ['required'],
+      idNumber: ['required'],
+      mobile: ['mobile.format'],
+      password: ['password.tooShort'],
+    });
+  });
+
+  it('answers 409 with the message on the idNumber field when the ID is already registered', async () => {
+    const existing = await createCitizen(h.db);
+    const res = await run(action, post('/signup', form({ idNumber: existing.idNumber!.toLowerCase() })), appContext(h.db));
+    expect(res.status).toBe(409);
+    const body = (await res.json()) as Reply;
+    expect(body.lastResult.error?.idNumber).toEqual(['account.idNumberTaken']);
+    expect(body.lastResult.error?.['']).toEqual(['errors:account.exists']);
+    expect(await usersWithId(existing.idNumber!)).toHaveLength(1);
+  });
+
+  it('answers 409 on the mobile field when the mobile number is taken', async () => {
+    const existing = await createCitizen(h.db);
+    const f = form({ mobile: existing.mobile! });
+    const res = await run(action, post('/signup', f), appContext(h.db));
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as Reply).lastResult.error?.mobile).toEqual(['account.mobileTaken']);
+    expect(await usersWithId(f.idNumber)).toHaveLength(0);
+  });
+
+  it('refuses a filled honeypot with 400 and stores nothing, even when everything else is valid', async () => {
+    const f = form({ website: 'http://spam.example' });
+    const res = await run(action, post('/signup', f), appContext(h.db));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Reply).lastResult.error?.['']).toEqual(['errors:badRequest']);
+    expect(await usersWithId(f.idNumber)).toHaveLength(0);
+  });
+
+  it('honours a same-site redirectTo and ignores an open one', async () => {
+    const safe = await run(action, post('/signup', { ...form(), redirectTo: '/services/first-id-card/apply' }), appContext(h.db));
+    expect(safe.headers.get('Location')).toBe('/services/first-id-card/apply');
+    for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example']) {
+      const res = await run(action, post('/signup', { ...form(), redirectTo: evil }), appContext(h.db));
+      expect(res.status).toBe(302);
+      expect(res.headers.get('Location')).toBe('/services');
+    }
+  });
+
+  it('titles the page in the visitor’s language', async () => {
+    const zh = (await (await run(loader, get('/signup'), appContext(h.db))).json()) as { title: string };
+    expect(zh.title).toBe('注册实名账号 - 公安政务服务一窗通办');
+    const en = (await (await run(loader, get('/signup?lng=en'), appContext(h.db))).json()) as { title: string; today: string };
+    expect(en.title).toBe('Create a real-name account - Public Security One-Window Services');
+    expect(en.today).toBe('2026-11-23');
+  });
+});
