@@ -12,6 +12,7 @@ import type { z } from 'zod';
  *   services.<code>.fees.<line>
  *   services.<code>.notes.<note>
  *   materials.<material>.name / .requirement
+ *   requirements.<requirementKey>  (a material's requirement as one service words it)
  *   conditions.<conditionKey>       (why a conditional material applies)
  *   deficiency.<reason>             (reason codes clerks pick)
  *   basis.<basisKey>                (legal basis citations)
@@ -38,7 +39,7 @@ export type MaterialDef = {
   required: 'always' | { conditionKey: string; when: (answers: Answers, env: DefinitionEnv) => boolean };
   /** Reason codes a clerk may pick when marking this material deficient. */
   deficiencyReasons: readonly string[];
-  /** Overrides materials.<code>.requirement for this service. */
+  /** Overrides materials.<code>.requirement for this service: the key is requirements.<requirementKey>. */
   requirementKey?: string;
   accept?: readonly FileKind[];
 };
@@ -116,6 +117,11 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
     lines: (answers: z.infer<S>) => FeeLine[];
     /** Lines shown in the guide, before anyone has answered. */
     guideLines: readonly FeeLine[];
+    /**
+     * The lowest total any answers can give, where the lines depend on the answers (the catalog
+     * shows "from …"); omitted when every application pays all guide lines.
+     */
+    fromAmount?: number;
   };
   handling: { mode: HandlingMode; visits: 0 | 1 };
   /** 跨省通办 (or 全国通办 for exit-entry documents). */
@@ -124,6 +130,11 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
   legalBasisKeys: readonly string[];
   /** Higher is more urgent; defaults from the committed limit. */
   priority?: number;
+  /**
+   * Every key `notes` can return (services.<code>.notes.<key>), so the locale check can see them
+   * without guessing answers.
+   */
+  noteKeys?: readonly string[];
   /** Facts derived from the answers worth showing the citizen and the clerk. */
   notes?: (answers: z.infer<S>, env: DefinitionEnv) => { key: string; params?: Record<string, string | number> }[];
 };

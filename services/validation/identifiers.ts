@@ -11,6 +11,12 @@ const PROVINCE_CODES = new Set([
   '71', '81', '82', '83',
 ]);
 
+/**
+ * Codes whose numbers carry no city/county part: Taiwan (71) and the residence permits of Hong
+ * Kong, Macao and Taiwan residents (810000, 820000, 830000), which follow GB 11643 as well.
+ */
+const WHOLE_REGION_CODES = new Set(['71', '81', '82', '83']);
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -29,7 +35,7 @@ export function idCheckCharacter(first17: string): string {
 export function checkIdNumber(raw: string, today: string): string | null {
   const id = normalizeIdNumber(raw);
   if (!/^\d{17}[\dX]$/.test(id)) return 'idNumber.format';
-  if (!PROVINCE_CODES.has(id.slice(0, 2)) || id.slice(2, 6) === '0000' && id.slice(0, 2) !== '71') {
+  if (!PROVINCE_CODES.has(id.slice(0, 2)) || (id.slice(2, 6) === '0000' && !WHOLE_REGION_CODES.has(id.slice(0, 2)))) {
     return 'idNumber.region';
   }
   const birth = birthDateFromId(id);
@@ -69,8 +75,10 @@ const PLATE_PROVINCES = '京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂�
 // Letters I and O are never used in plate serials, to avoid confusion with 1 and 0.
 const SERIAL = '[A-HJ-NP-Z0-9]';
 const ORDINARY_PLATE = new RegExp(`^[${PLATE_PROVINCES}][A-HJ-NP-Z]${SERIAL}{5}$`);
-// New-energy plates (GA 36-2018): small cars D/F then 5 characters; large vehicles 5 digits then D/F.
-const NEW_ENERGY_PLATE = new RegExp(`^[${PLATE_PROVINCES}][A-HJ-NP-Z](?:[DF]${SERIAL}\\d{4}|\\d{5}[DF])$`);
+// New-energy plates (GA 36-2018): small cars take a type letter then one serial character and
+// four digits; large vehicles five digits then D/F. D/F were the only type letters at first; since
+// the 2022 extension pure-electric small cars also get A/B/C/E and other new-energy cars G/H/J/K.
+const NEW_ENERGY_PLATE = new RegExp(`^[${PLATE_PROVINCES}][A-HJ-NP-Z](?:[A-HJK]${SERIAL}\\d{4}|\\d{5}[DF])$`);
 
 export function normalizePlate(raw: string): string {
   return raw.replace(/[\s·•.-]/g, '').toUpperCase();

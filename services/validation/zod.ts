@@ -52,14 +52,21 @@ export const hkMacaoPermitNumber = () =>
     .transform((v) => v.trim().toUpperCase())
     .refine((v) => checkHkMacaoPermitNumber(v) === null, 'hkMacaoPermitNumber.format');
 
-/** 'YYYY-MM-DD', a real date, optionally bounded by `today`. */
+/** 'YYYY-MM-DD', a real date, optionally bounded by `today`. One message per bad value. */
 export const isoDate = (opts: { notAfter?: string; notBefore?: string } = {}) =>
-  z
-    .string(required)
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'date.format')
-    .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), 'date.format')
-    .refine((v) => !opts.notAfter || v <= opts.notAfter, 'date.inFuture')
-    .refine((v) => !opts.notBefore || v >= opts.notBefore, 'date.tooEarly');
+  z.string(required).superRefine((v, ctx) => {
+    // Each check is skipped once an earlier one failed, so a bad value gets one clear message.
+    const fail = (message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    if (!isRealIsoDate(v)) return fail('date.format');
+    if (opts.notAfter && v > opts.notAfter) return fail('date.inFuture');
+    if (opts.notBefore && v < opts.notBefore) return fail('date.tooEarly');
+  });
+
+export function isRealIsoDate(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
 
 export const choice = <T extends readonly [string, ...string[]]>(options: T) =>
   z.enum(options, {
@@ -68,3 +75,28 @@ export const choice = <T extends readonly [string, ...string[]]>(options: T) =>
 
 /** Six-digit GB/T 2260 region code. */
 export const regionCode = () => z.string(required).regex(/^\d{6}$/, 'region.format');
+
+/** A radio pair answered 'yes' or 'no'. */
+export const yesNo = () => choice(['yes', 'no'] as const);
+
+/**
+ * A single checkbox. Browsers send 'on' when it is ticked and nothing otherwise; stored answers
+ * hold booleans. Both read as a boolean, so the schema parses form data and saved answers alike.
+ */
+export const flag = () =>
+  z.preprocess((v) => v === true || v === 'on' || v === 'true' || v === 'yes', z.boolean());
+
+/** An office code as seeded (e.g. 'bj-dongcheng'); whether it handles the item is checked on routing. */
+export const officeCode = () =>
+  z
+    .string(required)
+    .trim()
+    .min(1, 'required')
+    .regex(/^[a-z]{2}-[a-z0-9-]{1,40}$/, 'choice');
+
+/** Vehicle identification number (GB 16735): 17 characters, never I, O or Q. */
+export const vin = () =>
+  z
+    .string(required)
+    .transform((v) => v.replace(/\s/g, '').toUpperCase())
+    .refine((v) => /^[A-HJ-NPR-Z0-9]{17}$/.test(v), 'vin.format');

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { defineService } from '../types.js';
 import { choice, regionCode } from '../../validation/zod.js';
+import { REASONS } from './shared.js';
 
-/** 临时居民身份证 — 公安部令第78号; facts §1.5. */
+/**
+ * 临时居民身份证 — 居民身份证法 art. 12 para. 2; 公安部令第78号; facts §1.5. Only for someone whose
+ * ID card is being made, renewed or replaced, hence the collection receipt.
+ */
 export const temporaryIdCard = defineService({
   code: 'temporary-id-card',
   department: 'hukou',
@@ -18,12 +22,14 @@ export const temporaryIdCard = defineService({
     { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
   ],
   materials: [
-    { code: 'hukouBook', required: 'always', deficiencyReasons: ['illegible', 'incomplete', 'mismatch'] },
-    { code: 'idCollectionReceipt', required: 'always', deficiencyReasons: ['illegible', 'expired', 'mismatch'] },
-    { code: 'photo', required: 'always', deficiencyReasons: ['photoSpec', 'illegible'] },
+    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate },
+    { code: 'idCollectionReceipt', required: 'always', deficiencyReasons: ['illegible', 'expired', 'mismatch', 'notOriginal'] },
+    { code: 'photo', required: 'always', deficiencyReasons: REASONS.photo, accept: ['jpeg', 'png'] },
   ],
   timeLimits: {
+    // 公安部令第78号 art. 12: issued within 3 days of application.
     statutory: { days: 3, unit: 'calendar', basisKey: 'temporaryIdRules12' },
+    // Local practice is same day or half a working day; one working day is the safe commitment.
     committedWorkingDays: 1,
   },
   fee: {
@@ -36,4 +42,6 @@ export const temporaryIdCard = defineService({
   jurisdiction: { kind: 'hukou', field: 'hukouRegion' },
   legalBasisKeys: ['idCardLaw12', 'temporaryIdRules'],
   priority: 2,
+  noteKeys: ['returnOnCollection'],
+  notes: () => [{ key: 'returnOnCollection' }],
 });

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { defineService } from '../types.js';
+import { choice, idNumber, regionCode } from '../../validation/zod.js';
+import { ageOn, birthDateFromId } from '../../validation/identifiers.js';
+import { guardianMaterials, REASONS } from './shared.js';
+
+/** Validity by age on application (居民身份证法 art. 5): years, or null for long-term. */
+export function idCardValidityYears(age: number): number | null {
+  if (age < 16) return 5;
+  if (age <= 25) return 10;
+  if (age <= 45) return 20;
+  return null;
+}
+
+/**
+ * 首次申领居民身份证 — 居民身份证法 arts. 2, 7, 10, 12; facts §1.4. Photo and fingerprints are
+ * captured at the station, hence one visit. Under 16 the guardian applies for the child.
+ */
+export const firstIdCard = defineService({
+  code: 'first-id-card',
+  department: 'hukou',
+  schema: (env) =>
+    z.object({
+      hukouRegion: regionCode(),
+      idNumber: idNumber(env.today),
+      delivery: choice(['pickup', 'mail'] as const),
+    }),
+  fields: [
+    { name: 'hukouRegion', kind: 'region' },
+    { name: 'idNumber', kind: 'idNumber', autoComplete: 'off' },
+    { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
+  ],
+  materials: [
+    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate },
+    ...guardianMaterials('idNumber'),
+  ],
+  timeLimits: {
+    // Law art. 12: 60 days (+30 in remote areas); the MPS norm of 2021 shortens it to 45.
+    statutory: { days: 60, unit: 'calendar', basisKey: 'idCardLaw12' },
+    // [2ND] Beijing commits 10 working days in urban districts.
+    committedWorkingDays: 10,
+  },
+  // Free since 2018-04-01 for every first application; the basis explains why.
+  fee: { basisKey: 'idCardFirstFree2018', lines: () => [], guideLines: [] },
+  handling: { mode: 'online_then_visit', visits: 1 },
+  crossProvince: false,
+  jurisdiction: { kind: 'hukou', field: 'hukouRegion' },
+  legalBasisKeys: ['idCardLaw', 'mpsHukouNorms2021IdCard'],
+  noteKeys: ['validityYears', 'validityLongTerm', 'mustApplyAt16'],
+  notes: (answers, env) => {
+    const birth = birthDateFromId(answers.idNumber);
+    if (!birth) return [];
+    const age = ageOn(birth, env.today);
+    const years = idCardValidityYears(age);
+    const out: { key: string; params?: Record<string, string | number> }[] = [
+      years === null ? { key: 'validityLongTerm' } : { key: 'validityYears', params: { years } },
+    ];
+    if (age >= 16) out.push({ key: 'mustApplyAt16' });
+    return out;
+  },
+});

@@ -1,0 +1,77 @@
+import { ageOn, birthDateFromId, normalizeIdNumber } from '../../validation/identifiers.js';
+import type { Answers, DefinitionEnv, MaterialDef } from '../types.js';
+
+/**
+ * The reason codes clerks pick when a material is deficient (keys catalog:deficiency.<reason>).
+ * One small shared set keeps the one-time notice (一次性告知) consistent across items.
+ */
+export const DEFICIENCY_REASONS = [
+  'illegible',
+  'expired',
+  'mismatch',
+  'incomplete',
+  'unsigned',
+  'photoSpec',
+  'notOriginal',
+  'wrongDocument',
+] as const;
+export type DeficiencyReason = (typeof DEFICIENCY_REASONS)[number];
+
+/** Typical reason sets, so each material lists only reasons that can apply to it. */
+export const REASONS = {
+  idDocument: ['illegible', 'expired', 'mismatch', 'notOriginal', 'wrongDocument'],
+  certificate: ['illegible', 'mismatch', 'incomplete', 'notOriginal', 'wrongDocument'],
+  signedStatement: ['illegible', 'incomplete', 'unsigned', 'mismatch', 'wrongDocument'],
+  insurance: ['illegible', 'expired', 'mismatch', 'wrongDocument'],
+  photo: ['photoSpec', 'illegible', 'mismatch'],
+} as const satisfies Record<string, readonly DeficiencyReason[]>;
+
+/** An answer as a trimmed string; answers may be raw form data or parsed values. */
+export function str(answers: Answers, key: string): string {
+  const v = answers[key];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export function yes(answers: Answers, key: string): boolean {
+  const v = answers[key];
+  return v === 'yes' || v === true || v === 'on' || v === 'true';
+}
+
+/**
+ * Whether the person with this resident ID is under 16 on `today` (居民身份证法 art. 2: 16 is
+ * the age from which a citizen applies in person). Turns false on the 16th birthday; false
+ * when the number carries no readable birth date, since the schema rejects such numbers anyway.
+ */
+export function isUnder16(idNumber: unknown, today: string): boolean {
+  if (typeof idNumber !== 'string') return false;
+  const id = normalizeIdNumber(idNumber);
+  if (id.length !== 18) return false;
+  const birth = birthDateFromId(id);
+  return birth !== null && birth <= today && ageOn(birth, today) < 16;
+}
+
+/** Guardian documents, required when the applicant whose ID is in `field` is under 16. */
+export function guardianMaterials(field = 'idNumber'): MaterialDef[] {
+  const when = (a: Answers, env: DefinitionEnv) => isUnder16(a[field], env.today);
+  return [
+    { code: 'guardianIdCard', required: { conditionKey: 'under16', when }, deficiencyReasons: REASONS.idDocument },
+    { code: 'guardianshipProof', required: { conditionKey: 'under16', when }, deficiencyReasons: REASONS.certificate },
+  ];
+}
+
+/** 'YYYY-MM-DD' plus whole months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29). */
+export function addMonths(day: string, months: number): string {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7)) - 1 + months;
+  const d = Number(day.slice(8, 10));
+  const first = new Date(Date.UTC(y, m, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, last));
+  return first.toISOString().slice(0, 10);
+}
+
+export function addDays(day: string, days: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
