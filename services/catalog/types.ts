@@ -12,7 +12,7 @@ import type { z } from 'zod';
  *   services.<code>.fees.<line>
  *   services.<code>.notes.<note>
  *   materials.<material>.name / .requirement
- *   requirements.<requirementKey>  (a material's requirement as one service words it)
+ *   requirements.<name>          (a material's requirement as one service words it; MaterialDef.requirementKey)
  *   conditions.<conditionKey>       (why a conditional material applies)
  *   deficiency.<reason>             (reason codes clerks pick)
  *   basis.<basisKey>                (legal basis citations)
@@ -39,7 +39,7 @@ export type MaterialDef = {
   required: 'always' | { conditionKey: string; when: (answers: Answers, env: DefinitionEnv) => boolean };
   /** Reason codes a clerk may pick when marking this material deficient. */
   deficiencyReasons: readonly string[];
-  /** Overrides materials.<code>.requirement for this service: the key is requirements.<requirementKey>. */
+  /** Overrides materials.<code>.requirement for this service: a catalog key, by convention requirements.<name>. */
   requirementKey?: string;
   accept?: readonly FileKind[];
 };

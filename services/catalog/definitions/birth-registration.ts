@@ -38,7 +38,7 @@ export const birthRegistration = defineService({
     {
       code: 'hukouBook',
       required: 'always',
-      requirementKey: 'parentHukouBook',
+      requirementKey: 'requirements.parentHukouBook',
       deficiencyReasons: REASONS.certificate,
     },
     { code: 'marriageCertificate', required: { conditionKey: 'parentsMarried', when: married }, deficiencyReasons: REASONS.certificate },

@@ -40,7 +40,7 @@ export const entryExitRecords = defineService({
     {
       code: 'powerOfAttorney',
       required: { conditionKey: 'byAgent', when: byAgent },
-      requirementKey: 'powerOfAttorneyBothSigned',
+      requirementKey: 'requirements.powerOfAttorneyBothSigned',
       deficiencyReasons: REASONS.signedStatement,
     },
     { code: 'agentIdCard', required: { conditionKey: 'byAgent', when: byAgent }, deficiencyReasons: REASONS.idDocument },

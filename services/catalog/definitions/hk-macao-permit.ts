@@ -88,7 +88,7 @@ export const hkMacaoPermit = defineService({
     { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
   ],
   materials: [
-    { code: 'idCard', required: 'always', requirementKey: 'idCardOrTemporary', deficiencyReasons: REASONS.idDocument },
+    { code: 'idCard', required: 'always', requirementKey: 'requirements.idCardOrTemporary', deficiencyReasons: REASONS.idDocument },
     {
       code: 'photoReceipt',
       required: { conditionKey: 'newPermit', when: (a) => !holds(a) },
@@ -108,7 +108,7 @@ export const hkMacaoPermit = defineService({
     {
       code: 'kinshipProof',
       required: { conditionKey: 'endorsementT', when: type('T') },
-      requirementKey: 'kinshipProofHkMacao',
+      requirementKey: 'requirements.kinshipProofHkMacao',
       deficiencyReasons: REASONS.certificate,
     },
     {

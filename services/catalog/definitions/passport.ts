@@ -30,7 +30,7 @@ export const passport = defineService({
     { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
   ],
   materials: [
-    { code: 'idCard', required: 'always', requirementKey: 'idCardOrTemporary', deficiencyReasons: REASONS.idDocument },
+    { code: 'idCard', required: 'always', requirementKey: 'requirements.idCardOrTemporary', deficiencyReasons: REASONS.idDocument },
     { code: 'photoReceipt', required: 'always', deficiencyReasons: REASONS.photo },
     ...guardianMaterials('idNumber'),
     {

@@ -40,7 +40,7 @@ export const usedVehicleTransfer = defineService({
     { name: 'mortgaged', kind: 'radio', options: ['no', 'yes'] },
   ],
   materials: [
-    { code: 'idCard', required: 'always', requirementKey: 'newOwnerIdCard', deficiencyReasons: REASONS.idDocument },
+    { code: 'idCard', required: 'always', requirementKey: 'requirements.newOwnerIdCard', deficiencyReasons: REASONS.idDocument },
     { code: 'ownershipTransferProof', required: 'always', deficiencyReasons: REASONS.certificate },
     { code: 'registrationCertificate', required: 'always', deficiencyReasons: REASONS.certificate },
     { code: 'drivingLicense', required: 'always', deficiencyReasons: REASONS.idDocument },

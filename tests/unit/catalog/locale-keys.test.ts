@@ -30,7 +30,7 @@ function impliedKeys(def: ServiceDefinition): string[] {
   for (const note of def.noteKeys ?? []) keys.push(`${s}.notes.${note}`);
   for (const m of def.materials) {
     keys.push(`materials.${m.code}.name`, `materials.${m.code}.requirement`);
-    if (m.requirementKey) keys.push(`requirements.${m.requirementKey}`);
+    if (m.requirementKey) keys.push(m.requirementKey);
     if (m.required !== 'always') keys.push(`conditions.${m.required.conditionKey}`);
     for (const r of m.deficiencyReasons) keys.push(`deficiency.${r}`);
   }
