@@ -3,12 +3,12 @@ import { parseWithZod } from '@conform-to/zod';
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { authenticate } from '#services/auth/accounts';
 import { loginSchema } from '#services/auth/schemas';
 import type { Role } from '#services/context';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
+import { authenticate } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 
