@@ -5,16 +5,25 @@ import { idNumber, mobile, text } from '../validation/zod.js';
 export const password = () =>
   z.string({ required_error: 'required' }).min(8, 'password.tooShort').max(128, 'password.tooLong');
 
+/**
+ * The passwords are checked in their own object joined by an intersection: a refine on the
+ * whole object would be skipped while any other field is missing, and people would learn
+ * about the mismatch only on their second attempt.
+ */
 export const signupSchema = (today: string) =>
-  z
-    .object({
+  z.intersection(
+    z.object({
       realName: text(50),
       idNumber: idNumber(today),
       mobile: mobile(),
-      password: password(),
-      confirmPassword: z.string({ required_error: 'required' }),
-    })
-    .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] });
+    }),
+    z
+      .object({
+        password: password(),
+        confirmPassword: z.string({ required_error: 'required' }),
+      })
+      .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] }),
+  );
 
 export type SignupInput = z.infer<ReturnType<typeof signupSchema>>;
 

@@ -117,6 +117,13 @@ describe('sign-up', () => {
     });
   });
 
+  it('reports a password mismatch together with the other mistakes, not only once they are fixed', async () => {
+    const res = await run(action, post('/signup', form({ realName: '', confirmPassword: 'another passphrase' })), appContext(h.db));
+    expect(res.status).toBe(400);
+    const { error } = ((await res.json()) as Reply).lastResult;
+    expect(error).toMatchObject({ realName: ['required'], confirmPassword: ['password.mismatch'] });
+  });
+
   it('answers 409 with the message on the idNumber field when the ID is already registered', async () => {
     const existing = await createCitizen(h.db);
     const res = await run(action, post('/signup', form({ idNumber: existing.idNumber!.toLowerCase() })), appContext(h.db));
