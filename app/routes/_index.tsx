@@ -77,7 +77,7 @@ export default function Index() {
             {departments.map(({ department, codes }) => (
               <li key={department} className={`card dept-card dept-${department}`}>
                 <h3>
-                  <Link to={`/services#${department}`}>{t(`departments.${department}`)}</Link>
+                  <Link to={`/services#dept-${department}`}>{t(`departments.${department}`)}</Link>
                 </h3>
                 <p className="muted">{t(`home.departmentIntro.${department}`)}</p>
                 <ul className="dept-services">
@@ -89,7 +89,7 @@ export default function Index() {
                 </ul>
                 <p className="dept-more">
                   <span className="badge">{t('home.serviceCount', { count: codes.length })}</span>{' '}
-                  <Link to={`/services#${department}`}>{t('home.departmentMore', { department: t(`departments.${department}`) })}</Link>
+                  <Link to={`/services#dept-${department}`}>{t('home.departmentMore', { department: t(`departments.${department}`) })}</Link>
                 </p>
               </li>
             ))}
