@@ -1,0 +1,40 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applications, offices } from '../../db/schema/index.js';
+import type { ServiceContext, UserActor } from '../context.js';
+import { notFound } from '../errors.js';
+import { authorize, inScope, type Action, type Scope } from '../permissions.js';
+
+export type ApplicationRow = typeof applications.$inferSelect;
+
+/**
+ * The application behind a public number, if the actor may see it for this action; 404 otherwise
+ * (also for a clerk without the department's skill), so numbers of other offices leak nothing.
+ */
+export async function applicationInScope(
+  db: Db,
+  ctx: ServiceContext,
+  number: string,
+  action: Action,
+): Promise<{ app: ApplicationRow; actor: UserActor; scope: Scope }> {
+  const { actor, scope } = authorize(ctx.actor, action);
+  const rows = await db
+    .select({ app: applications, cityCode: offices.cityCode })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.number, number))
+    .limit(1);
+  const row = rows[0];
+  if (!row) throw notFound('application.notFound');
+  const { app, cityCode } = row;
+  const ok = inScope(actor, scope, { ownerId: app.applicantId, officeCode: app.officeCode, cityCode, department: app.department });
+  if (!ok) throw notFound('application.notFound');
+  return { app, actor, scope };
+}
+
+/** Re-reads the application under a row lock; callers lock the queue item first (lock order). */
+export async function lockApplication(tx: Db, id: string): Promise<ApplicationRow> {
+  const [app] = await tx.select().from(applications).where(eq(applications.id, id)).for('update');
+  if (!app) throw notFound('application.notFound');
+  return app;
+}

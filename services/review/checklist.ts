@@ -1,0 +1,70 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applicationFiles, materialVerdicts, notices } from '../../db/schema/index.js';
+import { chinaDate } from '../calendar/working-days.js';
+import { getService } from '../catalog/index.js';
+import { applicableMaterials, type MaterialDef } from '../catalog/types.js';
+import type { ApplicationRow } from './access.js';
+
+export type VerdictRow = typeof materialVerdicts.$inferSelect;
+export type FileRow = typeof applicationFiles.$inferSelect;
+export type NoticeRow = typeof notices.$inferSelect;
+
+export type ChecklistItem = {
+  material: MaterialDef;
+  /** catalog key of the requirement text. */
+  requirementKey: string;
+  files: FileRow[];
+  /** The verdict that still applies to the files as they are now, or null: unreviewed. */
+  verdict: VerdictRow | null;
+  /** Named in an earlier one-time notice. */
+  inEarlierNotice: boolean;
+  /** The citizen replaced or added files since the last notice. */
+  changedSinceNotice: boolean;
+};
+
+export const requirementKeyOf = (m: MaterialDef) => m.requirementKey ?? `materials.${m.code}.requirement`;
+
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+
+/**
+ * The checklist as it applies to this application (answers as submitted, dates as of receipt),
+ * each item with its current files and verdict, and what the one-time rule needs to know.
+ */
+export async function loadChecklist(db: Db, app: ApplicationRow): Promise<{ items: ChecklistItem[]; notices: NoticeRow[] }> {
+  const def = getService(app.serviceCode);
+  const env = { today: chinaDate(app.submittedAt ?? app.createdAt) };
+  const materials = applicableMaterials(def, app.answers, env);
+  const [files, verdicts, issued] = await Promise.all([
+    db
+      .select()
+      .from(applicationFiles)
+      .where(and(eq(applicationFiles.applicationId, app.id), isNull(applicationFiles.supersededAt)))
+      .orderBy(asc(applicationFiles.uploadedAt)),
+    db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, app.id)).orderBy(asc(materialVerdicts.at)),
+    db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(asc(notices.sequence)),
+  ]);
+  const lastNotice = issued.at(-1);
+  const items = materials.map((material): ChecklistItem => {
+    const mine = files.filter((f) => f.materialCode === material.code);
+    const ids = mine.map((f) => f.id);
+    const latest = verdicts.filter((v) => v.materialCode === material.code).at(-1) ?? null;
+    return {
+      material,
+      requirementKey: requirementKeyOf(material),
+      files: mine,
+      verdict: latest && sameSet(latest.fileIds, ids) ? latest : null,
+      inEarlierNotice: issued.some((n) => n.items.some((i) => i.materialCode === material.code)),
+      changedSinceNotice: !!lastNotice && !sameSet(lastNotice.fileSnapshot[material.code] ?? [], ids),
+    };
+  });
+  return { items, notices: issued };
+}
+
+/**
+ * Whether flagging this item now would go beyond "notify once": after a notice, only items the
+ * notice named or whose files the citizen changed may be flagged.
+ */
+export function beyondOnce(item: ChecklistItem, noticesIssued: number): boolean {
+  return noticesIssued > 0 && !item.inEarlierNotice && !item.changedSinceNotice;
+}

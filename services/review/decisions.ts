@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import type { ZodError } from 'zod';
+import { decisions, offices, type DecisionKind } from '../../db/schema/index.js';
+import { getService } from '../catalog/index.js';
+import type { ServiceContext } from '../context.js';
+import { invalid } from '../errors.js';
+import { settleItem } from '../queue/lease.js';
+import { loadChecklist } from './checklist.js';
+import {
+  completeSchema,
+  leaseOnlySchema,
+  NOT_ACCEPTED_BASIS,
+  notAcceptSchema,
+  refuseSchema,
+  type CompleteInput,
+  type NotAcceptInput,
+  type RefuseInput,
+} from './schemas.js';
+import { changeStatus } from './transition.js';
+import { fieldErrorsOf } from './verdicts.js';
+import { withLease, type LeaseWork } from './with-lease.js';
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, raw: unknown): T {
+  const r = schema.safeParse(raw);
+  if (!r.success) throw invalid('form.invalid', fieldErrorsOf(r.error));
+  return r.data;
+}
+
+async function recordDecision(w: LeaseWork, ctx: ServiceContext, kind: DecisionKind, fields: Partial<typeof decisions.$inferInsert>) {
+  const [row] = await w.tx
+    .insert(decisions)
+    .values({ applicationId: w.app.id, kind, clerkId: w.actor.id, at: ctx.clock.now(), ...fields })
+    .returning();
+  return row;
+}
+
+/** 受理: every applicable item checked and found in order. The clerk keeps the item to finish it. */
+export async function acceptApplication(ctx: ServiceContext, number: string, raw: { leaseVersion: number }): Promise<void> {
+  const { leaseVersion } = parse(leaseOnlySchema, raw);
+  await withLease(ctx, number, leaseVersion, async (w) => {
+    const { items } = await loadChecklist(w.tx, w.app);
+    const open = items.filter((i) => i.verdict?.verdict !== 'ok');
+    if (open.length > 0) {
+      throw invalid(
+        'review.notAllOk',
+        Object.fromEntries(open.map((i) => [`verdict-${i.material.code}`, [i.verdict ? 'review.flagged' : 'review.unreviewed']])),
+        { count: open.length },
+      );
+    }
+    const decision = await recordDecision(w, ctx, 'accepted', {});
+    await changeStatus(w.tx, ctx, w.app, 'accepted', 'clerk', {
+      data: { decisionId: decision.id },
+      set: { acceptedAt: ctx.clock.now() },
+    });
+  });
+}
+
+/**
+ * 不予受理 (art. 32(1)): a reason with its legal basis; for a matter outside this office's
+ * jurisdiction, the office to apply to instead.
+ */
+export async function notAcceptApplication(ctx: ServiceContext, number: string, raw: NotAcceptInput): Promise<void> {
+  const input = parse(notAcceptSchema, raw);
+  await withLease(ctx, number, input.leaseVersion, async (w) => {
+    let redirect: string | null = null;
+    if (input.reasonCode === 'outsideJurisdiction') {
+      const [office] = await w.tx.select().from(offices).where(eq(offices.code, input.redirectOfficeCode!)).limit(1);
+      if (!office || office.code === w.app.officeCode) throw invalid('form.invalid', { redirectOfficeCode: ['review.redirectInvalid'] });
+      redirect = office.code;
+    }
+    const legalBasisKey = NOT_ACCEPTED_BASIS[input.reasonCode];
+    const decision = await recordDecision(w, ctx, 'not_accepted', {
+      reasonCode: input.reasonCode,
+      note: input.note,
+      legalBasisKey,
+      redirectOfficeCode: redirect,
+    });
+    await changeStatus(w.tx, ctx, w.app, 'not_accepted', 'clerk', {
+      reason: input.note,
+      data: { decisionId: decision.id, reasonCode: input.reasonCode, legalBasisKey, redirectOfficeCode: redirect },
+      set: {
+        decidedAt: ctx.clock.now(),
+        result: { kind: 'not_accepted', reasonCode: input.reasonCode, legalBasisKey, redirectOfficeCode: redirect, note: input.note },
+      },
+    });
+    await settleItem(w.tx, w.item.id, 'done');
+  });
+}
+
+/** 办结: the document issued and whether it is collected or mailed. */
+export async function completeApplication(ctx: ServiceContext, number: string, raw: CompleteInput): Promise<void> {
+  const input = parse(completeSchema, raw);
+  await withLease(ctx, number, input.leaseVersion, async (w) => {
+    const decision = await recordDecision(w, ctx, 'completed', { documentNumber: input.documentNumber, delivery: input.delivery });
+    await changeStatus(w.tx, ctx, w.app, 'completed', 'clerk', {
+      data: { decisionId: decision.id, documentNumber: input.documentNumber, delivery: input.delivery },
+      set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber: input.documentNumber, delivery: input.delivery } },
+    });
+    await settleItem(w.tx, w.item.id, 'done');
+  });
+}
+
+/** 不予许可: a reason and one of the service's legal bases, in writing. */
+export async function refuseApplication(ctx: ServiceContext, number: string, raw: RefuseInput): Promise<void> {
+  const input = parse(refuseSchema, raw);
+  await withLease(ctx, number, input.leaseVersion, async (w) => {
+    const def = getService(w.app.serviceCode);
+    const allowed = def.legalBasisKeys.map((k) => `catalog:basis.${k}`);
+    if (!allowed.includes(input.legalBasisKey)) throw invalid('form.invalid', { legalBasisKey: ['choice'] });
+    const decision = await recordDecision(w, ctx, 'refused', {
+      reasonCode: input.reasonCode,
+      note: input.note,
+      legalBasisKey: input.legalBasisKey,
+    });
+    await changeStatus(w.tx, ctx, w.app, 'refused', 'clerk', {
+      reason: input.note,
+      data: { decisionId: decision.id, reasonCode: input.reasonCode, legalBasisKey: input.legalBasisKey },
+      set: {
+        decidedAt: ctx.clock.now(),
+        result: { kind: 'refused', reasonCode: input.reasonCode, legalBasisKey: input.legalBasisKey, note: input.note },
+      },
+    });
+    await settleItem(w.tx, w.item.id, 'done');
+  });
+}

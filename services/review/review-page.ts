@@ -1,0 +1,172 @@
+import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { decisions, noticeOverrides, offices, queueItems, users } from '../../db/schema/index.js';
+import type { ApplicationStatus } from '../applications/status-machine.js';
+import { recordAudit } from '../audit.js';
+import { getService, type FileKind } from '../catalog/index.js';
+import type { ServiceContext } from '../context.js';
+import { forbidden } from '../errors.js';
+import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
+import { FILE_KINDS } from '../files/sniff.js';
+import { applicationInScope } from './access.js';
+import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
+
+export type ReviewItem = {
+  code: string;
+  requirementKey: string;
+  deficiencyReasons: readonly string[];
+  accept: readonly FileKind[];
+  files: { id: string; originalName: string; sizeBytes: number; mimeType: string; uploadedAt: string }[];
+  verdict: { verdict: 'ok' | 'missing' | 'deficient'; reasonCode: string | null; note: string | null; at: string } | null;
+  inEarlierNotice: boolean;
+  changedSinceNotice: boolean;
+  /** Flagging it now would break the one-time rule (unless a supervisor overrides). */
+  onceLocked: boolean;
+};
+
+export type ReviewPage = {
+  application: {
+    number: string;
+    serviceCode: string;
+    department: string;
+    status: ApplicationStatus;
+    officeCode: string | null;
+    submittedAt: string | null;
+    completenessDeadline: string | null;
+    dueDate: string | null;
+    deemedAccepted: boolean;
+    answers: Record<string, unknown>;
+    fields: { name: string; kind: string; options?: readonly string[] }[];
+    result: Record<string, unknown> | null;
+  };
+  applicant: { realName: string; idNumber: string | null; mobile: string | null };
+  checklist: ReviewItem[];
+  notices: Pick<NoticeRow, 'number' | 'sequence' | 'issueDate' | 'supplementDeadline' | 'items' | 'overrideReason'>[];
+  decisions: { kind: string; at: string; reasonCode: string | null; legalBasisKey: string | null; note: string | null; documentNumber: string | null; delivery: string | null; redirectOfficeCode: string | null }[];
+  queue: {
+    state: 'waiting' | 'claimed' | 'parked' | 'done';
+    holder: { staffNo: string | null; name: string } | null;
+    mine: boolean;
+    /** Only for the holder: what their forms carry. */
+    leaseVersion: number | null;
+    leaseExpiresAt: string | null;
+  } | null;
+  can: { claim: boolean; act: boolean; override: boolean };
+  pendingOverride: { reason: string; at: string } | null;
+  transferClerks: { id: string; staffNo: string | null; name: string }[];
+  transferOffices: string[];
+  redirectOffices: string[];
+  refusalBases: string[];
+};
+
+/**
+ * Everything the review page shows. The applicant's full name, ID and mobile are shown unmasked
+ * here, so every load is recorded in the audit trail (pii.viewed).
+ */
+export async function getReview(ctx: ServiceContext, number: string): Promise<ReviewPage> {
+  const { app, actor } = await applicationInScope(ctx.db, ctx, number, 'application:read');
+  if (actor.role === 'citizen') throw forbidden();
+  const def = getService(app.serviceCode);
+  const now = ctx.clock.now();
+  const [{ items, notices }, [applicant], [item], decisionRows, [pending], allOffices] = await Promise.all([
+    loadChecklist(ctx.db, app),
+    ctx.db.select({ realName: users.realName, idNumber: users.idNumber, mobile: users.mobile }).from(users).where(eq(users.id, app.applicantId)),
+    ctx.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id)),
+    ctx.db.select().from(decisions).where(eq(decisions.applicationId, app.id)).orderBy(asc(decisions.at)),
+    ctx.db
+      .select()
+      .from(noticeOverrides)
+      .where(and(eq(noticeOverrides.applicationId, app.id), isNull(noticeOverrides.usedByNoticeId)))
+      .limit(1),
+    ctx.db.select().from(offices).orderBy(asc(offices.code)),
+  ]);
+  const live = item ? leaseLive(item, now) : false;
+  const [holder] =
+    item?.claimedBy && live
+      ? await ctx.db.select({ staffNo: users.staffNo, name: users.realName }).from(users).where(eq(users.id, item.claimedBy))
+      : [];
+  const mine = !!item && live && item.claimedBy === actor.id;
+  const isClerk = actor.role === 'clerk' && actor.officeCode === app.officeCode;
+  const workable = (WORKABLE_STATUSES as readonly string[]).includes(app.status);
+  const colleagues = mine
+    ? await ctx.db
+        .select({ id: users.id, staffNo: users.staffNo, name: users.realName, skills: users.skills })
+        .from(users)
+        .where(and(eq(users.officeCode, app.officeCode!), eq(users.role, 'clerk'), ne(users.id, actor.id), isNull(users.disabledAt)))
+        .orderBy(asc(users.staffNo))
+    : [];
+
+  await recordAudit(ctx.db, ctx, {
+    applicationId: app.id,
+    action: 'pii.viewed',
+    officeCode: app.officeCode,
+    data: { fields: ['realName', 'idNumber', 'mobile', 'answers'] },
+  });
+
+  return {
+    application: {
+      number,
+      serviceCode: app.serviceCode,
+      department: app.department,
+      status: app.status,
+      officeCode: app.officeCode,
+      submittedAt: app.submittedAt?.toISOString() ?? null,
+      completenessDeadline: app.completenessDeadline,
+      dueDate: app.dueDate,
+      deemedAccepted: app.deemedAccepted === 1,
+      answers: app.answers,
+      fields: def.fields.map((f) => ({ name: f.name, kind: f.kind, options: f.options })),
+      result: app.result ?? null,
+    },
+    applicant: applicant ?? { realName: '', idNumber: null, mobile: null },
+    checklist: items.map((i) => ({
+      code: i.material.code,
+      requirementKey: i.requirementKey,
+      deficiencyReasons: i.material.deficiencyReasons,
+      accept: i.material.accept ?? FILE_KINDS,
+      files: i.files.map((f) => ({ id: f.id, originalName: f.originalName, sizeBytes: f.sizeBytes, mimeType: f.mimeType, uploadedAt: f.uploadedAt.toISOString() })),
+      verdict: i.verdict
+        ? { verdict: i.verdict.verdict, reasonCode: i.verdict.reasonCode, note: i.verdict.note, at: i.verdict.at.toISOString() }
+        : null,
+      inEarlierNotice: i.inEarlierNotice,
+      changedSinceNotice: i.changedSinceNotice,
+      onceLocked: beyondOnce(i, notices.length) && !pending,
+    })),
+    notices: notices.map((n) => ({
+      number: n.number,
+      sequence: n.sequence,
+      issueDate: n.issueDate,
+      supplementDeadline: n.supplementDeadline,
+      items: n.items,
+      overrideReason: n.overrideReason,
+    })),
+    decisions: decisionRows.map((d) => ({
+      kind: d.kind,
+      at: d.at.toISOString(),
+      reasonCode: d.reasonCode,
+      legalBasisKey: d.legalBasisKey,
+      note: d.note,
+      documentNumber: d.documentNumber,
+      delivery: d.delivery,
+      redirectOfficeCode: d.redirectOfficeCode,
+    })),
+    queue: item
+      ? {
+          state: item.state,
+          holder: holder ?? null,
+          mine,
+          leaseVersion: mine ? item.leaseVersion : null,
+          leaseExpiresAt: mine ? (item.leaseExpiresAt?.toISOString() ?? null) : null,
+        }
+      : null,
+    can: {
+      claim: isClerk && workable && !!item && !mine && !live && (item.state === 'waiting' || item.state === 'claimed'),
+      act: mine && workable,
+      override: actor.role === 'manager' && actor.officeCode === app.officeCode && notices.length > 0 && ['under_review', 'supplemented'].includes(app.status),
+    },
+    pendingOverride: pending ? { reason: pending.reason, at: pending.at.toISOString() } : null,
+    transferClerks: colleagues.filter((c) => c.skills.includes(app.department)).map(({ id, staffNo, name }) => ({ id, staffNo, name })),
+    transferOffices: allOffices.filter((o) => o.code !== app.officeCode && o.departments.includes(app.department)).map((o) => o.code),
+    redirectOffices: allOffices.filter((o) => o.code !== app.officeCode).map((o) => o.code),
+    refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
+  };
+}

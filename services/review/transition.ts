@@ -1,0 +1,62 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applications } from '../../db/schema/index.js';
+import { assertTransition, type ApplicationStatus, type Transition } from '../applications/status-machine.js';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import { conflict } from '../errors.js';
+import type { ApplicationRow } from './access.js';
+
+/**
+ * The audit action each status change is recorded under. The citizen's timeline is built from
+ * these names (labels: desk:timeline.<action>).
+ */
+export const STATUS_ACTIONS = {
+  under_review: 'application.reviewStarted',
+  needs_supplement: 'notice.issued',
+  supplemented: 'application.supplemented',
+  accepted: 'application.accepted',
+  not_accepted: 'application.notAccepted',
+  completed: 'application.completed',
+  refused: 'application.refused',
+  withdrawn: 'application.withdrawn',
+} as const satisfies Partial<Record<ApplicationStatus, string>>;
+
+type Changeable = keyof typeof STATUS_ACTIONS;
+
+/**
+ * Moves an application along the status machine inside the caller's transaction: asserts the
+ * transition, writes the new status only if nobody changed it meanwhile, and appends the audit
+ * row in the same transaction.
+ */
+export async function changeStatus(
+  tx: Db,
+  ctx: Pick<ServiceContext, 'actor' | 'clock'>,
+  app: Pick<ApplicationRow, 'id' | 'status' | 'officeCode'>,
+  to: Changeable,
+  by: Transition['by'],
+  opts: {
+    reason?: string | null;
+    data?: Record<string, unknown>;
+    action?: string;
+    set?: Partial<typeof applications.$inferInsert>;
+  } = {},
+): Promise<void> {
+  assertTransition(app.status, to, by);
+  const now = ctx.clock.now();
+  const updated = await tx
+    .update(applications)
+    .set({ ...opts.set, status: to, updatedAt: now, version: sql`${applications.version} + 1` })
+    .where(and(eq(applications.id, app.id), eq(applications.status, app.status)))
+    .returning({ id: applications.id });
+  if (updated.length === 0) throw conflict('application.changed');
+  await recordAudit(tx, ctx, {
+    applicationId: app.id,
+    action: opts.action ?? STATUS_ACTIONS[to],
+    fromStatus: app.status,
+    toStatus: to,
+    reason: opts.reason ?? null,
+    officeCode: app.officeCode,
+    data: opts.data,
+  });
+}
