@@ -55,7 +55,7 @@ export function createUploadReceiver(limits: UploadLimits): UploadReceiver {
 
   const count = (n: number) => {
     total += n;
-    if (total > hardRequestCap(limits)) throw new DomainError('upload.requestTooLarge', 413, { params: { max: limits.maxRequestBytes } });
+    if (total > hardRequestCap(limits)) throw new DomainError('upload.requestTooLarge', 413, { params: { max: Math.round(limits.maxRequestBytes / (1024 * 1024)) } });
   };
   const problem = (field: string, code: UploadProblemCode) => {
     if (!problems.some((p) => p.field === field && p.code === code)) problems.push({ field, code });

@@ -9,8 +9,8 @@ import { getMyApplication, listMyApplications, timelineOf } from '../../services
 import { submitApplication } from '../../services/applications/submit.js';
 import { getService } from '../../services/catalog/index.js';
 import { isDomainError, type DomainError } from '../../services/errors.js';
-import { createSubmittedApplication, sampleFileBytes, VALID_ANSWERS } from '../support/applications.js';
-import { actorOf, createCitizen, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
+import { createApplicant, createSubmittedApplication, sampleFileBytes, VALID_ANSWERS } from '../support/applications.js';
+import { actorOf, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -36,7 +36,7 @@ const allFiles = async () =>
 
 describe('submitApplication (service)', () => {
   it('submits once when the same form is posted twice at the same time', async () => {
-    const citizen = await createCitizen(h.db);
+    const citizen = await createApplicant(h.db);
     const ctx = testContext(h.db, actorOf(citizen));
     const input = { applicationId: randomUUID(), serviceCode: 'temporary-id-card', rawAnswers: VALID_ANSWERS['temporary-id-card'], files: await allFiles() };
     const [a, b] = await Promise.all([submitApplication(ctx, input), submitApplication(ctx, input)]);
@@ -51,8 +51,8 @@ describe('submitApplication (service)', () => {
   });
 
   it('refuses a draft id that belongs to someone else with 404', async () => {
-    const owner = await createCitizen(h.db);
-    const other = await createCitizen(h.db);
+    const owner = await createApplicant(h.db);
+    const other = await createApplicant(h.db);
     const applicationId = randomUUID();
     await saveDraft(testContext(h.db, actorOf(owner)), { applicationId, serviceCode: 'temporary-id-card', rawAnswers: { reason: 'applying' }, files: [] });
     const e = await failure(
@@ -86,7 +86,7 @@ describe('submitApplication (service)', () => {
     expect(detail.fees).toEqual([{ key: 'card', amount: 10 }]);
     const timeline = await timelineOf(testContext(h.db, actorOf(citizen)), applicationId);
     expect(timeline).toEqual([expect.objectContaining({ action: 'application.submitted', toStatus: 'submitted', officeCode: 'bj-dongcheng' })]);
-    const stranger = testContext(h.db, actorOf(await createCitizen(h.db)));
+    const stranger = testContext(h.db, actorOf(await createApplicant(h.db)));
     expect((await failure(getMyApplication(stranger, number))).status).toBe(404);
     expect((await failure(timelineOf(stranger, applicationId))).status).toBe(404);
   });
@@ -100,7 +100,7 @@ describe('submitApplication (service)', () => {
   });
 
   it('writes no blobs when the request is refused, and numbers submissions on the China date', async () => {
-    const citizen = await createCitizen(h.db);
+    const citizen = await createApplicant(h.db);
     // 2026-11-23 17:30 UTC is already 24 November in China.
     const ctx = testContext(h.db, actorOf(citizen), fixedClock('2026-11-23T17:30:00Z'), testConfig());
     const r = await submitApplication(ctx, {

@@ -1,0 +1,27 @@
+import { useTranslation } from 'react-i18next';
+import { formatInstant } from './format';
+
+export type TimelineItem = { at: string; action: string; toStatus: string | null; officeCode: string | null };
+
+/** The audit trail as the citizen sees it, oldest first. */
+export function Timeline({ items, locale }: { items: readonly TimelineItem[]; locale: string }) {
+  const { t, i18n } = useTranslation(['applications', 'common']);
+  return (
+    <ol className="timeline">
+      {items.map((item, i) => {
+        const office = item.officeCode ? t(`common:offices.${item.officeCode}`) : '';
+        const key = `applications:timeline.${item.action}`;
+        const label = i18n.exists(key)
+          ? t(key, { office })
+          : t('applications:timeline.statusChanged', { status: item.toStatus ? t(`applications:status.${item.toStatus}`) : item.action });
+        return (
+          <li key={`${item.at}-${i}`}>
+            <time dateTime={item.at}>{formatInstant(item.at, locale)}</time>
+            <div>{label}</div>
+            {office && !i18n.exists(key) && <div className="muted">{t('applications:timeline.by', { office })}</div>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,172 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { getMyApplication } from '#services/applications/read';
+import { formatDay, formatInstant } from '~/components/application/format';
+import { StatusBadge } from '~/components/application/status-badge';
+import { Timeline } from '~/components/application/timeline';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context, ['citizen']);
+  const application = await orThrowResponse(() => getMyApplication(ctx, params.number ?? ''));
+  const t = await getFixedT(request, ['applications', 'common']);
+  return json({
+    application,
+    locale: await getLocale(request),
+    title: `${t('applications:receipt.title')} ${application.number} - ${t('common:siteName')}`,
+  });
+}
+
+function PrintButton() {
+  const { t } = useTranslation('applications');
+  return (
+    <button type="button" className="button secondary no-print" onClick={() => window.print()}>
+      {t('receipt.print')}
+    </button>
+  );
+}
+
+/** 受理回执: what was received, where, when, and by when the office must act. */
+export default function Receipt() {
+  const { application: a, locale } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(['applications', 'catalog', 'common']);
+  const serviceKey = `catalog:services.${a.serviceCode}.name`;
+  const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
+  const office = a.officeCode ? t(`common:offices.${a.officeCode}`) : '';
+  const limit =
+    a.committedWorkingDays === null
+      ? ''
+      : a.committedWorkingDays === 0
+        ? t('common:format.onTheSpot')
+        : t('common:format.workingDays', { count: a.committedWorkingDays });
+  const money = (value: number) => t('common:format.yuan', { value });
+
+  return (
+    <div className="container narrow receipt">
+      <div className="actions no-print">
+        <Link to="/applications">{t('applications:receipt.back')}</Link>
+      </div>
+      <h1>{t('applications:receipt.title')}</h1>
+      <p className="lead">{t('applications:receipt.lead')}</p>
+
+      <section className="card" aria-labelledby="receipt-facts">
+        <h2 id="receipt-facts" className="visually-hidden">
+          {t('applications:receipt.title')}
+        </h2>
+        <dl className="facts">
+          <dt>{t('applications:receipt.number')}</dt>
+          <dd>
+            <strong className="application-number">{a.number}</strong>
+          </dd>
+          <dt>{t('applications:receipt.service')}</dt>
+          <dd>{service}</dd>
+          <dt>{t('applications:receipt.office')}</dt>
+          <dd>{office}</dd>
+          {a.officePhone && (
+            <>
+              <dt>{t('applications:receipt.officePhone')}</dt>
+              <dd>
+                <a href={`tel:${a.officePhone}`}>{a.officePhone}</a>
+              </dd>
+            </>
+          )}
+          <dt>{t('applications:receipt.receivedAt')}</dt>
+          <dd>
+            <time dateTime={a.submittedAt ?? undefined}>{formatInstant(a.submittedAt, locale)}</time>
+          </dd>
+          <dt>{t('applications:receipt.status')}</dt>
+          <dd>
+            <StatusBadge status={a.status} />
+          </dd>
+          <dt>{t('applications:receipt.completenessDeadline')}</dt>
+          <dd>
+            <time dateTime={a.completenessDeadline ?? undefined}>{formatDay(a.completenessDeadline, locale)}</time>
+            <p className="hint">{t('applications:receipt.completenessExplain')}</p>
+          </dd>
+          <dt>{t('applications:receipt.dueDate')}</dt>
+          <dd>
+            <time dateTime={a.dueDate ?? undefined}>{formatDay(a.dueDate, locale)}</time>
+            <p className="hint">{t('applications:receipt.dueExplain', { limit })}</p>
+          </dd>
+        </dl>
+      </section>
+
+      <section className="card" aria-labelledby="receipt-fees">
+        <h2 id="receipt-fees">{t('applications:receipt.fees')}</h2>
+        {a.fees.length === 0 ? (
+          <p>{t('applications:receipt.free')}</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <tbody>
+                {a.fees.map((line) => (
+                  <tr key={line.key}>
+                    <th scope="row">{t(`catalog:services.${a.serviceCode}.fees.${line.key}`)}</th>
+                    <td>{money(line.amount)}</td>
+                  </tr>
+                ))}
+                <tr>
+                  <th scope="row">{t('applications:receipt.feeTotal')}</th>
+                  <td>
+                    <strong>{money(a.feeTotal)}</strong>
+                  </td>
+                </tr>
+              </tbody>
+            </table>
+            <p className="hint">{t('applications:receipt.feeWhen')}</p>
+          </div>
+        )}
+      </section>
+
+      {a.handling && (
+        <section className="card" aria-labelledby="receipt-next">
+          <h2 id="receipt-next">{t('applications:receipt.nextStepsHeading')}</h2>
+          <p>{t(`applications:receipt.nextSteps.${a.handling.mode}`)}</p>
+          {a.notes.length > 0 && (
+            <>
+              <h3>{t('applications:receipt.notesHeading')}</h3>
+              <ul>
+                {a.notes.map((n) => (
+                  <li key={n.key}>{t(`catalog:services.${a.serviceCode}.notes.${n.key}`, n.params)}</li>
+                ))}
+              </ul>
+            </>
+          )}
+        </section>
+      )}
+
+      {a.files.length > 0 && (
+        <section className="card" aria-labelledby="receipt-files">
+          <h2 id="receipt-files">{t('applications:receipt.filesHeading')}</h2>
+          <ul>
+            {a.files.map((f) => (
+              <li key={f.id}>
+                {t(`catalog:materials.${f.materialCode}.name`)}:{' '}
+                <a href={`/files/${f.id}`} aria-label={t('applications:file.download', { name: f.originalName })}>
+                  {f.originalName}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      <section className="card" aria-labelledby="receipt-timeline">
+        <h2 id="receipt-timeline">{t('applications:receipt.timelineHeading')}</h2>
+        <p className="hint">{t('applications:receipt.timelineIntro')}</p>
+        <Timeline items={a.timeline} locale={locale} />
+      </section>
+
+      <div className="actions">
+        <PrintButton />
+      </div>
+    </div>
+  );
+}

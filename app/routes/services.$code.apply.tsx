@@ -1,0 +1,188 @@
+import { getFormProps, useForm, type FieldMetadata } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import {
+  json,
+  redirect,
+  unstable_parseMultipartFormData,
+  type ActionFunctionArgs,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { readApplyForm } from '#services/applications/apply-input';
+import { saveDraft } from '#services/applications/drafts';
+import { getApplyForm } from '#services/applications/form-view';
+import { submitApplication } from '#services/applications/submit';
+import { findService } from '#services/catalog/index';
+import { DomainError, isDomainError } from '#services/errors';
+import { createUploadReceiver, hardRequestCap, type UploadReceiver } from '#services/files/upload-receiver';
+import { AnswerField } from '~/components/application/answer-field';
+import { formatInstant } from '~/components/application/format';
+import { MaterialUpload } from '~/components/application/material-upload';
+import { ErrorSummary, SubmitButton } from '~/components/forms';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { notFoundResponse, orThrowResponse } from '~/utils/errors.server';
+import { domainErrorResponse } from '~/utils/form-errors.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context, ['citizen']);
+  const url = new URL(request.url);
+  const view = await orThrowResponse(() => getApplyForm(ctx, params.code ?? '', { draftId: url.searchParams.get('draft') }));
+  if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
+  const t = await getFixedT(request, ['applications', 'catalog', 'common']);
+  return json({
+    view,
+    locale: await getLocale(request),
+    saved: url.searchParams.get('saved') === '1',
+    title: `${t('applications:apply.title', { service: t(view.service.nameKey) })} - ${t('common:siteName')}`,
+  });
+}
+
+/**
+ * Reads the posted form. Multipart bodies go through the upload receiver, which enforces the
+ * file limits part by part without throwing, so the other fields survive an oversized or
+ * mistyped file; a form without files may arrive urlencoded.
+ */
+async function readBody(request: Request, receiver: UploadReceiver, limits: Parameters<typeof hardRequestCap>[0]): Promise<FormData> {
+  const length = Number(request.headers.get('Content-Length') ?? '0');
+  if (length > hardRequestCap(limits)) {
+    throw new DomainError('upload.requestTooLarge', 413, { params: { max: Math.round(limits.maxRequestBytes / (1024 * 1024)) } });
+  }
+  const type = request.headers.get('Content-Type') ?? '';
+  try {
+    if (type.startsWith('multipart/form-data')) return await unstable_parseMultipartFormData(request, receiver.handle);
+    if (type.startsWith('application/x-www-form-urlencoded')) return await request.formData();
+  } catch (e) {
+    if (isDomainError(e)) throw e;
+    // A body that does not parse as the form it claims to be is the sender's fault.
+    throw new DomainError('badRequest', 400);
+  }
+  throw new DomainError('badRequest', 415);
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request, context, ['citizen']);
+  const code = params.code ?? '';
+  const def = findService(code);
+  if (!def) throw notFoundResponse('service.notFound', { code });
+
+  const receiver = createUploadReceiver(ctx.config);
+  const formData = await orThrowResponse(() => readBody(request, receiver, ctx.config));
+  const entries: [string, string][] = [];
+  for (const [name, value] of formData.entries()) if (typeof value === 'string') entries.push([name, value]);
+  // Only to send the entered values back with any error; the definition's schema runs in the service.
+  const submission = parseWithZod(formData, { schema: z.record(z.string(), z.unknown()) });
+
+  try {
+    const { intent, input } = readApplyForm(def, entries, receiver, ctx.config);
+    if (intent === 'save') {
+      await saveDraft(ctx, input);
+      return redirect(`/services/${encodeURIComponent(code)}/apply?draft=${input.applicationId}&saved=1`);
+    }
+    const { number } = await submitApplication(ctx, input);
+    return redirect(`/applications/${number}`);
+  } catch (e) {
+    if (isDomainError(e)) return domainErrorResponse(submission, e);
+    throw e;
+  }
+}
+
+/** True once React runs in the browser: only then may fields be hidden (without JS all show). */
+function useHydrated() {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
+}
+
+type ApplyShape = Record<string, unknown> & { material?: Record<string, unknown> };
+
+export default function ApplyPage() {
+  const { view, saved, locale } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const lastResult = actionData && 'lastResult' in actionData ? actionData.lastResult : undefined;
+  const navigation = useNavigation();
+  const hydrated = useHydrated();
+  const { t } = useTranslation(['applications', 'catalog', 'common']);
+  const [form, fields] = useForm<ApplyShape>({
+    id: 'apply',
+    lastResult,
+    defaultValue: view.draft?.answers,
+    shouldValidate: 'onSubmit',
+  });
+  const materialFields = fields.material.getFieldset() as unknown as Record<string, FieldMetadata>;
+  const posted = lastResult?.initialValue as Record<string, unknown> | undefined;
+  const applicationId = typeof posted?.applicationId === 'string' ? posted.applicationId : view.applicationId;
+  const pending = navigation.state === 'submitting';
+
+  const visible = (f: (typeof view.fields)[number]) => {
+    if (!f.showWhen || !hydrated) return true;
+    const current = fields[f.showWhen.field]?.value;
+    return typeof current === 'string' && f.showWhen.in.includes(current);
+  };
+
+  const summaryFields = [
+    ...view.fields.map((f) => ({ meta: fields[f.name] as FieldMetadata, label: t(f.labelKey) })),
+    ...view.materials.map((m) => ({ meta: materialFields[m.code], label: t(m.nameKey) })),
+  ];
+
+  return (
+    <div className="container narrow">
+      <p className="no-print">
+        <Link to={`/services/${view.service.code}`}>{t('applications:apply.guideLink')}</Link>
+      </p>
+      <h1>{t('applications:apply.title', { service: t(view.service.nameKey) })}</h1>
+      <p className="lead">{t('applications:apply.intro')}</p>
+      {saved && !lastResult && (
+        <p className="notice-ok" role="status">
+          {t('applications:apply.saved')}
+        </p>
+      )}
+      {view.draft && !saved && !lastResult && (
+        <p className="muted">{t('applications:apply.draftLoaded', { date: formatInstant(view.draft.updatedAt, locale) })}</p>
+      )}
+
+      <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)} noValidate>
+        <ErrorSummary form={form} fields={summaryFields} />
+        <input type="hidden" name="applicationId" value={applicationId} />
+
+        <section className="card" aria-labelledby="apply-answers-title">
+          <h2 id="apply-answers-title">{t('applications:apply.answersHeading')}</h2>
+          <div className="form">
+            {view.fields.map((f) => (
+              <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} hidden={!visible(f)} />
+            ))}
+          </div>
+        </section>
+
+        <section className="card" aria-labelledby="apply-materials-title">
+          <h2 id="apply-materials-title">{t('applications:apply.materialsHeading')}</h2>
+          <p className="hint">{t('applications:apply.materialsIntro', { max: Math.round(view.maxFileBytes / (1024 * 1024)) })}</p>
+          <div className="form">
+            {view.materials.map((m) => (
+              <MaterialUpload key={m.code} material={m} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
+            ))}
+          </div>
+        </section>
+
+        <p className="hint">{t('applications:apply.saveHint')}</p>
+        <div className="actions">
+          {/* First in the form, so pressing Enter in a field saves rather than submits. */}
+          <SubmitButton name="intent" value="save" variant="secondary" pending={pending}>
+            {t('applications:apply.saveDraft')}
+          </SubmitButton>
+          <SubmitButton name="intent" value="submit" pending={pending}>
+            {t('applications:apply.submit')}
+          </SubmitButton>
+        </div>
+      </Form>
+    </div>
+  );
+}
