@@ -74,5 +74,9 @@ export async function endSession(request: Request, context: AppLoadContext): Pro
 /** Only same-site relative paths, so ?redirectTo cannot send people elsewhere. */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
+  // Browsers drop tabs and newlines from URLs ('/\t/evil' becomes '//evil') and read '\' as '/';
+  // control characters would also make the Location header itself invalid (a 500).
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
   return to;
 }

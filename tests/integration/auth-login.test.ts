@@ -94,9 +94,11 @@ describe('sign-in', () => {
     const user = await createCitizen(h.db);
     const ok = await run(action, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD, redirectTo: '/applications/abc?tab=notice' }), appContext(h.db));
     expect(ok.headers.get('Location')).toBe('/applications/abc?tab=notice');
-    const evil = await run(action, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD, redirectTo: '//evil.example' }), appContext(h.db));
-    expect(evil.status).toBe(302);
-    expect(evil.headers.get('Location')).toBe('/applications');
+    for (const redirectTo of ['//evil.example', '/\t/evil.example', '/\n/evil.example', '/\\evil.example', 'https://evil.example']) {
+      const evil = await run(action, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD, redirectTo }), appContext(h.db));
+      expect(evil.status, JSON.stringify(redirectTo)).toBe(302);
+      expect(evil.headers.get('Location')).toBe('/applications');
+    }
   });
 
   it('sends signed-in visitors on from the login page (to a safe redirectTo only)', async () => {
