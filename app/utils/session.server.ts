@@ -76,7 +76,6 @@ export function safeRedirect(to: FormDataEntryValue | string | null | undefined,
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
   // Browsers drop tabs and newlines from URLs ('/\t/evil' becomes '//evil') and read '\' as '/';
   // control characters would also make the Location header itself invalid (a 500).
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
   return to;
 }
