@@ -1,10 +1,11 @@
-import type { FieldMetadata, FormMetadata } from '@conform-to/react';
+import type { FieldMetadata } from '@conform-to/react';
 import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateError } from './translate-error';
 
 type Props = {
-  form: FormMetadata<Record<string, unknown>>;
+  /** conform's form metadata (only these parts are read, so any schema fits). */
+  form: { id: string; status?: 'error' | 'success'; allErrors: Record<string, string[]> };
   /** The form's fields in page order with their (translated) labels, for the links. */
   fields: ReadonlyArray<{ meta: FieldMetadata; label: ReactNode }>;
   /** Translated heading; defaults to common:form.errorSummaryTitle. */
