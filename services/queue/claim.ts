@@ -104,11 +104,11 @@ export async function claimApplication(ctx: ServiceContext, number: string): Pro
     const { app } = await applicationInScope(tx, ctx, number, 'queue:claim');
     const [item] = await tx.select().from(queueItems).where(eq(queueItems.applicationId, app.id)).for('update');
     const now = ctx.clock.now();
-    if (!item || item.state === 'done' || item.state === 'parked') throw conflict('queue.notClaimable');
-    if (item.officeCode !== actor.officeCode) throw conflict('queue.notClaimable');
-    if (item.state === 'claimed' && leaseLive(item, now) && item.claimedBy !== actor.id) throw conflict('queue.heldByOther');
+    if (!item || item.state === 'done' || item.state === 'parked') throw conflict('review.notClaimable');
+    if (item.officeCode !== actor.officeCode) throw conflict('review.notClaimable');
+    if (item.state === 'claimed' && leaseLive(item, now) && item.claimedBy !== actor.id) throw conflict('review.heldByOther');
     const locked = await lockApplication(tx, app.id);
-    if (!(WORKABLE_STATUSES as readonly string[]).includes(locked.status)) throw conflict('queue.notClaimable');
+    if (!(WORKABLE_STATUSES as readonly string[]).includes(locked.status)) throw conflict('review.notClaimable');
     if (item.state === 'claimed' && item.claimedBy === actor.id && leaseLive(item, now)) {
       const [renewed] = await tx.update(queueItems).set({ leaseExpiresAt: leaseUntil(ctx) }).where(eq(queueItems.id, item.id)).returning();
       return { applicationId: app.id, number, leaseVersion: renewed.leaseVersion, leaseExpiresAt: renewed.leaseExpiresAt! };

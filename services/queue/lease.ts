@@ -27,7 +27,7 @@ export async function holdLease(tx: Db, ctx: ServiceContext, applicationId: stri
   const now = ctx.clock.now();
   const me = ctx.actor.kind === 'user' ? ctx.actor.id : null;
   if (!item || item.claimedBy !== me || !leaseLive(item, now) || item.leaseVersion !== leaseVersion) {
-    throw conflict('lease.lost');
+    throw conflict('review.leaseLost', { minutes: ctx.config.leaseMinutes });
   }
   const [renewed] = await tx
     .update(queueItems)

@@ -25,16 +25,16 @@ export async function applicationInScope(
     .where(eq(applications.number, number))
     .limit(1);
   const row = rows[0];
-  if (!row) throw notFound('application.notFound');
+  if (!row) throw notFound('review.applicationNotFound');
   const { app, cityCode } = row;
   const ok = inScope(actor, scope, { ownerId: app.applicantId, officeCode: app.officeCode, cityCode, department: app.department });
-  if (!ok) throw notFound('application.notFound');
+  if (!ok) throw notFound('review.applicationNotFound');
   return { app, actor, scope };
 }
 
 /** Re-reads the application under a row lock; callers lock the queue item first (lock order). */
 export async function lockApplication(tx: Db, id: string): Promise<ApplicationRow> {
   const [app] = await tx.select().from(applications).where(eq(applications.id, id)).for('update');
-  if (!app) throw notFound('application.notFound');
+  if (!app) throw notFound('review.applicationNotFound');
   return app;
 }

@@ -17,8 +17,8 @@ export type ChecklistItem = {
   files: FileRow[];
   /** The verdict that still applies to the files as they are now, or null: unreviewed. */
   verdict: VerdictRow | null;
-  /** Named in an earlier one-time notice. */
-  inEarlierNotice: boolean;
+  /** Named in the latest one-time notice. */
+  inLastNotice: boolean;
   /** The citizen replaced or added files since the last notice. */
   changedSinceNotice: boolean;
 };
@@ -54,7 +54,7 @@ export async function loadChecklist(db: Db, app: ApplicationRow): Promise<{ item
       requirementKey: requirementKeyOf(material),
       files: mine,
       verdict: latest && sameSet(latest.fileIds, ids) ? latest : null,
-      inEarlierNotice: issued.some((n) => n.items.some((i) => i.materialCode === material.code)),
+      inLastNotice: !!lastNotice && lastNotice.items.some((i) => i.materialCode === material.code),
       changedSinceNotice: !!lastNotice && !sameSet(lastNotice.fileSnapshot[material.code] ?? [], ids),
     };
   });
@@ -62,9 +62,10 @@ export async function loadChecklist(db: Db, app: ApplicationRow): Promise<{ item
 }
 
 /**
- * Whether flagging this item now would go beyond "notify once": after a notice, only items the
- * notice named or whose files the citizen changed may be flagged.
+ * Whether flagging this item now would go beyond "notify once": after a notice, only items that
+ * notice named or whose files the citizen changed since may be flagged. An item fixed in an
+ * earlier round and found ok since is as settled as one that was never flagged.
  */
 export function beyondOnce(item: ChecklistItem, noticesIssued: number): boolean {
-  return noticesIssued > 0 && !item.inEarlierNotice && !item.changedSinceNotice;
+  return noticesIssued > 0 && !item.inLastNotice && !item.changedSinceNotice;
 }

@@ -17,7 +17,7 @@ export type ReviewItem = {
   accept: readonly FileKind[];
   files: { id: string; originalName: string; sizeBytes: number; mimeType: string; uploadedAt: string }[];
   verdict: { verdict: 'ok' | 'missing' | 'deficient'; reasonCode: string | null; note: string | null; at: string } | null;
-  inEarlierNotice: boolean;
+  inLastNotice: boolean;
   changedSinceNotice: boolean;
   /** Flagging it now would break the one-time rule (unless a supervisor overrides). */
   onceLocked: boolean;
@@ -127,7 +127,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       verdict: i.verdict
         ? { verdict: i.verdict.verdict, reasonCode: i.verdict.reasonCode, note: i.verdict.note, at: i.verdict.at.toISOString() }
         : null,
-      inEarlierNotice: i.inEarlierNotice,
+      inLastNotice: i.inLastNotice,
       changedSinceNotice: i.changedSinceNotice,
       onceLocked: beyondOnce(i, notices.length) && !pending,
     })),

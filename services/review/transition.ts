@@ -49,7 +49,7 @@ export async function changeStatus(
     .set({ ...opts.set, status: to, updatedAt: now, version: sql`${applications.version} + 1` })
     .where(and(eq(applications.id, app.id), eq(applications.status, app.status)))
     .returning({ id: applications.id });
-  if (updated.length === 0) throw conflict('application.changed');
+  if (updated.length === 0) throw conflict('review.changedMeanwhile');
   await recordAudit(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],

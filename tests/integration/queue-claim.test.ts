@@ -119,7 +119,7 @@ describe('leases', () => {
     expect(first?.number).toBe(number);
     const bCtx = testContext(h.db, actorOf(b), clock, config);
     expect(await claimNext(bCtx)).toBeNull();
-    await expect(claimApplication(bCtx, number)).rejects.toMatchObject({ status: 409, code: 'queue.heldByOther' });
+    await expect(claimApplication(bCtx, number)).rejects.toMatchObject({ status: 409, code: 'review.heldByOther' });
 
     clock.advance(15 * 60_000 + 1000);
     const second = await claimNext(bCtx);
@@ -133,7 +133,7 @@ describe('leases', () => {
     // A's lease is gone: releasing with the old version is refused and changes nothing.
     await expect(releaseApplication(testContext(h.db, actorOf(a), clock, config), number, first!.leaseVersion)).rejects.toMatchObject({
       status: 409,
-      code: 'lease.lost',
+      code: 'review.leaseLost',
     });
     const [item] = await h.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id));
     expect(item).toMatchObject({ state: 'claimed', claimedBy: b.id, leaseVersion: second!.leaseVersion });
