@@ -41,8 +41,10 @@ export function appContext(db: Db, clock: Clock = fixedClock(), config = testCon
 }
 
 /** A valid resident ID for a region and birth date, with a random sequence. */
-export function makeIdNumber(region = '110101', birth = '19900307'): string {
-  const first17 = `${region}${birth}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+export function makeIdNumber(region = '110101', birth?: string): string {
+  // A random adult birth date as well as sequence, so dozens of citizens per file never collide.
+  const b = birth ?? `19${randomInt(50, 100)}${String(randomInt(1, 13)).padStart(2, '0')}${String(randomInt(1, 29)).padStart(2, '0')}`;
+  const first17 = `${region}${b}${String(randomInt(0, 1000)).padStart(3, '0')}`;
   return first17 + idCheckCharacter(first17);
 }
 
