@@ -10,7 +10,7 @@ export function CatalogList({ departments, locale }: { departments: Department[]
   const { t } = useTranslation(['catalog', 'common']);
   const fee = (s: CatalogEntry) =>
     s.fee.kind === 'free'
-      ? t('catalog:guide.free')
+      ? t('common:format.free')
       : s.fee.kind === 'fixed'
         ? formatYuan(s.fee.amount, locale)
         : t('catalog:catalogPage.feeFrom', { amount: formatYuan(s.fee.amount, locale) });
@@ -36,10 +36,12 @@ export function CatalogList({ departments, locale }: { departments: Department[]
                 <h3>
                   <Link to={s.guideHref}>{t(s.nameKey)}</Link>
                 </h3>
-                <p className="badges">
-                  {s.crossProvince && <span className="badge ok">{t(s.crossProvinceKey)}</span>}
-                  {s.mode === 'online' && <span className="badge">{t('catalog:catalogPage.onlineBadge')}</span>}
-                </p>
+                {(s.crossProvince || s.mode === 'online') && (
+                  <p className="badges">
+                    {s.crossProvince && <span className="badge ok">{t(s.crossProvinceKey)}</span>}
+                    {s.mode === 'online' && <span className="badge">{t('catalog:catalogPage.onlineBadge')}</span>}
+                  </p>
+                )}
                 <p className="service-summary">{t(s.summaryKey)}</p>
                 <dl className="service-meta">
                   <div>
