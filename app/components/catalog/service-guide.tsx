@@ -18,7 +18,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
 
   return (
     <div className="container guide">
-      <nav aria-label={t('catalog:guide.breadcrumb')} className="breadcrumb">
+      <nav aria-label={t('catalog:guide.breadcrumbLabel')} className="breadcrumb">
         <ol>
           <li>
             <Link to="/services">{t('catalog:guide.breadcrumb')}</Link>
