@@ -7,8 +7,10 @@ import type { Department } from '../services/catalog/types.js';
 const ALL: Department[] = ['hukou', 'traffic', 'exit_entry'];
 
 export const OFFICES = [
-  // Comprehensive window (综合窗口): all three departments, Beijing Dongcheng, and Beijing vehicles.
-  { code: 'bj-dongcheng', cityCode: '1101', regionPrefixes: ['110101'], platePrefixes: ['京'], departments: ALL, phone: '010-12345601' },
+  // Comprehensive window (综合窗口): all three departments for Dongcheng; and, through the city-wide
+  // prefix 1101, the vehicle office for every Beijing resident (district offices win for 户政,
+  // since the most specific prefix wins among offices that handle the department).
+  { code: 'bj-dongcheng', cityCode: '1101', regionPrefixes: ['110101', '1101'], platePrefixes: ['京'], departments: ALL, phone: '010-12345601' },
   { code: 'bj-chaoyang', cityCode: '1101', regionPrefixes: ['110105', '110108'], platePrefixes: [], departments: ['hukou', 'exit_entry'] as Department[], phone: '010-12345602' },
   { code: 'sh-huangpu', cityCode: '3101', regionPrefixes: ['310101', '310104', '310115'], platePrefixes: ['沪'], departments: ALL, phone: '021-12345603' },
 ];
