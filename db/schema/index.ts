@@ -2,3 +2,4 @@ export * from './people.js';
 export * from './calendar.js';
 export * from './applications.js';
 export * from './review.js';
+export * from './security.js';
