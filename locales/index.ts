@@ -8,12 +8,16 @@ import zhValidation from './zh-CN/validation.json';
 import zhAuth from './zh-CN/auth.json';
 import zhCatalog from './zh-CN/catalog.json';
 import zhApplications from './zh-CN/applications.json';
+import zhDesk from './zh-CN/desk.json';
+import zhNotice from './zh-CN/notice.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
 import enAuth from './en/auth.json';
 import enCatalog from './en/catalog.json';
 import enApplications from './en/applications.json';
+import enDesk from './en/desk.json';
+import enNotice from './en/notice.json';
 
 export const resources = {
   'zh-CN': {
@@ -23,6 +27,8 @@ export const resources = {
     auth: zhAuth,
     catalog: zhCatalog,
     applications: zhApplications,
+    desk: zhDesk,
+    notice: zhNotice,
   },
   en: {
     common: enCommon,
@@ -31,6 +37,8 @@ export const resources = {
     auth: enAuth,
     catalog: enCatalog,
     applications: enApplications,
+    desk: enDesk,
+    notice: enNotice,
   },
 } as const;
 

@@ -6,7 +6,7 @@ import { getService, type FileKind } from '../catalog/index.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden } from '../errors.js';
 import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
-import { FILE_KINDS } from '../files/sniff.js';
+import { FILE_KINDS } from '../files/kinds.js';
 import { applicationInScope } from './access.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
 
@@ -56,6 +56,7 @@ export type ReviewPage = {
   transferOffices: string[];
   redirectOffices: string[];
   refusalBases: string[];
+  leaseMinutes: number;
 };
 
 /**
@@ -168,5 +169,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     transferOffices: allOffices.filter((o) => o.code !== app.officeCode && o.departments.includes(app.department)).map((o) => o.code),
     redirectOffices: allOffices.filter((o) => o.code !== app.officeCode).map((o) => o.code),
     refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
+    leaseMinutes: ctx.config.leaseMinutes,
   };
 }

@@ -26,11 +26,11 @@ export const verdictSchema = z
 export const leaseOnlySchema = z.object({ leaseVersion });
 
 /** 不予受理 reasons; the basis follows from the reason (art. 32(1) of the Licensing Law). */
-export const NOT_ACCEPTED_REASONS = ['outsideJurisdiction', 'noLicenceNeeded', 'notEligible'] as const;
+export const NOT_ACCEPTED_REASONS = ['outsideJurisdiction', 'noLicenceNeeded', 'notOurMatter'] as const;
 export const NOT_ACCEPTED_BASIS: Record<(typeof NOT_ACCEPTED_REASONS)[number], string> = {
   outsideJurisdiction: 'desk:basis.licensingLaw32_1_2',
   noLicenceNeeded: 'desk:basis.licensingLaw32_1_1',
-  notEligible: 'desk:basis.licensingLaw32_1_2',
+  notOurMatter: 'desk:basis.licensingLaw32_1_2',
 };
 
 export const notAcceptSchema = z

@@ -5,10 +5,11 @@ import { withBlobCleanup } from '../applications/drafts.js';
 import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import { getService, type FileKind } from '../catalog/index.js';
-import type { ServiceContext } from '../context.js';
+import type { Config, ServiceContext } from '../context.js';
 import { conflict, DomainError, notFound } from '../errors.js';
 import { attachFiles, checkFile, type CheckedFile, type IncomingFile } from '../files/files.js';
-import { FILE_KINDS } from '../files/sniff.js';
+import { FILE_KINDS } from '../files/kinds.js';
+import type { ReceivedFile, UploadProblem } from '../files/upload-receiver.js';
 import { leaseUntil } from '../queue/lease.js';
 import { clerkOnDuty } from '../queue/on-duty.js';
 import { applicationInScope, lockApplication } from './access.js';
@@ -139,3 +140,37 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
   );
 }
 
+
+/**
+ * The files of a posted supplement form (fields `material.<code>`), as the upload receiver kept
+ * them; its problems (too large, too many, two files for one item) become the same field errors
+ * the apply form shows, and nothing is stored.
+ */
+export function supplementFilesFrom(
+  received: { files: readonly ReceivedFile[]; problems: readonly UploadProblem[] },
+  config: Pick<Config, 'maxFileBytes' | 'maxFilesPerRequest' | 'maxRequestBytes'>,
+): IncomingFile[] {
+  if (received.problems.length > 0) {
+    const fieldErrors: Record<string, string[]> = {};
+    let status: 400 | 413 = 400;
+    for (const p of received.problems) {
+      const message =
+        p.code === 'tooLarge'
+          ? fieldError('apply.fileTooLarge', { max: mib(config.maxFileBytes) })
+          : p.code === 'tooMany'
+            ? fieldError('apply.tooManyFiles', { max: config.maxFilesPerRequest })
+            : p.code === 'requestTooLarge'
+              ? fieldError('apply.requestTooLarge', { max: mib(config.maxRequestBytes) })
+              : p.code === 'textTooLong'
+                ? 'tooLong'
+                : 'apply.oneFilePerMaterial';
+      (fieldErrors[p.field] ??= []).push(message);
+      if (p.code !== 'duplicate') status = 413;
+    }
+    throw new DomainError(status === 413 ? 'upload.tooLarge' : 'upload.invalid', status, { fieldErrors });
+  }
+  const prefix = materialField('');
+  const unexpected = received.files.filter((f) => !f.field.startsWith(prefix)).map((f) => f.field);
+  if (unexpected.length > 0) throw new DomainError('review.supplementUnexpected', 400, { params: { fields: unexpected.join(', ') } });
+  return received.files.map((f) => ({ materialCode: f.field.slice(prefix.length), originalName: f.originalName, bytes: f.bytes }));
+}

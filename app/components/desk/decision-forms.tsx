@@ -1,0 +1,247 @@
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { Form } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import type { ReviewPage } from '#services/review/review-page';
+import {
+  completeSchema,
+  NOT_ACCEPTED_REASONS,
+  notAcceptSchema,
+  overrideSchema,
+  REFUSAL_REASONS,
+  refuseSchema,
+  transferSchema,
+} from '#services/review/schemas';
+import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField, TextField, translateError } from '~/components/forms';
+import { resultFor } from './action-data';
+
+type Props = { page: ReviewPage; actionData: unknown };
+
+const Hidden = ({ intent, leaseVersion }: { intent: string; leaseVersion?: number | null }) => (
+  <>
+    <input type="hidden" name="intent" value={intent} />
+    {leaseVersion !== undefined && leaseVersion !== null && <input type="hidden" name="leaseVersion" value={leaseVersion} />}
+  </>
+);
+
+/**
+ * A one-button form (claim, release, notice, accept). Its failure lists the checklist items it
+ * names, linked to them, since those errors belong to items rather than to fields of this form.
+ */
+function ButtonForm({ intent, label, hint, page, actionData, variant = 'primary' }: Props & { intent: string; label: string; hint?: string; variant?: 'primary' | 'secondary' | 'danger' }) {
+  const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const result = resultFor(actionData, intent);
+  const formErrors = result?.error?.[''] ?? [];
+  const itemErrors = Object.entries(result?.error ?? {}).filter(([k, v]) => k.startsWith('verdict-') && v && v.length > 0);
+  return (
+    <Form method="post" className="form decision" aria-labelledby={`${intent}-label`}>
+      {(formErrors.length > 0 || itemErrors.length > 0) && (
+        <div className="error-summary" role="alert" tabIndex={-1}>
+          <h2>{t('common:form.errorSummaryTitle')}</h2>
+          {formErrors.map((e) => (
+            <p key={e}>{translateError(t, e)}</p>
+          ))}
+          {itemErrors.length > 0 && (
+            <ul>
+              {itemErrors.map(([k, v]) => (
+                <li key={k}>
+                  <a href={`#item-${k.slice('verdict-'.length)}`}>
+                    {t(`catalog:materials.${k.slice('verdict-'.length)}.name`)}: {(v ?? []).map((e) => translateError(t, e)).join(' ')}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <Hidden intent={intent} leaseVersion={page.queue?.leaseVersion} />
+      {hint && <p className="hint" id={`${intent}-hint`}>{hint}</p>}
+      <div className="actions">
+        <SubmitButton variant={variant} id={`${intent}-label`} aria-describedby={hint ? `${intent}-hint` : undefined}>
+          {label}
+        </SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+export function ClaimForm(props: Props) {
+  const { t } = useTranslation('desk');
+  return <ButtonForm {...props} intent="claim" label={t('actions.claim')} hint={t('actions.claimHint', { minutes: props.page.leaseMinutes })} />;
+}
+
+export function ReleaseForm(props: Props) {
+  const { t } = useTranslation('desk');
+  return <ButtonForm {...props} intent="release" label={t('actions.release')} hint={t('actions.releaseHint')} variant="secondary" />;
+}
+
+export function NoticeForm(props: Props) {
+  const { t } = useTranslation('desk');
+  return <ButtonForm {...props} intent="notice" label={t('actions.notice')} hint={t('actions.noticeHint')} />;
+}
+
+export function AcceptForm(props: Props) {
+  const { t } = useTranslation('desk');
+  return <ButtonForm {...props} intent="accept" label={t('actions.accept')} hint={t('actions.acceptHint')} />;
+}
+
+export function NotAcceptForm({ page, actionData }: Props) {
+  const { t } = useTranslation(['desk', 'common']);
+  const [form, fields] = useForm({
+    id: 'notAccept',
+    lastResult: resultFor(actionData, 'notAccept'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: notAcceptSchema }),
+  });
+  const labels = { reasonCode: t('desk:notAccept.reason'), redirectOfficeCode: t('desk:notAccept.redirect'), note: t('desk:notAccept.note') };
+  return (
+    <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="notAccept-heading">
+      <h3 id="notAccept-heading">{t('desk:notAccept.heading')}</h3>
+      <ErrorSummary form={form} fields={Object.entries(labels).map(([k, label]) => ({ meta: fields[k as keyof typeof labels], label }))} />
+      <Hidden intent="notAccept" leaseVersion={page.queue?.leaseVersion} />
+      <RadioGroup
+        meta={fields.reasonCode}
+        legend={labels.reasonCode}
+        required
+        inline={false}
+        options={NOT_ACCEPTED_REASONS.map((r) => ({ value: r, label: t(`desk:notAccept.reasons.${r}`), hint: t(`desk:notAccept.basisOf.${r}`) }))}
+      />
+      <SelectField
+        meta={fields.redirectOfficeCode}
+        label={labels.redirectOfficeCode}
+        hint={t('desk:notAccept.redirectHint')}
+        placeholder={t('desk:notAccept.redirectPlaceholder')}
+        options={page.redirectOffices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+      />
+      <TextareaField meta={fields.note} label={labels.note} hint={t('desk:notAccept.noteHint')} required rows={3} />
+      <div className="actions">
+        <SubmitButton variant="danger">{t('desk:notAccept.submit')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+export function CompleteForm({ page, actionData }: Props) {
+  const { t } = useTranslation('desk');
+  const [form, fields] = useForm({
+    id: 'complete',
+    lastResult: resultFor(actionData, 'complete'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: completeSchema }),
+  });
+  const labels = { documentNumber: t('complete.documentNumber'), delivery: t('complete.delivery') };
+  return (
+    <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="complete-heading">
+      <h3 id="complete-heading">{t('complete.heading')}</h3>
+      <ErrorSummary form={form} fields={[{ meta: fields.documentNumber, label: labels.documentNumber }, { meta: fields.delivery, label: labels.delivery }]} />
+      <Hidden intent="complete" leaseVersion={page.queue?.leaseVersion} />
+      <TextField meta={fields.documentNumber} label={labels.documentNumber} hint={t('complete.documentNumberHint')} required spellCheck={false} />
+      <RadioGroup
+        meta={fields.delivery}
+        legend={labels.delivery}
+        required
+        options={[
+          { value: 'pickup', label: t('complete.pickup') },
+          { value: 'mail', label: t('complete.mail') },
+        ]}
+      />
+      <div className="actions">
+        <SubmitButton>{t('complete.submit')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+export function RefuseForm({ page, actionData }: Props) {
+  const { t } = useTranslation(['desk', 'catalog']);
+  const [form, fields] = useForm({
+    id: 'refuse',
+    lastResult: resultFor(actionData, 'refuse'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: refuseSchema }),
+  });
+  const labels = { reasonCode: t('desk:refuse.reason'), legalBasisKey: t('desk:refuse.basis'), note: t('desk:refuse.note') };
+  return (
+    <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="refuse-heading">
+      <h3 id="refuse-heading">{t('desk:refuse.heading')}</h3>
+      <ErrorSummary form={form} fields={Object.entries(labels).map(([k, label]) => ({ meta: fields[k as keyof typeof labels], label }))} />
+      <Hidden intent="refuse" leaseVersion={page.queue?.leaseVersion} />
+      <RadioGroup
+        meta={fields.reasonCode}
+        legend={labels.reasonCode}
+        required
+        inline={false}
+        options={REFUSAL_REASONS.map((r) => ({ value: r, label: t(`desk:refuse.reasons.${r}`) }))}
+      />
+      <SelectField
+        meta={fields.legalBasisKey}
+        label={labels.legalBasisKey}
+        required
+        placeholder={t('desk:refuse.basisPlaceholder')}
+        options={page.refusalBases.map((k) => ({ value: k, label: t(k) }))}
+      />
+      <TextareaField meta={fields.note} label={labels.note} hint={t('desk:refuse.noteHint')} required rows={3} />
+      <div className="actions">
+        <SubmitButton variant="danger">{t('desk:refuse.submit')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+export function TransferForm({ page, actionData }: Props) {
+  const { t } = useTranslation(['desk', 'common']);
+  const [form, fields] = useForm({
+    id: 'transfer',
+    lastResult: resultFor(actionData, 'transfer'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: transferSchema }),
+  });
+  const labels = { toClerkId: t('desk:transfer.toClerk'), toOfficeCode: t('desk:transfer.toOffice'), reason: t('desk:transfer.reason') };
+  return (
+    <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="transfer-heading">
+      <h3 id="transfer-heading">{t('desk:transfer.heading')}</h3>
+      <p className="hint">{t('desk:transfer.intro')}</p>
+      <ErrorSummary form={form} fields={Object.entries(labels).map(([k, label]) => ({ meta: fields[k as keyof typeof labels], label }))} />
+      <Hidden intent="transfer" leaseVersion={page.queue?.leaseVersion} />
+      <SelectField
+        meta={fields.toClerkId}
+        label={labels.toClerkId}
+        placeholder={t('desk:transfer.none')}
+        options={page.transferClerks.map((c) => ({ value: c.id, label: `${c.name} (${c.staffNo ?? ''})` }))}
+      />
+      <SelectField
+        meta={fields.toOfficeCode}
+        label={labels.toOfficeCode}
+        placeholder={t('desk:transfer.none')}
+        options={page.transferOffices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+      />
+      <TextareaField meta={fields.reason} label={labels.reason} required rows={2} />
+      <div className="actions">
+        <SubmitButton variant="secondary">{t('desk:transfer.submit')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+export function OverrideForm({ page, actionData }: Props) {
+  const { t } = useTranslation('desk');
+  const [form, fields] = useForm({
+    id: 'override',
+    lastResult: resultFor(actionData, 'override'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: overrideSchema }),
+  });
+  return (
+    <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="override-heading">
+      <h3 id="override-heading">{t('override.heading')}</h3>
+      <p className="hint">{t('override.intro')}</p>
+      {page.pendingOverride && <p className="notice-ok">{t('override.pending', { reason: page.pendingOverride.reason })}</p>}
+      <ErrorSummary form={form} fields={[{ meta: fields.reason, label: t('override.reason') }]} />
+      <Hidden intent="override" />
+      <TextareaField meta={fields.reason} label={t('override.reason')} hint={t('override.reasonHint')} required rows={3} />
+      <div className="actions">
+        <SubmitButton>{t('override.submit')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}

@@ -1,0 +1,62 @@
+import { Link } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import type { DeskRow } from '#services/queue/desk';
+import { formatDay, formatInstant } from '~/components/application/format';
+import { StatusBadge } from '~/components/application/status-badge';
+
+/** The office's queue, one row per application, personal data masked. */
+export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale: string }) {
+  const { t } = useTranslation(['desk', 'catalog', 'common']);
+  if (rows.length === 0) return <p className="card">{t('desk:queue.empty')}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="queue-table">
+        <caption className="visually-hidden">{t('desk:queue.caption')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('desk:queue.number')}</th>
+            <th scope="col">{t('desk:queue.service')}</th>
+            <th scope="col">{t('desk:queue.applicant')}</th>
+            <th scope="col">{t('desk:queue.received')}</th>
+            <th scope="col">{t('desk:queue.completenessDeadline')}</th>
+            <th scope="col">{t('desk:queue.dueDate')}</th>
+            <th scope="col">{t('desk:queue.status')}</th>
+            <th scope="col">{t('desk:queue.holder')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.number} className={r.mine ? 'mine' : undefined}>
+              <th scope="row">
+                <Link to={`/desk/applications/${r.number}`}>{r.number}</Link>
+                {r.frontOfQueue && <span className="badge">{t('desk:queue.returned')}</span>}
+              </th>
+              <td>
+                {t(`catalog:services.${r.serviceCode}.name`)}
+                <div className="muted">{t(`common:departments.${r.department}`)}</div>
+              </td>
+              <td>
+                {r.applicantName}
+                <div className="muted mono">{r.applicantIdNumber}</div>
+              </td>
+              <td>{formatInstant(r.receivedAt, locale)}</td>
+              <td>{formatDay(r.completenessDeadline, locale)}</td>
+              <td>
+                {formatDay(r.dueDate, locale)}
+                {r.overdue && <span className="badge danger">{t('desk:queue.overdue')}</span>}
+              </td>
+              <td>
+                <StatusBadge status={r.status} />
+                {r.deemedAccepted && <span className="badge warn">{t('desk:queue.deemedAccepted')}</span>}
+              </td>
+              <td>
+                {r.mine ? t('desk:queue.you') : r.holder ? `${r.holder.name} (${r.holder.staffNo ?? ''})` : r.queueState === 'parked' ? t('desk:queue.waitingCitizen') : t('desk:queue.unclaimed')}
+                {!r.canHandle && <div className="muted">{t('desk:queue.notYourSkill')}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,93 @@
+import { useTranslation } from 'react-i18next';
+import type { ReviewPage } from '#services/review/review-page';
+import { formatDay, formatInstant } from '~/components/application/format';
+import { StatusBadge } from '~/components/application/status-badge';
+
+/** The application at a glance: where it stands in time and who holds it. */
+export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: string }) {
+  const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const a = page.application;
+  return (
+    <dl className="facts">
+      <dt>{t('desk:review.service')}</dt>
+      <dd>
+        {t(`catalog:services.${a.serviceCode}.name`)} · {t(`common:departments.${a.department}`)}
+      </dd>
+      <dt>{t('desk:review.status')}</dt>
+      <dd>
+        <StatusBadge status={a.status} />{' '}
+        {a.deemedAccepted && <span className="badge warn">{t('desk:queue.deemedAccepted')}</span>}
+      </dd>
+      <dt>{t('desk:review.office')}</dt>
+      <dd>{a.officeCode ? t(`common:offices.${a.officeCode}`) : ''}</dd>
+      <dt>{t('desk:queue.received')}</dt>
+      <dd>{formatInstant(a.submittedAt, locale)}</dd>
+      <dt>{t('desk:queue.completenessDeadline')}</dt>
+      <dd>{formatDay(a.completenessDeadline, locale)}</dd>
+      <dt>{t('desk:queue.dueDate')}</dt>
+      <dd>{formatDay(a.dueDate, locale)}</dd>
+      <dt>{t('desk:queue.holder')}</dt>
+      <dd>
+        {page.queue?.mine
+          ? t('desk:review.heldByYou', { until: formatInstant(page.queue.leaseExpiresAt, locale) })
+          : page.queue?.holder
+            ? `${page.queue.holder.name} (${page.queue.holder.staffNo ?? ''})`
+            : page.queue?.state === 'parked'
+              ? t('desk:queue.waitingCitizen')
+              : t('desk:queue.unclaimed')}
+      </dd>
+    </dl>
+  );
+}
+
+/** Full personal data: the loader that sent it recorded the view (pii.viewed). */
+export function ApplicantFacts({ page }: { page: ReviewPage }) {
+  const { t } = useTranslation(['desk']);
+  return (
+    <section aria-labelledby="applicant-heading" className="card">
+      <h2 id="applicant-heading">{t('desk:review.applicant')}</h2>
+      <p className="muted">{t('desk:review.piiRecorded')}</p>
+      <dl className="facts">
+        <dt>{t('desk:review.realName')}</dt>
+        <dd>{page.applicant.realName}</dd>
+        <dt>{t('desk:review.idNumber')}</dt>
+        <dd className="mono">{page.applicant.idNumber}</dd>
+        <dt>{t('desk:review.mobile')}</dt>
+        <dd className="mono">{page.applicant.mobile}</dd>
+      </dl>
+    </section>
+  );
+}
+
+function answerText(t: (k: string) => string, serviceCode: string, f: ReviewPage['application']['fields'][number], value: unknown): string {
+  const values = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
+  return values
+    .map((v) => {
+      const s = String(v);
+      if (f.options?.includes(s)) return t(`catalog:services.${serviceCode}.fields.${f.name}.options.${s}`);
+      if (f.kind === 'region') return t(`common:regions.${s}`);
+      if (f.kind === 'office') return t(`common:offices.${s}`);
+      if (f.kind === 'checkbox') return t(s === 'true' || s === 'on' ? 'common:yes' : 'common:no');
+      return s;
+    })
+    .join('、');
+}
+
+/** The answers as submitted, labelled as the citizen saw them. */
+export function Answers({ page }: { page: ReviewPage }) {
+  const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const a = page.application;
+  return (
+    <section aria-labelledby="answers-heading" className="card">
+      <h2 id="answers-heading">{t('desk:review.answers')}</h2>
+      <dl className="facts">
+        {a.fields.map((f) => (
+          <div key={f.name} className="facts-row">
+            <dt>{t(`catalog:services.${a.serviceCode}.fields.${f.name}.label`)}</dt>
+            <dd>{answerText(t, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { getLatestNotice } from '#services/review/notice';
+import { formatDay } from '~/components/application/format';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'notice', 'catalog', 'errors'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+/** The one-time notice as issued, printable, in the reader's language; 404 for anyone else's. */
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context);
+  const view = await orThrowResponse(() => getLatestNotice(ctx, params.number ?? ''));
+  const t = await getFixedT(request, ['notice', 'common']);
+  return json({
+    view,
+    isApplicant: ctx.actor.role === 'citizen',
+    locale: await getLocale(request),
+    title: `${t('notice:title')} ${view.notice.number} - ${t('common:siteName')}`,
+  });
+}
+
+export default function NoticePage() {
+  const { view, isApplicant, locale } = useLoaderData<typeof loader>();
+  const { t } = useTranslation(['notice', 'catalog', 'common']);
+  const { notice, application } = view;
+  const open = application.status === 'needs_supplement' && !view.deadlinePassed;
+  return (
+    <div className="container narrow">
+      <p className="no-print">
+        <Link to={`/applications/${application.number}`}>{t('notice:backToApplication')}</Link>
+      </p>
+      <article className="notice-doc card" aria-labelledby="notice-title">
+        <h1 id="notice-title">{t('notice:title')}</h1>
+        <p className="notice-number">{t('notice:number', { number: notice.number })}</p>
+        <dl className="facts">
+          <dt>{t('notice:applicant')}</dt>
+          <dd>{view.applicant.realName}</dd>
+          <dt>{t('notice:service')}</dt>
+          <dd>{t(`catalog:services.${application.serviceCode}.name`)}</dd>
+          <dt>{t('notice:applicationNumber')}</dt>
+          <dd>{application.number}</dd>
+          <dt>{t('notice:received')}</dt>
+          <dd>{formatDay(application.submittedAt?.slice(0, 10), locale)}</dd>
+        </dl>
+        <p>{t('notice:body', { service: t(`catalog:services.${application.serviceCode}.name`) })}</p>
+        <div className="table-wrap">
+          <table>
+            <caption className="visually-hidden">{t('notice:itemsCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('notice:material')}</th>
+                <th scope="col">{t('notice:requirement')}</th>
+                <th scope="col">{t('notice:problem')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {notice.items.map((i) => (
+                <tr key={i.materialCode}>
+                  <th scope="row">{t(`catalog:materials.${i.materialCode}.name`)}</th>
+                  <td>{t(`catalog:${i.requirementKey}`)}</td>
+                  <td>
+                    {i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: t(`catalog:deficiency.${i.reasonCode}`) })}
+                    {i.note && <div>{t('notice:clerkNote', { note: i.note })}</div>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p>
+          <strong>{t('notice:deadline', { date: formatDay(notice.supplementDeadline, locale) })}</strong>
+        </p>
+        <p>{t('notice:consequence')}</p>
+        <p className="muted">{t('notice:basisLine', { basis: t(notice.legalBasisKey) })}</p>
+        <p className="muted">{t('notice:onlyOnce')}</p>
+        <dl className="facts notice-sign">
+          <dt>{t('notice:office')}</dt>
+          <dd>{t(`common:offices.${notice.officeCode}`)}</dd>
+          <dt>{t('notice:clerk')}</dt>
+          <dd>{t('notice:staffNo', { staffNo: notice.clerkStaffNo })}</dd>
+          <dt>{t('notice:issued')}</dt>
+          <dd>
+            <time dateTime={notice.issueDate}>{formatDay(notice.issueDate, locale)}</time>
+          </dd>
+        </dl>
+        {notice.overrideReason && <p className="muted">{t('notice:secondNotice')}</p>}
+      </article>
+      <p className="no-print muted">{t('notice:printHint')}</p>
+      {isApplicant && open && (
+        <p className="no-print">
+          <Link className="button" to={`/applications/${application.number}/supplement`}>
+            {t('notice:supplementLink')}
+          </Link>
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,186 @@
+import type { Submission } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
+import { claimApplication } from '#services/queue/claim';
+import { releaseApplication, transferApplication } from '#services/queue/handover';
+import { acceptApplication, completeApplication, notAcceptApplication, refuseApplication } from '#services/review/decisions';
+import { grantNoticeOverride, issueNotice } from '#services/review/notice';
+import { getReview } from '#services/review/review-page';
+import {
+  completeSchema,
+  leaseOnlySchema,
+  notAcceptSchema,
+  overrideSchema,
+  refuseSchema,
+  transferSchema,
+  verdictSchema,
+} from '#services/review/schemas';
+import { recordVerdict } from '#services/review/verdicts';
+import { isDomainError } from '#services/errors';
+import { formatDay } from '~/components/application/format';
+import type { DeskActionData } from '~/components/desk/action-data';
+import {
+  AcceptForm,
+  ClaimForm,
+  CompleteForm,
+  NoticeForm,
+  NotAcceptForm,
+  OverrideForm,
+  RefuseForm,
+  ReleaseForm,
+  TransferForm,
+} from '~/components/desk/decision-forms';
+import { Answers, ApplicantFacts, ApplicationFacts } from '~/components/desk/review-facts';
+import { ChecklistItem } from '~/components/desk/verdict-form';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { replyWithDomainError } from '~/utils/form-errors.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context, ['clerk', 'manager']);
+  const page = await orThrowResponse(() => getReview(ctx, params.number ?? ''));
+  const t = await getFixedT(request, ['desk', 'common']);
+  return json({
+    page,
+    locale: await getLocale(request),
+    done: new URL(request.url).searchParams.get('done'),
+    title: `${t('desk:review.title', { number: page.application.number })} - ${t('common:siteName')}`,
+  });
+}
+
+type Handler = { schema: z.ZodTypeAny; run: (ctx: Awaited<ReturnType<typeof requireUser>>, number: string, value: never) => Promise<unknown>; next?: 'desk' };
+
+/** Each desk form: its schema (also used by conform in the browser) and its one service call. */
+const HANDLERS: Record<string, Handler> = {
+  claim: { schema: leaseOnlySchema.partial(), run: (ctx, number) => claimApplication(ctx, number) },
+  release: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => releaseApplication(ctx, number, v.leaseVersion), next: 'desk' },
+  verdict: { schema: verdictSchema, run: (ctx, number, v: z.infer<typeof verdictSchema>) => recordVerdict(ctx, number, v) },
+  notice: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => issueNotice(ctx, number, v.leaseVersion) },
+  accept: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => acceptApplication(ctx, number, v) },
+  notAccept: { schema: notAcceptSchema, run: (ctx, number, v: z.infer<typeof notAcceptSchema>) => notAcceptApplication(ctx, number, v) },
+  complete: { schema: completeSchema, run: (ctx, number, v: z.infer<typeof completeSchema>) => completeApplication(ctx, number, v) },
+  refuse: { schema: refuseSchema, run: (ctx, number, v: z.infer<typeof refuseSchema>) => refuseApplication(ctx, number, v) },
+  transfer: {
+    schema: transferSchema,
+    run: (ctx, number, v: z.infer<typeof transferSchema>) =>
+      transferApplication(ctx, number, v.leaseVersion, { toClerkId: v.toClerkId, toOfficeCode: v.toOfficeCode }, v.reason),
+    next: 'desk',
+  },
+  override: { schema: overrideSchema, run: (ctx, number, v: z.infer<typeof overrideSchema>) => grantNoticeOverride(ctx, number, v) },
+};
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request, context, ['clerk', 'manager']);
+  const number = params.number ?? '';
+  const formData = await request.formData();
+  const intent = String(formData.get('intent') ?? '');
+  const handler = HANDLERS[intent];
+  if (!handler) throw json({ code: 'badRequest', params: {} }, { status: 400 });
+  const key = intent === 'verdict' ? String(formData.get('materialCode') ?? '') : undefined;
+  const submission = parseWithZod(formData, { schema: handler.schema });
+  const answer = (lastResult: DeskActionData['lastResult'], status: number) => json<DeskActionData>({ intent, key, lastResult }, { status });
+  if (submission.status !== 'success') return answer(submission.reply(), 400);
+  try {
+    await handler.run(ctx, number, submission.value as never);
+  } catch (e) {
+    if (isDomainError(e)) {
+      // Out of scope stays a 404 page, as for the loader; everything else is shown at its form.
+      if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
+      return answer(replyWithDomainError(submission as Submission<unknown>, e), e.status);
+    }
+    throw e;
+  }
+  if (handler.next === 'desk') return redirect(`/desk?done=${intent}`);
+  const anchor = key ? `#item-${key}` : '';
+  return redirect(`/desk/applications/${number}?done=${intent}${anchor}`);
+}
+
+export default function ReviewPage() {
+  const { page, locale, done } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice']);
+  const a = page.application;
+  const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
+  const props = { page, actionData };
+  return (
+    <div className="container">
+      <p>
+        <Link to="/desk">{t('desk:review.back')}</Link>
+      </p>
+      <h1>{t('desk:review.title', { number: a.number })}</h1>
+      {done && (
+        <p className="notice-ok" role="status">
+          {t(`desk:done.${done}`, { defaultValue: t('desk:done.saved') })}
+        </p>
+      )}
+      <div className="review-layout">
+        <div>
+          <ApplicationFacts page={page} locale={locale} />
+          <ApplicantFacts page={page} />
+          <Answers page={page} />
+          <section aria-labelledby="checklist-heading">
+            <h2 id="checklist-heading">{t('desk:review.checklist')}</h2>
+            <p className="hint">{t('desk:review.checklistIntro')}</p>
+            {page.checklist.map((item) => (
+              <ChecklistItem key={item.code} item={item} leaseVersion={leaseVersion} actionData={actionData} locale={locale} />
+            ))}
+          </section>
+          {page.notices.length > 0 && (
+            <section aria-labelledby="notices-heading" className="card">
+              <h2 id="notices-heading">{t('desk:review.notices')}</h2>
+              <ul>
+                {page.notices.map((n) => (
+                  <li key={n.number}>
+                    {t('desk:review.noticeLine', {
+                      number: n.number,
+                      date: formatDay(n.issueDate, locale),
+                      deadline: formatDay(n.supplementDeadline, locale),
+                      items: n.items.map((i) => t(`catalog:materials.${i.materialCode}.name`)).join('、'),
+                    })}
+                    {n.overrideReason && <div className="muted">{t('desk:review.noticeOverride', { reason: n.overrideReason })}</div>}
+                  </li>
+                ))}
+              </ul>
+              <p>
+                <Link to={`/applications/${a.number}/notice`}>{t('desk:review.openNotice')}</Link>
+              </p>
+            </section>
+          )}
+        </div>
+        <aside aria-labelledby="actions-heading" className="review-actions">
+          <h2 id="actions-heading">{t('desk:review.actions')}</h2>
+          {page.can.claim && <ClaimForm {...props} />}
+          {!page.can.act && !page.can.claim && !page.can.override && <p className="muted">{t('desk:review.readOnly')}</p>}
+          {page.can.act && (a.status === 'under_review' || a.status === 'supplemented') && (
+            <>
+              <NoticeForm {...props} />
+              <AcceptForm {...props} />
+              <NotAcceptForm {...props} />
+            </>
+          )}
+          {page.can.act && a.status === 'accepted' && (
+            <>
+              <CompleteForm {...props} />
+              <RefuseForm {...props} />
+            </>
+          )}
+          {page.can.act && (
+            <>
+              <ReleaseForm {...props} />
+              <TransferForm {...props} />
+            </>
+          )}
+          {page.can.override && <OverrideForm {...props} />}
+        </aside>
+      </div>
+    </div>
+  );
+}
