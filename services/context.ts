@@ -1,5 +1,6 @@
 import type { Db } from '../db/client.js';
 import type { Department } from './catalog/types.js';
+import { defaultIntegrations, type IntegrationsConfig } from './integrations/config.js';
 
 export type Role = 'citizen' | 'clerk' | 'manager';
 
@@ -37,6 +38,8 @@ export type Config = {
   maxFileBytes: number;
   maxFilesPerRequest: number;
   maxRequestBytes: number;
+  /** The systems around the portal and the notification outbox (services/integrations/config.ts). */
+  integrations: IntegrationsConfig;
 };
 
 /** What every service entry point receives: it never reaches for globals. */
@@ -55,5 +58,6 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   maxFileBytes: 5 * 1024 * 1024,
   maxFilesPerRequest: 12,
   maxRequestBytes: 30 * 1024 * 1024,
+  integrations: defaultIntegrations(),
   ...overrides,
 });

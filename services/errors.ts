@@ -1,9 +1,11 @@
 /**
  * The one error type of the domain layer. `code` is also the i18n key under the `errors`
  * namespace, so every failure has a localized message; `status` is the HTTP status a route
- * answers with. Anything that is not a DomainError is a bug and becomes a 500.
+ * answers with. Anything that is not a DomainError is a bug and becomes a 500. The one 5xx is
+ * 503, for a system around the portal that did not answer (docs/decisions/0008): not the user's
+ * fault, and "try again later" is the truthful message.
  */
-export type DomainErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429;
+export type DomainErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 export class DomainError extends Error {
   readonly code: string;

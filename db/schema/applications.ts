@@ -14,6 +14,8 @@ import {
 import type { ApplicationStatus } from '../../services/applications/status-machine.js';
 import { offices, users } from './people.js';
 
+export type ManualCheck = 'controlsHit' | 'controlsUnavailable';
+
 export const applications = pgTable(
   'applications',
   {
@@ -44,6 +46,12 @@ export const applications = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     /** Optimistic-concurrency counter; every write bumps it. */
     version: integer('version').notNull().default(0),
+    /**
+     * Why a clerk must check this application by hand before deciding, or null: 'controlsHit'
+     * (exit-entry controls answered a hit) or 'controlsUnavailable' (they could not be asked).
+     * Never a refusal online (docs/decisions/0008).
+     */
+    manualCheck: text('manual_check').$type<ManualCheck>(),
   },
   (t) => [
     uniqueIndex('applications_number_uq').on(t.number),
@@ -131,7 +139,12 @@ export const auditEvents = pgTable(
   (t) => [index('audit_events_application_idx').on(t.applicationId, t.at)],
 );
 
-/** Messages to citizens; until the outbox issue lands they are only recorded here. */
+/**
+ * The notification outbox (docs/decisions/0007): a row is written in the same transaction as the
+ * state change that causes it; the worker (services/notifications/worker.ts) delivers it.
+ */
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'dead';
+
 export const messages = pgTable(
   'messages',
   {
@@ -144,10 +157,26 @@ export const messages = pgTable(
     template: text('template').notNull(),
     params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
     idempotencyKey: text('idempotency_key').notNull(),
-    status: text('status').notNull().default('recorded'),
+    /** pending: due at next_attempt_at; sending: claimed until locked_until; sent; dead: gave up. */
+    status: text('status').$type<MessageStatus>().notNull().default('pending'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Delivery attempts started (counted when claimed, so a worker that dies still counts). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While 'sending': after this a claim by a worker that died may be taken over. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    /** The failure of the last attempt (an errors: code), for the desk. */
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** The gateway's id for the sent message. */
+    providerRef: text('provider_ref'),
   },
-  (t) => [uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey)],
+  (t) => [
+    uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey),
+    index('messages_due_idx').on(t.status, t.nextAttemptAt).where(sql`status in ('pending','sending')`),
+    index('messages_application_idx').on(t.applicationId, t.createdAt),
+  ],
 );
 
 import { pgSequence } from 'drizzle-orm/pg-core';

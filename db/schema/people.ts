@@ -35,6 +35,9 @@ export const users = pgTable(
     managerScope: text('manager_scope').$type<'office' | 'city'>(),
     /** Whether the population registry confirmed name + ID (issue: adapters). */
     identityVerified: boolean('identity_verified').notNull().default(false),
+    /** Set when the registry could not be asked: when the worker asks again. Null once it answered. */
+    identityRecheckAt: timestamp('identity_recheck_at', { withTimezone: true }),
+    identityCheckAttempts: integer('identity_check_attempts').notNull().default(0),
     locale: text('locale').notNull().default('zh-CN'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
