@@ -1,0 +1,131 @@
+import { createInstance } from 'i18next';
+import type { ComponentType, ReactNode } from 'react';
+import { renderToString } from 'react-dom/server';
+import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DbHandle } from '../../db/client.js';
+import { i18nConfig } from '../../app/i18n.js';
+import { resources } from '../../locales/index.js';
+import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
+import { createSubmittedApplication } from '../support/applications.js';
+import { get, post, run } from '../support/requests.js';
+import { createTestDb } from '../setup/test-db.js';
+
+/**
+ * Server-renders the desk, review, notice and supplement pages with the data their loaders
+ * return, in both languages: every string resolves (no raw keys), forms post without JS, and
+ * the review forms carry the lease version. Remix's hooks are stood in for by the loader data.
+ */
+const remix = vi.hoisted(() => ({ loaderData: undefined as unknown, actionData: undefined as unknown }));
+const missing: string[] = [];
+vi.mock('@remix-run/react', () => ({
+  useLoaderData: () => remix.loaderData,
+  useActionData: () => remix.actionData,
+  useNavigation: () => ({ state: 'idle' }),
+  Form: ({ children, method, encType, ...rest }: { children: ReactNode; method?: string; encType?: string }) => (
+    <form method={method} encType={encType} {...rest}>
+      {children}
+    </form>
+  ),
+  Link: ({ to, children, ...rest }: { to: string; children: ReactNode }) => (
+    <a href={to} {...rest}>
+      {children}
+    </a>
+  ),
+}));
+
+let h: DbHandle;
+beforeEach(async () => {
+  h = await createTestDb();
+});
+afterEach(() => h.close());
+
+const config = testConfig();
+
+async function render(Page: ComponentType, data: unknown, lng: 'zh-CN' | 'en', actionData?: unknown) {
+  remix.loaderData = data;
+  remix.actionData = actionData;
+  const i18n = createInstance();
+  await i18n.use(initReactI18next).init({
+    ...i18nConfig,
+    lng,
+    resources,
+    saveMissing: true,
+    missingKeyHandler: (_lngs: readonly string[], ns: string, key: string) => {
+      missing.push(`${lng} ${ns}:${key}`);
+    },
+  });
+  return renderToString(
+    <I18nextProvider i18n={i18n}>
+      <Page />
+    </I18nextProvider>,
+  );
+}
+
+/** Keys i18next could not resolve while rendering (it would show them raw). */
+const rawKeys = (_html: string) => missing.splice(0);
+
+describe('desk pages render', () => {
+  it('renders the desk, the review page (with a failed form), the notice and the supplement page in both languages', async () => {
+    const deskRoute = await import('../../app/routes/desk._index.js');
+    const reviewRoute = await import('../../app/routes/desk.applications.$number.js');
+    const noticeRoute = await import('../../app/routes/applications.$number.notice.js');
+    const supplementRoute = await import('../../app/routes/applications.$number.supplement.js');
+
+    const clock = fixedClock();
+    const sub = await createSubmittedApplication(h.db, { clock, config });
+    const clerk = await createStaff(h.db);
+    const context = appContext(h.db, clock, config);
+    const cookie = await sessionCookieFor(h.db, clock, clerk.id);
+    const citizenCookie = await sessionCookieFor(h.db, clock, sub.citizen.id);
+    const number = sub.number;
+    const params = { number };
+
+    const deskData = await (await run(deskRoute.loader, get('/desk', { cookie }), context)).json();
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const html = await render(deskRoute.default, deskData, lng);
+      expect(rawKeys(html)).toEqual([]);
+      expect(html).toContain(`href="/desk/applications/${number}"`);
+      expect(html).toContain('name="intent" value="takeNext"');
+    }
+
+    await run(deskRoute.action, post('/desk', { intent: 'takeNext' }, { cookie }), context);
+    const reviewData = await (await run(reviewRoute.loader, get(`/desk/applications/${number}`, { cookie }), context, params)).json();
+    const lease = reviewData.page.queue.leaseVersion;
+    const failed = await (
+      await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'notice', leaseVersion: String(lease) }, { cookie }), context, params)
+    ).json();
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const html = await render(reviewRoute.default, reviewData, lng, failed);
+      expect(rawKeys(html)).toEqual([]);
+      expect(html).toContain(sub.citizen.idNumber!);
+      expect(html.match(new RegExp(`name="leaseVersion" value="${lease}"`, 'g'))?.length).toBeGreaterThanOrEqual(6);
+      expect(html).toContain('href="#item-photo"');
+      expect(html).toMatch(/<fieldset[^>]*>\s*<legend>/);
+    }
+
+    for (const [materialCode, verdict] of [['hukouBook', 'ok'], ['idCollectionReceipt', 'missing'], ['photo', 'deficient']]) {
+      await run(
+        reviewRoute.action,
+        post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion: String(lease), materialCode, verdict, reasonCode: verdict === 'deficient' ? 'photoSpec' : '' }, { cookie }),
+        context,
+        params,
+      );
+    }
+    expect((await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'notice', leaseVersion: String(lease) }, { cookie }), context, params)).status).toBe(302);
+
+    const noticeData = await (await run(noticeRoute.loader, get(`/applications/${number}/notice`, { cookie: citizenCookie }), context, params)).json();
+    const supplementData = await (await run(supplementRoute.loader, get(`/applications/${number}/supplement`, { cookie: citizenCookie }), context, params)).json();
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const notice = await render(noticeRoute.default, noticeData, lng);
+      expect(rawKeys(notice)).toEqual([]);
+      expect(notice).toContain(noticeData.view.notice.number);
+      expect(notice).toContain(noticeData.view.notice.clerkStaffNo);
+      const supplement = await render(supplementRoute.default, supplementData, lng);
+      expect(rawKeys(supplement)).toEqual([]);
+      expect(supplement).toMatch(/enctype="multipart\/form-data"/i);
+      expect(supplement.match(/type="file"/g)).toHaveLength(2);
+      expect(supplement).toContain('name="material.photo"');
+    }
+  });
+});
