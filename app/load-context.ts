@@ -10,6 +10,8 @@ export type OneWindowContext = {
   production: boolean;
   /** Per-request Content-Security-Policy nonce for the inline scripts Remix emits. */
   cspNonce?: string;
+  /** The client's address (express req.ip, one proxy hop trusted), for per-address rate limits. */
+  clientIp?: string;
 };
 
 declare module '@remix-run/node' {

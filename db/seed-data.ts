@@ -75,3 +75,16 @@ export const DEMO_USERS = [
   { key: 'managerOffice', role: 'manager' as const, realName: '孙所长', staffNo: '019001', officeCode: 'bj-dongcheng', managerScope: 'office' as const, login: '019001' },
   { key: 'managerCity', role: 'manager' as const, realName: '周局长', staffNo: '019000', officeCode: 'bj-dongcheng', managerScope: 'city' as const, login: '019000' },
 ];
+
+/**
+ * Demo staff TOTP secrets (base32), keyed by staff number. Public on purpose, like the demo
+ * password: `npm run totp -- 010001` prints the current code. Real staff get random secrets.
+ */
+export const DEMO_TOTP_SECRETS: Record<string, string> = {
+  '010001': '3KBC6IG6VF3QXEC7',
+  '010002': 'GHJBJWFCI52XM7OY',
+  '010101': 'PV67L2QKNZF3U7IS',
+  '021001': '2G2FOGVE5KWJHXNB',
+  '019001': 'UJQSY4FEXF6YP5ZI',
+  '019000': '3FF4XH37M4OHYXLO',
+};

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { calendarDays, offices, users } from './schema/index.js';
 import { hashPassword } from '../services/auth/password.js';
-import { CALENDAR, DEMO_PASSWORD, DEMO_USERS, OFFICES } from './seed-data.js';
+import { enrollTotp } from '../services/auth/totp.js';
+import { CALENDAR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
 
 /** Reference data every deployment needs. Idempotent. */
 export async function seedReference(db: Db): Promise<void> {
@@ -18,7 +19,7 @@ export async function seedDemo(db: Db): Promise<typeof DEMO_USERS> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return [];
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  await db.insert(users).values(
+  const created = await db.insert(users).values(
     DEMO_USERS.map((u) => ({
       role: u.role,
       realName: u.realName,
@@ -31,6 +32,11 @@ export async function seedDemo(db: Db): Promise<typeof DEMO_USERS> {
       identityVerified: u.role === 'citizen',
       passwordHash,
     })),
-  );
+  ).returning({ id: users.id, staffNo: users.staffNo });
+  // Staff sign in with a second factor; the demo's secrets are known so the code can be printed.
+  for (const u of created) {
+    const secret = u.staffNo ? DEMO_TOTP_SECRETS[u.staffNo] : undefined;
+    if (secret) await enrollTotp(db, u.id, secret);
+  }
   return DEMO_USERS;
 }

@@ -68,6 +68,6 @@ export function createApp(build: ServerBuild, context: OneWindowContext, root: s
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static(path.join(root, 'public'), { maxAge: '1h' }));
   app.use(sameOriginOnly);
-  app.all('*', createRequestHandler({ build, getLoadContext: (_req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string }), mode: context.production ? 'production' : 'development' }));
+  app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }), mode: context.production ? 'production' : 'development' }));
   return app;
 }

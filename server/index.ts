@@ -41,9 +41,10 @@ async function main() {
     if (demo.length > 0) {
       console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD})`);
       for (const u of demo) console.log(`  ${u.role.padEnd(8)} ${u.login.padEnd(12)} ${u.key}`);
+      console.log('Staff also enter a verification code: run `npm run totp -- <staff number>` (e.g. 010001) for the current one.');
       console.log('');
     } else {
-      console.log(`Demo accounts: see README (password ${DEMO_PASSWORD}).`);
+      console.log(`Demo accounts: see README (password ${DEMO_PASSWORD}; staff verification code: npm run totp -- 010001).`);
     }
   });
 

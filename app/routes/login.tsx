@@ -11,6 +11,7 @@ import { getFixedT } from '~/i18next.server';
 import { authenticate } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
+import { setPendingLoginCookie } from '~/utils/two-factor.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -38,17 +39,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (submission.status !== 'success') return invalidResponse(submission, { hideFields: SECRET_FIELDS });
 
   const actor = await getActor(request, context);
-  let user: { userId: string; role: string };
+  let outcome: Awaited<ReturnType<typeof authenticate>>;
   try {
-    user = await authenticate({ db: context.db, clock: context.clock, config: context.config, actor }, submission.value);
+    outcome = await authenticate({ db: context.db, clock: context.clock, config: context.config, actor }, submission.value, {
+      ip: context.clientIp,
+    });
   } catch (e) {
     // One answer for an unknown account and a wrong password, so the form cannot tell which accounts exist.
     if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
     throw e;
   }
+  const redirectTo = safeRedirect(formData.get('redirectTo'), homeFor(outcome.role));
+  if (outcome.kind === 'secondFactor') {
+    // Staff: no session yet, only the right to enter a code on the next page.
+    return redirect(`/login/totp?redirectTo=${encodeURIComponent(redirectTo)}`, {
+      headers: { 'Set-Cookie': await setPendingLoginCookie(context, outcome.pendingId) },
+    });
+  }
   // A new session id at every sign-in (startSession revokes any old one): no session fixation.
-  const cookie = await startSession(request, context, user.userId);
-  return redirect(safeRedirect(formData.get('redirectTo'), homeFor(user.role)), { headers: { 'Set-Cookie': cookie } });
+  const cookie = await startSession(request, context, outcome.userId);
+  return redirect(redirectTo, { headers: { 'Set-Cookie': cookie } });
 }
 
 export default function Login() {

@@ -33,3 +33,13 @@ export const loginSchema = z.object({
 });
 
 export type LoginInput = z.infer<typeof loginSchema>;
+
+/** Six digits; spaces are dropped because apps often show the code as "123 456". */
+export const totpSchema = z.object({
+  code: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
+    z.string({ required_error: 'required' }).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
+  ),
+});
+
+export type TotpInput = z.infer<typeof totpSchema>;

@@ -10,6 +10,7 @@ import { i18next } from '../../app/i18next.server.js';
 import { appContext, createCitizen, createStaff, makeIdNumber, sessionCookieFor, fixedClock, TEST_PASSWORD } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
+import { enrollTotp } from '../../services/auth/totp.js';
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -43,12 +44,14 @@ describe('sign-in', () => {
     expect(await actorFor(cookieOf(res))).toMatchObject({ kind: 'user', id: user.id });
   });
 
-  it('signs staff in with their staff number and sends them to the desk', async () => {
+  it('takes staff from their staff number and password to the code page, not yet to a session (see security-two-factor)', async () => {
     const clerk = await createStaff(h.db);
+    await enrollTotp(h.db, clerk.id, 'JBSWY3DPEHPK3PXP');
     const res = await run(action, post('/login', { identifier: clerk.staffNo!, password: TEST_PASSWORD }), appContext(h.db));
     expect(res.status).toBe(302);
-    expect(res.headers.get('Location')).toBe('/desk');
-    expect(await actorFor(cookieOf(res))).toMatchObject({ kind: 'user', id: clerk.id, role: 'clerk' });
+    expect(res.headers.get('Location')).toBe('/login/totp?redirectTo=%2Fdesk');
+    expect(res.headers.get('Set-Cookie')).toMatch(/^__pending_login=/);
+    expect(await actorFor(cookieOf(res))).toEqual({ kind: 'anonymous' });
   });
 
   it('gives a wrong password and an unknown account the same 401 answer, without a cookie or the password', async () => {
