@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
-import { applications, messages, queueItems } from '../../db/schema/index.js';
+import { applications, queueItems } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { applicableMaterials, getService, type ServiceDefinition } from '../catalog/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
 import { currentFiles } from '../files/files.js';
+import { enqueueMessage } from '../notifications/outbox.js';
 import { authorize } from '../permissions.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { lockOrCreateDraft, storeDraftContent, withBlobCleanup } from './drafts.js';
@@ -112,18 +113,15 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         officeCode: office.officeCode,
         data: { number },
       });
-      await tx
-        .insert(messages)
-        .values({
-          applicationId: row.id,
-          userId: actor.id,
-          channel: 'sms',
-          template: 'receipt',
-          params: { number, serviceCode: def.code, officeCode: office.officeCode, completenessDeadline, dueDate },
-          idempotencyKey: `receipt:${row.id}`,
-          createdAt: now,
-        })
-        .onConflictDoNothing({ target: messages.idempotencyKey });
+      await enqueueMessage(tx, {
+        applicationId: row.id,
+        userId: actor.id,
+        channel: 'sms',
+        template: 'receipt',
+        params: { number, serviceCode: def.code, officeCode: office.officeCode, completenessDeadline, dueDate },
+        idempotencyKey: `receipt:${row.id}`,
+        createdAt: now,
+      });
       return { kind: 'submitted', number };
     }),
   );

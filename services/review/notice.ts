@@ -1,9 +1,10 @@
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { messages, noticeOverrides, notices, users, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
+import { noticeOverrides, notices, users, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import { enqueueMessage } from '../notifications/outbox.js';
 import { settleItem } from '../queue/lease.js';
 import { applicationInScope } from './access.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
@@ -93,18 +94,15 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
     // Waiting for the citizen: nobody holds it; it comes back to this clerk if on duty.
     await settleItem(tx, item.id, 'parked', { preferredClerkId: actor.id });
     await tx.insert(waitingIntervals).values({ applicationId: app.id, noticeId: notice.id, startedAt: now });
-    await tx
-      .insert(messages)
-      .values({
-        applicationId: app.id,
-        userId: app.applicantId,
-        channel: 'sms',
-        template: 'notice',
-        params: { applicationNumber: app.number, noticeNumber: notice.number, deadline: notice.supplementDeadline },
-        idempotencyKey: `notice:${notice.id}`,
-        createdAt: now,
-      })
-      .onConflictDoNothing();
+    await enqueueMessage(tx, {
+      applicationId: app.id,
+      userId: app.applicantId,
+      channel: 'sms',
+      template: 'notice',
+      params: { applicationNumber: app.number, noticeNumber: notice.number, deadline: notice.supplementDeadline },
+      idempotencyKey: `notice:${notice.id}`,
+      createdAt: now,
+    });
     return { id: notice.id, number: notice.number };
   });
 }

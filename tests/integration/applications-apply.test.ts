@@ -195,7 +195,7 @@ describe('/services/:code/apply — drafts and submission', () => {
     ]);
     const receiptMessages = await h.db.select().from(messages).where(eq(messages.applicationId, applicationId));
     expect(receiptMessages).toEqual([
-      expect.objectContaining({ channel: 'sms', template: 'receipt', idempotencyKey: `receipt:${applicationId}`, userId: citizen.id, status: 'recorded' }),
+      expect.objectContaining({ channel: 'sms', template: 'receipt', idempotencyKey: `receipt:${applicationId}`, userId: citizen.id, status: 'pending' }),
     ]);
     expect(receiptMessages[0].params).toMatchObject({ number, completenessDeadline: '2026-11-30', dueDate: '2026-11-24' });
 

@@ -49,7 +49,8 @@ describe('sign-up', () => {
 
     const rows = await usersWithId(f.idNumber);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ role: 'citizen', realName: '王小明', mobile: f.mobile.replace('+86 ', ''), identityVerified: false });
+    // The (simulated) population registry confirmed the name against the ID number.
+    expect(rows[0]).toMatchObject({ role: 'citizen', realName: '王小明', mobile: f.mobile.replace('+86 ', ''), identityVerified: true });
     expect(rows[0].passwordHash).not.toContain(PASSWORD);
     const own = await h.db.select().from(sessions).where(eq(sessions.userId, rows[0].id));
     expect(own).toHaveLength(1);

@@ -1,0 +1,34 @@
+import { messages } from '../../db/schema/index.js';
+import type { Db } from '../../db/client.js';
+
+/** The notifications a citizen gets; each is a template registered with the SMS and mail services. */
+export const MESSAGE_TEMPLATES = ['receipt', 'notice', 'acceptance', 'completion', 'ratingInvitation'] as const;
+export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
+
+export type OutgoingMessage = {
+  applicationId: string | null;
+  userId: string;
+  channel: 'sms' | 'email';
+  template: MessageTemplate;
+  params: Record<string, unknown>;
+  /**
+   * One per event (e.g. `receipt:<applicationId>`, `notice:<noticeId>`): the outbox keeps one row
+   * per key, and the gateway sends at most once per key.
+   */
+  idempotencyKey: string;
+  /** The state change's time (ctx.clock.now()); the message is due from then. */
+  createdAt: Date;
+};
+
+/**
+ * Puts a message in the outbox. Call it with the transaction that makes the state change the
+ * message announces: both commit or neither does, so no message exists for a change that
+ * rolled back and no change goes unannounced (docs/decisions/0007). Enqueuing the same key
+ * twice keeps the first row.
+ */
+export async function enqueueMessage(tx: Db, msg: OutgoingMessage): Promise<void> {
+  await tx
+    .insert(messages)
+    .values({ ...msg, status: 'pending', nextAttemptAt: msg.createdAt })
+    .onConflictDoNothing({ target: messages.idempotencyKey });
+}
