@@ -10,6 +10,7 @@ import zhCatalog from './zh-CN/catalog.json';
 import zhApplications from './zh-CN/applications.json';
 import zhDesk from './zh-CN/desk.json';
 import zhNotice from './zh-CN/notice.json';
+import zhIntegrations from './zh-CN/integrations.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -18,6 +19,7 @@ import enCatalog from './en/catalog.json';
 import enApplications from './en/applications.json';
 import enDesk from './en/desk.json';
 import enNotice from './en/notice.json';
+import enIntegrations from './en/integrations.json';
 
 export const resources = {
   'zh-CN': {
@@ -29,6 +31,7 @@ export const resources = {
     applications: zhApplications,
     desk: zhDesk,
     notice: zhNotice,
+    integrations: zhIntegrations,
   },
   en: {
     common: enCommon,
@@ -39,6 +42,7 @@ export const resources = {
     applications: enApplications,
     desk: enDesk,
     notice: enNotice,
+    integrations: enIntegrations,
   },
 } as const;
 
