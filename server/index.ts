@@ -7,6 +7,8 @@ import { createDb, migrate } from '../db/client.js';
 import { seedDemo, seedReference } from '../db/seed.js';
 import { DEMO_PASSWORD } from '../db/seed-data.js';
 import { defaultConfig, systemClock } from '../services/context.js';
+import { integrationsFromEnv } from '../services/integrations/config.js';
+import { startWorkerLoop } from '../services/notifications/loop.js';
 import { createApp } from './app.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +26,14 @@ function sessionSecret(): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/**
+ * The systems around the portal are simulated in-process (msw, tests/mocks) unless MOCKS=false;
+ * the default is on outside production so a fresh `npm start` works offline.
+ */
+const mocks = process.env.MOCKS ? process.env.MOCKS === 'true' : !production;
+
 async function main() {
+  if (mocks) (await import('../tests/mocks/index.js')).startMocks();
   const url = process.env.DATABASE_URL || undefined;
   const handle = await createDb({ url, dataDir: process.env.PGLITE_DIR || undefined });
   await migrate(handle);
@@ -32,7 +41,12 @@ async function main() {
   const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
 
   const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).href)) as ServerBuild;
-  const config = defaultConfig({ uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads') });
+  const config = defaultConfig({
+    uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
+    integrations: integrationsFromEnv(process.env, { mocks }),
+  });
+  // The outbox worker runs here unless it runs as its own process (`npm run worker`, OUTBOX_WORKER=off here).
+  const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock: systemClock, config });
   const app = createApp(build, { db: handle.db, clock: systemClock, config, sessionSecret: sessionSecret(), production }, root);
 
   const port = Number(process.env.PORT ?? 3000);
@@ -49,7 +63,7 @@ async function main() {
   });
 
   const shutdown = () => {
-    server.close(() => void handle.close().finally(() => process.exit(0)));
+    server.close(() => void (worker?.stop() ?? Promise.resolve()).then(() => handle.close()).finally(() => process.exit(0)));
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

@@ -1,0 +1,33 @@
+import { createDb } from '../db/client.js';
+import { defaultConfig, systemClock } from '../services/context.js';
+import { integrationsFromEnv } from '../services/integrations/config.js';
+import { startWorkerLoop } from '../services/notifications/loop.js';
+
+/**
+ * The outbox worker (and identity re-checks) as its own process: `npm run worker`. It needs
+ * PostgreSQL (DATABASE_URL): an embedded PGlite directory belongs to the one process that opened
+ * it, so with PGlite the server's in-process worker is the only one. Run as many as you like;
+ * SKIP LOCKED keeps them off each other's messages. Set OUTBOX_WORKER=off on the web servers
+ * if only these should deliver.
+ */
+const production = process.env.NODE_ENV === 'production';
+const mocks = process.env.MOCKS ? process.env.MOCKS === 'true' : !production;
+
+async function main() {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('npm run worker needs DATABASE_URL (PostgreSQL); with PGlite the server runs the worker itself');
+  if (mocks) (await import('../tests/mocks/index.js')).startMocks();
+  const handle = await createDb({ url, max: 4 });
+  const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }) });
+  const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
+  console.log(`onewindow worker: delivering notifications every ${config.integrations.outbox.pollMs} ms`);
+  // Finish the round in hand (a message mid-send is recorded), then exit; an unfinished claim expires anyway.
+  const shutdown = () => void worker.stop().then(() => handle.close()).finally(() => process.exit(0));
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
