@@ -1,0 +1,215 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client.js';
+import { applicationFiles } from '../../db/schema/index.js';
+import { claimNext } from '../../services/queue/claim.js';
+import { issueNotice } from '../../services/review/notice.js';
+import { recordVerdict } from '../../services/review/verdicts.js';
+import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
+import { createApplicant, createSubmittedApplication } from '../support/applications.js';
+import { files, get, post, run } from '../support/requests.js';
+import { createTestDb } from '../setup/test-db.js';
+import { eq } from 'drizzle-orm';
+
+/**
+ * Every route × every kind of actor → the expected outcome, for GET loaders and the main POST
+ * actions. A route file without a row here fails the suite, so new routes must declare who may
+ * reach them. Records out of an actor's scope answer 404 (nothing leaks); the wrong role 403.
+ */
+const ACTORS = ['anonymous', 'citizenA', 'citizenB', 'clerk', 'clerkOtherOffice', 'clerkNoSkill', 'managerOffice', 'managerCity'] as const;
+type ActorName = (typeof ACTORS)[number];
+/** ok = 200, login = redirect to sign in, redirect = any other redirect, 4xx = a form answer (400/401/409/413/415/422). */
+type Outcome = 'ok' | 'login' | 'redirect' | 403 | 404 | '4xx';
+type Row = Record<ActorName, Outcome>;
+
+const all = (o: Outcome): Row => Object.fromEntries(ACTORS.map((a) => [a, o])) as Row;
+const row = (anonymous: Outcome, citizens: [Outcome, Outcome], staff: [Outcome, Outcome, Outcome, Outcome, Outcome]): Row => ({
+  anonymous,
+  citizenA: citizens[0],
+  citizenB: citizens[1],
+  clerk: staff[0],
+  clerkOtherOffice: staff[1],
+  clerkNoSkill: staff[2],
+  managerOffice: staff[3],
+  managerCity: staff[4],
+});
+
+type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
+type RouteModule = { loader?: Fn; action?: Fn };
+type Fixture = { appNumber: string; noticeNumber: string; fileId: string };
+type Case = {
+  url: (f: Fixture) => string;
+  params?: (f: Fixture) => Record<string, string>;
+  get?: Row;
+  post?: { body: (f: Fixture) => Record<string, string | Blob>; expect: Row };
+};
+
+const MATRIX: Record<string, Case> = {
+  '_index.tsx': { url: () => '/', get: all('ok') },
+  'healthz.ts': { url: () => '/healthz', get: all('ok') },
+  'services._index.tsx': { url: () => '/services', get: all('ok') },
+  'services.$code._index.tsx': { url: () => '/services/temporary-id-card', params: () => ({ code: 'temporary-id-card' }), get: all('ok') },
+  'services.$code.apply.tsx': {
+    url: () => '/services/temporary-id-card/apply',
+    params: () => ({ code: 'temporary-id-card' }),
+    get: row('login', ['ok', 'ok'], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ intent: 'save' }), expect: row('login', ['4xx', '4xx'], [403, 403, 403, 403, 403]) },
+  },
+  'signup.tsx': {
+    url: () => '/signup',
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    post: { body: () => ({ realName: '' }), expect: all('4xx') },
+  },
+  'login.tsx': {
+    url: () => '/login',
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    post: { body: () => ({ identifier: '', password: '' }), expect: all('4xx') },
+  },
+  'login.totp.tsx': {
+    url: () => '/login/totp',
+    get: row('login', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    // No pending sign-in: the code is refused whoever posts it.
+    post: { body: () => ({ code: '123456' }), expect: all('4xx') },
+  },
+  'logout.tsx': {
+    url: () => '/logout',
+    get: row('redirect', ['ok', 'ok'], ['ok', 'ok', 'ok', 'ok', 'ok']),
+  },
+  'applications._index.tsx': { url: () => '/applications', get: row('login', ['ok', 'ok'], [403, 403, 403, 403, 403]) },
+  'applications.$number._index.tsx': {
+    url: (f) => `/applications/${f.appNumber}`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], [403, 403, 403, 403, 403]),
+  },
+  'applications.$number.notice.tsx': {
+    url: (f) => `/applications/${f.noticeNumber}/notice`,
+    params: (f) => ({ number: f.noticeNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+  },
+  'applications.$number.supplement.tsx': {
+    url: (f) => `/applications/${f.noticeNumber}/supplement`,
+    params: (f) => ({ number: f.noticeNumber }),
+    get: row('login', ['ok', 404], [403, 403, 403, 403, 403]),
+    // A file for an item the notice did not flag: the owner gets a form error, anyone else 404.
+    post: { body: () => ({ 'material.hukouBook': files.pdf() }), expect: row('login', ['4xx', 404], [403, 403, 403, 403, 403]) },
+  },
+  'desk._index.tsx': {
+    url: () => '/desk',
+    get: row('login', [403, 403], ['ok', 'ok', 'ok', 'ok', 'ok']),
+    post: { body: () => ({ intent: 'bogus' }), expect: row('login', [403, 403], ['4xx', '4xx', '4xx', 403, 403]) },
+  },
+  'desk.applications.$number.tsx': {
+    url: (f) => `/desk/applications/${f.appNumber}`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', [403, 403], ['ok', 404, 404, 'ok', 'ok']),
+    // Runs after every GET; the in-scope clerk's claim succeeds (a redirect back to the page),
+    // managers may look but not claim.
+    post: { body: () => ({ intent: 'claim' }), expect: row('login', [403, 403], ['redirect', 404, 404, 403, 403]) },
+  },
+  'files.$id.ts': {
+    url: (f) => `/files/${f.fileId}`,
+    params: (f) => ({ id: f.fileId }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+  },
+};
+
+const ROUTES_DIR = path.resolve(__dirname, '../../app/routes');
+
+let h: DbHandle;
+let fixture: Fixture;
+const cookies: Partial<Record<ActorName, string>> = {};
+const clock = fixedClock();
+const config = testConfig();
+
+beforeAll(async () => {
+  h = await createTestDb();
+  const citizenA = await createApplicant(h.db);
+  const citizenB = await createApplicant(h.db);
+  // Dongcheng handles the 110101 temporary ID card (hukou). A worker clerk flags one application.
+  const worker = await createStaff(h.db, { officeCode: 'bj-dongcheng' });
+  const flagged = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
+  const wctx = testContext(h.db, actorOf(worker), clock, config);
+  const { leaseVersion } = (await claimNext(wctx))!;
+  await recordVerdict(wctx, flagged.number, { leaseVersion, materialCode: 'hukouBook', verdict: 'ok' });
+  await recordVerdict(wctx, flagged.number, { leaseVersion, materialCode: 'idCollectionReceipt', verdict: 'ok' });
+  await recordVerdict(wctx, flagged.number, { leaseVersion, materialCode: 'photo', verdict: 'missing' });
+  await issueNotice(wctx, flagged.number, leaseVersion);
+  const clean = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
+  const [file] = await h.db.select().from(applicationFiles).where(eq(applicationFiles.applicationId, clean.applicationId)).limit(1);
+  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id };
+
+  const users = {
+    citizenA,
+    citizenB,
+    clerk: await createStaff(h.db, { officeCode: 'bj-dongcheng', skills: ['hukou', 'traffic', 'exit_entry'] }),
+    clerkOtherOffice: await createStaff(h.db, { officeCode: 'bj-chaoyang', skills: ['hukou', 'exit_entry'] }),
+    clerkNoSkill: await createStaff(h.db, { officeCode: 'bj-dongcheng', skills: ['traffic'] }),
+    managerOffice: await createStaff(h.db, { role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office' }),
+    managerCity: await createStaff(h.db, { role: 'manager', officeCode: 'bj-chaoyang', managerScope: 'city' }),
+  };
+  for (const [name, u] of Object.entries(users)) cookies[name as ActorName] = await sessionCookieFor(h.db, clock, u.id);
+});
+afterAll(() => h.close());
+
+function check(res: Response, expected: Outcome, label: string) {
+  const location = res.headers.get('Location') ?? '';
+  const got =
+    res.status === 200
+      ? 'ok'
+      : res.status >= 300 && res.status < 400
+        ? location.startsWith('/login') && !location.startsWith('/login/totp')
+          ? 'login'
+          : 'redirect'
+        : res.status === 403 || res.status === 404
+          ? res.status
+          : res.status >= 400 && res.status < 500
+            ? '4xx'
+            : `status ${res.status}`;
+  expect(got, `${label} → ${res.status} ${location}`).toBe(expected);
+}
+
+async function load(file: string): Promise<RouteModule> {
+  return (await import(path.join(ROUTES_DIR, file))) as RouteModule;
+}
+
+describe('authorization matrix', () => {
+  it('lists every route file in app/routes', () => {
+    const routeFiles = fs.readdirSync(ROUTES_DIR).filter((f) => /\.(tsx?|jsx?)$/.test(f));
+    expect(routeFiles.filter((f) => !(f in MATRIX)), 'add these routes to MATRIX').toEqual([]);
+    expect(Object.keys(MATRIX).filter((f) => !routeFiles.includes(f)), 'stale MATRIX rows').toEqual([]);
+  });
+
+  it('every route that has a loader or action is covered for it', async () => {
+    for (const [file, c] of Object.entries(MATRIX)) {
+      const mod = await load(file);
+      if (mod.loader) expect(c.get, `${file}: GET row`).toBeDefined();
+      if (c.post) expect(mod.action, `${file}: has no action`).toBeDefined();
+    }
+  });
+
+  for (const [file, c] of Object.entries(MATRIX)) {
+    if (c.get) {
+      it(`GET ${file}`, async () => {
+        const mod = await load(file);
+        for (const actor of ACTORS) {
+          const res = await run(mod.loader!, get(c.url(fixture), { cookie: cookies[actor] }), appContext(h.db, clock, config), c.params?.(fixture));
+          check(res, c.get![actor], `GET ${c.url(fixture)} as ${actor}`);
+        }
+      });
+    }
+  }
+
+  for (const [file, c] of Object.entries(MATRIX)) {
+    if (c.post) {
+      it(`POST ${file}`, async () => {
+        const mod = await load(file);
+        for (const actor of ACTORS) {
+          const res = await run(mod.action!, post(c.url(fixture), c.post!.body(fixture), { cookie: cookies[actor] }), appContext(h.db, clock, config), c.params?.(fixture));
+          check(res, c.post!.expect[actor], `POST ${c.url(fixture)} as ${actor}`);
+        }
+      });
+    }
+  }
+});
