@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor, UserActor } from '../../services/context.js';
+import { authorize, inScope, PERMISSIONS, scopeFor, type Action } from '../../services/permissions.js';
+
+const user = (over: Partial<UserActor>): UserActor => ({
+  kind: 'user',
+  id: 'u1',
+  role: 'citizen',
+  officeCode: null,
+  skills: [],
+  managerScope: null,
+  cityCode: null,
+  ...over,
+});
+const anonymous: Actor = { kind: 'anonymous' };
+const citizen = user({});
+const clerk = user({ id: 'c1', role: 'clerk', officeCode: 'bj-dongcheng', skills: ['hukou'], cityCode: '1101' });
+const officeManager = user({ id: 'm1', role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office', cityCode: '1101' });
+const cityManager = user({ id: 'm2', role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'city', cityCode: '1101' });
+
+describe('the permission table', () => {
+  it('grants exactly these scopes (a change here is a security decision: update the test on purpose)', () => {
+    const table = Object.fromEntries(
+      (Object.keys(PERMISSIONS) as Action[]).map((a) => [a, [anonymous, citizen, clerk, officeManager, cityManager].map((x) => scopeFor(x, a))]),
+    );
+    expect(table).toEqual({
+      'catalog:read': ['public', 'public', 'public', 'public', 'public'],
+      'application:create': [null, 'own', null, null, null],
+      'application:read': [null, 'own', 'office', 'office', 'city'],
+      'application:withdraw': [null, 'own', null, null, null],
+      'application:supplement': [null, 'own', null, null, null],
+      'file:read': [null, 'own', 'office', 'office', 'city'],
+      'queue:read': [null, null, 'office', 'office', 'city'],
+      'queue:claim': [null, null, 'office', null, null],
+      'application:review': [null, null, 'office', null, null],
+      'notice:override': [null, null, null, 'office', 'office'],
+      'report:read': [null, null, null, 'office', 'city'],
+      'rating:create': [null, 'own', 'office', null, null],
+    });
+  });
+
+  it('authorize: 401 for anonymous, 403 for the wrong role, the scope otherwise; public actions are a programming error', () => {
+    expect(() => authorize(anonymous, 'application:read')).toThrow(expect.objectContaining({ status: 401, code: 'auth.required' }));
+    expect(() => authorize(citizen, 'queue:read')).toThrow(expect.objectContaining({ status: 403, code: 'forbidden' }));
+    expect(authorize(clerk, 'queue:claim')).toEqual({ actor: clerk, scope: 'office' });
+    expect(() => authorize(citizen, 'catalog:read')).toThrow(/public action/);
+  });
+});
+
+describe('inScope', () => {
+  it('own: only the owner', () => {
+    expect(inScope(citizen, 'own', { ownerId: 'u1' })).toBe(true);
+    expect(inScope(citizen, 'own', { ownerId: 'u2' })).toBe(false);
+    expect(inScope(citizen, 'own', { ownerId: null })).toBe(false);
+  });
+
+  it('office: same office, and for clerks only departments in their skills', () => {
+    expect(inScope(clerk, 'office', { officeCode: 'bj-dongcheng', department: 'hukou' })).toBe(true);
+    expect(inScope(clerk, 'office', { officeCode: 'bj-dongcheng', department: 'traffic' })).toBe(false);
+    expect(inScope(clerk, 'office', { officeCode: 'bj-chaoyang', department: 'hukou' })).toBe(false);
+    expect(inScope(officeManager, 'office', { officeCode: 'bj-dongcheng', department: 'traffic' })).toBe(true);
+    expect(inScope(user({ role: 'clerk', officeCode: null }), 'office', { officeCode: null })).toBe(false);
+  });
+
+  it('city: same city code only, never a missing one', () => {
+    expect(inScope(cityManager, 'city', { cityCode: '1101' })).toBe(true);
+    expect(inScope(cityManager, 'city', { cityCode: '3101' })).toBe(false);
+    expect(inScope(user({ role: 'manager', managerScope: 'city', cityCode: null }), 'city', { cityCode: null })).toBe(false);
+  });
+});
