@@ -10,6 +10,7 @@ import { getFixedT } from '~/i18next.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { clearPendingLoginCookie, completeSecondFactor, pendingLoginId, resolvePendingLogin } from '~/utils/two-factor.server';
+import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -27,7 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: totpSchema });
   if (submission.status !== 'success') return invalidResponse(submission, { hideFields: ['code'] });
   let user: { userId: string; role: string };

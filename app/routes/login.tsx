@@ -12,6 +12,7 @@ import { authenticate } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { setPendingLoginCookie } from '~/utils/two-factor.server';
+import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -34,7 +35,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: loginSchema });
   if (submission.status !== 'success') return invalidResponse(submission, { hideFields: SECRET_FIELDS });
 

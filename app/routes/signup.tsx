@@ -11,6 +11,7 @@ import { chinaDate, signUp } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
+import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -32,7 +33,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: signupSchema(chinaDate(context.clock.now())) });
   if (isHoneypotFilled(formData)) {
     return invalidResponse(submission, { formErrors: ['errors:badRequest'], hideFields: SECRET_FIELDS });
