@@ -1,7 +1,15 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
 import { getMyApplication } from '#services/applications/read';
+import { canTransition } from '#services/applications/status-machine';
+import { withdrawApplication } from '#services/applications/withdraw';
+import { isDomainError } from '#services/errors';
+import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
+import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
@@ -22,6 +30,47 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     locale: await getLocale(request),
     title: `${t('applications:receipt.title')} ${application.number} - ${t('common:siteName')}`,
   });
+}
+
+const withdrawSchema = z.object({ intent: z.literal('withdraw'), confirm: z.boolean().optional() });
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request, context, ['citizen']);
+  const submission = parseWithZod(await request.formData(), { schema: withdrawSchema });
+  if (submission.status !== 'success') return invalidResponse(submission);
+  try {
+    await withdrawApplication(ctx, { number: params.number ?? '', confirmed: submission.value.confirm === true });
+  } catch (e) {
+    if (isDomainError(e)) {
+      if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
+      return domainErrorResponse(submission, e);
+    }
+    throw e;
+  }
+  return redirect(`/applications/${encodeURIComponent(params.number ?? '')}`, 303);
+}
+
+/** Before acceptance the citizen may withdraw; a ticked confirmation guards against slips. */
+function WithdrawForm() {
+  const { t } = useTranslation('applications');
+  const lastResult = useActionData<typeof action>()?.lastResult;
+  const navigation = useNavigation();
+  const [form, fields] = useForm({ id: 'withdraw', lastResult, shouldValidate: 'onSubmit' });
+  return (
+    <section className="card no-print" aria-labelledby="withdraw-heading">
+      <h2 id="withdraw-heading">{t('withdraw.heading')}</h2>
+      <p>{t('withdraw.explain')}</p>
+      <Form method="post" className="form" {...getFormProps(form)} noValidate>
+        <ErrorSummary form={form} fields={[{ meta: fields.confirm, label: t('withdraw.confirm') }]} />
+        <CheckboxField meta={fields.confirm} label={t('withdraw.confirm')} required />
+        <div className="actions">
+          <SubmitButton name="intent" value="withdraw" variant="secondary" pending={navigation.state === 'submitting'}>
+            {t('withdraw.submit')}
+          </SubmitButton>
+        </div>
+      </Form>
+    </section>
+  );
 }
 
 function PrintButton() {
@@ -55,6 +104,21 @@ export default function Receipt() {
       </div>
       <h1>{t('applications:receipt.title')}</h1>
       <p className="lead">{t('applications:receipt.lead')}</p>
+
+      {a.status === 'needs_supplement' && (
+        <section className="card notice-call no-print" aria-labelledby="supplement-call">
+          <h2 id="supplement-call">{t('applications:supplementCall.heading')}</h2>
+          <p>{t('applications:supplementCall.text')}</p>
+          <div className="actions">
+            <Link className="button secondary" to={`/applications/${a.number}/notice`}>
+              {t('applications:supplementCall.readNotice')}
+            </Link>
+            <Link className="button" to={`/applications/${a.number}/supplement`}>
+              {t('applications:supplementCall.supplement')}
+            </Link>
+          </div>
+        </section>
+      )}
 
       <section className="card" aria-labelledby="receipt-facts">
         <h2 id="receipt-facts" className="visually-hidden">
@@ -163,6 +227,8 @@ export default function Receipt() {
         <p className="hint">{t('applications:receipt.timelineIntro')}</p>
         <Timeline items={a.timeline} locale={locale} />
       </section>
+
+      {canTransition(a.status, 'withdrawn', 'citizen') && <WithdrawForm />}
 
       <div className="actions">
         <PrintButton />

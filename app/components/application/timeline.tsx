@@ -5,20 +5,21 @@ export type TimelineItem = { at: string; action: string; toStatus: string | null
 
 /** The audit trail as the citizen sees it, oldest first. */
 export function Timeline({ items, locale }: { items: readonly TimelineItem[]; locale: string }) {
-  const { t, i18n } = useTranslation(['applications', 'common']);
+  const { t, i18n } = useTranslation(['applications', 'desk', 'common']);
   return (
     <ol className="timeline">
       {items.map((item, i) => {
         const office = item.officeCode ? t(`common:offices.${item.officeCode}`) : '';
-        const key = `applications:timeline.${item.action}`;
-        const label = i18n.exists(key)
+        // Filing events are labelled in `applications`, the desk's decisions in `desk`.
+        const key = [`applications:timeline.${item.action}`, `desk:timeline.${item.action}`].find((k) => i18n.exists(k));
+        const label = key
           ? t(key, { office })
           : t('applications:timeline.statusChanged', { status: item.toStatus ? t(`applications:status.${item.toStatus}`) : item.action });
         return (
           <li key={`${item.at}-${i}`}>
             <time dateTime={item.at}>{formatInstant(item.at, locale)}</time>
             <div>{label}</div>
-            {office && !i18n.exists(key) && <div className="muted">{t('applications:timeline.by', { office })}</div>}
+            {office && !key && <div className="muted">{t('applications:timeline.by', { office })}</div>}
           </li>
         );
       })}
