@@ -1,11 +1,12 @@
 import { eq, sql } from 'drizzle-orm';
-import { applications, queueItems } from '../../db/schema/index.js';
+import { applications, queueItems, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { applicableMaterials, getService, type ServiceDefinition } from '../catalog/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
 import { currentFiles } from '../files/files.js';
+import { submissionFacts } from '../integrations/submission-checks.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { authorize } from '../permissions.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
@@ -26,6 +27,7 @@ export function priorityOf(def: ServiceDefinition): number {
 
 type Outcome =
   | { kind: 'submitted'; number: string }
+  | { kind: 'refused'; error: DomainError }
   | { kind: 'invalid'; fieldErrors: Record<string, string[]> }
   | { kind: 'missing'; materials: string[] };
 
@@ -49,6 +51,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   const files = await checkApplyInput(def, input, ctx.config);
   const now = ctx.clock.now();
   const today = chinaDate(now);
+  // Asked before the transaction opens, so a slow system holds no locks (services/integrations/submission-checks.ts).
+  const early = parseAnswers(def, input.rawAnswers, { today });
+  const external = early.ok ? await submissionFacts(ctx, def, early.answers, await applicantOf(ctx, actor.id)) : null;
 
   const outcome = await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx): Promise<Outcome> => {
@@ -61,7 +66,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 
       const parsed = parseAnswers(def, input.rawAnswers, { today });
       if (!parsed.ok) return { kind: 'invalid', fieldErrors: parsed.fieldErrors };
-      const answers = parsed.answers;
+      // Refused by what the records say (or records that could not be asked): the draft is kept, nothing is submitted.
+      if (external?.refusal) return { kind: 'refused', error: external.refusal };
+      const answers = { ...parsed.answers, ...external?.answersPatch };
 
       const have = new Set((await currentFiles(tx, row.id)).map((f) => f.materialCode));
       const missing = applicableMaterials(def, answers, { today })
@@ -90,6 +97,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
           submittedAt: now,
           completenessDeadline,
           dueDate,
+          manualCheck: external?.manualCheck ?? null,
           updatedAt: now,
           version: sql`${applications.version} + 1`,
         })
@@ -129,6 +137,8 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   switch (outcome.kind) {
     case 'submitted':
       return { applicationId: input.applicationId, number: outcome.number };
+    case 'refused':
+      throw outcome.error;
     case 'invalid':
       throw new DomainError('form.invalid', 400, { fieldErrors: outcome.fieldErrors });
     case 'missing':
@@ -137,4 +147,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         fieldErrors: Object.fromEntries(outcome.materials.map((m) => [materialField(m), ['apply.materialMissing']])),
       });
   }
+}
+
+async function applicantOf(ctx: ServiceContext, id: string): Promise<{ realName: string; idNumber: string | null }> {
+  const [u] = await ctx.db.select({ realName: users.realName, idNumber: users.idNumber }).from(users).where(eq(users.id, id));
+  return u ?? { realName: '', idNumber: null };
 }

@@ -42,7 +42,34 @@ export type MaterialDef = {
   /** Overrides materials.<code>.requirement for this service: a catalog key, by convention requirements.<name>. */
   requirementKey?: string;
   accept?: readonly FileKind[];
+  /**
+   * The fact this material proves, when the population registry can confirm it: once it has
+   * for this applicant (recorded under SHARED_FACTS_KEY at submission), the material is not
+   * required (国务院令第716号 art. 7; docs/decisions/0008).
+   */
+  sharedFact?: SharedFact;
 };
+
+/** Facts the population registry confirms for an applicant. */
+export const SHARED_FACTS = ['householdRegister', 'residentIdCard'] as const;
+export type SharedFact = (typeof SHARED_FACTS)[number];
+
+/**
+ * Where submission records the facts the registry confirmed, inside the stored answers (so every
+ * reader of the checklist sees the same thing). No form has this field: the schemas strip it
+ * from what a citizen posts, and only the submit service writes it.
+ */
+export const SHARED_FACTS_KEY = '_sharedFacts';
+
+export function sharedFactsOf(answers: Answers): SharedFact[] {
+  const v = answers[SHARED_FACTS_KEY];
+  return Array.isArray(v) ? v.filter((f): f is SharedFact => (SHARED_FACTS as readonly unknown[]).includes(f)) : [];
+}
+
+/** Whether the registry confirmed what this material would prove, for this application. */
+export function verifiedBySharing(m: MaterialDef, answers: Answers): boolean {
+  return !!m.sharedFact && sharedFactsOf(answers).includes(m.sharedFact);
+}
 
 export type FieldKind =
   | 'text'
@@ -148,7 +175,12 @@ export function materialRequired(m: MaterialDef, answers: Answers, env: Definiti
   return m.required === 'always' || m.required.when(answers, env);
 }
 
-/** The checklist as it applies to one application. */
+/** The checklist as it applies to one application: what the citizen must provide. */
 export function applicableMaterials(def: ServiceDefinition, answers: Answers, env: DefinitionEnv): MaterialDef[] {
-  return def.materials.filter((m) => materialRequired(m, answers, env));
+  return def.materials.filter((m) => materialRequired(m, answers, env) && !verifiedBySharing(m, answers));
+}
+
+/** Materials that would apply but were verified by data sharing instead: shown, not asked for. */
+export function sharedMaterials(def: ServiceDefinition, answers: Answers, env: DefinitionEnv): MaterialDef[] {
+  return def.materials.filter((m) => materialRequired(m, answers, env) && verifiedBySharing(m, answers));
 }

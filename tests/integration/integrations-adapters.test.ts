@@ -60,7 +60,7 @@ const cases: Case[] = [
     system: 'exitEntryControls',
     name: 'checkControls',
     route: controlsRoutes.check,
-    call: () => checkControls(cfg, { name: '某人', idNumber: '110101198001010035' }),
+    call: () => checkControls(cfg, { name: '某人', idNumber: '110101198001010037' }),
     expectSuccess: (out) => expect(out).toEqual({ hit: true, reference: 'CTL-2026-0001' }),
     notFound: 'rejected',
     attemptsOn5xx: 3,

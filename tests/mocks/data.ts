@@ -28,11 +28,11 @@ export const HOUSEHOLDS: Record<string, Household> = {
 };
 
 /** ID numbers the identity check answers "cancelled" for. */
-export const CANCELLED_IDS = new Set<string>(['110101195001010018']);
+export const CANCELLED_IDS = new Set<string>(['110101195001010017']);
 
 /** ID numbers with an exit-entry control hit (fictional). */
 export const CONTROL_HITS: Record<string, string> = {
-  '110101198001010035': 'CTL-2026-0001',
+  '110101198001010037': 'CTL-2026-0001',
 };
 
 export const VEHICLES: Record<string, VehicleRecord> = {

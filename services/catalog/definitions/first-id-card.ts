@@ -31,7 +31,7 @@ export const firstIdCard = defineService({
     { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
   ],
   materials: [
-    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate },
+    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate, sharedFact: 'householdRegister' },
     ...guardianMaterials('idNumber'),
   ],
   timeLimits: {

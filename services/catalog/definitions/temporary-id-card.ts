@@ -22,7 +22,7 @@ export const temporaryIdCard = defineService({
     { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
   ],
   materials: [
-    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate },
+    { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate, sharedFact: 'householdRegister' },
     { code: 'idCollectionReceipt', required: 'always', deficiencyReasons: ['illegible', 'expired', 'mismatch', 'notOriginal'] },
     { code: 'photo', required: 'always', deficiencyReasons: REASONS.photo, accept: ['jpeg', 'png'] },
   ],

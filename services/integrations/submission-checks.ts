@@ -1,0 +1,103 @@
+import type { ManualCheck } from '../../db/schema/index.js';
+import { SHARED_FACTS_KEY, type Answers, type ServiceDefinition, type SharedFact } from '../catalog/types.js';
+import type { ServiceContext } from '../context.js';
+import { DomainError } from '../errors.js';
+import { normalizeIdNumber, normalizePlate } from '../validation/identifiers.js';
+import { checkControls } from './exit-entry-controls.js';
+import { isIntegrationError } from './http.js';
+import { householdOf } from './population-registry.js';
+import { vehicleByPlate, type Unsettled } from './vehicle-records.js';
+
+/** What the systems around the portal said about an application about to be submitted. */
+export type SubmissionFacts = {
+  /** Answers the records decide (they win over what was typed), and the facts shared data confirmed. */
+  answersPatch: Answers;
+  /** Why it may not be submitted now; the submit service keeps the draft and answers with this. */
+  refusal: DomainError | null;
+  /** Set when a clerk must check by hand; never a reason to refuse online. */
+  manualCheck: ManualCheck | null;
+};
+
+const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: null };
+
+/**
+ * Asks the systems an application depends on, before the submit transaction opens (a slow system
+ * must not hold row locks). `answers` are the parsed answers; the applicant is the signed-in
+ * citizen. Each service asks only what it needs:
+ * - the inspection mark: vehicle records for the plate — refused while anything is unsettled
+ *   (listing it), refused with "try again later" when the records cannot be asked, and the
+ *   registration date and type of the records decide exempt vs on-site;
+ * - exit-entry items: the controls — a hit, or no answer, routes to a manual check;
+ * - items with materials the registry can confirm (MaterialDef.sharedFact): the household record;
+ *   no answer just means the material is asked for as usual.
+ */
+export async function submissionFacts(
+  ctx: Pick<ServiceContext, 'config'>,
+  def: ServiceDefinition,
+  answers: Answers,
+  applicant: { realName: string; idNumber: string | null },
+): Promise<SubmissionFacts> {
+  const out: SubmissionFacts = { ...NONE, answersPatch: {} };
+  const cfg = ctx.config.integrations;
+
+  if (def.code === 'inspection-mark') {
+    const plate = normalizePlate(String(answers.plate ?? ''));
+    try {
+      const v = await vehicleByPlate(cfg, plate);
+      if (!v) {
+        out.refusal = new DomainError('vehicle.notFound', 400, { params: { plate }, fieldErrors: { plate: ['vehicle.notFound'] } });
+      } else if (v.unsettled.length > 0) {
+        out.refusal = unsettledRefusal(plate, v.unsettled);
+      } else {
+        out.answersPatch.vehicleType = v.vehicleType;
+        out.answersPatch.registrationDate = v.registrationDate;
+      }
+    } catch (e) {
+      if (!isIntegrationError(e)) throw e;
+      out.refusal = e;
+    }
+  }
+
+  if (def.department === 'exit_entry' && applicant.idNumber) {
+    try {
+      const c = await checkControls(cfg, { name: applicant.realName, idNumber: applicant.idNumber });
+      if (c.hit) out.manualCheck = 'controlsHit';
+    } catch (e) {
+      if (!isIntegrationError(e)) throw e;
+      out.manualCheck = 'controlsUnavailable';
+    }
+  }
+
+  const wanted = new Set(def.materials.flatMap((m) => (m.sharedFact ? [m.sharedFact] : [])));
+  if (wanted.size > 0) {
+    // The person the application is about: a typed ID number (e.g. a child's first ID card), else the applicant.
+    const idField = def.fields.find((f) => f.kind === 'idNumber');
+    const subject = idField && typeof answers[idField.name] === 'string' ? normalizeIdNumber(answers[idField.name] as string) : applicant.idNumber;
+    const facts: SharedFact[] = [];
+    if (subject) {
+      try {
+        const h = await householdOf(cfg, subject);
+        const region = typeof answers.hukouRegion === 'string' ? answers.hukouRegion : null;
+        // The household book proves registration where the citizen says it is; a different region is for a clerk to look at.
+        if (h && (region === null || h.hukouRegion === region)) facts.push('householdRegister');
+        if (h?.idCardValid) facts.push('residentIdCard');
+      } catch (e) {
+        if (!isIntegrationError(e)) throw e;
+      }
+    }
+    out.answersPatch[SHARED_FACTS_KEY] = facts.filter((f) => wanted.has(f));
+  }
+  return out;
+}
+
+function unsettledRefusal(plate: string, items: Unsettled[]): DomainError {
+  const list = (kind: Unsettled['kind']) =>
+    items
+      .filter((i) => i.kind === kind)
+      .map((i) => `${i.reference} (${i.date}${i.place ? `, ${i.place}` : ''})`)
+      .join('; ');
+  return new DomainError('vehicle.unsettled', 400, {
+    params: { plate, count: items.length, violations: list('violation') || '—', accidents: list('accident') || '—' },
+    fieldErrors: { plate: ['vehicle.unsettled'] },
+  });
+}
