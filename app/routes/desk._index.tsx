@@ -10,6 +10,7 @@ import { SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'errors', 'validation'] };
 
@@ -52,7 +53,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 /** "Take next": the most urgent item the clerk may handle, straight to its review page. */
 export async function action({ request, context }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk']);
-  const form = await request.formData();
+  const form = await readFormData(request);
   if (form.get('intent') !== 'takeNext') throw json({ code: 'badRequest', params: {} }, { status: 400 });
   const claim = await orThrowResponse(() => claimNext(ctx));
   if (!claim) return redirect('/desk?empty=1');

@@ -39,6 +39,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { replyWithDomainError } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation'] };
 
@@ -80,7 +81,7 @@ const HANDLERS: Record<string, Handler> = {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk', 'manager']);
   const number = params.number ?? '';
-  const formData = await request.formData();
+  const formData = await readFormData(request);
   const intent = String(formData.get('intent') ?? '');
   const handler = HANDLERS[intent];
   if (!handler) throw json({ code: 'badRequest', params: {} }, { status: 400 });
