@@ -6,6 +6,7 @@ import type { ServerBuild } from '@remix-run/node';
 import { createDb, migrate } from '../db/client.js';
 import { seedDemo, seedReference } from '../db/seed.js';
 import { DEMO_PASSWORD } from '../db/seed-data.js';
+import { seedDemoApplications } from '../db/seed-demo-applications.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
@@ -45,16 +46,19 @@ async function main() {
     uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
     integrations: integrationsFromEnv(process.env, { mocks }),
   });
+  // A fresh demo gets a few filed applications so the Dongcheng desk has work to show.
+  const demoFilings = demo.length > 0 ? await seedDemoApplications(handle.db, { config, clock: systemClock }) : [];
   // The outbox worker runs here unless it runs as its own process (`npm run worker`, OUTBOX_WORKER=off here).
   const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock: systemClock, config });
   const app = createApp(build, { db: handle.db, clock: systemClock, config, sessionSecret: sessionSecret(), production }, root);
 
   const port = Number(process.env.PORT ?? 3000);
   const server = app.listen(port, () => {
-    console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : ', data in .data/pglite'})`);
+    console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : `, data in ${process.env.PGLITE_DIR || '.data/pglite'}`})`);
     if (demo.length > 0) {
       console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD})`);
       for (const u of demo) console.log(`  ${u.role.padEnd(8)} ${u.login.padEnd(12)} ${u.key}`);
+      if (demoFilings.length > 0) console.log(`  demo applications filed by citizen 13800138000: ${demoFilings.join(', ')}`);
       console.log('Staff also enter a verification code: run `npm run totp -- <staff number>` (e.g. 010001) for the current one.');
       console.log('');
     } else {
