@@ -28,7 +28,7 @@ import { notFoundResponse, orThrowResponse } from '~/utils/errors.server';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

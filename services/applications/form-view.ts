@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
-import { applications } from '../../db/schema/index.js';
+import { applications, users } from '../../db/schema/index.js';
 import { getService, type Department, type FieldKind, type FileKind } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { currentFiles } from '../files/files.js';
+import { confirmedSharedFacts } from '../integrations/submission-checks.js';
 import { FILE_KINDS } from '../files/sniff.js';
 import { officesHandling } from '../offices/offices.js';
 import { REGIONS } from '../offices/regions.js';
@@ -36,6 +37,11 @@ export type MaterialView = {
   /** catalog:conditions.<key> when the material applies only to some applications. */
   conditionKey: string | null;
   accept: FileKind[];
+  /**
+   * The population registry confirms what this material proves for this citizen (data sharing):
+   * shown as verified, no file needed. Re-checked at submission, against the answers given.
+   */
+  verifiedBySharing: boolean;
 };
 
 export type UploadedFileView = { id: string; originalName: string; mimeType: string; sizeBytes: number; uploadedAt: string };
@@ -85,15 +91,6 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     };
   });
 
-  const materials: MaterialView[] = def.materials.map((m) => ({
-    code: m.code,
-    field: `material.${m.code}`,
-    nameKey: `catalog:materials.${m.code}.name`,
-    requirementKey: m.requirementKey ? `catalog:${m.requirementKey}` : `catalog:materials.${m.code}.requirement`,
-    conditionKey: m.required === 'always' ? null : `catalog:conditions.${m.required.conditionKey}`,
-    accept: [...(m.accept ?? FILE_KINDS)],
-  }));
-
   const mine = and(eq(applications.applicantId, actor.id), eq(applications.serviceCode, def.code));
   const [row] = opts.draftId
     ? /^[0-9a-f-]{36}$/i.test(opts.draftId)
@@ -121,6 +118,19 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     }
     draft = { answers: rawAnswersOf(row.answers), files, updatedAt: row.updatedAt.toISOString() };
   }
+
+  const shared = def.materials.some((m) => m.sharedFact)
+    ? await confirmedSharedFacts(ctx, def, draft?.answers ?? {}, (await ctx.db.select({ idNumber: users.idNumber }).from(users).where(eq(users.id, actor.id)))[0]?.idNumber ?? null)
+    : [];
+  const materials: MaterialView[] = def.materials.map((m) => ({
+    code: m.code,
+    field: `material.${m.code}`,
+    nameKey: `catalog:materials.${m.code}.name`,
+    requirementKey: m.requirementKey ? `catalog:${m.requirementKey}` : `catalog:materials.${m.code}.requirement`,
+    conditionKey: m.required === 'always' ? null : `catalog:conditions.${m.required.conditionKey}`,
+    accept: [...(m.accept ?? FILE_KINDS)],
+    verifiedBySharing: !!m.sharedFact && shared.includes(m.sharedFact),
+  }));
 
   return {
     service: { code: def.code, department: def.department, nameKey: `catalog:services.${def.code}.name` },

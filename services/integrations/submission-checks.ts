@@ -68,26 +68,40 @@ export async function submissionFacts(
     }
   }
 
-  const wanted = new Set(def.materials.flatMap((m) => (m.sharedFact ? [m.sharedFact] : [])));
-  if (wanted.size > 0) {
-    // The person the application is about: a typed ID number (e.g. a child's first ID card), else the applicant.
-    const idField = def.fields.find((f) => f.kind === 'idNumber');
-    const subject = idField && typeof answers[idField.name] === 'string' ? normalizeIdNumber(answers[idField.name] as string) : applicant.idNumber;
-    const facts: SharedFact[] = [];
-    if (subject) {
-      try {
-        const h = await householdOf(cfg, subject);
-        const region = typeof answers.hukouRegion === 'string' ? answers.hukouRegion : null;
-        // The household book proves registration where the citizen says it is; a different region is for a clerk to look at.
-        if (h && (region === null || h.hukouRegion === region)) facts.push('householdRegister');
-        if (h?.idCardValid) facts.push('residentIdCard');
-      } catch (e) {
-        if (!isIntegrationError(e)) throw e;
-      }
-    }
-    out.answersPatch[SHARED_FACTS_KEY] = facts.filter((f) => wanted.has(f));
+  if (def.materials.some((m) => m.sharedFact)) {
+    out.answersPatch[SHARED_FACTS_KEY] = await confirmedSharedFacts(ctx, def, answers, applicant.idNumber);
   }
   return out;
+}
+
+/**
+ * The facts the population registry confirms for the person an application is about — a typed ID
+ * number (e.g. a child's first ID card), else the applicant — limited to those the definition's
+ * materials can use. [] when the registry cannot be asked: the materials are then asked for as usual.
+ */
+export async function confirmedSharedFacts(
+  ctx: Pick<ServiceContext, 'config'>,
+  def: ServiceDefinition,
+  answers: Answers,
+  applicantIdNumber: string | null,
+): Promise<SharedFact[]> {
+  const wanted = new Set(def.materials.flatMap((m) => (m.sharedFact ? [m.sharedFact] : [])));
+  if (wanted.size === 0) return [];
+  const idField = def.fields.find((f) => f.kind === 'idNumber');
+  const typed = idField ? answers[idField.name] : undefined;
+  const subject = idField ? (typeof typed === 'string' && typed ? normalizeIdNumber(typed) : null) : applicantIdNumber;
+  if (!subject) return [];
+  const facts: SharedFact[] = [];
+  try {
+    const h = await householdOf(ctx.config.integrations, subject);
+    const region = typeof answers.hukouRegion === 'string' && answers.hukouRegion ? answers.hukouRegion : null;
+    // The household book proves registration where the citizen says it is; a different region is for a clerk to look at.
+    if (h && (region === null || h.hukouRegion === region)) facts.push('householdRegister');
+    if (h?.idCardValid) facts.push('residentIdCard');
+  } catch (e) {
+    if (!isIntegrationError(e)) throw e;
+  }
+  return facts.filter((f) => wanted.has(f));
 }
 
 function unsettledRefusal(plate: string, items: Unsettled[]): DomainError {

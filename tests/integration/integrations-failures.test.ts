@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, auditEvents, messages, queueItems, users } from '../../db/schema/index.js';
 import { resources } from '../../locales/index.js';
-import { action as applyAction } from '../../app/routes/services.$code.apply.js';
+import { action as applyAction, loader as applyLoader } from '../../app/routes/services.$code.apply.js';
+import type { ApplyFormView } from '../../services/applications/form-view.js';
 import { submitApplication } from '../../services/applications/submit.js';
 import { signUp } from '../../services/auth/accounts.js';
 import { applicableMaterials, getService, sharedMaterials } from '../../services/catalog/index.js';
@@ -18,7 +19,7 @@ import { createTestDb } from '../setup/test-db.js';
 import { createApplicant, sampleFileBytes } from '../support/applications.js';
 import { actorOf, appContext, fixedClock, makeIdNumber, makeMobile, sessionCookieFor, testContext } from '../support/factories.js';
 import { fastConfig } from '../support/integrations.js';
-import { files, post, run } from '../support/requests.js';
+import { files, get, post, run } from '../support/requests.js';
 
 let h: DbHandle;
 beforeAll(async () => {
@@ -244,10 +245,15 @@ describe('exit-entry controls', () => {
 });
 
 describe('data sharing (国务院令第716号 art. 7)', () => {
+  /** A citizen the simulated registry has a household record for; one account per ID number. */
+  async function seededCitizen(idNumber: string, realName: string) {
+    const [existing] = await h.db.select().from(users).where(eq(users.idNumber, idNumber));
+    return existing ?? createApplicant(h.db, { idNumber, realName });
+  }
   const ANSWERS = { hukouRegion: '110101', reason: 'applying', delivery: 'pickup' };
 
   it('the household book is not asked of a citizen whose household the registry confirms', async () => {
-    const citizen = await createApplicant(h.db, { idNumber: '110101199003071233', realName: '张三' });
+    const citizen = await seededCitizen('110101199003071233', '张三');
     const applicationId = randomUUID();
     await submitApplication(testContext(h.db, actorOf(citizen), TODAY_CLOCK(), config), {
       applicationId,
@@ -261,6 +267,24 @@ describe('data sharing (国务院令第716号 art. 7)', () => {
     const env = { today: '2026-11-23' };
     expect(applicableMaterials(def, app.answers, env).map((m) => m.code)).toEqual(['idCollectionReceipt', 'photo']);
     expect(sharedMaterials(def, app.answers, env).map((m) => m.code)).toEqual(['hukouBook']);
+  });
+
+  it('the apply form shows the household book as verified by data sharing (and not when the registry is down)', async () => {
+    const citizen = await seededCitizen('310101198511224569', '李四');
+    const clock = fixedClock();
+    const cookie = await sessionCookieFor(h.db, clock, citizen.id);
+    const view = async () => {
+      const res = await run(applyLoader, get('/services/temporary-id-card/apply', { cookie }), appContext(h.db, clock, config), { code: 'temporary-id-card' });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { view: ApplyFormView }).view.materials.map((m) => [m.code, m.verifiedBySharing]);
+    };
+    expect(await view()).toEqual([
+      ['hukouBook', true],
+      ['idCollectionReceipt', false],
+      ['photo', false],
+    ]);
+    mockServer.use(failures.slow(registryRoutes.household));
+    expect((await view())[0]).toEqual(['hukouBook', false]);
   });
 
   it('a citizen cannot claim the shared fact by posting it: the field is refused and nothing is saved', async () => {
@@ -277,7 +301,7 @@ describe('data sharing (国务院令第716号 art. 7)', () => {
 
   it('registry down: the household book is asked for as usual', async () => {
     mockServer.use(failures.serverError(registryRoutes.household));
-    const citizen = await createApplicant(h.db, { idNumber: '310101198511224569', realName: '李四' });
+    const citizen = await seededCitizen('310101198511224569', '李四');
     await expect(
       submitApplication(testContext(h.db, actorOf(citizen), TODAY_CLOCK(), config), {
         applicationId: randomUUID(),

@@ -21,7 +21,7 @@ export function MaterialUpload({
   uploaded: UploadedFileView | undefined;
   locale: string;
 }) {
-  const { t } = useTranslation(['applications', 'catalog']);
+  const { t } = useTranslation(['applications', 'catalog', 'integrations']);
   const condition = material.conditionKey ? t(material.conditionKey) : null;
   const hint = (
     <>
@@ -34,6 +34,11 @@ export function MaterialUpload({
   );
   return (
     <div className="material">
+      {material.verifiedBySharing && (
+        <p className="shared-fact">
+          <span className="badge ok">{t('integrations:sharing.verified')}</span> {t('integrations:sharing.verifiedHint')}
+        </p>
+      )}
       <FileField
         meta={meta}
         label={t(material.nameKey)}
