@@ -1,4 +1,4 @@
-import { json, type LinksFunction, type LoaderFunctionArgs } from '@remix-run/node';
+import { json, type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import {
   isRouteErrorResponse,
   Links,
@@ -14,7 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { useChangeLanguage } from 'remix-i18next/react';
 import { SiteHeader } from './components/site-header';
 import { SiteFooter } from './components/site-footer';
-import { getLocale, languageCookie } from './i18next.server';
+import { getFixedT, getLocale, languageCookie } from './i18next.server';
 import { getActor } from './utils/session.server';
 import { useNonce } from './utils/nonce';
 import styles from './styles/app.css';
@@ -29,14 +29,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const headers = new Headers();
   // Remember an explicit ?lng choice for the next visit.
   if (new URL(request.url).searchParams.has('lng')) headers.append('Set-Cookie', await languageCookie.serialize(locale));
+  const t = await getFixedT(request, 'common');
   return json(
     {
       locale,
       user: actor.kind === 'user' ? { role: actor.role } : null,
+      // Error pages and routes without their own meta still get a title in the right language.
+      titles: { site: t('siteName'), notFound: t('errorPage.notFoundTitle'), error: t('errorPage.title') },
     },
     { headers },
   );
 }
+
+export const meta: MetaFunction<typeof loader> = ({ data, error }) => {
+  const titles = data?.titles;
+  if (!titles) return [{ title: 'onewindow' }];
+  if (!error) return [{ title: titles.site }];
+  const page = isRouteErrorResponse(error) && error.status === 404 ? titles.notFound : titles.error;
+  return [{ title: `${page} - ${titles.site}` }];
+};
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
