@@ -233,3 +233,15 @@ describe('crash safety', () => {
     }
   });
 });
+
+describe('the worker loop', () => {
+  it('delivers due messages on its own and stops cleanly', async () => {
+    const { startWorkerLoop } = await import('../../services/notifications/loop.js');
+    const { keys } = await enqueue(2);
+    // Real time here: the loop polls every 10 ms (tests/support/integrations.ts).
+    const loop = startWorkerLoop({ db: handle.db, clock: fixedClock(), config });
+    for (let i = 0; i < 200 && gatewayLog.delivered.filter((d) => keys.includes(d.key)).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    await loop.stop();
+    for (const key of keys) expect(await messageRow(key)).toMatchObject({ status: 'sent' });
+  });
+});
