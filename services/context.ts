@@ -40,6 +40,8 @@ export type Config = {
   maxRequestBytes: number;
   /** The systems around the portal and the notification outbox (services/integrations/config.ts). */
   integrations: IntegrationsConfig;
+  /** Working days a manager has to follow up a bad review (差评整改). */
+  rectificationDays: number;
 };
 
 /** What every service entry point receives: it never reaches for globals. */
@@ -59,5 +61,6 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   maxFilesPerRequest: 12,
   maxRequestBytes: 30 * 1024 * 1024,
   integrations: defaultIntegrations(),
+  rectificationDays: 5,
   ...overrides,
 });

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { applications, queueItems, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
+import { countStatusChange } from '../reports/rollup.js';
 import { applicableMaterials, getService, type ServiceDefinition } from '../catalog/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -113,6 +114,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         dueDate,
         state: 'waiting',
       });
+      await countStatusChange(tx, now, { id: row.id, applicantId: actor.id, officeCode: office.officeCode, serviceCode: def.code, department: def.department, dueDate }, 'submitted');
       await recordAudit(tx, ctx, {
         applicationId: row.id,
         action: 'application.submitted',

@@ -5,6 +5,7 @@ import { assertTransition, type ApplicationStatus, type Transition } from '../ap
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
+import { countStatusChange } from '../reports/rollup.js';
 import type { ApplicationRow } from './access.js';
 
 /**
@@ -48,8 +49,19 @@ export async function changeStatus(
     .update(applications)
     .set({ ...opts.set, status: to, updatedAt: now, version: sql`${applications.version} + 1` })
     .where(and(eq(applications.id, app.id), eq(applications.status, app.status)))
-    .returning({ id: applications.id });
+    .returning({
+      id: applications.id,
+      applicantId: applications.applicantId,
+      serviceCode: applications.serviceCode,
+      department: applications.department,
+      dueDate: applications.dueDate,
+    });
   if (updated.length === 0) throw conflict('review.changedMeanwhile');
+  // Report rollups move with the status, in this transaction (docs/decisions/0010).
+  await countStatusChange(tx, now, { ...updated[0], officeCode: app.officeCode }, to, {
+    deemed: opts.set?.deemedAccepted === 1,
+    override: !!opts.data?.overrideBy,
+  });
   await recordAudit(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],

@@ -1,0 +1,96 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { applications, offices, ratings, rectifications, type RatingChannel } from '../../db/schema/index.js';
+import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
+import type { ServiceContext } from '../context.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
+import { authorize, inScope } from '../permissions.js';
+import { isBadReview } from '../reports/counters.js';
+import { countRating } from '../reports/rollup.js';
+
+/** 1 非常不满意 … 5 非常满意; the comment is optional. */
+export const ratingSchema = z.object({
+  score: z.coerce
+    .number({ invalid_type_error: 'rating.scoreRequired', required_error: 'rating.scoreRequired' })
+    .int('rating.scoreRequired')
+    .min(1, 'rating.scoreRequired')
+    .max(5, 'rating.scoreRequired'),
+  comment: z.string().trim().max(500, 'rating.commentTooLong').optional(),
+});
+export type RatingInput = z.input<typeof ratingSchema>;
+
+export type RatingView = { channel: RatingChannel; score: number; comment: string | null; at: string };
+
+/**
+ * The citizen rates online (own applications); a clerk records what the citizen said at the
+ * window (office and skill scope). Only after completion, once per application per channel.
+ */
+async function rateableApplication(ctx: ServiceContext, number: string) {
+  const { actor, scope } = authorize(ctx.actor, 'rating:create');
+  const [row] = await ctx.db
+    .select({ app: applications, cityCode: offices.cityCode })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.number, number))
+    .limit(1);
+  if (!row || !inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, cityCode: row.cityCode, department: row.app.department })) {
+    throw notFound('review.applicationNotFound');
+  }
+  const channel: RatingChannel = actor.role === 'citizen' ? 'online' : 'window';
+  return { app: row.app, actor, channel };
+}
+
+/** What the rating page shows: whether this actor may rate now, and the rating already given. */
+export async function getRatingForm(ctx: ServiceContext, number: string): Promise<{ number: string; serviceCode: string; canRate: boolean; existing: RatingView | null }> {
+  const { app, channel } = await rateableApplication(ctx, number);
+  const [existing] = await ctx.db
+    .select()
+    .from(ratings)
+    .where(and(eq(ratings.applicationId, app.id), eq(ratings.channel, channel)));
+  return {
+    number,
+    serviceCode: app.serviceCode,
+    canRate: app.status === 'completed' && !existing,
+    existing: existing ? { channel, score: existing.score, comment: existing.comment, at: existing.at.toISOString() } : null,
+  };
+}
+
+export async function rateApplication(ctx: ServiceContext, number: string, raw: RatingInput): Promise<{ rectificationId: string | null }> {
+  const { app, actor, channel } = await rateableApplication(ctx, number);
+  const parsed = ratingSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+    throw invalid('form.invalid', fieldErrors);
+  }
+  if (app.status !== 'completed' || !app.officeCode) throw new DomainError('rating.notCompleted', 409);
+  const now = ctx.clock.now();
+  const today = chinaDate(now);
+  return ctx.db.transaction(async (tx) => {
+    const [rating] = await tx
+      .insert(ratings)
+      .values({
+        applicationId: app.id,
+        channel,
+        score: parsed.data.score,
+        comment: parsed.data.comment || null,
+        recordedBy: actor.id,
+        at: now,
+        day: today,
+        officeCode: app.officeCode!,
+        serviceCode: app.serviceCode,
+        department: app.department,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!rating) throw conflict('rating.alreadyRated');
+    await countRating(tx, now, { officeCode: app.officeCode, serviceCode: app.serviceCode, department: app.department }, rating.score);
+    if (!isBadReview(rating.score)) return { rectificationId: null };
+    const deadline = addWorkingDays(today, ctx.config.rectificationDays, await loadCalendar(tx, today));
+    const [rect] = await tx
+      .insert(rectifications)
+      .values({ ratingId: rating.id, officeCode: app.officeCode!, openedAt: now, deadline })
+      .returning({ id: rectifications.id });
+    return { rectificationId: rect.id };
+  });
+}

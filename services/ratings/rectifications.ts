@@ -1,0 +1,98 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { applications, offices, ratings, rectifications, type RectificationOutcome } from '../../db/schema/index.js';
+import { chinaDate } from '../calendar/working-days.js';
+import type { ServiceContext, UserActor } from '../context.js';
+import { conflict, invalid, notFound } from '../errors.js';
+import { authorize, type Scope } from '../permissions.js';
+
+export type RectificationView = {
+  id: string;
+  applicationNumber: string | null;
+  serviceCode: string;
+  officeCode: string;
+  score: number;
+  channel: string;
+  comment: string | null;
+  ratedAt: string;
+  deadline: string;
+  overdue: boolean;
+  contactNote: string | null;
+  outcome: RectificationOutcome | null;
+  outcomeNote: string | null;
+  closedAt: string | null;
+};
+
+/** Offices the manager answers for: their own, or every office of their city. */
+async function officesInScope(ctx: ServiceContext, actor: UserActor, scope: Scope): Promise<string[]> {
+  if (scope === 'city' && actor.cityCode) {
+    const rows = await ctx.db.select({ code: offices.code }).from(offices).where(eq(offices.cityCode, actor.cityCode));
+    return rows.map((r) => r.code);
+  }
+  return actor.officeCode ? [actor.officeCode] : [];
+}
+
+/**
+ * The rectification list (差评整改): every bad review of the manager's offices, open ones first
+ * by deadline; an open one past its deadline is flagged overdue. Managers reach it with the
+ * same scope as the reports.
+ */
+export async function listRectifications(ctx: ServiceContext): Promise<RectificationView[]> {
+  const { actor, scope } = authorize(ctx.actor, 'report:read');
+  const codes = await officesInScope(ctx, actor, scope);
+  if (codes.length === 0) return [];
+  const today = chinaDate(ctx.clock.now());
+  const rows = await ctx.db
+    .select({ r: rectifications, rating: ratings, number: applications.number })
+    .from(rectifications)
+    .innerJoin(ratings, eq(ratings.id, rectifications.ratingId))
+    .innerJoin(applications, eq(applications.id, ratings.applicationId))
+    .where(inArray(rectifications.officeCode, codes))
+    .orderBy(sql`${rectifications.closedAt} is not null`, asc(rectifications.deadline), desc(rectifications.openedAt))
+    .limit(500);
+  return rows.map(({ r, rating, number }) => ({
+    id: r.id,
+    applicationNumber: number,
+    serviceCode: rating.serviceCode,
+    officeCode: r.officeCode,
+    score: rating.score,
+    channel: rating.channel,
+    comment: rating.comment,
+    ratedAt: rating.at.toISOString(),
+    deadline: r.deadline,
+    overdue: !r.closedAt && r.deadline < today,
+    contactNote: r.contactNote,
+    outcome: r.outcome,
+    outcomeNote: r.outcomeNote,
+    closedAt: r.closedAt?.toISOString() ?? null,
+  }));
+}
+
+export const followUpSchema = z.object({
+  id: z.string({ required_error: 'required' }).uuid('rectification.notFound'),
+  contactNote: z.string({ required_error: 'required' }).trim().min(1, 'required').max(1000, 'rectification.tooLong'),
+  outcome: z.enum(['fixed', 'explained', 'appealed'], { errorMap: () => ({ message: 'choice' }) }),
+  outcomeNote: z.string().trim().max(1000, 'rectification.tooLong').optional(),
+});
+export type FollowUpInput = z.input<typeof followUpSchema>;
+
+/** The manager records the follow-up contact and the outcome; a closed rectification stays closed. */
+export async function recordFollowUp(ctx: ServiceContext, raw: FollowUpInput): Promise<void> {
+  const { actor, scope } = authorize(ctx.actor, 'report:read');
+  const parsed = followUpSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
+    throw invalid('form.invalid', fieldErrors);
+  }
+  const codes = await officesInScope(ctx, actor, scope);
+  const input = parsed.data;
+  const [row] = await ctx.db.select().from(rectifications).where(eq(rectifications.id, input.id));
+  if (!row || !codes.includes(row.officeCode)) throw notFound('rectification.notFound');
+  const updated = await ctx.db
+    .update(rectifications)
+    .set({ contactNote: input.contactNote, outcome: input.outcome, outcomeNote: input.outcomeNote || null, closedAt: ctx.clock.now(), closedBy: actor.id })
+    .where(and(eq(rectifications.id, input.id), isNull(rectifications.closedAt)))
+    .returning({ id: rectifications.id });
+  if (updated.length === 0) throw conflict('rectification.alreadyClosed');
+}
