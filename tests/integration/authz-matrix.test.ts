@@ -67,7 +67,7 @@ const MATRIX: Record<string, Case> = {
     get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
     post: { body: () => ({ identifier: '', password: '' }), expect: all('4xx') },
   },
-  'login.totp.tsx': {
+  'login_.totp.tsx': {
     url: () => '/login/totp',
     get: row('login', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
     // No pending sign-in: the code is refused whoever posts it.

@@ -6,7 +6,7 @@ import type { DbHandle } from '../../db/client.js';
 import { applicationFiles, applications, auditEvents, messages, queueItems, users } from '../../db/schema/index.js';
 import * as signup from '../../app/routes/signup.js';
 import * as login from '../../app/routes/login.js';
-import * as loginTotp from '../../app/routes/login.totp.js';
+import * as loginTotp from '../../app/routes/login_.totp.js';
 import * as logout from '../../app/routes/logout.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as supplement from '../../app/routes/applications.$number.supplement.js';

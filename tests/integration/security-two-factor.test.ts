@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { auditEvents, sessions } from '../../db/schema/index.js';
 import { action as loginAction } from '../../app/routes/login.js';
-import { action as totpAction, loader as totpLoader } from '../../app/routes/login.totp.js';
+import { action as totpAction, loader as totpLoader } from '../../app/routes/login_.totp.js';
 import { loader as deskLoader } from '../../app/routes/desk._index.js';
 import { getActor } from '../../app/utils/session.server.js';
 import { currentTotpCode, enrollTotp, totpCodeAt, totpStep } from '../../services/auth/totp.js';
