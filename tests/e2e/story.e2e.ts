@@ -3,6 +3,9 @@ import path from 'node:path';
 import { randomInt } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateTOTP } from '@epic-web/totp';
+import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../../db/seed-data.js';
+import { TOTP_DIGITS, TOTP_PERIOD_SECONDS } from '../../services/auth/totp.js';
 import { idCheckCharacter } from '../../services/validation/identifiers.js';
 import { expectAccessible, launch, sampleFiles, screenshot } from './browser.js';
 
@@ -28,6 +31,29 @@ function newCitizen() {
     mobile: `13${String(randomInt(0, 1_000_000_000)).padStart(9, '0')}`,
     password: 'a long enough passphrase',
   };
+}
+
+/** Signs a demo clerk in with password and the current TOTP code. */
+async function signInStaff(page: Page, staffNo: string) {
+  await page.goto(`${base}/login`);
+  await page.fill('input[name="identifier"]', staffNo);
+  await page.fill('input[name="password"]', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/login\/totp/), page.click('main form button[type="submit"]')]);
+  await expectAccessible(page, 'second factor');
+  const { otp } = await generateTOTP({ secret: DEMO_TOTP_SECRETS[staffNo], period: TOTP_PERIOD_SECONDS, digits: TOTP_DIGITS, algorithm: 'SHA-1' });
+  await page.fill('input[name="code"]', otp);
+  await Promise.all([page.waitForURL(/\/desk/), page.click('main form button[type="submit"]')]);
+}
+
+/** Posts one of the review page's forms, identified by its intent (and material), and waits for the reload. */
+async function submitDeskForm(page: Page, intent: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>, material?: string) {
+  const selector = material
+    ? `form:has(input[name="intent"][value="${intent}"]):has(input[name="materialCode"][value="${material}"])`
+    : `form:has(input[name="intent"][value="${intent}"])`;
+  const form = page.locator(selector).first();
+  if (fill) await fill(form);
+  await Promise.all([page.waitForURL(new RegExp(`done=${intent}`)), form.locator('button[type="submit"]').first().click()]);
+  await page.waitForLoadState('networkidle');
 }
 
 for (const lng of ['zh-CN', 'en'] as const) {
@@ -69,14 +95,14 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await page.fill('input[name="mobile"]', citizen.mobile);
       await page.fill('input[name="password"]', citizen.password);
       await page.fill('input[name="confirmPassword"]', citizen.password);
-      await page.click('form button[type="submit"]');
+      await page.click('main form button[type="submit"]');
       await page.waitForSelector('.error-summary');
       await expectAccessible(page, `signup with errors (${lng})`);
       await screenshot(page, `${lng}-04-signup-errors`);
       await page.fill('input[name="idNumber"]', citizen.idNumber);
       await page.fill('input[name="password"]', citizen.password);
       await page.fill('input[name="confirmPassword"]', citizen.password);
-      await Promise.all([page.waitForURL(/\/services/), page.click('form button[type="submit"]')]);
+      await Promise.all([page.waitForURL(/\/services/), page.click('main form button[type="submit"]')]);
     });
 
     it('files a hukou migration with uploads and gets a receipt', async () => {
@@ -108,6 +134,78 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await page.goto(`${base}/applications`);
       expect(await page.textContent('main')).toContain(applicationNumber);
       await expectAccessible(page, `my applications (${lng})`);
+    });
+
+    let clerkContext: BrowserContext;
+    let clerk: Page;
+    const materials = ['hukouBook', 'idCard', 'residenceProof', 'marriageCertificate'];
+
+    it('a clerk takes it and issues one notice listing the missing material', async () => {
+      clerkContext = await browser.newContext({ locale: lng, viewport: { width: 1280, height: 900 } });
+      clerk = await clerkContext.newPage();
+      await signInStaff(clerk, '010001');
+      await clerk.goto(`${base}/desk?lng=${lng}`);
+      expect(await clerk.textContent('main')).toContain(applicationNumber);
+      await expectAccessible(clerk, `desk (${lng})`);
+      await screenshot(clerk, `${lng}-07-desk`);
+
+      await clerk.goto(`${base}/desk/applications/${applicationNumber}`);
+      await expectAccessible(clerk, `review before claim (${lng})`);
+      await submitDeskForm(clerk, 'claim');
+      for (const m of materials) {
+        await submitDeskForm(
+          clerk,
+          'verdict',
+          async (form) => {
+            if (m === 'marriageCertificate') {
+              await form.locator('input[name="verdict"][value="deficient"]').check();
+              await form.locator('select[name="reasonCode"]').selectOption({ index: 1 });
+            } else {
+              await form.locator('input[name="verdict"][value="ok"]').check();
+            }
+          },
+          m,
+        );
+      }
+      await expectAccessible(clerk, `review with verdicts (${lng})`);
+      await screenshot(clerk, `${lng}-08-review`);
+      await submitDeskForm(clerk, 'notice');
+      expect(await clerk.textContent('main')).toMatch(/needs_supplement|补正|supplement/i);
+    });
+
+    it('the citizen reads the notice and supplements only the flagged item', async () => {
+      await page.goto(`${base}/applications/${applicationNumber}/notice`);
+      await expectAccessible(page, `notice (${lng})`);
+      await screenshot(page, `${lng}-09-notice`);
+      await page.goto(`${base}/applications/${applicationNumber}/supplement`);
+      await expectAccessible(page, `supplement (${lng})`);
+      const fileInputs = page.locator('input[type="file"]');
+      expect(await fileInputs.count()).toBe(1);
+      expect(await fileInputs.first().getAttribute('name')).toContain('marriageCertificate');
+      await fileInputs.first().setInputFiles(files.png);
+      await Promise.all([page.waitForURL(new RegExp(`/applications/${applicationNumber}(\\?|$)`)), page.click('main form button[type="submit"]')]);
+      await page.waitForLoadState('networkidle');
+    });
+
+    it('the clerk accepts and completes it; the citizen sees it completed', async () => {
+      await clerk.goto(`${base}/desk/applications/${applicationNumber}`);
+      if (await clerk.locator('form:has(input[name="intent"][value="claim"])').count()) await submitDeskForm(clerk, 'claim');
+      await submitDeskForm(clerk, 'verdict', (form) => form.locator('input[name="verdict"][value="ok"]').check(), 'marriageCertificate');
+      await submitDeskForm(clerk, 'accept');
+      await submitDeskForm(clerk, 'complete', async (form) => {
+        await form.locator('input[name="documentNumber"]').fill('HJ2026-0001');
+        await form.locator('input[name="delivery"][value="pickup"]').check();
+      });
+      await expectAccessible(clerk, `review completed (${lng})`);
+      await clerkContext.close();
+
+      await page.goto(`${base}/applications/${applicationNumber}`);
+      await expectAccessible(page, `receipt completed (${lng})`);
+      await screenshot(page, `${lng}-10-completed`);
+      expect(await page.getAttribute('[data-status]', 'data-status')).toBe('completed');
+      // The timeline, read from the audit trail, shows every step: submitted, review, notice,
+      // supplement, review again, accepted, completed.
+      expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(7);
     });
   });
 }

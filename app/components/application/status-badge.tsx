@@ -12,5 +12,9 @@ const TONE: Record<string, string> = {
 export function StatusBadge({ status }: { status: string }) {
   const { t } = useTranslation('applications');
   const tone = TONE[status];
-  return <span className={tone ? `badge ${tone}` : 'badge'}>{t(`status.${status}`)}</span>;
+  return (
+    <span className={tone ? `badge ${tone}` : 'badge'} data-status={status}>
+      {t(`status.${status}`)}
+    </span>
+  );
 }
