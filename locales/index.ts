@@ -11,6 +11,8 @@ import zhApplications from './zh-CN/applications.json';
 import zhDesk from './zh-CN/desk.json';
 import zhNotice from './zh-CN/notice.json';
 import zhIntegrations from './zh-CN/integrations.json';
+import zhReports from './zh-CN/reports.json';
+import zhRatings from './zh-CN/ratings.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -20,6 +22,8 @@ import enApplications from './en/applications.json';
 import enDesk from './en/desk.json';
 import enNotice from './en/notice.json';
 import enIntegrations from './en/integrations.json';
+import enReports from './en/reports.json';
+import enRatings from './en/ratings.json';
 
 export const resources = {
   'zh-CN': {
@@ -32,6 +36,8 @@ export const resources = {
     desk: zhDesk,
     notice: zhNotice,
     integrations: zhIntegrations,
+    reports: zhReports,
+    ratings: zhRatings,
   },
   en: {
     common: enCommon,
@@ -43,6 +49,8 @@ export const resources = {
     desk: enDesk,
     notice: enNotice,
     integrations: enIntegrations,
+    reports: enReports,
+    ratings: enRatings,
   },
 } as const;
 

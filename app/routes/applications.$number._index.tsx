@@ -17,7 +17,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -85,7 +85,7 @@ function PrintButton() {
 /** 受理回执: what was received, where, when, and by when the office must act. */
 export default function Receipt() {
   const { application: a, locale } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation(['applications', 'catalog', 'common']);
+  const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings']);
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
   const office = a.officeCode ? t(`common:offices.${a.officeCode}`) : '';
@@ -227,6 +227,14 @@ export default function Receipt() {
         <p className="hint">{t('applications:receipt.timelineIntro')}</p>
         <Timeline items={a.timeline} locale={locale} />
       </section>
+
+      {a.status === 'completed' && (
+        <p className="no-print">
+          <Link className="button secondary" to={`/applications/${a.number}/rate`}>
+            {t('ratings:rateLink')}
+          </Link>
+        </p>
+      )}
 
       {canTransition(a.status, 'withdrawn', 'citizen') && <WithdrawForm />}
 

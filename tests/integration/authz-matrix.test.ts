@@ -108,6 +108,23 @@ const MATRIX: Record<string, Case> = {
     // managers may look but not claim.
     post: { body: () => ({ intent: 'claim' }), expect: row('login', [403, 403], ['redirect', 404, 404, 403, 403]) },
   },
+  'applications.$number.rate.tsx': {
+    url: (f) => `/applications/${f.appNumber}/rate`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 403, 403]),
+    // Not completed yet: the owner and the office's clerk get a 409 form answer, nobody else learns more.
+    post: { body: () => ({ score: '5' }), expect: row('login', ['4xx', 404], ['4xx', 404, 404, 403, 403]) },
+  },
+  'reports._index.tsx': { url: () => '/reports', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
+  'reports.csv.ts': { url: () => '/reports/csv?table=counts', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
+  'reports.rectifications.tsx': {
+    url: () => '/reports/rectifications',
+    get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),
+    post: {
+      body: () => ({ id: '00000000-0000-4000-8000-000000000000', contactNote: 'called', outcome: 'fixed' }),
+      expect: row('login', [403, 403], [403, 403, 403, 404, 404]),
+    },
+  },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
     params: (f) => ({ id: f.fileId }),

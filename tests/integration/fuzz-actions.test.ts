@@ -12,6 +12,8 @@ import * as apply from '../../app/routes/services.$code.apply.js';
 import * as supplement from '../../app/routes/applications.$number.supplement.js';
 import * as desk from '../../app/routes/desk._index.js';
 import * as review from '../../app/routes/desk.applications.$number.js';
+import * as rate from '../../app/routes/applications.$number.rate.js';
+import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
 import { claimNext } from '../../services/queue/claim.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
@@ -32,6 +34,7 @@ const KNOWN = [
   'intent', 'realName', 'idNumber', 'mobile', 'password', 'confirmPassword', 'identifier', 'code', 'redirectTo',
   'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
   'answers.hukouRegion', 'answers.reason', 'answers.delivery', 'material.photo', 'material.hukouBook', 'hp_website',
+  'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote',
 ];
 const INTENTS = ['save', 'submit', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
@@ -133,6 +136,8 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'supplement', action: supplement.action as Fn, path: () => `/applications/${numbers.flagged}/supplement`, params: () => ({ number: numbers.flagged }), as: 'citizen' },
   { label: 'desk', action: desk.action as Fn, path: () => '/desk', as: 'clerk' },
   { label: 'desk review (clerk)', action: review.action as Fn, path: () => `/desk/applications/${numbers.clean}`, params: () => ({ number: numbers.clean }), as: 'clerk' },
+  { label: 'rate (citizen)', action: rate.action as Fn, path: () => `/applications/${numbers.clean}/rate`, params: () => ({ number: numbers.clean }), as: 'citizen' },
+  { label: 'rectifications (manager)', action: rectificationsRoute.action as Fn, path: () => '/reports/rectifications', as: 'manager' },
   { label: 'desk review (manager)', action: review.action as Fn, path: () => `/desk/applications/${numbers.flagged}`, params: () => ({ number: numbers.flagged }), as: 'manager' },
 ];
 

@@ -1,0 +1,224 @@
+import { getFormProps, useForm, type SubmissionResult } from '@conform-to/react';
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { catalogView } from '#services/catalog/guide';
+import { isDomainError } from '#services/errors';
+import { getReport, type Report } from '#services/reports/metrics';
+import { BarChart, GroupedBarChart } from '~/components/reports/charts';
+import { buildTables, formatCell, type ReportTable, type Translate } from '~/components/reports/report-tables';
+import { DateField, ErrorSummary, SelectField, SubmitButton } from '~/components/forms';
+import { encodeError } from '~/components/forms/translate-error';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { parseReportQuery, reportQueryString } from '~/utils/report-filters.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+/**
+ * 统计报表: managers only; the service decides which offices they see (their own, or the city's)
+ * and answers 404 for an office outside that. Bad filters are a 400 with errors beside the fields.
+ */
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context, ['manager']);
+  const url = new URL(request.url);
+  const t = await getFixedT(request, ['reports', 'common']);
+  const base = {
+    locale: await getLocale(request),
+    title: `${t('reports:title')} - ${t('common:siteName')}`,
+    services: catalogView().flatMap((d) => d.services.map((s) => ({ code: s.code, nameKey: s.nameKey, department: d.department }))),
+  };
+  const submission = parseReportQuery(url);
+  let report: Report | null = null;
+  let lastResult: SubmissionResult<string[]> | undefined;
+  if (submission.status === 'success') {
+    try {
+      report = await getReport(ctx, submission.value);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      if (e.status !== 400) throw json({ code: e.code, params: e.params }, { status: e.status });
+      lastResult = submission.reply({ formErrors: [encodeError(`errors:${e.code}`, e.params)], fieldErrors: e.fieldErrors });
+    }
+  } else {
+    lastResult = submission.reply();
+  }
+  if (!report) {
+    // The office choices still come from the service's scope, so the form can be corrected.
+    const scope = await orThrowResponse(() => getReport(ctx, {}));
+    return json({ ...base, report: null, offices: scope.offices, lastResult, query: '' }, { status: 400 });
+  }
+  const { from, to, period, department, serviceCode, officeCode } = report.filters;
+  return json({ ...base, report, offices: report.offices, lastResult, query: reportQueryString({ from, to, period, department, serviceCode, officeCode }) });
+}
+
+function FilterForm({ lastResult, report, offices, services }: { lastResult?: SubmissionResult<string[]>; report: Report | null; offices: string[]; services: { code: string; nameKey: string }[] }) {
+  const { t } = useTranslation(['reports', 'common', 'catalog']);
+  const f = report?.filters;
+  const [form, fields] = useForm({
+    id: 'report-filters',
+    lastResult,
+    defaultValue: f ? { from: f.from, to: f.to, period: f.period, department: f.department ?? '', serviceCode: f.serviceCode ?? '', officeCode: f.officeCode ?? '' } : undefined,
+    shouldValidate: 'onSubmit',
+  });
+  const labels = {
+    from: t('reports:filters.from'),
+    to: t('reports:filters.to'),
+    period: t('reports:filters.period'),
+    department: t('reports:filters.department'),
+    serviceCode: t('reports:filters.service'),
+    officeCode: t('reports:filters.office'),
+  };
+  return (
+    <section className="card no-print" aria-labelledby="filters-heading">
+      <h2 id="filters-heading">{t('reports:filters.heading')}</h2>
+      <Form method="get" className="form report-filters" {...getFormProps(form)} noValidate>
+        <ErrorSummary form={form} fields={(Object.keys(labels) as (keyof typeof labels)[]).map((k) => ({ meta: fields[k], label: labels[k] }))} />
+        <div className="filter-grid">
+          <DateField meta={fields.from} label={labels.from} hint={t('reports:filters.dateHint')} />
+          <DateField meta={fields.to} label={labels.to} hint={t('reports:filters.dateHint')} />
+          <SelectField meta={fields.period} label={labels.period} options={(['day', 'week', 'month'] as const).map((p) => ({ value: p, label: t(`reports:filters.periods.${p}`) }))} />
+          <SelectField
+            meta={fields.department}
+            label={labels.department}
+            placeholder={t('reports:filters.all')}
+            options={(['hukou', 'traffic', 'exit_entry'] as const).map((d) => ({ value: d, label: t(`common:departments.${d}`) }))}
+          />
+          <SelectField meta={fields.serviceCode} label={labels.serviceCode} placeholder={t('reports:filters.all')} options={services.map((s) => ({ value: s.code, label: t(s.nameKey) }))} />
+          <SelectField
+            meta={fields.officeCode}
+            label={labels.officeCode}
+            placeholder={offices.length > 1 ? t('reports:filters.allOffices') : undefined}
+            options={offices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+          />
+        </div>
+        <div className="actions">
+          <SubmitButton>{t('reports:filters.submit')}</SubmitButton>
+        </div>
+      </Form>
+    </section>
+  );
+}
+
+function DataTable({ table, locale, query }: { table: ReportTable; locale: string; query: string }) {
+  const { t } = useTranslation('reports');
+  return (
+    <div className="table-wrap">
+      <table className="report-table">
+        <caption>{table.caption}</caption>
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c.label} scope="col" className={c.numeric ? 'num' : undefined}>
+                {c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {table.rows.length === 0 ? (
+            <tr>
+              <td colSpan={table.columns.length}>{t('reports:empty')}</td>
+            </tr>
+          ) : (
+            table.rows.map((row, i) => (
+              <tr key={i}>
+                {row.map((cell, j) =>
+                  j === 0 ? (
+                    <th key={j} scope="row">
+                      {formatCell(cell, locale, t('reports:none'))}
+                    </th>
+                  ) : (
+                    <td key={j} className={table.columns[j]?.numeric ? 'num' : undefined}>
+                      {formatCell(cell, locale, t('reports:none'))}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+      <p className="no-print">
+        <a href={`/reports/csv?table=${table.name}&${query}`} download>
+          {t('reports:downloadCsv', { table: table.caption })}
+        </a>
+      </p>
+    </div>
+  );
+}
+
+export default function Reports() {
+  const { report, offices, services, lastResult, locale, query } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(['reports', 'common', 'catalog']);
+  const tables = report ? buildTables(report as Report, t as unknown as Translate, (k) => i18n.exists(k)) : [];
+  const byName = Object.fromEntries(tables.map((x) => [x.name, x])) as Record<ReportTable['name'], ReportTable>;
+  const n = (v: number) => new Intl.NumberFormat(locale).format(v);
+  const section = (name: ReportTable['name'], chart?: JSX.Element) => (
+    <section className="card report-section" aria-labelledby={`h-${name}`} key={name}>
+      <h2 id={`h-${name}`}>{t(`reports:sections.${name}`)}</h2>
+      {chart}
+      <DataTable table={byName[name]} locale={locale} query={query} />
+    </section>
+  );
+  return (
+    <div className="container reports">
+      <h1>{t('reports:title')}</h1>
+      <p className="lead">{t('reports:lead')}</p>
+      <p>
+        <Link to="/reports/rectifications">{t('reports:rectificationsLink')}</Link>
+      </p>
+      <FilterForm lastResult={lastResult as SubmissionResult<string[]> | undefined} report={report as Report | null} offices={offices} services={services} />
+      {report && (
+        <>
+          <p className="hint">
+            {t('reports:range', {
+              from: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.from}T00:00:00Z`)),
+              to: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.to}T00:00:00Z`)),
+            })}
+          </p>
+          {section(
+            'series',
+            <GroupedBarChart
+              title={byName.series.caption}
+              description={t('reports:charts.seriesDesc')}
+              categories={report.series.map((s) => s.period)}
+              series={(['received', 'accepted', 'completed', 'refused'] as const).map((k) => ({ key: k, label: t(`reports:figures.${k}`) }))}
+              values={report.series.map((s) => [s.received, s.accepted, s.completed, s.refused])}
+              formatNumber={n}
+            />,
+          )}
+          {section('counts')}
+          {section('rates')}
+          {section(
+            'backlog',
+            <BarChart
+              title={byName.backlog.caption}
+              description={t('reports:charts.backlogDesc')}
+              categories={report.backlog.buckets.map((b) => t(`reports:tables.backlog.bucket.${b.bucket}`))}
+              values={report.backlog.buckets.map((b) => b.count)}
+              label={t('reports:tables.backlog.count')}
+              formatNumber={n}
+            />,
+          )}
+          {section('processing')}
+          {section(
+            'satisfaction',
+            <BarChart
+              title={byName.satisfaction.caption}
+              description={t('reports:charts.satisfactionDesc')}
+              categories={[t('reports:tables.satisfaction.satisfied'), t('reports:tables.satisfaction.dissatisfied')]}
+              values={[report.totals.ratingsSatisfied, report.totals.ratings - report.totals.ratingsSatisfied]}
+              label={t('reports:tables.satisfaction.count')}
+              formatNumber={n}
+            />,
+          )}
+          {section('clerks')}
+          {section('missing')}
+        </>
+      )}
+    </div>
+  );
+}
