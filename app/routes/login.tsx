@@ -6,13 +6,14 @@ import { useTranslation } from 'react-i18next';
 import { loginSchema } from '#services/auth/schemas';
 import type { Role } from '#services/context';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { authenticate } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { setPendingLoginCookie } from '~/utils/two-factor.server';
 import { readFormData } from '~/utils/form-data.server';
+import { isHoneypotFilled } from '~/utils/honeypot.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -37,6 +38,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: loginSchema });
+  // Bots fill every field; people never see this one. Refused before any password is checked.
+  if (isHoneypotFilled(formData)) {
+    return invalidResponse(submission, { formErrors: ['errors:badRequest'], hideFields: SECRET_FIELDS });
+  }
   if (submission.status !== 'success') return invalidResponse(submission, { hideFields: SECRET_FIELDS });
 
   const actor = await getActor(request, context);
@@ -100,6 +105,7 @@ export default function Login() {
         />
         <TextField meta={fields.password} label={labels.password} type="password" required autoComplete="current-password" />
         {redirectTo && <input type="hidden" name="redirectTo" value={redirectTo} />}
+        <Honeypot />
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('login.submit')}</SubmitButton>
         </div>

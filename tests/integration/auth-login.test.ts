@@ -25,6 +25,14 @@ async function actorFor(cookie: string) {
 }
 
 describe('sign-in', () => {
+  it('refuses a filled honeypot with 400 before checking the password, and starts no session', async () => {
+    const user = await createCitizen(h.db);
+    const res = await run(action, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD, website: 'http://spam.example' }), appContext(h.db));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('Set-Cookie')).toBeNull();
+    expect(await h.db.select().from(sessions).where(eq(sessions.userId, user.id))).toEqual([]);
+  });
+
   it('signs a citizen in with the mobile number (spaces and +86 tolerated) and lands on their applications', async () => {
     const user = await createCitizen(h.db);
     const res = await run(action, post('/login', { identifier: `+86 ${user.mobile}`, password: TEST_PASSWORD }), appContext(h.db));
