@@ -12,7 +12,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'errors', 'validation'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'errors', 'validation', 'integrations'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -35,13 +35,14 @@ import {
 } from '~/components/desk/decision-forms';
 import { Answers, ApplicantFacts, ApplicationFacts } from '~/components/desk/review-facts';
 import { ChecklistItem } from '~/components/desk/verdict-form';
+import { DeliveryTable } from '~/components/integrations/delivery-table';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { replyWithDomainError } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -107,7 +108,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ReviewPage() {
   const { page, locale, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice']);
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations']);
   const a = page.application;
   const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
   const props = { page, actionData };
@@ -133,6 +134,14 @@ export default function ReviewPage() {
             {page.checklist.map((item) => (
               <ChecklistItem key={item.code} item={item} leaseVersion={leaseVersion} actionData={actionData} locale={locale} />
             ))}
+            {page.sharedMaterials.map((m) => (
+              <section key={m.code} className="card checklist-item shared" id={`item-${m.code}`} aria-labelledby={`item-${m.code}-name`}>
+                <h3 id={`item-${m.code}-name`}>
+                  {t(`catalog:materials.${m.code}.name`)} <span className="badge ok">{t('integrations:sharing.verified')}</span>
+                </h3>
+                <p className="hint">{t('integrations:sharing.verifiedHint')}</p>
+              </section>
+            ))}
           </section>
           {page.notices.length > 0 && (
             <section aria-labelledby="notices-heading" className="card">
@@ -155,6 +164,12 @@ export default function ReviewPage() {
               </p>
             </section>
           )}
+          {page.deliveries.some((d) => d.status === 'dead') && (
+            <p className="notice-warn" role="status">
+              {t('integrations:delivery.deadWarning', { count: page.deliveries.filter((d) => d.status === 'dead').length })}
+            </p>
+          )}
+          <DeliveryTable deliveries={page.deliveries} locale={locale} />
         </div>
         <aside aria-labelledby="actions-heading" className="review-actions">
           <h2 id="actions-heading">{t('desk:review.actions')}</h2>

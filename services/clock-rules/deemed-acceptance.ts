@@ -2,6 +2,7 @@ import { and, eq, inArray, lt, notExists } from 'drizzle-orm';
 import { applications, decisions, notices, queueItems } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
+import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication } from '../review/access.js';
 import { changeStatus } from '../review/transition.js';
 
@@ -48,6 +49,16 @@ export async function applyDeemedAcceptance(ctx: ServiceContext, officeCode?: st
         data: { decisionId: decision.id, completenessDeadline: app.completenessDeadline },
         // Accepted as of receipt, by law.
         set: { deemedAccepted: 1, acceptedAt: app.submittedAt ?? sys.clock.now() },
+      });
+      // Same event and key as a clerk's acceptance: the citizen hears of acceptance once.
+      await enqueueMessage(tx, {
+        applicationId: id,
+        userId: app.applicantId,
+        channel: 'sms',
+        template: 'acceptance',
+        params: { applicationNumber: app.number, deemed: true, dueDate: app.dueDate },
+        idempotencyKey: `acceptance:${id}`,
+        createdAt: sys.clock.now(),
       });
       return app.number;
     });

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { applications, queueItems, users } from '../../db/schema/index.js';
+import { applications, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
 import { applyDeemedAcceptance } from '../clock-rules/deemed-acceptance.js';
@@ -33,6 +33,8 @@ export type DeskRow = {
   holder: { id: string; staffNo: string | null; name: string } | null;
   mine: boolean;
   deemedAccepted: boolean;
+  /** Exit-entry controls answered a hit or could not be asked at submission: check by hand before deciding. */
+  manualCheck: ManualCheck | null;
   overdue: boolean;
   frontOfQueue: boolean;
   /** Within the actor's skills: they may take and act on it. */
@@ -110,6 +112,7 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
       holder: live && item.claimedBy ? (holders.get(item.claimedBy) ?? null) : null,
       mine: live && item.claimedBy === actor.id,
       deemedAccepted: app.deemedAccepted === 1,
+      manualCheck: app.manualCheck ?? null,
       overdue: item.dueDate < today,
       frontOfQueue: item.frontOfQueue < 0,
       canHandle: skills.includes(app.department as Department),

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { applicationFiles, materialVerdicts, notices } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import { getService } from '../catalog/index.js';
-import { applicableMaterials, type MaterialDef } from '../catalog/types.js';
+import { applicableMaterials, sharedMaterials, type MaterialDef } from '../catalog/types.js';
 import type { ApplicationRow } from './access.js';
 
 export type VerdictRow = typeof materialVerdicts.$inferSelect;
@@ -27,14 +27,23 @@ export const requirementKeyOf = (m: MaterialDef) => m.requirementKey ?? `materia
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
+/** A material the population registry confirmed at submission (国务院令第716号 art. 7): shown as verified, never judged. */
+export type SharedChecklistItem = { material: MaterialDef; requirementKey: string };
+
 /**
  * The checklist as it applies to this application (answers as submitted, dates as of receipt),
  * each item with its current files and verdict, and what the one-time rule needs to know.
+ * Materials verified by data sharing come apart in `shared`: they need no verdict, so acceptance
+ * and the notice never count them as unreviewed, and no verdict (or notice) can name them.
  */
-export async function loadChecklist(db: Db, app: ApplicationRow): Promise<{ items: ChecklistItem[]; notices: NoticeRow[] }> {
+export async function loadChecklist(
+  db: Db,
+  app: ApplicationRow,
+): Promise<{ items: ChecklistItem[]; shared: SharedChecklistItem[]; notices: NoticeRow[] }> {
   const def = getService(app.serviceCode);
   const env = { today: chinaDate(app.submittedAt ?? app.createdAt) };
   const materials = applicableMaterials(def, app.answers, env);
+  const shared = sharedMaterials(def, app.answers, env).map((material) => ({ material, requirementKey: requirementKeyOf(material) }));
   const [files, verdicts, issued] = await Promise.all([
     db
       .select()
@@ -58,7 +67,7 @@ export async function loadChecklist(db: Db, app: ApplicationRow): Promise<{ item
       changedSinceNotice: !!lastNotice && !sameSet(lastNotice.fileSnapshot[material.code] ?? [], ids),
     };
   });
-  return { items, notices: issued };
+  return { items, shared, notices: issued };
 }
 
 /**

@@ -4,6 +4,7 @@ import { decisions, offices, type DecisionKind } from '../../db/schema/index.js'
 import { getService } from '../catalog/index.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
+import { enqueueMessage } from '../notifications/outbox.js';
 import { settleItem } from '../queue/lease.js';
 import { loadChecklist } from './checklist.js';
 import {
@@ -24,6 +25,22 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
   const r = schema.safeParse(raw);
   if (!r.success) throw invalid('form.invalid', fieldErrorsOf(r.error));
   return r.data;
+}
+
+/**
+ * Tells the citizen about a decision, in the decision's transaction (docs/decisions/0007): the
+ * key names the event, so a retried request cannot announce it twice.
+ */
+async function notifyCitizen(w: LeaseWork, ctx: ServiceContext, template: 'acceptance' | 'completion' | 'ratingInvitation', params: Record<string, unknown>) {
+  await enqueueMessage(w.tx, {
+    applicationId: w.app.id,
+    userId: w.app.applicantId,
+    channel: 'sms',
+    template,
+    params: { applicationNumber: w.app.number, ...params },
+    idempotencyKey: `${template}:${w.app.id}`,
+    createdAt: ctx.clock.now(),
+  });
 }
 
 async function recordDecision(w: LeaseWork, ctx: ServiceContext, kind: DecisionKind, fields: Partial<typeof decisions.$inferInsert>) {
@@ -52,6 +69,7 @@ export async function acceptApplication(ctx: ServiceContext, number: string, raw
       data: { decisionId: decision.id },
       set: { acceptedAt: ctx.clock.now() },
     });
+    await notifyCitizen(w, ctx, 'acceptance', { deemed: false, dueDate: w.app.dueDate });
   });
 }
 
@@ -97,6 +115,9 @@ export async function completeApplication(ctx: ServiceContext, number: string, r
       set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber: input.documentNumber, delivery: input.delivery } },
     });
     await settleItem(w.tx, w.item.id, 'done');
+    await notifyCitizen(w, ctx, 'completion', { documentNumber: input.documentNumber, delivery: input.delivery });
+    // 好差评: every completed matter invites a rating.
+    await notifyCitizen(w, ctx, 'ratingInvitation', {});
   });
 }
 

@@ -1,10 +1,11 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
-import { decisions, noticeOverrides, offices, queueItems, users } from '../../db/schema/index.js';
+import { decisions, noticeOverrides, offices, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { recordAudit } from '../audit.js';
 import { getService, type FileKind } from '../catalog/index.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden } from '../errors.js';
+import { applicationDeliveries, type DeliveryView } from '../notifications/deliveries.js';
 import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
 import { FILE_KINDS } from '../files/kinds.js';
 import { applicationInScope } from './access.js';
@@ -34,12 +35,15 @@ export type ReviewPage = {
     completenessDeadline: string | null;
     dueDate: string | null;
     deemedAccepted: boolean;
+    manualCheck: ManualCheck | null;
     answers: Record<string, unknown>;
     fields: { name: string; kind: string; options?: readonly string[] }[];
     result: Record<string, unknown> | null;
   };
   applicant: { realName: string; idNumber: string | null; mobile: string | null };
   checklist: ReviewItem[];
+  /** Materials the population registry confirmed: listed as verified by data sharing, no verdict. */
+  sharedMaterials: { code: string; requirementKey: string }[];
   notices: Pick<NoticeRow, 'number' | 'sequence' | 'issueDate' | 'supplementDeadline' | 'items' | 'overrideReason'>[];
   decisions: { kind: string; at: string; reasonCode: string | null; legalBasisKey: string | null; note: string | null; documentNumber: string | null; delivery: string | null; redirectOfficeCode: string | null }[];
   queue: {
@@ -57,6 +61,8 @@ export type ReviewPage = {
   redirectOffices: string[];
   refusalBases: string[];
   leaseMinutes: number;
+  /** What the citizen was told and whether it reached them; dead letters need a clerk to call. */
+  deliveries: DeliveryView[];
 };
 
 /**
@@ -68,7 +74,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
   if (actor.role === 'citizen') throw forbidden();
   const def = getService(app.serviceCode);
   const now = ctx.clock.now();
-  const [{ items, notices }, [applicant], [item], decisionRows, [pending], allOffices] = await Promise.all([
+  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries] = await Promise.all([
     loadChecklist(ctx.db, app),
     ctx.db.select({ realName: users.realName, idNumber: users.idNumber, mobile: users.mobile }).from(users).where(eq(users.id, app.applicantId)),
     ctx.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id)),
@@ -79,6 +85,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       .where(and(eq(noticeOverrides.applicationId, app.id), isNull(noticeOverrides.usedByNoticeId)))
       .limit(1),
     ctx.db.select().from(offices).orderBy(asc(offices.code)),
+    applicationDeliveries(ctx, number),
   ]);
   const live = item ? leaseLive(item, now) : false;
   const [holder] =
@@ -114,6 +121,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       completenessDeadline: app.completenessDeadline,
       dueDate: app.dueDate,
       deemedAccepted: app.deemedAccepted === 1,
+      manualCheck: app.manualCheck ?? null,
       answers: app.answers,
       fields: def.fields.map((f) => ({ name: f.name, kind: f.kind, options: f.options })),
       result: app.result ?? null,
@@ -132,6 +140,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       changedSinceNotice: i.changedSinceNotice,
       onceLocked: beyondOnce(i, notices.length) && !pending,
     })),
+    sharedMaterials: shared.map((i) => ({ code: i.material.code, requirementKey: i.requirementKey })),
     notices: notices.map((n) => ({
       number: n.number,
       sequence: n.sequence,
@@ -170,5 +179,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     redirectOffices: allOffices.filter((o) => o.code !== app.officeCode).map((o) => o.code),
     refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
     leaseMinutes: ctx.config.leaseMinutes,
+    deliveries,
   };
 }

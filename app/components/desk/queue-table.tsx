@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { DeskRow } from '#services/queue/desk';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
+import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
 
-/** The office's queue, one row per application, personal data masked. */
+/** The office's queue, one row per application, personal data masked. The route loads `integrations` (manual-check badge). */
 export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale: string }) {
   const { t } = useTranslation(['desk', 'catalog', 'common']);
   if (rows.length === 0) return <p className="card">{t('desk:queue.empty')}</p>;
@@ -48,6 +49,7 @@ export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale:
               <td>
                 <StatusBadge status={r.status} />
                 {r.deemedAccepted && <span className="badge warn">{t('desk:queue.deemedAccepted')}</span>}
+                <ManualCheckBadge reason={r.manualCheck} />
               </td>
               <td>
                 {r.mine ? t('desk:queue.you') : r.holder ? `${r.holder.name} (${r.holder.staffNo ?? ''})` : r.queueState === 'parked' ? t('desk:queue.waitingCitizen') : t('desk:queue.unclaimed')}

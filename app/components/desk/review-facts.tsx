@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReviewPage } from '#services/review/review-page';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
+import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
 
 /** The application at a glance: where it stands in time and who holds it. */
 export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: string }) {
@@ -16,7 +17,8 @@ export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: s
       <dt>{t('desk:review.status')}</dt>
       <dd>
         <StatusBadge status={a.status} />{' '}
-        {a.deemedAccepted && <span className="badge warn">{t('desk:queue.deemedAccepted')}</span>}
+        {a.deemedAccepted && <span className="badge warn">{t('desk:queue.deemedAccepted')}</span>}{' '}
+        <ManualCheckBadge reason={a.manualCheck} />
       </dd>
       <dt>{t('desk:review.office')}</dt>
       <dd>{a.officeCode ? t(`common:offices.${a.officeCode}`) : ''}</dd>
