@@ -36,6 +36,10 @@ export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
     const { default: pg } = await import('pg');
     const { drizzle } = await import('drizzle-orm/node-postgres');
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
+    // An idle connection the server drops (restart, admin terminate, a test database dropped while
+    // the pool is still closing) is emitted on the pool; unheard, it would crash the process. The
+    // pool has already discarded that client and opens a new one on the next query.
+    pool.on('error', (err) => console.warn(`pg pool: idle connection lost (${err.message})`));
     const db = drizzle(pool, { schema }) as unknown as Db;
     return { db, engine: 'postgres', close: () => pool.end() };
   }
