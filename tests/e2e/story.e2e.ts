@@ -207,5 +207,35 @@ for (const lng of ['zh-CN', 'en'] as const) {
       // supplement, review again, accepted, completed.
       expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(7);
     });
+
+    it('the citizen rates the service (好差评), seeing the error for a missing score first', async () => {
+      await page.goto(`${base}/applications/${applicationNumber}/rate`);
+      await expectAccessible(page, `rating empty (${lng})`);
+      await page.click('main form button[type="submit"]');
+      await page.waitForSelector('.error-summary');
+      await expectAccessible(page, `rating with errors (${lng})`);
+      await page.check('input[name="score"][value="5"]');
+      await page.fill('textarea[name="comment"]', lng === 'en' ? 'Quick and clear.' : '办理很快，告知清楚。');
+      await page.click('main form button[type="submit"]');
+      await page.waitForSelector('.error-summary', { state: 'detached' });
+      await page.waitForLoadState('networkidle');
+      await expectAccessible(page, `rating done (${lng})`);
+      await screenshot(page, `${lng}-11-rated`);
+    });
+
+    it('the office manager sees it in the reports and can export them', async () => {
+      const managerContext = await browser.newContext({ locale: lng, viewport: { width: 1280, height: 900 } });
+      const manager = await managerContext.newPage();
+      await signInStaff(manager, '019001');
+      await manager.goto(`${base}/reports?lng=${lng}`);
+      await expectAccessible(manager, `reports (${lng})`);
+      await screenshot(manager, `${lng}-12-reports`);
+      expect(await manager.locator('svg[role="img"]').count()).toBeGreaterThan(0);
+      // The CSV of the satisfaction table counts this citizen's rating among the satisfied ones.
+      const csv = await (await manager.request.get(`${base}/reports/csv?table=satisfaction`)).text();
+      const satisfied = Number(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[1]?.split(',').pop());
+      expect(satisfied).toBeGreaterThanOrEqual(1);
+      await managerContext.close();
+    });
   });
 }
