@@ -1,9 +1,10 @@
 import type { FileKind, MaterialDef, ServiceDefinition } from '../catalog/types.js';
 import type { Config } from '../context.js';
-import { DomainError, type DomainErrorStatus } from '../errors.js';
+import { DomainError } from '../errors.js';
 import { checkFile, type CheckedFile, type IncomingFile } from '../files/files.js';
 import { FILE_KINDS } from '../files/sniff.js';
 import type { ReceivedFile, UploadProblem } from '../files/upload-receiver.js';
+import { fieldError, mib, refuseUploadProblems } from '../files/upload-problems.js';
 
 /**
  * What the apply form posts, and the checks every entry point repeats before touching the
@@ -33,14 +34,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const materialField = (code: string) => `${MATERIAL_PREFIX}${code}`;
 
-/**
- * A field error carrying parameters, in the `key|{json}` form the form components decode
- * (app/components/forms/translate-error.ts).
- */
-export const fieldError = (key: string, params?: Record<string, string | number>) =>
-  params ? `${key}|${JSON.stringify(params)}` : key;
-
-const mib = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+export { fieldError } from '../files/upload-problems.js';
 
 function materialOf(def: ServiceDefinition, field: string): MaterialDef | undefined {
   return field.startsWith(MATERIAL_PREFIX) ? def.materials.find((m) => m.code === field.slice(MATERIAL_PREFIX.length)) : undefined;
@@ -83,29 +77,7 @@ export function readApplyForm(
   if (!intent || !(APPLY_INTENTS as readonly string[]).includes(intent)) throw new DomainError('application.badIntent', 400);
   if (!applicationId || !UUID.test(applicationId)) throw new DomainError('application.badId', 400);
 
-  if (received.problems.length > 0) {
-    const fieldErrors: Record<string, string[]> = {};
-    let status: DomainErrorStatus = 400;
-    let code = 'upload.invalid';
-    for (const p of received.problems) {
-      const message =
-        p.code === 'tooLarge'
-          ? fieldError('apply.fileTooLarge', { max: mib(config.maxFileBytes) })
-          : p.code === 'tooMany'
-            ? fieldError('apply.tooManyFiles', { max: config.maxFilesPerRequest })
-            : p.code === 'requestTooLarge'
-              ? fieldError('apply.requestTooLarge', { max: mib(config.maxRequestBytes) })
-              : p.code === 'textTooLong'
-                ? 'tooLong'
-                : 'apply.oneFilePerMaterial';
-      (fieldErrors[p.field] ??= []).push(message);
-      if (p.code !== 'duplicate') {
-        status = 413;
-        code = 'upload.tooLarge';
-      }
-    }
-    throw new DomainError(code, status, { fieldErrors });
-  }
+  refuseUploadProblems(received.problems, config);
 
   return {
     intent: intent as ApplyIntent,

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { notices, queueItems, users, waitingIntervals } from '../../db/schema/index.js';
-import { fieldError, materialField } from '../applications/apply-input.js';
+import { materialField } from '../applications/apply-input.js';
+import { fieldError, mib, refuseUploadProblems } from '../files/upload-problems.js';
 import { withBlobCleanup } from '../applications/drafts.js';
 import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
@@ -50,8 +51,6 @@ export async function getSupplementForm(ctx: ServiceContext, number: string): Pr
     open: app.status === 'needs_supplement' && chinaDate(ctx.clock.now()) <= notice.supplementDeadline,
   };
 }
-
-const mib = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
 
 /**
  * The citizen supplies a file for every item the notice flagged (and nothing else; everything
@@ -150,25 +149,7 @@ export function supplementFilesFrom(
   received: { files: readonly ReceivedFile[]; problems: readonly UploadProblem[] },
   config: Pick<Config, 'maxFileBytes' | 'maxFilesPerRequest' | 'maxRequestBytes'>,
 ): IncomingFile[] {
-  if (received.problems.length > 0) {
-    const fieldErrors: Record<string, string[]> = {};
-    let status: 400 | 413 = 400;
-    for (const p of received.problems) {
-      const message =
-        p.code === 'tooLarge'
-          ? fieldError('apply.fileTooLarge', { max: mib(config.maxFileBytes) })
-          : p.code === 'tooMany'
-            ? fieldError('apply.tooManyFiles', { max: config.maxFilesPerRequest })
-            : p.code === 'requestTooLarge'
-              ? fieldError('apply.requestTooLarge', { max: mib(config.maxRequestBytes) })
-              : p.code === 'textTooLong'
-                ? 'tooLong'
-                : 'apply.oneFilePerMaterial';
-      (fieldErrors[p.field] ??= []).push(message);
-      if (p.code !== 'duplicate') status = 413;
-    }
-    throw new DomainError(status === 413 ? 'upload.tooLarge' : 'upload.invalid', status, { fieldErrors });
-  }
+  refuseUploadProblems(received.problems, config);
   const prefix = materialField('');
   const unexpected = received.files.filter((f) => !f.field.startsWith(prefix)).map((f) => f.field);
   if (unexpected.length > 0) throw new DomainError('review.supplementUnexpected', 400, { params: { fields: unexpected.join(', ') } });

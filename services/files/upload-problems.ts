@@ -1,0 +1,41 @@
+import type { Config } from '../context.js';
+import { DomainError } from '../errors.js';
+import type { UploadProblem } from './upload-receiver.js';
+
+/**
+ * A field error carrying parameters, in the `key|{json}` form the form components decode
+ * (app/components/forms/translate-error.ts).
+ */
+export const fieldError = (key: string, params?: Record<string, string | number>) =>
+  params ? `${key}|${JSON.stringify(params)}` : key;
+
+export const mib = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) / 10;
+
+/**
+ * Turns what the upload receiver noticed (too large, too many, two files for one item) into one
+ * error with a message beside each field, for every form that takes files. 413 when a limit was
+ * hit, 400 otherwise; nothing from the request is kept.
+ */
+export function refuseUploadProblems(
+  problems: readonly UploadProblem[],
+  config: Pick<Config, 'maxFileBytes' | 'maxFilesPerRequest' | 'maxRequestBytes'>,
+): void {
+  if (problems.length === 0) return;
+  const fieldErrors: Record<string, string[]> = {};
+  let tooLarge = false;
+  for (const p of problems) {
+    const message =
+      p.code === 'tooLarge'
+        ? fieldError('apply.fileTooLarge', { max: mib(config.maxFileBytes) })
+        : p.code === 'tooMany'
+          ? fieldError('apply.tooManyFiles', { max: config.maxFilesPerRequest })
+          : p.code === 'requestTooLarge'
+            ? fieldError('apply.requestTooLarge', { max: mib(config.maxRequestBytes) })
+            : p.code === 'textTooLong'
+              ? 'tooLong'
+              : 'apply.oneFilePerMaterial';
+    (fieldErrors[p.field] ??= []).push(message);
+    if (p.code !== 'duplicate') tooLarge = true;
+  }
+  throw tooLarge ? new DomainError('upload.tooLarge', 413, { fieldErrors }) : new DomainError('upload.invalid', 400, { fieldErrors });
+}
