@@ -26,6 +26,13 @@ export async function createTestDb(): Promise<DbHandle> {
         await handle.close();
         const drop = new pg.Client({ connectionString: adminUrl(pgUrl) });
         await drop.connect();
+        // pool.end() resolves before the server has seen every backend go; dropping WITH (FORCE)
+        // then would kill sockets the pool is still closing, which surface as uncaught errors.
+        for (let i = 0; i < 50; i++) {
+          const { rows } = await drop.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
         await drop.end();
       },
