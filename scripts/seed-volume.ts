@@ -166,8 +166,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
             from u
           )
           select v.*, md5('app|' || i)::uuid as id, md5('citizen|' || (i % ${citizens}))::uuid as applicant_id,
-                 md5('clerk|' || office_code || '|' || (1 + (i * 7919) % ${CLERKS_PER_OFFICE}))::uuid as clerk_id,
-                 'V' || oi_pad || lpad((1 + (i * 7919) % ${CLERKS_PER_OFFICE})::text, 3, '0') as clerk_staff_no,
+                 md5('clerk|' || office_code || '|' || (1 + (i::bigint * 7919) % ${CLERKS_PER_OFFICE}))::uuid as clerk_id,
+                 'V' || oi_pad || lpad((1 + (i::bigint * 7919) % ${CLERKS_PER_OFFICE})::text, 3, '0') as clerk_staff_no,
                  case
                    when review_at > now() then 'submitted'
                    when outcome = 'not_accepted' then 'not_accepted'

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30]`: p50/p95 of every
+ * report query getReport runs (issue 4, docs/decisions/0010), at each size, beside the naive
+ * GROUP BY over the raw tables that answers the same figures, and the ratio. Needs DATABASE_URL
+ * (PostgreSQL); seeds onewindow_bench_<size> with scripts/seed-volume.ts when it is missing.
+ * Writes the table to bench/README.md.
+ *
+ * Each figure group is timed by wrapping the database handle getReport receives, so what is
+ * measured is exactly the service's SQL, not a copy of it.
+ */
+import os from 'node:os';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql, type SQL } from 'drizzle-orm';
+import { createDb, type Db } from '../db/client.js';
+import { chinaDate } from '../services/calendar/working-days.js';
+import { defaultConfig, systemClock, type ServiceContext, type UserActor } from '../services/context.js';
+import { getReport } from '../services/reports/metrics.js';
+import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.js';
+
+/** The order in which getReport issues its execute() calls. */
+const GROUPS = ['totals', 'series', 'backlog', 'processing', 'clerks', 'missing'] as const;
+type Group = (typeof GROUPS)[number];
+
+type Row = { report: string; who: string; size: number; p50: number; p95: number; naiveP50: number | null; naiveP95: number | null };
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(1, Math.ceil((p / 100) * s.length)) - 1];
+};
+
+/** A Db whose execute() calls are timed, in call order, into `sink`. */
+function timed(db: Db, sink: number[]): Db {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
+      return async (q: SQL) => {
+        const t = performance.now();
+        const r = await target.execute(q);
+        sink.push(performance.now() - t);
+        return r;
+      };
+    },
+  });
+}
+
+function addDays(d: string, n: number): string {
+  const x = new Date(`${d}T00:00:00Z`);
+  x.setUTCDate(x.getUTCDate() + n);
+  return x.toISOString().slice(0, 10);
+}
+
+/**
+ * What a report would cost without the rollup: the same counts and rates grouped straight from
+ * the audit trail and the ratings (totals), and the day series from the audit trail. The other
+ * groups already read the raw tables, so they have no naive twin.
+ */
+function naiveQueries(codes: string[], from: string, to: string): Partial<Record<Group, SQL>> {
+  const list = sql.join(codes.map((c) => sql`${c}`), sql`, `);
+  const inRange = sql`e.at >= (${from}::date)::timestamp at time zone 'Asia/Shanghai' and e.at < ((${to}::date + 1)::timestamp at time zone 'Asia/Shanghai')`;
+  return {
+    totals: sql`
+      select count(*) filter (where e.to_status = 'submitted') as received,
+             count(*) filter (where e.to_status = 'submitted' and left(u.id_number, 2) <> left(o.city_code, 2)) as cross_province,
+             count(*) filter (where e.to_status = 'accepted') as accepted,
+             count(*) filter (where e.action = 'application.deemedAccepted') as deemed,
+             count(*) filter (where e.to_status = 'not_accepted') as not_accepted,
+             count(*) filter (where e.to_status = 'completed') as completed,
+             count(*) filter (where e.to_status = 'completed' and (e.at at time zone 'Asia/Shanghai')::date <= a.due_date) as on_time,
+             count(*) filter (where e.to_status = 'completed' and not exists (select 1 from notices n where n.application_id = a.id)) as one_visit,
+             count(*) filter (where e.to_status = 'refused') as refused,
+             count(*) filter (where e.to_status = 'withdrawn') as withdrawn,
+             count(*) filter (where e.to_status = 'needs_supplement') as notices,
+             (select count(*) from ratings r where r.office_code in (${list}) and r.day between ${from}::date and ${to}::date) as ratings,
+             (select count(*) from ratings r where r.office_code in (${list}) and r.day between ${from}::date and ${to}::date and r.score >= 3) as satisfied
+      from audit_events e join applications a on a.id = e.application_id join users u on u.id = a.applicant_id
+           left join offices o on o.code = e.office_code
+      where e.to_status is not null and e.office_code in (${list}) and ${inRange}`,
+    series: sql`
+      select (e.at at time zone 'Asia/Shanghai')::date as day,
+             count(*) filter (where e.to_status = 'submitted') as received, count(*) filter (where e.to_status = 'accepted') as accepted,
+             count(*) filter (where e.to_status = 'completed') as completed, count(*) filter (where e.to_status = 'refused') as refused
+      from audit_events e
+      where e.to_status in ('submitted','accepted','completed','refused') and e.office_code in (${list}) and ${inRange}
+      group by 1 order by 1`,
+  };
+}
+
+async function bench(db: Db, size: number, iterations: number, warmup: number): Promise<Row[]> {
+  const managers = (
+    (await db.execute(sql`
+      select u.id, u.staff_no, u.office_code, u.manager_scope, o.city_code
+      from users u join offices o on o.code = u.office_code where u.staff_no in ('019000','019001')`)) as unknown as {
+      rows: { id: string; staff_no: string; office_code: string; manager_scope: 'office' | 'city'; city_code: string }[];
+    }
+  ).rows;
+  const today = chinaDate(new Date());
+  const from = addDays(today, -364);
+  const out: Row[] = [];
+  for (const m of managers.sort((a, b) => a.staff_no.localeCompare(b.staff_no))) {
+    const who = m.manager_scope === 'city' ? 'city manager' : 'office manager';
+    const actor: UserActor = { kind: 'user', id: m.id, role: 'manager', officeCode: m.office_code, skills: [], managerScope: m.manager_scope, cityCode: m.city_code };
+    const whole: number[] = [];
+    const perGroup: Record<Group, number[]> = { totals: [], series: [], backlog: [], processing: [], clerks: [], missing: [] };
+    let codes: string[] = [];
+    for (let i = 0; i < warmup + iterations; i++) {
+      const calls: number[] = [];
+      const ctx: ServiceContext = { db: timed(db, calls), actor, clock: systemClock, config: defaultConfig() };
+      const t = performance.now();
+      const report = await getReport(ctx, { from, to: today, period: 'day' });
+      const ms = performance.now() - t;
+      codes = report.offices;
+      if (i < warmup) continue;
+      whole.push(ms);
+      GROUPS.forEach((g, k) => perGroup[g].push(calls[k] ?? 0));
+    }
+    const naive = naiveQueries(codes, from, today);
+    const naiveTimes: Partial<Record<Group, number[]>> = {};
+    for (const [g, q] of Object.entries(naive) as [Group, SQL][]) {
+      const xs: number[] = [];
+      for (let i = 0; i < warmup + iterations; i++) {
+        const t = performance.now();
+        await db.execute(q);
+        if (i >= warmup) xs.push(performance.now() - t);
+      }
+      naiveTimes[g] = xs;
+    }
+    const naiveWhole = Object.values(naiveTimes).length ? whole.map((_, i) => Object.values(naiveTimes).reduce((s, xs) => s + xs[i], 0)) : null;
+    out.push({ report: 'whole report', who, size, p50: pct(whole, 50), p95: pct(whole, 95), naiveP50: null, naiveP95: null });
+    for (const g of GROUPS) {
+      const n = naiveTimes[g];
+      out.push({ report: g, who, size, p50: pct(perGroup[g], 50), p95: pct(perGroup[g], 95), naiveP50: n ? pct(n, 50) : null, naiveP95: n ? pct(n, 95) : null });
+    }
+    if (naiveWhole) out.push({ report: 'totals+series', who, size, ...sumOf(perGroup, naiveWhole) });
+  }
+  return out;
+}
+
+/** Rollup-served groups together against their naive twins together. */
+function sumOf(perGroup: Record<Group, number[]>, naive: number[]) {
+  const ours = perGroup.totals.map((x, i) => x + perGroup.series[i]);
+  return { p50: pct(ours, 50), p95: pct(ours, 95), naiveP50: pct(naive, 50), naiveP95: pct(naive, 95) };
+}
+
+const f = (x: number | null) => (x === null ? '—' : x.toFixed(1));
+const ratioOf = (r: Row) => (r.naiveP95 === null ? '—' : `${(r.naiveP95 / r.p95).toFixed(1)}×`);
+
+function table(rows: Row[]): string {
+  const head = '| report | as | applications | p50 ms | p95 ms | naive p50 ms | naive p95 ms | naive ÷ ours (p95) |\n|---|---|---:|---:|---:|---:|---:|---:|';
+  return [head, ...rows.map((r) => `| ${r.report} | ${r.who} | ${r.size.toLocaleString('en')} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.naiveP50)} | ${f(r.naiveP95)} | ${ratioOf(r)} |`)].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const base = process.env.DATABASE_URL;
+  if (!base || !/^postgres(ql)?:\/\//.test(base)) {
+    console.error('bench:reports needs DATABASE_URL=postgres://… (PostgreSQL); the benchmark is about PostgreSQL at millions of rows.');
+    process.exit(2);
+  }
+  const sizes = (arg('sizes') ?? '1000000,10000000').split(',').map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
+    console.error('usage: npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30]');
+    process.exit(2);
+  }
+  const iterations = Number(arg('iterations') ?? 30);
+  const rows: Row[] = [];
+  let version = '';
+  for (const size of sizes) {
+    const name = `onewindow_bench_${size}`;
+    await ensureDatabase(base, name, false);
+    const url = databaseUrl(base, name);
+    // Seeds what is missing (a database already at `size` returns at once).
+    await seedVolume(url, { applications: size });
+    const handle = await createDb({ url, max: 2 });
+    try {
+      version = ((await handle.db.execute(sql`select version() as v`)) as unknown as { rows: { v: string }[] }).rows[0].v;
+      rows.push(...(await bench(handle.db, size, iterations, 3)));
+    } finally {
+      await handle.close();
+    }
+    console.log(table(rows.filter((r) => r.size === size)));
+  }
+  const out = table(rows);
+  const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${version.split(' on ')[0]}`;
+  const readme = `# Benchmarks
+
+## Reports (\`npm run bench:reports\`)
+
+Latest run: ${new Date().toISOString().slice(0, 10)}, sizes ${sizes.map((s) => s.toLocaleString('en')).join(', ')} applications,
+${iterations} timed iterations after 3 warm-ups, range = the last 365 days, period = day.
+Machine: ${machine}.
+
+Rows: every query getReport (services/reports/metrics.ts) runs, timed inside the service, and the whole
+call. "naive" is the same figure grouped straight from audit_events and ratings without the rollup
+(docs/decisions/0010); groups that already read the raw tables (backlog, processing, clerks, missing) have
+no naive twin.
+
+${out}
+`;
+  writeFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'README.md'), readme);
+  console.log(`\nwritten to bench/README.md`);
+}
