@@ -122,7 +122,9 @@ export const waitingIntervals = pgTable(
     /** supplemented | withdrawn */
     endedBy: text('ended_by'),
   },
-  (t) => [uniqueIndex('waiting_intervals_notice_uq').on(t.noticeId)],
+  // Processing-time reports look up each application's waiting time: without this index that is
+  // a scan of the whole table per application (quadratic; seen at 20k applications in bench/).
+  (t) => [uniqueIndex('waiting_intervals_notice_uq').on(t.noticeId), index('waiting_intervals_application_idx').on(t.applicationId)],
 );
 
 export type DecisionKind = 'accepted' | 'not_accepted' | 'completed' | 'refused';

@@ -1,0 +1,1 @@
+CREATE INDEX "waiting_intervals_application_idx" ON "waiting_intervals" USING btree ("application_id");
