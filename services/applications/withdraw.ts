@@ -3,7 +3,7 @@ import { applications, queueItems } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
-import { changeStatus } from '../review/transition.js';
+import { changeStatus } from './transition.js';
 import { canTransition } from './status-machine.js';
 
 /**

@@ -4,7 +4,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication } from '../review/access.js';
-import { changeStatus } from '../review/transition.js';
+import { changeStatus } from '../applications/transition.js';
 
 /** The clock acts as the system, whoever's request happened to run the sweep. */
 export const systemContext = (ctx: ServiceContext): ServiceContext => ({ ...ctx, actor: { kind: 'anonymous' } });

@@ -4,7 +4,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { settleItem } from '../queue/lease.js';
 import { lockApplication } from '../review/access.js';
-import { changeStatus } from '../review/transition.js';
+import { changeStatus } from '../applications/transition.js';
 import { systemContext } from './deemed-acceptance.js';
 
 /**

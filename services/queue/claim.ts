@@ -6,7 +6,7 @@ import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, forbidden } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { applicationInScope, lockApplication, type ApplicationRow } from '../review/access.js';
-import { changeStatus } from '../review/transition.js';
+import { changeStatus } from '../applications/transition.js';
 import { leaseLive, leaseUntil, WORKABLE_STATUSES, type QueueItem } from './lease.js';
 
 export type Claim = { applicationId: string; number: string; leaseVersion: number; leaseExpiresAt: Date };

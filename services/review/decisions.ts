@@ -17,7 +17,7 @@ import {
   type NotAcceptInput,
   type RefuseInput,
 } from './schemas.js';
-import { changeStatus } from './transition.js';
+import { changeStatus } from '../applications/transition.js';
 import { fieldErrorsOf } from './verdicts.js';
 import { withLease, type LeaseWork } from './with-lease.js';
 

@@ -9,7 +9,7 @@ import { settleItem } from '../queue/lease.js';
 import { applicationInScope } from './access.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
 import { overrideSchema } from './schemas.js';
-import { changeStatus } from './transition.js';
+import { changeStatus } from '../applications/transition.js';
 import { fieldErrorsOf } from './verdicts.js';
 import { withLease } from './with-lease.js';
 

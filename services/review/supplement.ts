@@ -15,7 +15,7 @@ import { leaseUntil } from '../queue/lease.js';
 import { clerkOnDuty } from '../queue/on-duty.js';
 import { applicationInScope, lockApplication } from './access.js';
 import type { NoticeRow } from './checklist.js';
-import { changeStatus } from './transition.js';
+import { changeStatus } from '../applications/transition.js';
 
 export type SupplementForm = {
   number: string;

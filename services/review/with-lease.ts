@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { holdLease, type QueueItem } from '../queue/lease.js';
 import { applicationInScope, lockApplication, type ApplicationRow } from './access.js';
-import { changeStatus } from './transition.js';
+import { changeStatus } from '../applications/transition.js';
 
 export type LeaseWork = { tx: Db; actor: UserActor; app: ApplicationRow; item: QueueItem };
 

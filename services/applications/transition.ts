@@ -1,12 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications } from '../../db/schema/index.js';
-import { assertTransition, type ApplicationStatus, type Transition } from '../applications/status-machine.js';
+import { assertTransition, type ApplicationStatus, type Transition } from './status-machine.js';
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { countStatusChange } from '../reports/rollup.js';
-import type { ApplicationRow } from './access.js';
+import type { ApplicationRow } from '../review/access.js';
 
 /**
  * The audit action each status change is recorded under. The citizen's timeline is built from
