@@ -170,7 +170,8 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await expectAccessible(clerk, `review with verdicts (${lng})`);
       await screenshot(clerk, `${lng}-08-review`);
       await submitDeskForm(clerk, 'notice');
-      expect(await clerk.textContent('main')).toMatch(/needs_supplement|补正|supplement/i);
+      // Client-side navigation may show the URL before the page; wait for the new status to render.
+      await clerk.waitForFunction(() => /needs_supplement|补正|supplement/i.test(document.querySelector('main')?.textContent ?? ''));
     });
 
     it('the citizen reads the notice and supplements only the flagged item', async () => {
