@@ -1,38 +1,18 @@
-import { createInstance } from 'i18next';
-import type { ComponentType, ReactNode } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { i18nConfig } from '../../app/i18n.js';
-import { resources } from '../../locales/index.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createSubmittedApplication } from '../support/applications.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
+import { missingKeys, renderPage } from '../support/render-page.js';
 
 /**
  * Server-renders the desk, review, notice and supplement pages with the data their loaders
  * return, in both languages: every string resolves (no raw keys), forms post without JS, and
  * the review forms carry the lease version. Remix's hooks are stood in for by the loader data.
  */
-const remix = vi.hoisted(() => ({ loaderData: undefined as unknown, actionData: undefined as unknown }));
-const missing: string[] = [];
-vi.mock('@remix-run/react', () => ({
-  useLoaderData: () => remix.loaderData,
-  useActionData: () => remix.actionData,
-  useNavigation: () => ({ state: 'idle' }),
-  Form: ({ children, method, encType, ...rest }: { children: ReactNode; method?: string; encType?: string }) => (
-    <form method={method} encType={encType} {...rest}>
-      {children}
-    </form>
-  ),
-  Link: ({ to, children, ...rest }: { to: string; children: ReactNode }) => (
-    <a href={to} {...rest}>
-      {children}
-    </a>
-  ),
-}));
+const missing = missingKeys;
+vi.mock('@remix-run/react', async () => (await import('../support/render-page.js')).remixReactStub());
 
 let h: DbHandle;
 beforeEach(async () => {
@@ -42,25 +22,7 @@ afterEach(() => h.close());
 
 const config = testConfig();
 
-async function render(Page: ComponentType, data: unknown, lng: 'zh-CN' | 'en', actionData?: unknown) {
-  remix.loaderData = data;
-  remix.actionData = actionData;
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({
-    ...i18nConfig,
-    lng,
-    resources,
-    saveMissing: true,
-    missingKeyHandler: (_lngs: readonly string[], ns: string, key: string) => {
-      missing.push(`${lng} ${ns}:${key}`);
-    },
-  });
-  return renderToString(
-    <I18nextProvider i18n={i18n}>
-      <Page />
-    </I18nextProvider>,
-  );
-}
+const render = renderPage;
 
 /** Keys i18next could not resolve while rendering (it would show them raw). */
 const rawKeys = (_html: string) => missing.splice(0);

@@ -1,13 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
-import { createInstance } from 'i18next';
-import type { ComponentType, ReactNode } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, messages } from '../../db/schema/index.js';
-import { i18nConfig } from '../../app/i18n.js';
-import { resources } from '../../locales/index.js';
 import { SHARED_FACTS_KEY } from '../../services/catalog/types.js';
 import { applyDeemedAcceptance } from '../../services/clock-rules/deemed-acceptance.js';
 import { deliverDueMessages } from '../../services/notifications/worker.js';
@@ -18,6 +12,8 @@ import { getReview } from '../../services/review/review-page.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
 import { gatewayLog } from '../mocks/gateways.js';
 import { createTestDb } from '../setup/test-db.js';
+import { resources } from '../../locales/index.js';
+import { missingKeys, renderPage } from '../support/render-page.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testContext } from '../support/factories.js';
 import { fastConfig } from '../support/integrations.js';
@@ -27,22 +23,7 @@ import { get, run } from '../support/requests.js';
  * Where the clerk desk meets the external systems: manual checks on the queue, delivery status
  * and data-shared materials on the review page, and a message to the citizen for every decision.
  */
-const remix = vi.hoisted(() => ({ loaderData: undefined as unknown }));
-vi.mock('@remix-run/react', () => ({
-  useLoaderData: () => remix.loaderData,
-  useActionData: () => undefined,
-  useNavigation: () => ({ state: 'idle' }),
-  Form: ({ children, method, ...rest }: { children: ReactNode; method?: string }) => (
-    <form method={method} {...rest}>
-      {children}
-    </form>
-  ),
-  Link: ({ to, children, ...rest }: { to: string; children: ReactNode }) => (
-    <a href={to} {...rest}>
-      {children}
-    </a>
-  ),
-}));
+vi.mock('@remix-run/react', async () => (await import('../support/render-page.js')).remixReactStub());
 
 let h: DbHandle;
 beforeEach(async () => {
@@ -51,26 +32,9 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const config = fastConfig();
-const missing: string[] = [];
+const missing = missingKeys;
 
-async function render(Page: ComponentType, data: unknown, lng: 'zh-CN' | 'en') {
-  remix.loaderData = data;
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({
-    ...i18nConfig,
-    lng,
-    resources,
-    saveMissing: true,
-    missingKeyHandler: (_l: readonly string[], ns: string, key: string) => {
-      missing.push(`${lng} ${ns}:${key}`);
-    },
-  });
-  return renderToString(
-    <I18nextProvider i18n={i18n}>
-      <Page />
-    </I18nextProvider>,
-  );
-}
+const render = renderPage;
 
 async function claimed(opts: { citizen?: Awaited<ReturnType<typeof createApplicant>> } = {}) {
   const clock = fixedClock();

@@ -1,13 +1,7 @@
-import { createInstance } from 'i18next';
-import type { ComponentType, ReactNode } from 'react';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.js';
 import { ratings, rectifications } from '../../db/schema/index.js';
-import { i18nConfig } from '../../app/i18n.js';
-import { resources } from '../../locales/index.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
@@ -16,28 +10,15 @@ import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testCon
 import { createSubmittedApplication } from '../support/applications.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
+import { resources } from '../../locales/index.js';
+import { missingKeys, renderPage } from '../support/render-page.js';
 
 /**
  * /reports, its CSV export, the rating page and the rectification list, through their loaders and
  * actions on a real database, and server-rendered in both languages with no raw keys.
  */
-const remix = vi.hoisted(() => ({ loaderData: undefined as unknown, actionData: undefined as unknown }));
-const missing: string[] = [];
-vi.mock('@remix-run/react', () => ({
-  useLoaderData: () => remix.loaderData,
-  useActionData: () => remix.actionData,
-  useNavigation: () => ({ state: 'idle' }),
-  Form: ({ children, method, ...rest }: { children: ReactNode; method?: string }) => (
-    <form method={method} {...rest}>
-      {children}
-    </form>
-  ),
-  Link: ({ to, children, ...rest }: { to: string; children: ReactNode }) => (
-    <a href={to} {...rest}>
-      {children}
-    </a>
-  ),
-}));
+const missing = missingKeys;
+vi.mock('@remix-run/react', async () => (await import('../support/render-page.js')).remixReactStub());
 
 let h: DbHandle;
 beforeEach(async () => {
@@ -47,25 +28,7 @@ afterEach(() => h.close());
 
 const config = testConfig();
 
-async function render(Page: ComponentType, data: unknown, lng: 'zh-CN' | 'en', actionData?: unknown) {
-  remix.loaderData = data;
-  remix.actionData = actionData;
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({
-    ...i18nConfig,
-    lng,
-    resources,
-    saveMissing: true,
-    missingKeyHandler: (_l: readonly string[], ns: string, key: string) => {
-      missing.push(`${lng} ${ns}:${key}`);
-    },
-  });
-  return renderToString(
-    <I18nextProvider i18n={i18n}>
-      <Page />
-    </I18nextProvider>,
-  );
-}
+const render = renderPage;
 
 /** A completed application of Dongcheng, with its citizen and the clerk who completed it. */
 async function completedApplication() {
