@@ -9,7 +9,7 @@
  * measured is exactly the service's SQL, not a copy of it.
  */
 import os from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
@@ -156,6 +156,70 @@ function table(rows: Row[]): string {
   return [head, ...rows.map((r) => `| ${r.report} | ${r.who} | ${r.size.toLocaleString('en')} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.naiveP50)} | ${f(r.naiveP95)} | ${ratioOf(r)} |`)].join('\n');
 }
 
+export type ReportsBench = { rows: Row[]; markdown: string; version: string };
+
+/**
+ * Runs the reports benchmark at each size on `base` (a PostgreSQL URL; each size gets its own
+ * database, seeded when missing) and returns the rows and the markdown section for bench/README.md.
+ * `npm run bench` calls this for its reports rows; `npm run bench:reports` runs it alone.
+ */
+export async function runReportsBench(base: string, opts: { sizes: number[]; iterations: number; log?: (s: string) => void }): Promise<ReportsBench> {
+  const rows: Row[] = [];
+  let version = '';
+  for (const size of opts.sizes) {
+    const name = `onewindow_bench_${size}`;
+    await ensureDatabase(base, name, false);
+    const url = databaseUrl(base, name);
+    // Seeds what is missing (a database already at `size` returns at once).
+    await seedVolume(url, { applications: size });
+    const handle = await createDb({ url, max: 2 });
+    try {
+      version = ((await handle.db.execute(sql`select version() as v`)) as unknown as { rows: { v: string }[] }).rows[0].v;
+      rows.push(...(await bench(handle.db, size, opts.iterations, 3)));
+    } finally {
+      await handle.close();
+    }
+    opts.log?.(table(rows.filter((r) => r.size === size)));
+  }
+  const markdown = `## Reports (\`npm run bench:reports\`)
+
+Sizes ${opts.sizes.map((s) => s.toLocaleString('en')).join(', ')} applications,
+${opts.iterations} timed iterations after 3 warm-ups, range = the last 365 days, period = day.
+
+Rows: every query getReport (services/reports/metrics.ts) runs, timed inside the service, and the whole
+call. "naive" is the same figure grouped straight from audit_events and ratings without the rollup
+(docs/decisions/0010); groups that already read the raw tables (backlog, processing, clerks, missing) have
+no naive twin.
+
+${table(rows)}
+`;
+  return { rows, markdown, version: version.split(' on ')[0] };
+}
+
+export const machineLine = (pgVersion: string) =>
+  `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${pgVersion}`;
+
+/**
+ * bench/README.md holds one section per benchmark between markers, so each command rewrites only
+ * its own section and the others' latest results stay.
+ */
+export function writeReadmeSection(name: string, body: string): void {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'README.md');
+  const begin = `<!-- bench:${name}:begin -->`;
+  const end = `<!-- bench:${name}:end -->`;
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    text = '# Benchmarks\n';
+  }
+  const block = `${begin}\n${body.trim()}\n${end}`;
+  const at = text.indexOf(begin);
+  const stop = text.indexOf(end);
+  text = at >= 0 && stop > at ? text.slice(0, at) + block + text.slice(stop + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, text);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const base = process.env.DATABASE_URL;
   if (!base || !/^postgres(ql)?:\/\//.test(base)) {
@@ -168,40 +232,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const iterations = Number(arg('iterations') ?? 30);
-  const rows: Row[] = [];
-  let version = '';
-  for (const size of sizes) {
-    const name = `onewindow_bench_${size}`;
-    await ensureDatabase(base, name, false);
-    const url = databaseUrl(base, name);
-    // Seeds what is missing (a database already at `size` returns at once).
-    await seedVolume(url, { applications: size });
-    const handle = await createDb({ url, max: 2 });
-    try {
-      version = ((await handle.db.execute(sql`select version() as v`)) as unknown as { rows: { v: string }[] }).rows[0].v;
-      rows.push(...(await bench(handle.db, size, iterations, 3)));
-    } finally {
-      await handle.close();
-    }
-    console.log(table(rows.filter((r) => r.size === size)));
-  }
-  const out = table(rows);
-  const machine = `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB memory, ${version.split(' on ')[0]}`;
-  const readme = `# Benchmarks
-
-## Reports (\`npm run bench:reports\`)
-
-Latest run: ${new Date().toISOString().slice(0, 10)}, sizes ${sizes.map((s) => s.toLocaleString('en')).join(', ')} applications,
-${iterations} timed iterations after 3 warm-ups, range = the last 365 days, period = day.
-Machine: ${machine}.
-
-Rows: every query getReport (services/reports/metrics.ts) runs, timed inside the service, and the whole
-call. "naive" is the same figure grouped straight from audit_events and ratings without the rollup
-(docs/decisions/0010); groups that already read the raw tables (backlog, processing, clerks, missing) have
-no naive twin.
-
-${out}
-`;
-  writeFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'README.md'), readme);
+  const result = await runReportsBench(base, { sizes, iterations, log: console.log });
+  const stamp = `Latest run: ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine(result.version)}.`;
+  writeReadmeSection('reports', `${result.markdown}\n${stamp}`);
   console.log(`\nwritten to bench/README.md`);
 }
