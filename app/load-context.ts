@@ -4,6 +4,11 @@ import type { Clock, Config } from '#services/context';
 /** What the server hands every loader and action: the database is created once, in server/. */
 export type OneWindowContext = {
   db: Db;
+  /**
+   * What reports read through: a read replica when REPORTS_DATABASE_URL is set (seconds stale),
+   * otherwise absent and reports read the primary. Never written through.
+   */
+  reportsDb?: Db;
   clock: Clock;
   config: Config;
   sessionSecret: string;

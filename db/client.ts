@@ -11,7 +11,16 @@ export type DbHandle = {
   db: Db;
   engine: 'pglite' | 'postgres';
   close: () => Promise<void>;
+  /**
+   * Runs fn while no other process runs its own exclusive(fn) on this database: app processes
+   * that start together on an empty database migrate and seed one after another instead of
+   * racing to create the same tables and demo accounts.
+   */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
 };
+
+/** Arbitrary but fixed: the advisory lock key of startup (migrations and seeding). */
+const STARTUP_LOCK_KEY = 7_001_007;
 
 export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 export const DEFAULT_PGLITE_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '.data', 'pglite');
@@ -41,7 +50,23 @@ export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
     // pool has already discarded that client and opens a new one on the next query.
     pool.on('error', (err) => console.warn(`pg pool: idle connection lost (${err.message})`));
     const db = drizzle(pool, { schema }) as unknown as Db;
-    return { db, engine: 'postgres', close: () => pool.end() };
+    const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+      // A transaction-level advisory lock held open on a connection of its own, outside the pool
+      // (so a pool of one cannot deadlock): it also holds through PgBouncer in transaction mode,
+      // which keeps a server connection for the length of a transaction, where a session-level
+      // lock would stay behind on a server connection that other clients then get.
+      const lock = new pg.Client({ connectionString: opts.url });
+      await lock.connect();
+      try {
+        await lock.query('begin');
+        await lock.query('select pg_advisory_xact_lock($1)', [STARTUP_LOCK_KEY]);
+        return await fn();
+      } finally {
+        await lock.query('commit').catch(() => undefined);
+        await lock.end().catch(() => undefined);
+      }
+    };
+    return { db, engine: 'postgres', close: () => pool.end(), exclusive };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const dataDir = opts.dataDir ?? DEFAULT_PGLITE_DIR;
@@ -53,10 +78,19 @@ export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
   const client = new PGlite({ dataDir, loadDataDir: opts.loadDataDir });
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
+  // A PGlite data directory belongs to the one process that opened it: only this handle's own
+  // callers can overlap, so a promise chain is the whole lock.
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const mine = turn.then(fn);
+    turn = mine.catch(() => undefined);
+    return mine;
+  };
   return {
     db,
     engine: 'pglite',
     close: () => client.close(),
+    exclusive,
   };
 }
 

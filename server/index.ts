@@ -20,9 +20,12 @@ function sessionSecret(): string {
   if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
   if (production) throw new Error('SESSION_SECRET must be set in production');
   const file = path.join(root, '.data', 'session-secret');
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    // 'wx': of two processes starting together, only the first writes; the other reads its secret.
+    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
   return fs.readFileSync(file, 'utf8').trim();
 }
@@ -36,24 +39,39 @@ const mocks = process.env.MOCKS ? process.env.MOCKS === 'true' : !production;
 async function main() {
   if (mocks) (await import('../tests/mocks/index.js')).startMocks();
   const url = process.env.DATABASE_URL || undefined;
-  const handle = await createDb({ url, dataDir: process.env.PGLITE_DIR || undefined });
-  await migrate(handle);
-  await seedReference(handle.db);
-  const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
+  const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
+  if (reportsUrl && !url) throw new Error('REPORTS_DATABASE_URL needs DATABASE_URL: the embedded PGlite has no replicas');
+  const max = Number(process.env.DATABASE_POOL_MAX) || undefined;
+  const handle = await createDb({ url, dataDir: process.env.PGLITE_DIR || undefined, max });
+  // Reports only read; a replica takes their scans off the primary (decision 0012).
+  const reports = reportsUrl ? await createDb({ url: reportsUrl, max }) : null;
 
   const build = (await import(pathToFileURL(path.join(root, 'build/index.js')).href)) as ServerBuild;
   const config = defaultConfig({
     uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
     integrations: integrationsFromEnv(process.env, { mocks }),
   });
-  // A fresh demo gets a few filed applications so the Dongcheng desk has work to show.
-  const demoFilings = demo.length > 0 ? await seedDemoApplications(handle.db, { config, clock: systemClock }) : [];
+  // Replicas starting together on an empty database take turns: one migrates and seeds, the
+  // others find it done.
+  const { demo, demoFilings } = await handle.exclusive(async () => {
+    await migrate(handle);
+    await seedReference(handle.db);
+    const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
+    // A fresh demo gets a few filed applications so the Dongcheng desk has work to show.
+    const demoFilings = demo.length > 0 ? await seedDemoApplications(handle.db, { config, clock: systemClock }) : [];
+    return { demo, demoFilings };
+  });
   // The outbox worker runs here unless it runs as its own process (`npm run worker`, OUTBOX_WORKER=off here).
   const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock: systemClock, config });
-  const app = createApp(build, { db: handle.db, clock: systemClock, config, sessionSecret: sessionSecret(), production }, root);
+  const app = createApp(
+    build,
+    { db: handle.db, reportsDb: reports?.db, clock: systemClock, config, sessionSecret: sessionSecret(), production },
+    root,
+  );
 
   const port = Number(process.env.PORT ?? 3000);
-  const server = app.listen(port, () => {
+  // HOST binds one address (several replicas on one machine, one loopback address each); unset = all.
+  const onListening = () => {
     console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : `, data in ${process.env.PGLITE_DIR || '.data/pglite'}`})`);
     if (demo.length > 0) {
       console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD})`);
@@ -64,10 +82,17 @@ async function main() {
     } else {
       console.log(`Demo accounts: see README (password ${DEMO_PASSWORD}; staff verification code: npm run totp -- 010001).`);
     }
-  });
+  };
+  const host = process.env.HOST || undefined;
+  const server = host ? app.listen(port, host, onListening) : app.listen(port, onListening);
 
   const shutdown = () => {
-    server.close(() => void (worker?.stop() ?? Promise.resolve()).then(() => handle.close()).finally(() => process.exit(0)));
+    server.close(
+      () =>
+        void (worker?.stop() ?? Promise.resolve())
+          .then(() => Promise.all([handle.close(), reports?.close()]))
+          .finally(() => process.exit(0)),
+    );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

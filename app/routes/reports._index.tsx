@@ -12,7 +12,7 @@ import { encodeError } from '~/components/forms/translate-error';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery, reportQueryString } from '~/utils/report-filters.server';
-import { requireUser } from '~/utils/session.server';
+import { requireReportReader } from '~/utils/reports-db.server';
 
 export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
 
@@ -23,7 +23,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
  * and answers 404 for an office outside that. Bad filters are a 400 with errors beside the fields.
  */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const ctx = await requireUser(request, context, ['manager']);
+  const ctx = await requireReportReader(request, context);
   const url = new URL(request.url);
   const t = await getFixedT(request, ['reports', 'common']);
   const base = {

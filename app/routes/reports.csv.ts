@@ -6,7 +6,7 @@ import { buildTables, isTableName, type Cell, type Translate } from '~/component
 import { getFixedT } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery } from '~/utils/report-filters.server';
-import { requireUser } from '~/utils/session.server';
+import { requireReportReader } from '~/utils/reports-db.server';
 
 /** Plain values for a spreadsheet: no digit grouping, rates as fractions rounded to 4 places. */
 function raw(cell: Cell): string | number | null {
@@ -17,7 +17,7 @@ function raw(cell: Cell): string | number | null {
 
 /** /reports/csv?table=<name>&<the page's filters>: one table of the report as a CSV download. */
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  const ctx = await requireUser(request, context, ['manager']);
+  const ctx = await requireReportReader(request, context);
   const url = new URL(request.url);
   const table = url.searchParams.get('table') ?? '';
   if (!isTableName(table)) throw json({ code: 'notFound', params: {} }, { status: 404 });
