@@ -12,6 +12,7 @@
  *
  * --reset drops and recreates the database (the audit trail refuses TRUNCATE, by design).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createDb, migrate, type Db } from '../db/client.js';
@@ -295,7 +296,7 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
       log(`seed:volume: ${done}/${n} applications (${Math.round((hi - lo + 1) / secs)} applications/s in this batch)`);
     }
 
-    log('seed:volume: rebuilding report_daily from the raw rows');
+    log('seed:volume: rebuilding the report rollup from the raw rows');
     await rebuildRollup(db);
     await run('analyze');
     const secs = (Date.now() - t0) / 1000;
@@ -303,8 +304,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
 
     if (opts.verify) {
       const [a, b] = [await recountRollup(db), await readRollup(db)];
-      const same = JSON.stringify(a) === JSON.stringify(b);
-      log(`seed:volume: rollup ${same ? 'matches' : 'DIFFERS FROM'} services/reports/recount.ts (${a.length} rows)`);
+      const same = isDeepStrictEqual(a, b);
+      log(`seed:volume: rollup ${same ? 'matches' : 'DIFFERS FROM'} services/reports/recount.ts (${a.daily.length} daily, ${a.monthly.length} monthly rows)`);
       if (!same) throw new Error('rollup rebuilt in SQL differs from recountRollup');
     }
   } finally {
@@ -313,49 +314,12 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
 }
 
 /**
- * report_daily rebuilt from audit_events and ratings in one statement: the same events and facts
- * as recountRollup (services/reports/recount.ts) and countersFor (counters.ts), set-based because
- * the recount holds every event in memory, which 10M applications do not fit. --verify compares
- * the two.
+ * The rollup (report_daily and report_monthly) rebuilt from the raw rows by rebuild_report_rollup()
+ * (migration 0009): set-based, because recountRollup (services/reports/recount.ts) holds every event
+ * in memory, which 10M applications do not fit. --verify compares the two.
  */
 export async function rebuildRollup(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`delete from report_daily`);
-    await tx.execute(sql`
-      insert into report_daily (day, office_code, service_code, department, received, received_cross_province, accepted,
-                                deemed_accepted, not_accepted, completed, completed_on_time, completed_one_visit, refused,
-                                withdrawn, notices, override_notices, ratings, ratings_satisfied)
-      select day, office_code, service_code, department, sum(received), sum(cross_p), sum(accepted), sum(deemed), sum(not_acc),
-             sum(completed), sum(on_time), sum(one_visit), sum(refused), sum(withdrawn), sum(notices), sum(override_n),
-             sum(ratings), sum(satisfied)
-      from (
-        select (e.at at time zone 'Asia/Shanghai')::date as day, e.office_code, a.service_code, a.department,
-               (e.to_status = 'submitted')::int as received,
-               (e.to_status = 'submitted' and u.id_number is not null and o.city_code is not null
-                 and left(u.id_number, 2) <> left(o.city_code, 2))::int as cross_p,
-               (e.to_status = 'accepted')::int as accepted,
-               (e.to_status = 'accepted' and e.action = 'application.deemedAccepted')::int as deemed,
-               (e.to_status = 'not_accepted')::int as not_acc,
-               (e.to_status = 'completed')::int as completed,
-               (e.to_status = 'completed' and a.due_date is not null and (e.at at time zone 'Asia/Shanghai')::date <= a.due_date)::int as on_time,
-               (e.to_status = 'completed' and not exists (select 1 from notices n where n.application_id = a.id))::int as one_visit,
-               (e.to_status = 'refused')::int as refused,
-               (e.to_status = 'withdrawn')::int as withdrawn,
-               (e.to_status = 'needs_supplement')::int as notices,
-               (e.to_status = 'needs_supplement' and coalesce(e.data->>'overrideBy', '') <> '')::int as override_n,
-               0 as ratings, 0 as satisfied
-        from audit_events e
-        join applications a on a.id = e.application_id
-        join users u on u.id = a.applicant_id
-        left join offices o on o.code = e.office_code
-        where e.to_status in ('submitted','accepted','not_accepted','completed','refused','withdrawn','needs_supplement')
-          and e.office_code is not null
-        union all
-        select day, office_code, service_code, department, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, (score >= 3)::int
-        from ratings
-      ) x
-      group by day, office_code, service_code, department`);
-  });
+  await db.execute(sql`select rebuild_report_rollup()`);
 }
 
 function arg(name: string): string | undefined {

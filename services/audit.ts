@@ -10,6 +10,8 @@ export type AuditEntry = {
   reason?: string | null;
   officeCode?: string | null;
   data?: Record<string, unknown>;
+  /** When the change happened, if the caller already stamped it (defaults to now). */
+  at?: Date;
 };
 
 /**
@@ -19,7 +21,7 @@ export type AuditEntry = {
 export async function recordAudit(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry) {
   const actor = ctx.actor;
   await tx.insert(auditEvents).values({
-    at: ctx.clock.now(),
+    at: entry.at ?? ctx.clock.now(),
     actorId: actor.kind === 'user' ? actor.id : null,
     actorRole: actor.kind === 'user' ? actor.role : 'system',
     officeCode: entry.officeCode ?? (actor.kind === 'user' ? actor.officeCode : null),

@@ -1,15 +1,19 @@
-import { date, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 
 /**
- * The daily rollup behind /reports (docs/decisions/0010): one row per China day × office ×
- * service × department, counters bumped in the same transaction as the state change they count
- * (services/reports/rollup.ts). services/reports/recount.ts recomputes every counter from the raw
- * tables; the drift test compares the two.
+ * The rollup behind /reports (docs/decisions/0010, 0013), at two grains with the same columns:
+ * report_daily (one row per China day × office × service × department) and report_monthly (the
+ * same per calendar month), so that a year-long report reads a few hundred monthly rows plus the
+ * days at its edges. Both are bumped in the transaction of the state change they count, by one
+ * statement (services/reports/rollup.ts). services/reports/recount.ts recomputes every column
+ * from the raw tables; the drift test compares the two.
+ *
+ * Counters are plain integers. Tallies are distributions a sum cannot hold (processing days for the
+ * medians, per-clerk throughput, materials found missing), kept as jsonb objects of counts
+ * (`{"3": 12, "5": 7}`) merged by the SQL function rollup_add_counts (migration 0009).
  */
-export const reportDaily = pgTable(
-  'report_daily',
-  {
-    day: date('day', { mode: 'string' }).notNull(),
+function rollupColumns() {
+  return {
     officeCode: text('office_code').notNull(),
     serviceCode: text('service_code').notNull(),
     department: text('department').notNull(),
@@ -27,9 +31,31 @@ export const reportDaily = pgTable(
     overrideNotices: integer('override_notices').notNull().default(0),
     ratings: integer('ratings').notNull().default(0),
     ratingsSatisfied: integer('ratings_satisfied').notNull().default(0),
-  },
-  (t) => [primaryKey({ columns: [t.day, t.officeCode, t.serviceCode, t.department] })],
-);
+    /** Decided (completed or refused) applications by working days from receipt to decision. */
+    totalDays: jsonb('total_days').$type<Tally>().notNull().default({}),
+    /** … by working days the citizen spent supplementing (notice to supplement). */
+    waitingDays: jsonb('waiting_days').$type<Tally>().notNull().default({}),
+    /** … by working days at the office (total − waiting). */
+    officeDays: jsonb('office_days').$type<Tally>().notNull().default({}),
+    /** Decisions (受理, 不予受理, 办结, 不予许可) by the clerk who made them (user id → count). */
+    clerkDecided: jsonb('clerk_decided').$type<Tally>().notNull().default({}),
+    /** Completions (办结) by clerk. */
+    clerkCompleted: jsonb('clerk_completed').$type<Tally>().notNull().default({}),
+    /** Materials listed in one-time notices (material code → count). */
+    missing: jsonb('missing').$type<Tally>().notNull().default({}),
+  };
+}
+
+export type Tally = Record<string, number>;
+
+export const reportDaily = pgTable('report_daily', { day: date('day', { mode: 'string' }).notNull(), ...rollupColumns() }, (t) => [
+  primaryKey({ columns: [t.day, t.officeCode, t.serviceCode, t.department] }),
+]);
+
+/** `month` is the first day of the month. */
+export const reportMonthly = pgTable('report_monthly', { month: date('month', { mode: 'string' }).notNull(), ...rollupColumns() }, (t) => [
+  primaryKey({ columns: [t.month, t.officeCode, t.serviceCode, t.department] }),
+]);
 
 export const ROLLUP_COUNTERS = [
   'received',
@@ -48,3 +74,6 @@ export const ROLLUP_COUNTERS = [
   'ratingsSatisfied',
 ] as const;
 export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
+
+export const ROLLUP_TALLIES = ['totalDays', 'waitingDays', 'officeDays', 'clerkDecided', 'clerkCompleted', 'missing'] as const;
+export type RollupTally = (typeof ROLLUP_TALLIES)[number];

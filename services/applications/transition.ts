@@ -28,7 +28,7 @@ type Changeable = keyof typeof STATUS_ACTIONS;
 /**
  * Moves an application along the status machine inside the caller's transaction: asserts the
  * transition, writes the new status only if nobody changed it meanwhile, and appends the audit
- * row in the same transaction.
+ * row and bumps the report rollup in the same transaction.
  */
 export async function changeStatus(
   tx: Db,
@@ -55,12 +55,16 @@ export async function changeStatus(
       serviceCode: applications.serviceCode,
       department: applications.department,
       dueDate: applications.dueDate,
+      submittedAt: applications.submittedAt,
+      decidedAt: applications.decidedAt,
     });
   if (updated.length === 0) throw conflict('review.changedMeanwhile');
   // Report rollups move with the status, in this transaction (docs/decisions/0010).
   await countStatusChange(tx, now, { ...updated[0], officeCode: app.officeCode }, to, {
     deemed: opts.set?.deemedAccepted === 1,
     override: !!opts.data?.overrideBy,
+    deciderId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
+    noticeId: typeof opts.data?.noticeId === 'string' ? opts.data.noticeId : null,
   });
   await recordAudit(tx, ctx, {
     applicationId: app.id,
@@ -70,5 +74,7 @@ export async function changeStatus(
     reason: opts.reason ?? null,
     officeCode: app.officeCode,
     data: opts.data,
+    // The rollup counted this change at `now`; the recount reads this row's time.
+    at: now,
   });
 }

@@ -1,48 +1,91 @@
-import type { RollupCounter } from '../../db/schema/reports.js';
+import type { RollupCounter, RollupTally, Tally } from '../../db/schema/reports.js';
 
 /**
- * What each rollup counter counts, defined once. The rollup (rollup.ts) feeds events here as
- * they happen; the full recount (recount.ts) rebuilds the same events from the raw tables and
- * feeds them here too, so the two can only differ if an event was missed.
+ * What each rollup column counts, defined once. The rollup (rollup.ts) feeds events here as they
+ * happen; the full recount (recount.ts) rebuilds the same events from the raw tables and feeds
+ * them here too, so the two can only differ if an event was missed.
  */
 export type ReportEvent =
   /** Received (收件): the application entered the queue. */
   | { kind: 'submitted'; crossProvince: boolean }
-  /** A status change the desk, the citizen or the clock made. */
-  | { kind: 'accepted'; deemed: boolean }
-  | { kind: 'not_accepted' }
-  | { kind: 'completed'; onTime: boolean; oneVisit: boolean }
-  | { kind: 'refused' }
+  /** A status change the desk, the citizen or the clock made. `clerkId`: the user who decided, if any. */
+  | { kind: 'accepted'; deemed: boolean; clerkId: string | null }
+  | { kind: 'not_accepted'; clerkId: string | null }
+  | { kind: 'completed'; onTime: boolean; oneVisit: boolean; clerkId: string | null }
+  | { kind: 'refused'; clerkId: string | null }
   | { kind: 'withdrawn' }
+  /** A one-time notice was issued (the status change). */
   | { kind: 'notice'; override: boolean }
+  /** The materials a one-time notice listed, keyed by the notice's issue date. */
+  | { kind: 'listed'; materials: readonly string[] }
+  /**
+   * The application was decided (completed or refused) after these working days in all, of which
+   * `waiting` were the citizen's (notice to supplement). Keyed by the day of its decided_at.
+   */
+  | { kind: 'decided'; totalDays: number; waitingDays: number }
   | { kind: 'rated'; score: number };
 
-export type CounterDeltas = Partial<Record<RollupCounter, number>>;
+export type RollupDelta = { counters: Partial<Record<RollupCounter, number>>; tallies: Partial<Record<RollupTally, Tally>> };
 
 /** A rating of 3 to 5 counts as satisfied (满意); 1 and 2 are bad reviews (差评). */
 export const isSatisfied = (score: number) => score >= 3;
 export const isBadReview = (score: number) => score <= 2;
 
-export function countersFor(e: ReportEvent): CounterDeltas {
+/** Office time: what of the processing time was not the citizen's (never below zero). */
+export const officeDaysOf = (totalDays: number, waitingDays: number) => Math.max(0, totalDays - waitingDays);
+
+const one = (key: string): Tally => ({ [key]: 1 });
+const byClerk = (clerkId: string | null, completed = false): RollupDelta['tallies'] =>
+  clerkId ? { clerkDecided: one(clerkId), ...(completed ? { clerkCompleted: one(clerkId) } : {}) } : {};
+
+export function deltaFor(e: ReportEvent): RollupDelta {
   switch (e.kind) {
     case 'submitted':
-      return { received: 1, receivedCrossProvince: e.crossProvince ? 1 : 0 };
+      return { counters: { received: 1, receivedCrossProvince: e.crossProvince ? 1 : 0 }, tallies: {} };
     case 'accepted':
-      return { accepted: 1, deemedAccepted: e.deemed ? 1 : 0 };
+      return { counters: { accepted: 1, deemedAccepted: e.deemed ? 1 : 0 }, tallies: byClerk(e.clerkId) };
     case 'not_accepted':
-      return { notAccepted: 1 };
+      return { counters: { notAccepted: 1 }, tallies: byClerk(e.clerkId) };
     case 'completed':
-      return { completed: 1, completedOnTime: e.onTime ? 1 : 0, completedOneVisit: e.oneVisit ? 1 : 0 };
+      return {
+        counters: { completed: 1, completedOnTime: e.onTime ? 1 : 0, completedOneVisit: e.oneVisit ? 1 : 0 },
+        tallies: byClerk(e.clerkId, true),
+      };
     case 'refused':
-      return { refused: 1 };
+      return { counters: { refused: 1 }, tallies: byClerk(e.clerkId) };
     case 'withdrawn':
-      return { withdrawn: 1 };
+      return { counters: { withdrawn: 1 }, tallies: {} };
     case 'notice':
-      return { notices: 1, overrideNotices: e.override ? 1 : 0 };
+      return { counters: { notices: 1, overrideNotices: e.override ? 1 : 0 }, tallies: {} };
+    case 'listed': {
+      const missing: Tally = {};
+      for (const m of e.materials) missing[m] = (missing[m] ?? 0) + 1;
+      return { counters: {}, tallies: { missing } };
+    }
+    case 'decided':
+      return {
+        counters: {},
+        tallies: {
+          totalDays: one(String(e.totalDays)),
+          waitingDays: one(String(e.waitingDays)),
+          officeDays: one(String(officeDaysOf(e.totalDays, e.waitingDays))),
+        },
+      };
     case 'rated':
-      return { ratings: 1, ratingsSatisfied: isSatisfied(e.score) ? 1 : 0 };
+      return { counters: { ratings: 1, ratingsSatisfied: isSatisfied(e.score) ? 1 : 0 }, tallies: {} };
   }
 }
+
+/** Adds `b` into `a` (counts per key). */
+export function addTally(a: Tally, b: Tally): Tally {
+  for (const [k, v] of Object.entries(b)) a[k] = (a[k] ?? 0) + v;
+  return a;
+}
+
+/** Statuses after which the desk has decided the application: processing time is counted. */
+export const DECIDED_STATUSES = ['completed', 'refused'] as const;
+/** Status changes a clerk's decision makes (受理, 不予受理, 办结, 不予许可): per-clerk throughput. */
+export const DECISION_STATUSES = ['accepted', 'not_accepted', 'completed', 'refused'] as const;
 
 /**
  * Cross-province (跨省通办): the applicant's resident ID was issued in another province than the

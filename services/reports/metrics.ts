@@ -1,16 +1,18 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { offices } from '../../db/schema/index.js';
-import { chinaDate, loadCalendar, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
+import { offices, users } from '../../db/schema/index.js';
+import { ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
+import { addTally } from './counters.js';
+import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
 
 /**
- * Every figure of /reports, each defined once here (counter definitions in counters.ts). Counts
- * and rates come from the daily rollup; the figures a rollup cannot hold (backlog now, medians,
- * per-clerk throughput, missing materials) come from the raw tables through their indexes.
- * docs/decisions/0010 says why.
+ * Every figure of /reports, each defined once here (what each rollup column counts: counters.ts).
+ * Counts, rates, processing-time medians, per-clerk throughput and missing materials come from the
+ * rollup (whole months from report_monthly, edge days from report_daily); only the backlog now is
+ * read from applications, through the open-status index. docs/decisions/0010 and 0013 say why.
  */
 
 export type Period = 'day' | 'week' | 'month';
@@ -98,10 +100,6 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[rank - 1];
 }
 
-const durations = (values: number[]): Durations => {
-  const s = [...values].sort((a, b) => a - b);
-  return { count: s.length, median: percentile(s, 50), p90: percentile(s, 90) };
-};
 
 const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 const list = (codes: string[]) => sql.join(codes.map((c) => sql`${c}`), sql`, `);
@@ -146,7 +144,7 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     rates: ratesOf(zeroTotals()),
     series: [],
     backlog: { total: 0, buckets: [] },
-    processing: { total: durations([]), office: durations([]), waiting: durations([]) },
+    processing: { total: fromTally({}), office: fromTally({}), waiting: fromTally({}) },
     clerks: [],
     missing: [],
   };
@@ -163,19 +161,27 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     );
   const inRange = sql`r.day between ${filters.from}::date and ${filters.to}::date`;
 
-  const [totalsRow] = rowsOf<Record<string, number | string>>(
-    await ctx.db.execute(sql`
-      select coalesce(sum(received),0)::int as received, coalesce(sum(accepted),0)::int as accepted,
-             coalesce(sum(completed),0)::int as completed, coalesce(sum(refused),0)::int as refused,
-             coalesce(sum(not_accepted),0)::int as "notAccepted", coalesce(sum(withdrawn),0)::int as withdrawn,
-             coalesce(sum(deemed_accepted),0)::int as "deemedAccepted", coalesce(sum(notices),0)::int as notices,
-             coalesce(sum(override_notices),0)::int as "overrideNotices",
-             coalesce(sum(received_cross_province),0)::int as "receivedCrossProvince",
-             coalesce(sum(completed_on_time),0)::int as "completedOnTime", coalesce(sum(completed_one_visit),0)::int as "completedOneVisit",
-             coalesce(sum(ratings),0)::int as ratings, coalesce(sum(ratings_satisfied),0)::int as "ratingsSatisfied"
-      from report_daily r where ${inRange} and ${dims('r')}`),
+  // Counts, processing days, clerks and missing materials: whole months from report_monthly, the
+  // days at the edges of the range from report_daily (docs/decisions/0013), summed here.
+  const tiers = tiersOf(filters.from, filters.to);
+  const pieces: SQL[] = [];
+  const cols = sql.raw(`r.service_code, ${ROLLUP_COUNTERS.map((c) => `r.${snake(c)} as "${c}"`).join(', ')}, ${ROLLUP_TALLIES.map((t) => `r.${snake(t)} as "${t}"`).join(', ')}`);
+  if (tiers.months) pieces.push(sql`select ${cols} from report_monthly r where r.month between ${tiers.months[0]}::date and ${tiers.months[1]}::date and ${dims('r')}`);
+  for (const [a, b] of tiers.days) pieces.push(sql`select ${cols} from report_daily r where r.day between ${a}::date and ${b}::date and ${dims('r')}`);
+  const rolled = rowsOf<{ service_code: string } & Record<RollupCounter, number | string> & Record<RollupTally, Tally | string>>(
+    await ctx.db.execute(sql.join(pieces, sql` union all `)),
   );
-  const totals = Object.fromEntries(Object.entries(totalsRow).map(([k, v]) => [k, Number(v)])) as CounterTotals;
+  const totals = zeroTotals();
+  const tallies = Object.fromEntries(ROLLUP_TALLIES.map((t) => [t, {}])) as Record<RollupTally, Tally>;
+  const missingBy = new Map<string, Tally>();
+  for (const r of rolled) {
+    for (const c of ROLLUP_COUNTERS) totals[c] += Number(r[c]);
+    for (const t of ROLLUP_TALLIES) {
+      const v = typeof r[t] === 'string' ? (JSON.parse(r[t] as string) as Tally) : (r[t] as Tally);
+      addTally(tallies[t], v);
+      if (t === 'missing' && Object.keys(v).length) missingBy.set(r.service_code, addTally(missingBy.get(r.service_code) ?? {}, v));
+    }
+  }
 
   const unit = filters.period === 'day' ? 'day' : filters.period === 'week' ? 'week' : 'month';
   const series = rowsOf<{ period: string; received: number; accepted: number; completed: number; refused: number }>(
@@ -198,24 +204,25 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
   const order: BacklogBucket['bucket'][] = ['0-5', '6-10', '11-20', '21+'];
   const buckets = order.map((b) => ({ bucket: b, count: Number(backlogRows.find((r) => r.bucket === b)?.count ?? 0) }));
 
-  const processing = await processingTimes(ctx, filters, dims('a'));
+  const top = Object.entries(tallies.clerkDecided)
+    .filter(([, n]) => n > 0)
+    .map(([clerkId, decided]) => ({ clerkId, decided, completed: tallies.clerkCompleted[clerkId] ?? 0 }));
+  const names = top.length
+    ? new Map((await ctx.db.select({ id: users.id, staffNo: users.staffNo }).from(users).where(inArray(users.id, top.map((c) => c.clerkId)))).map((u) => [u.id, u.staffNo]))
+    : new Map<string, string | null>();
+  const clerks: ClerkRow[] = top
+    .map((c) => ({ clerkId: c.clerkId, staffNo: names.get(c.clerkId) ?? null, decided: c.decided, completed: c.completed }))
+    .sort((a, b) => b.decided - a.decided || (a.staffNo ?? '\uffff').localeCompare(b.staffNo ?? '\uffff'))
+    .slice(0, 50);
 
-  const clerks = rowsOf<{ clerk_id: string; staff_no: string | null; decided: number; completed: number }>(
-    await ctx.db.execute(sql`
-      select d.clerk_id, u.staff_no, count(*)::int as decided, count(*) filter (where d.kind = 'completed')::int as completed
-      from decisions d join applications a on a.id = d.application_id left join users u on u.id = d.clerk_id
-      where d.clerk_id is not null
-        and (d.at at time zone 'Asia/Shanghai')::date between ${filters.from}::date and ${filters.to}::date and ${dims('a')}
-      group by d.clerk_id, u.staff_no order by decided desc, u.staff_no limit 50`),
-  ).map((r) => ({ clerkId: r.clerk_id, staffNo: r.staff_no, decided: Number(r.decided), completed: Number(r.completed) }));
-
-  const missing = rowsOf<{ service_code: string; material_code: string; count: number }>(
-    await ctx.db.execute(sql`
-      select a.service_code, item->>'materialCode' as material_code, count(*)::int as count
-      from notices n join applications a on a.id = n.application_id, jsonb_array_elements(n.items) item
-      where n.issue_date between ${filters.from}::date and ${filters.to}::date and ${dims('a')}
-      group by 1, 2 order by 1, 3 desc, 2`),
-  ).map((r) => ({ serviceCode: r.service_code, materialCode: r.material_code, count: Number(r.count) }));
+  const missing: MissingRow[] = [...missingBy.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([serviceCode, t]) =>
+      Object.entries(t)
+        .filter(([, n]) => n > 0)
+        .map(([materialCode, count]) => ({ serviceCode, materialCode, count }))
+        .sort((a, b) => b.count - a.count || a.materialCode.localeCompare(b.materialCode)),
+    );
 
   return {
     filters,
@@ -224,10 +231,59 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     rates: ratesOf(totals),
     series,
     backlog: { total: buckets.reduce((s, b) => s + b.count, 0), buckets },
-    processing,
+    processing: { total: fromTally(tallies.totalDays), office: fromTally(tallies.officeDays), waiting: fromTally(tallies.waitingDays) },
     clerks,
     missing: topPerService(missing, 5),
   };
+}
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * [from, to] as whole calendar months (first days, inclusive) and the days left at either edge.
+ * A range inside one month is all days.
+ */
+export function tiersOf(from: string, to: string): { months: [string, string] | null; days: [string, string][] } {
+  const firstFull = from.endsWith('-01') ? from : firstOfNextMonth(from);
+  const lastFullStart = addDays(to, 1).endsWith('-01') ? `${to.slice(0, 7)}-01` : firstOfPrevMonth(to);
+  if (firstFull > lastFullStart) return { months: null, days: [[from, to]] };
+  const days: [string, string][] = [];
+  if (from < firstFull) days.push([from, addDays(firstFull, -1)]);
+  const afterLast = firstOfNextMonth(lastFullStart);
+  if (afterLast <= to) days.push([afterLast, to]);
+  return { months: [firstFull, lastFullStart], days };
+}
+
+function firstOfNextMonth(d: string): string {
+  const x = new Date(`${d.slice(0, 7)}-01T00:00:00Z`);
+  x.setUTCMonth(x.getUTCMonth() + 1);
+  return x.toISOString().slice(0, 10);
+}
+
+function firstOfPrevMonth(d: string): string {
+  const x = new Date(`${d.slice(0, 7)}-01T00:00:00Z`);
+  x.setUTCMonth(x.getUTCMonth() - 1);
+  return x.toISOString().slice(0, 10);
+}
+
+/** Median and p90 (nearest rank) of a distribution of working days held as counts per value. */
+export function fromTally(t: Tally): Durations {
+  const values = Object.entries(t)
+    .map(([k, n]) => [Number(k), n] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => a[0] - b[0]);
+  const count = values.reduce((s, [, n]) => s + n, 0);
+  const at = (p: number) => {
+    if (count === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * count));
+    let seen = 0;
+    for (const [v, n] of values) {
+      seen += n;
+      if (seen >= rank) return v;
+    }
+    return null;
+  };
+  return { count, median: at(50), p90: at(90) };
 }
 
 function zeroTotals(): CounterTotals {
@@ -256,36 +312,4 @@ function topPerService(rows: MissingRow[], n: number): MissingRow[] {
     seen.set(r.serviceCode, k);
     return k <= n;
   });
-}
-
-/**
- * Processing time of applications decided (completed or refused) in the range, in working days:
- * total from receipt to decision, citizen waiting time (notice to supplement) and office time =
- * total − waiting.
- */
-async function processingTimes(ctx: ServiceContext, f: ReportFilters, dims: SQL): Promise<ProcessingTimes> {
-  const rows = rowsOf<{ id: string; submitted: string; decided: string; waits: { s: string; e: string | null }[] | null }>(
-    await ctx.db.execute(sql`
-      select a.id, to_char(a.submitted_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as submitted,
-             to_char(a.decided_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as decided,
-             (select json_agg(json_build_object('s', to_char(w.started_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD'),
-                                                'e', to_char(w.ended_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD')))
-              from waiting_intervals w where w.application_id = a.id) as waits
-      from applications a
-      where a.status in ('completed','refused') and a.decided_at is not null and a.submitted_at is not null
-        and (a.decided_at at time zone 'Asia/Shanghai')::date between ${f.from}::date and ${f.to}::date and ${dims}`),
-  );
-  const cal: Calendar = await loadCalendar(ctx.db, f.to);
-  const total: number[] = [];
-  const office: number[] = [];
-  const waiting: number[] = [];
-  for (const r of rows) {
-    const t = workingDaysBetween(r.submitted, r.decided, cal);
-    const waits = typeof r.waits === 'string' ? (JSON.parse(r.waits) as { s: string; e: string | null }[]) : (r.waits ?? []);
-    const w = waits.reduce((s, x) => s + workingDaysBetween(x.s, x.e ?? r.decided, cal), 0);
-    total.push(t);
-    waiting.push(w);
-    office.push(Math.max(0, t - w));
-  }
-  return { total: durations(total), office: durations(office), waiting: durations(waiting) };
 }
