@@ -298,7 +298,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
 
     log('seed:volume: rebuilding the report rollup from the raw rows');
     await rebuildRollup(db);
-    await run('analyze');
+    // Index-only scans (report series, backlog) need the visibility map a fresh bulk load lacks.
+    await run('vacuum analyze');
     const secs = (Date.now() - t0) / 1000;
     log(`seed:volume: ${n - existing} applications in ${secs.toFixed(1)} s (${Math.round((n - existing) / secs)} applications/s)`);
 
