@@ -87,6 +87,7 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
 
     const [{ count: existing }] = (await db.execute(sql`select count(*)::int as count from applications where number like 'V%'`) as unknown as { rows: { count: number }[] }).rows;
     if (existing >= n) {
+      await restoreSecondaryIndexes(db, log);
       log(`seed:volume: ${existing} generated applications already there; nothing to do (--reset to regenerate)`);
       return;
     }
@@ -115,6 +116,12 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
         from generate_series(${lo}, ${hi}) c
         on conflict do nothing`);
     }
+
+    // A bulk load of millions is several times faster without the secondary indexes, whose random
+    // keys (uuids) turn every insert into random I/O; they are rebuilt by sorting once at the end.
+    // Recorded in a table first, so an interrupted load still gets them back on its next run.
+    const bulk = n - existing >= 1_000_000;
+    if (bulk) await dropSecondaryIndexes(db);
 
     const svc = weighted(SERVICES, (s) => SERVICE_WEIGHT[s.code] ?? 5);
     const svcCodes = arr(svc.map((s) => s.code));
@@ -296,6 +303,7 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
       log(`seed:volume: ${done}/${n} applications (${Math.round((hi - lo + 1) / secs)} applications/s in this batch)`);
     }
 
+    await restoreSecondaryIndexes(db, log);
     log('seed:volume: rebuilding the report rollup from the raw rows');
     await rebuildRollup(db);
     // Index-only scans (report series, backlog) need the visibility map a fresh bulk load lacks.
@@ -312,6 +320,35 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
   } finally {
     await handle.close();
   }
+}
+
+const BULK_TABLES = ['applications', 'queue_items', 'audit_events', 'decisions', 'notices', 'material_verdicts', 'waiting_intervals', 'ratings', 'rectifications'];
+
+async function dropSecondaryIndexes(db: Db): Promise<void> {
+  await db.execute(sql`create table if not exists seed_dropped_indexes (name text primary key, def text not null)`);
+  await db.execute(sql`
+    insert into seed_dropped_indexes (name, def)
+    select i.indexname, i.indexdef from pg_indexes i
+    where i.schemaname = 'public' and i.tablename in (${sql.join(BULK_TABLES.map((t) => sql`${t}`), sql`, `)})
+      and not exists (select 1 from pg_constraint c where c.conname = i.indexname)
+      and not exists (select 1 from pg_index x where x.indexrelid = (quote_ident(i.indexname))::regclass and x.indisunique)
+    on conflict do nothing`);
+  const rows = (await db.execute(sql`select name from seed_dropped_indexes`)) as unknown as { rows: { name: string }[] };
+  for (const { name } of rows.rows) await db.execute(sql.raw(`drop index if exists "${name}"`));
+}
+
+/** Puts back what dropSecondaryIndexes took away (also after an interrupted load). */
+async function restoreSecondaryIndexes(db: Db, log: (s: string) => void): Promise<void> {
+  const exists = (await db.execute(sql`select to_regclass('seed_dropped_indexes') is not null as e`)) as unknown as { rows: { e: boolean }[] };
+  if (!exists.rows[0].e) return;
+  const rows = (await db.execute(sql`select name, def from seed_dropped_indexes order by name`)) as unknown as { rows: { name: string; def: string }[] };
+  for (const { name, def } of rows.rows) {
+    log(`seed:volume: rebuilding index ${name}`);
+    await db.execute(sql.raw('set maintenance_work_mem = \'1GB\''));
+    await db.execute(sql.raw(def.replace(/^CREATE INDEX /, 'CREATE INDEX IF NOT EXISTS ')));
+    await db.execute(sql`delete from seed_dropped_indexes where name = ${name}`);
+  }
+  await db.execute(sql`drop table seed_dropped_indexes`);
 }
 
 /**
