@@ -91,6 +91,26 @@ describe('好差评 ratings', () => {
     expect(row).toMatchObject({ outcome: 'explained', closedBy: manager.id });
   });
 
+  it('lists open rectifications by deadline first, then the most recently closed', async () => {
+    const first = await completed();
+    const second = await completed();
+    const third = await completed();
+    const manager = await createStaff(h.db, { role: 'manager' });
+    const mctx = testContext(h.db, actorOf(manager), first.clock, config);
+    const a = (await rateApplication(first.ctx, first.number, { score: 1 })).rectificationId!;
+    first.clock.advance(86_400_000);
+    const b = (await rateApplication(second.ctx, second.number, { score: 2 })).rectificationId!;
+    const c = (await rateApplication(third.ctx, third.number, { score: 2 })).rectificationId!;
+    await recordFollowUp(mctx, { id: a, contactNote: '电话回访', outcome: 'fixed' });
+    first.clock.advance(3_600_000);
+    await recordFollowUp(mctx, { id: b, contactNote: '电话回访', outcome: 'explained' });
+    expect((await listRectifications(mctx)).map((r) => [r.id, r.closedAt !== null])).toEqual([
+      [c, false],
+      [b, true],
+      [a, true],
+    ]);
+  });
+
   it('opens no rectification for ratings of 3 to 5', async () => {
     const { number, ctx } = await completed();
     await rateApplication(ctx, number, { score: 3 });
