@@ -111,9 +111,13 @@ export const queueItems = pgTable(
   },
   (t) => [
     uniqueIndex('queue_items_application_uq').on(t.applicationId),
-    index('queue_items_claim_idx')
-      .on(t.officeCode, t.state, t.completenessDeadline, t.dueDate, t.receivedAt)
-      .where(sql`state in ('waiting','claimed')`),
+    // "Take next" (services/queue/claim.ts) walks the office's waiting items in the order it serves
+    // them and stops at the first one not locked by another clerk: no sort, however long the queue.
+    index('queue_items_waiting_idx')
+      .on(t.officeCode, t.frontOfQueue, t.completenessDeadline, t.dueDate, t.receivedAt, t.id)
+      .where(sql`state = 'waiting'`),
+    // … and finds expired leases without passing every item clerks still hold.
+    index('queue_items_leased_idx').on(t.officeCode, t.leaseExpiresAt).where(sql`state = 'claimed'`),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, queueItems } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -56,38 +56,52 @@ function clerkOf(ctx: ServiceContext): UserActor {
   return actor;
 }
 
+/** The order "take next" serves: front of queue (returned supplements), completeness deadline, due date, receipt. */
+const URGENCY = [queueItems.frontOfQueue, queueItems.completenessDeadline, queueItems.dueDate, queueItems.receivedAt, queueItems.id] as const;
+
+function moreUrgent(a: QueueItem, b: QueueItem): QueueItem {
+  const key = (i: QueueItem) => [i.frontOfQueue, i.completenessDeadline, i.dueDate, i.receivedAt.getTime(), i.id] as const;
+  const [ka, kb] = [key(a), key(b)];
+  for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k] < kb[k] ? a : b;
+  return a;
+}
+
 /**
  * "Take next": the most urgent item of the clerk's office within their skills — front of queue
  * (returned supplements) first, then earliest completeness deadline, due date, time received.
  * Expired leases count as free. SKIP LOCKED lets concurrent clerks pass over rows another
  * transaction is taking, so no two clerks get the same item. Null when nothing is left.
+ *
+ * Waiting items and expired leases are looked up apart, each down its own partial index in the
+ * order served (queue_items_waiting_idx, queue_items_leased_idx): one query over both states
+ * would sort the whole office's queue on every take, or walk past every item clerks still hold.
+ * The more urgent of the two is taken; the other stays locked only until this transaction ends.
  */
 export async function claimNext(ctx: ServiceContext): Promise<Claim | null> {
   const actor = clerkOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const now = ctx.clock.now();
-    const rows = await tx
-      .select({ item: queueItems })
-      .from(queueItems)
-      .innerJoin(applications, eq(applications.id, queueItems.applicationId))
-      .where(
-        and(
-          eq(queueItems.officeCode, actor.officeCode!),
-          inArray(queueItems.department, actor.skills),
-          or(eq(queueItems.state, 'waiting'), and(eq(queueItems.state, 'claimed'), lte(queueItems.leaseExpiresAt, now))),
-          inArray(applications.status, [...WORKABLE_STATUSES]),
-        ),
-      )
-      .orderBy(
-        asc(queueItems.frontOfQueue),
-        asc(queueItems.completenessDeadline),
-        asc(queueItems.dueDate),
-        asc(queueItems.receivedAt),
-        asc(queueItems.id),
-      )
-      .limit(1)
-      .for('update', { of: queueItems, skipLocked: true });
-    const item = rows[0]?.item;
+    const candidate = async (free: SQL | undefined) => {
+      const rows = await tx
+        .select({ item: queueItems })
+        .from(queueItems)
+        .innerJoin(applications, eq(applications.id, queueItems.applicationId))
+        .where(
+          and(
+            eq(queueItems.officeCode, actor.officeCode!),
+            free,
+            inArray(queueItems.department, actor.skills),
+            inArray(applications.status, [...WORKABLE_STATUSES]),
+          ),
+        )
+        .orderBy(...URGENCY.map((c) => asc(c)))
+        .limit(1)
+        .for('update', { of: queueItems, skipLocked: true });
+      return rows[0]?.item;
+    };
+    const expired = await candidate(and(eq(queueItems.state, 'claimed'), lte(queueItems.leaseExpiresAt, now)));
+    const waiting = await candidate(eq(queueItems.state, 'waiting'));
+    const item = expired && waiting ? moreUrgent(expired, waiting) : (expired ?? waiting);
     if (!item) return null;
     const app = await lockApplication(tx, item.applicationId);
     return take(tx, ctx, actor, item, app);

@@ -139,6 +139,23 @@ describe('leases', () => {
     expect(item).toMatchObject({ state: 'claimed', claimedBy: b.id, leaseVersion: second!.leaseVersion });
   });
 
+  it('serves expired leases and waiting items in one order of urgency', async () => {
+    const urgent = await insertQueuedApplication(h.db, { completenessDeadline: '2026-11-27' });
+    const middle = await insertQueuedApplication(h.db, { completenessDeadline: '2026-11-30' });
+    const least = await insertQueuedApplication(h.db, { completenessDeadline: '2026-12-01' });
+    const [a, b] = [await createStaff(h.db), await createStaff(h.db)];
+    const clock = fixedClock();
+    const aCtx = testContext(h.db, actorOf(a), clock, config);
+    await claimApplication(aCtx, urgent.number);
+    await claimApplication(aCtx, least.number);
+    clock.advance(15 * 60_000 + 1000);
+    const bCtx = testContext(h.db, actorOf(b), clock, config);
+    const order = [];
+    for (let i = 0; i < 3; i++) order.push((await claimNext(bCtx))?.number);
+    expect(order).toEqual([urgent.number, middle.number, least.number]);
+    expect(await claimNext(bCtx)).toBeNull();
+  });
+
   it('release puts the item back for anyone; an action renews the lease', async () => {
     const { number, app } = await insertQueuedApplication(h.db);
     const [a, b] = [await createStaff(h.db), await createStaff(h.db)];
