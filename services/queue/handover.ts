@@ -10,7 +10,7 @@ import { holdLease, leaseUntil, settleItem } from './lease.js';
 export async function releaseApplication(ctx: ServiceContext, number: string, leaseVersion: number): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const { app } = await applicationInScope(tx, ctx, number, 'queue:claim');
-    const item = await holdLease(tx, ctx, app.id, leaseVersion);
+    const item = await holdLease(tx, ctx, { id: app.id }, leaseVersion);
     await settleItem(tx, item.id, 'waiting');
     await recordAudit(tx, ctx, { applicationId: app.id, action: 'queue.released', officeCode: item.officeCode });
   });
@@ -37,7 +37,7 @@ export async function transferApplication(
   if (!toClerkId === !toOfficeCode) throw invalid('form.invalid', { toClerkId: ['review.transferTarget'] });
   await ctx.db.transaction(async (tx) => {
     const { app } = await applicationInScope(tx, ctx, number, 'queue:claim');
-    const item = await holdLease(tx, ctx, app.id, leaseVersion);
+    const item = await holdLease(tx, ctx, { id: app.id }, leaseVersion);
     if (toClerkId) {
       const [clerk] = await tx
         .select()

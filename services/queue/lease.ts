@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { queueItems } from '../../db/schema/index.js';
+import { applications, queueItems } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
 
@@ -21,19 +21,37 @@ export function leaseLive(item: Pick<QueueItem, 'state' | 'leaseExpiresAt'>, now
  * Locks the application's queue item and checks the actor still holds its lease, as of the
  * version the form was rendered with; then renews the lease (any clerk action counts as
  * activity). A lost, expired or superseded lease is 409 and the caller's transaction rolls back.
+ *
+ * One UPDATE does all three: it takes the row lock, PostgreSQL re-checks the conditions on the
+ * row as it is once locked (READ COMMITTED), and a row that no longer matches is simply not
+ * returned.
  */
-export async function holdLease(tx: Db, ctx: ServiceContext, applicationId: string, leaseVersion: number): Promise<QueueItem> {
-  const [item] = await tx.select().from(queueItems).where(eq(queueItems.applicationId, applicationId)).for('update');
-  const now = ctx.clock.now();
+export async function holdLease(
+  tx: Db,
+  ctx: ServiceContext,
+  application: { id: string } | { number: string },
+  leaseVersion: number,
+): Promise<QueueItem> {
   const me = ctx.actor.kind === 'user' ? ctx.actor.id : null;
-  if (!item || item.claimedBy !== me || !leaseLive(item, now) || item.leaseVersion !== leaseVersion) {
-    throw conflict('review.leaseLost', { minutes: ctx.config.leaseMinutes });
-  }
-  const [renewed] = await tx
-    .update(queueItems)
-    .set({ leaseExpiresAt: leaseUntil(ctx) })
-    .where(eq(queueItems.id, item.id))
-    .returning();
+  const now = ctx.clock.now();
+  const [renewed] = me
+    ? await tx
+        .update(queueItems)
+        .set({ leaseExpiresAt: leaseUntil(ctx) })
+        .where(
+          and(
+            'id' in application
+              ? eq(queueItems.applicationId, application.id)
+              : eq(queueItems.applicationId, sql`(select ${applications.id} from ${applications} where ${applications.number} = ${application.number})`),
+            eq(queueItems.state, 'claimed'),
+            eq(queueItems.claimedBy, me),
+            gt(queueItems.leaseExpiresAt, now),
+            eq(queueItems.leaseVersion, leaseVersion),
+          ),
+        )
+        .returning()
+    : [];
+  if (!renewed) throw conflict('review.leaseLost', { minutes: ctx.config.leaseMinutes });
   return renewed;
 }
 

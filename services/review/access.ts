@@ -32,6 +32,27 @@ export async function applicationInScope(
   return { app, actor, scope };
 }
 
+/**
+ * The application under a row lock, if the actor may see it for this action; 404 otherwise, as
+ * applicationInScope. For callers that already know the id (from the queue item they locked
+ * first: lock order) and so need not read the row twice.
+ */
+export async function lockApplicationInScope(tx: Db, ctx: ServiceContext, id: string, action: Action): Promise<{ app: ApplicationRow; actor: UserActor }> {
+  const { actor, scope } = authorize(ctx.actor, action);
+  const [row] = await tx
+    .select({ app: applications, cityCode: offices.cityCode })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.id, id))
+    .for('update', { of: applications });
+  if (!row) throw notFound('review.applicationNotFound');
+  const { app, cityCode } = row;
+  if (!inScope(actor, scope, { ownerId: app.applicantId, officeCode: app.officeCode, cityCode, department: app.department })) {
+    throw notFound('review.applicationNotFound');
+  }
+  return { app, actor };
+}
+
 /** Re-reads the application under a row lock; callers lock the queue item first (lock order). */
 export async function lockApplication(tx: Db, id: string): Promise<ApplicationRow> {
   const [app] = await tx.select().from(applications).where(eq(applications.id, id)).for('update');

@@ -35,10 +35,14 @@ export type SharedChecklistItem = { material: MaterialDef; requirementKey: strin
  * each item with its current files and verdict, and what the one-time rule needs to know.
  * Materials verified by data sharing come apart in `shared`: they need no verdict, so acceptance
  * and the notice never count them as unreviewed, and no verdict (or notice) can name them.
+ *
+ * `need` leaves out what a caller does not read, one query each (a clerk's "ok" reads neither the
+ * verdicts nor the notices): what is not loaded reads as absent — no verdict, no notice.
  */
 export async function loadChecklist(
   db: Db,
   app: ApplicationRow,
+  need: { verdicts?: boolean; notices?: boolean } = {},
 ): Promise<{ items: ChecklistItem[]; shared: SharedChecklistItem[]; notices: NoticeRow[] }> {
   const def = getService(app.serviceCode);
   const env = { today: chinaDate(app.submittedAt ?? app.createdAt) };
@@ -50,8 +54,10 @@ export async function loadChecklist(
       .from(applicationFiles)
       .where(and(eq(applicationFiles.applicationId, app.id), isNull(applicationFiles.supersededAt)))
       .orderBy(asc(applicationFiles.uploadedAt)),
-    db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, app.id)).orderBy(asc(materialVerdicts.at)),
-    db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(asc(notices.sequence)),
+    need.verdicts === false
+      ? []
+      : db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, app.id)).orderBy(asc(materialVerdicts.at)),
+    need.notices === false ? [] : db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(asc(notices.sequence)),
   ]);
   const lastNotice = issued.at(-1);
   const items = materials.map((material): ChecklistItem => {

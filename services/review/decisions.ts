@@ -55,7 +55,7 @@ async function recordDecision(w: LeaseWork, ctx: ServiceContext, kind: DecisionK
 export async function acceptApplication(ctx: ServiceContext, number: string, raw: { leaseVersion: number }): Promise<void> {
   const { leaseVersion } = parse(leaseOnlySchema, raw);
   await withLease(ctx, number, leaseVersion, async (w) => {
-    const { items } = await loadChecklist(w.tx, w.app);
+    const { items } = await loadChecklist(w.tx, w.app, { notices: false });
     const open = items.filter((i) => i.verdict?.verdict !== 'ok');
     if (open.length > 0) {
       throw invalid(

@@ -19,7 +19,8 @@ export async function recordVerdict(ctx: ServiceContext, number: string, raw: Ve
   const input = parsed.data;
   await withLease(ctx, number, input.leaseVersion, async ({ tx, actor, app }) => {
     if (app.status !== 'under_review') throw conflict('review.notUnderReview');
-    const { items, notices } = await loadChecklist(tx, app);
+    // "ok" is never beyond the one-time rule, so only a flag needs the notices.
+    const { items, notices } = await loadChecklist(tx, app, { verdicts: false, notices: input.verdict !== 'ok' });
     const item = items.find((i) => i.material.code === input.materialCode);
     if (!item) throw invalid('form.invalid', { materialCode: ['review.unknownMaterial'] });
     if (input.verdict === 'deficient' && !item.material.deficiencyReasons.includes(input.reasonCode ?? '')) {
