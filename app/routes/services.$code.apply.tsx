@@ -78,9 +78,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await orThrowResponse(() => readBody(request, receiver, ctx.config));
   const entries: [string, string][] = [];
   for (const [name, value] of formData.entries()) if (typeof value === 'string') entries.push([name, value]);
-  // Only to send the entered values back with any error; the definition's schema runs in the service.
-  const submission = parseWithZod(formData, { schema: z.record(z.string(), z.unknown()) });
-
   try {
     const { intent, input } = readApplyForm(def, entries, receiver, ctx.config);
     if (intent === 'save') {
@@ -90,7 +87,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     const { number } = await submitApplication(ctx, input);
     return redirect(`/applications/${number}`);
   } catch (e) {
-    if (isDomainError(e)) return domainErrorResponse(submission, e);
+    // Parsed only to send the entered values back with the error; the definition's schema runs in the service.
+    if (isDomainError(e)) return domainErrorResponse(parseWithZod(formData, { schema: z.record(z.string(), z.unknown()) }), e);
     throw e;
   }
 }

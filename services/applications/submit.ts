@@ -6,14 +6,14 @@ import { applicableMaterials, getService, type ServiceDefinition } from '../cata
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
-import { currentFiles } from '../files/files.js';
+import { attachFiles, currentFiles } from '../files/files.js';
 import { submissionFacts } from '../integrations/submission-checks.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { authorize } from '../permissions.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
-import { lockOrCreateDraft, storeDraftContent, withBlobCleanup } from './drafts.js';
+import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
 import { decideOffice } from './jurisdiction.js';
-import { nextApplicationNumber } from './numbers.js';
+import { nextApplicationNumberSql } from './numbers.js';
 import { parseAnswers } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
 
@@ -54,44 +54,50 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   const today = chinaDate(now);
   // Asked before the transaction opens, so a slow system holds no locks (services/integrations/submission-checks.ts).
   const early = parseAnswers(def, input.rawAnswers, { today });
-  const external = early.ok ? await submissionFacts(ctx, def, early.answers, await applicantOf(ctx, actor.id)) : null;
+  const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id)) : null;
 
   const outcome = await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx): Promise<Outcome> => {
-      const row = await lockOrCreateDraft(tx, actor, def, input.applicationId);
+      const { row, created } = await lockOrCreateDraft(tx, actor, def, input.applicationId);
       if (row.status !== 'draft') {
         if (row.number) return { kind: 'submitted', number: row.number };
         throw conflict('application.notDraft');
       }
-      await storeDraftContent(tx, ctx, row, input.rawAnswers, files, written);
+      await attachFiles(tx, ctx, row.id, files, written, { fresh: created });
+      // What was posted stays on the draft whenever it is not submitted; when it is, the submitting
+      // update below writes the parsed answers in the same statement as the status.
+      const keep = async <T extends Outcome>(o: T): Promise<T> => {
+        await storeDraftAnswers(tx, ctx, row.id, input.rawAnswers);
+        return o;
+      };
 
-      const parsed = parseAnswers(def, input.rawAnswers, { today });
-      if (!parsed.ok) return { kind: 'invalid', fieldErrors: parsed.fieldErrors };
+      // The answers were parsed above from the same input and the same day: a pure function.
+      if (!early.ok) return keep({ kind: 'invalid', fieldErrors: early.fieldErrors });
       // Refused by what the records say (or records that could not be asked): the draft is kept, nothing is submitted.
-      if (external?.refusal) return { kind: 'refused', error: external.refusal };
-      const answers = { ...parsed.answers, ...external?.answersPatch };
+      if (external?.refusal) return keep({ kind: 'refused', error: external.refusal });
+      const answers = { ...early.answers, ...external?.answersPatch };
 
-      const have = new Set((await currentFiles(tx, row.id)).map((f) => f.materialCode));
+      // A draft created by this post has exactly the files it carried.
+      const have = new Set(created ? files.map((f) => f.materialCode) : (await currentFiles(tx, row.id)).map((f) => f.materialCode));
       const missing = applicableMaterials(def, answers, { today })
         .filter((m) => !have.has(m.code))
         .map((m) => m.code);
-      if (missing.length > 0) return { kind: 'missing', materials: missing };
+      if (missing.length > 0) return keep({ kind: 'missing', materials: missing });
 
       const office = await decideOffice(tx, def, answers);
-      if ('error' in office) return { kind: 'invalid', fieldErrors: { [office.field]: [office.error] } };
+      if ('error' in office) return keep({ kind: 'invalid', fieldErrors: { [office.field]: [office.error] } });
 
       assertTransition('draft', 'submitted', 'citizen');
-      const number = await nextApplicationNumber(tx, today);
       const calendar = await loadCalendar(tx, today);
       const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, calendar);
       const dueDate = addWorkingDays(today, def.timeLimits.committedWorkingDays, calendar);
       const priority = priorityOf(def);
 
-      await tx
+      const [{ number }] = await tx
         .update(applications)
         .set({
           status: 'submitted',
-          number,
+          number: nextApplicationNumberSql(today),
           answers,
           officeCode: office.officeCode,
           priority,
@@ -102,7 +108,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
           updatedAt: now,
           version: sql`${applications.version} + 1`,
         })
-        .where(eq(applications.id, row.id));
+        .where(eq(applications.id, row.id))
+        .returning({ number: applications.number });
+      if (!number) throw new Error('submit: the application was not numbered');
       await tx.insert(queueItems).values({
         applicationId: row.id,
         officeCode: office.officeCode,
@@ -114,7 +122,6 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         dueDate,
         state: 'waiting',
       });
-      await countStatusChange(tx, now, { id: row.id, applicantId: actor.id, officeCode: office.officeCode, serviceCode: def.code, department: def.department, dueDate }, 'submitted');
       await recordAudit(tx, ctx, {
         applicationId: row.id,
         action: 'application.submitted',
@@ -132,6 +139,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         idempotencyKey: `receipt:${row.id}`,
         createdAt: now,
       });
+      // Last before commit: every filing of the office, service and day updates this one rollup row,
+      // and holds its lock from here until the transaction ends.
+      await countStatusChange(tx, now, { id: row.id, applicantId: actor.id, officeCode: office.officeCode, serviceCode: def.code, department: def.department, dueDate }, 'submitted');
       return { kind: 'submitted', number };
     }),
   );

@@ -47,6 +47,7 @@ export async function currentFiles(tx: Db, applicationId: string): Promise<FileR
  * Stores checked files for an application inside the caller's transaction. A new file for a
  * material supersedes the current one rather than deleting it, so what was once submitted stays
  * on record. Returns the storage keys written, for cleanup should the transaction roll back.
+ * `fresh`: the application was created in this transaction, so it has no file to supersede yet.
  */
 export async function attachFiles(
   tx: Db,
@@ -54,21 +55,24 @@ export async function attachFiles(
   applicationId: string,
   files: readonly CheckedFile[],
   written: string[],
+  opts: { fresh?: boolean } = {},
 ): Promise<void> {
   const now = ctx.clock.now();
   for (const f of files) {
     const blob = await writeBlob(ctx.config.uploadDir, f.bytes);
     written.push(blob.storageKey);
-    await tx
-      .update(applicationFiles)
-      .set({ supersededAt: now })
-      .where(
-        and(
-          eq(applicationFiles.applicationId, applicationId),
-          eq(applicationFiles.materialCode, f.materialCode),
-          isNull(applicationFiles.supersededAt),
-        ),
-      );
+    if (!opts.fresh) {
+      await tx
+        .update(applicationFiles)
+        .set({ supersededAt: now })
+        .where(
+          and(
+            eq(applicationFiles.applicationId, applicationId),
+            eq(applicationFiles.materialCode, f.materialCode),
+            isNull(applicationFiles.supersededAt),
+          ),
+        );
+    }
     await tx.insert(applicationFiles).values({
       applicationId,
       materialCode: f.materialCode,

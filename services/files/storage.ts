@@ -19,9 +19,16 @@ function pathOf(uploadDir: string, storageKey: string): string {
 export async function writeBlob(uploadDir: string, bytes: Uint8Array): Promise<StoredBlob> {
   const storageKey = randomUUID();
   const file = pathOf(uploadDir, storageKey);
-  await fs.mkdir(path.dirname(file), { recursive: true });
   // 'wx': a random name that already exists means something is badly wrong; never overwrite.
-  await fs.writeFile(file, bytes, { flag: 'wx', mode: 0o640 });
+  const write = () => fs.writeFile(file, bytes, { flag: 'wx', mode: 0o640 });
+  try {
+    await write();
+  } catch (e) {
+    // The first file under this two-character prefix: its directory is made then, not before every write.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await write();
+  }
   return { storageKey, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.byteLength };
 }
 

@@ -22,8 +22,7 @@ const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: nu
 
 /**
  * Asks the systems an application depends on, before the submit transaction opens (a slow system
- * must not hold row locks). `answers` are the parsed answers; the applicant is the signed-in
- * citizen. Each service asks only what it needs:
+ * must not hold row locks). `answers` are the parsed answers. Each service asks only what it needs:
  * - the inspection mark: vehicle records for the plate — refused while anything is unsettled
  *   (listing it), refused with "try again later" when the records cannot be asked, and the
  *   registration date and type of the records decide exempt vs on-site;
@@ -35,7 +34,8 @@ export async function submissionFacts(
   ctx: Pick<ServiceContext, 'config'>,
   def: ServiceDefinition,
   answers: Answers,
-  applicant: { realName: string; idNumber: string | null },
+  /** The signed-in citizen, read only by the checks that need them. */
+  applicant: () => Promise<{ realName: string; idNumber: string | null }>,
 ): Promise<SubmissionFacts> {
   const out: SubmissionFacts = { ...NONE, answersPatch: {} };
   const cfg = ctx.config.integrations;
@@ -58,9 +58,10 @@ export async function submissionFacts(
     }
   }
 
-  if (def.department === 'exit_entry' && applicant.idNumber) {
+  const person = def.department === 'exit_entry' ? await applicant() : null;
+  if (person?.idNumber) {
     try {
-      const c = await checkControls(cfg, { name: applicant.realName, idNumber: applicant.idNumber });
+      const c = await checkControls(cfg, { name: person.realName, idNumber: person.idNumber });
       if (c.hit) out.manualCheck = 'controlsHit';
     } catch (e) {
       if (!isIntegrationError(e)) throw e;
@@ -69,7 +70,7 @@ export async function submissionFacts(
   }
 
   if (def.materials.some((m) => m.sharedFact)) {
-    out.answersPatch[SHARED_FACTS_KEY] = await confirmedSharedFacts(ctx, def, answers, applicant.idNumber);
+    out.answersPatch[SHARED_FACTS_KEY] = await confirmedSharedFacts(ctx, def, answers, (await applicant()).idNumber);
   }
   return out;
 }

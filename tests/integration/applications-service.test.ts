@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, auditEvents, messages, queueItems } from '../../db/schema/index.js';
 import { saveDraft } from '../../services/applications/drafts.js';
+import { formatApplicationNumber, nextApplicationNumberSql } from '../../services/applications/numbers.js';
 import { getApplyForm } from '../../services/applications/form-view.js';
 import { getMyApplication, listMyApplications, timelineOf } from '../../services/applications/read.js';
 import { submitApplication } from '../../services/applications/submit.js';
@@ -110,5 +111,14 @@ describe('submitApplication (service)', () => {
       files: await allFiles(),
     });
     expect(r.number.slice(0, 10)).toBe('GA20261124');
+  });
+
+  it('draws numbers in SQL exactly as formatApplicationNumber formats them, past six digits too', async () => {
+    const drawn = async () =>
+      ((await h.db.execute(sql`select ${nextApplicationNumberSql('2026-11-23')} as n`)) as unknown as { rows: { n: string }[] }).rows[0].n;
+    const [{ seq }] = ((await h.db.execute(sql`select nextval('application_number_seq')::text as seq`)) as unknown as { rows: { seq: string }[] }).rows;
+    expect(await drawn()).toBe(formatApplicationNumber('2026-11-23', BigInt(seq) + 1n));
+    await h.db.execute(sql`select setval('application_number_seq', 1234566)`);
+    expect(await drawn()).toBe(formatApplicationNumber('2026-11-23', 1234567));
   });
 });
