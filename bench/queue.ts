@@ -1,0 +1,610 @@
+/**
+ * `npm run bench:queue -- [--items 100000] [--clerks 32] [--seconds 30] [--pool 16]`: the queue row
+ * of issue 7. Clerks take the next item and decide it through the same service functions the desk
+ * routes call (claimNext, then recordVerdict for each material on the checklist, then
+ * acceptApplication: the shortest way a clerk legitimately decides a complete application), beside
+ * pg-boss fetch + complete of as many jobs on a fresh database of the same server, and the ratio.
+ * At the end the audit trail, not our own counters, says whether any item was claimed twice or lost.
+ *
+ * The queue is filled the way submissions fill it: a few applications go through the real submit
+ * service (files, registry look-ups simulated by the mocks the demo uses), then each row those
+ * submissions wrote is copied set-based, column for column, under fresh ids and numbers, and the
+ * report rollup scaled to match. A table the submit service writes that the copy does not cover
+ * stops the benchmark rather than leaving the queue unlike a real one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { createDb, migrate, type Db, type DbHandle } from '../db/client.js';
+import { applications, users } from '../db/schema/index.js';
+import { seedDemo, seedReference } from '../db/seed.js';
+import { DEMO_USERS } from '../db/seed-data.js';
+import { submitApplication } from '../services/applications/submit.js';
+import { getService } from '../services/catalog/index.js';
+import type { Department } from '../services/catalog/types.js';
+import { defaultConfig, systemClock, type Config, type ServiceContext, type UserActor } from '../services/context.js';
+import { claimNext } from '../services/queue/claim.js';
+import { loadChecklist } from '../services/review/checklist.js';
+import { acceptApplication } from '../services/review/decisions.js';
+import { recordVerdict } from '../services/review/verdicts.js';
+import { databaseUrl, ensureDatabase } from '../scripts/seed-volume.js';
+import { mockServer } from '../tests/mocks/node.js';
+import { createApplicant, sampleFileBytes } from '../tests/support/applications.js';
+import { machineLine, writeReadmeSection } from './reports.js';
+
+export type BenchRow = { label: string; value: number; unit: string; reference?: number; ratio?: number; goal?: string; note?: string };
+
+export type QueueBenchOptions = {
+  /** A PostgreSQL URL; its database part is ignored: the benchmark creates its own databases. */
+  baseUrl: string;
+  items?: number;
+  clerks?: number;
+  durationSeconds?: number;
+  /** Connections of the one pool the clerks share, and of pg-boss's pool: the same for both. */
+  poolSize?: number;
+  /** The measured time is split into this many slices per side, alternating with the other side. */
+  rounds?: number;
+  log?: (s: string) => void;
+};
+
+export type QueueBench = { rows: BenchRow[]; markdown: string; ok: boolean; version: string };
+
+const OURS_DB = 'onewindow_bench_queue';
+const BOSS_DB = 'onewindow_bench_pgboss';
+const OFFICE = 'bj-dongcheng';
+const ALL_DEPARTMENTS: Department[] = ['hukou', 'traffic', 'exit_entry'];
+
+/** Tables the submit service writes; the copy covers each, and scaleRollup the report rollups. */
+const CLONED = ['applications', 'application_files', 'queue_items', 'audit_events', 'messages'] as const;
+const isRollup = (table: string) => table.startsWith('report_');
+
+type Template = { serviceCode: string; applicant: 'demoCitizen' | 'newCitizen'; answers: (idNumber: string) => Record<string, string> };
+
+/**
+ * One submission of each department at the comprehensive window: a temporary ID card whose
+ * household book the registry confirms (two materials to judge) and one it does not (three), a
+ * clean car's inspection mark, a first passport.
+ */
+const TEMPLATES: Template[] = [
+  { serviceCode: 'temporary-id-card', applicant: 'demoCitizen', answers: () => ({ hukouRegion: '110101', reason: 'applying', delivery: 'pickup' }) },
+  { serviceCode: 'temporary-id-card', applicant: 'newCitizen', answers: () => ({ hukouRegion: '110101', reason: 'replacing', delivery: 'mail' }) },
+  {
+    serviceCode: 'inspection-mark',
+    applicant: 'demoCitizen',
+    answers: () => ({ plate: '京A12345', vehicleType: 'smallPassenger', registrationDate: '2022-12-15', delivery: 'electronic' }),
+  },
+  {
+    serviceCode: 'passport',
+    applicant: 'newCitizen',
+    answers: (idNumber) => ({ idNumber, officeCode: OFFICE, applicationType: 'first', stateFunctionary: 'no', delivery: 'pickup' }),
+  },
+];
+
+const rowsOf = <T>(r: unknown) => (r as { rows: T[] }).rows;
+
+async function tableCounts(db: Db): Promise<Map<string, number>> {
+  const tables = rowsOf<{ t: string }>(await db.execute(sql`select tablename as t from pg_tables where schemaname = 'public' order by 1`));
+  const out = new Map<string, number>();
+  for (const { t } of tables) {
+    const [{ n }] = rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from "${t}"`)));
+    out.set(t, n);
+  }
+  return out;
+}
+
+async function columnsOf(db: Db, table: string): Promise<string[]> {
+  const rows = rowsOf<{ c: string }>(
+    await db.execute(sql`select column_name as c from information_schema.columns where table_schema = 'public' and table_name = ${table} order by ordinal_position`),
+  );
+  return rows.map((r) => r.c);
+}
+
+/**
+ * INSERT … SELECT that copies every column of `table` from the template's rows (alias t, joined
+ * to the clone list c), except the ones given: an expression, or null to let the column default.
+ */
+async function copyStatement(db: Db, table: string, overrides: Record<string, string | null>, from: string): Promise<string> {
+  const cols = (await columnsOf(db, table)).filter((c) => overrides[c] !== null);
+  const unknown = Object.keys(overrides).filter((c) => overrides[c] !== null && !cols.includes(c));
+  if (unknown.length) throw new Error(`bench:queue: ${table} has no column ${unknown.join(', ')}`);
+  const list = cols.map((c) => `"${c}"`).join(', ');
+  const select = cols.map((c) => overrides[c] ?? `t."${c}"`).join(', ');
+  return `insert into ${table} (${list}) select ${select} ${from}`;
+}
+
+/**
+ * The rollup as the real hook would have left it after every submission: the database held no
+ * application before the templates, and each template has the same number of copies, so every
+ * additive column (integer counters, jsonb tallies of counts) is the templates' own times `factor`.
+ */
+async function scaleRollup(db: Db, tables: string[], factor: number): Promise<void> {
+  for (const t of tables) {
+    const cols = rowsOf<{ c: string; type: string; key: boolean }>(
+      await db.execute(sql`
+        select a.attname as c, format_type(a.atttypid, a.atttypmod) as type,
+               exists (select 1 from pg_index i where i.indrelid = a.attrelid and i.indisprimary and a.attnum = any(i.indkey)) as key
+        from pg_attribute a where a.attrelid = ${t}::regclass and a.attnum > 0 and not a.attisdropped`),
+    );
+    const sets = cols
+      .filter((c) => !c.key && (c.type === 'integer' || c.type === 'jsonb'))
+      .map((c) =>
+        c.type === 'integer'
+          ? `"${c.c}" = "${c.c}" * ${factor}`
+          : `"${c.c}" = coalesce((select jsonb_object_agg(k, (v::text)::numeric * ${factor}) from jsonb_each("${c.c}") x(k, v)), '{}'::jsonb)`,
+      );
+    if (sets.length) await db.execute(sql.raw(`update ${t} set ${sets.join(', ')}`));
+  }
+}
+
+type Seeded = { clerks: UserActor[]; codesOf: Map<string, string[]>; templates: { serviceCode: string; codes: string[] }[] };
+
+/** Fresh database, migrated and seeded, the templates submitted for real, then copied to `items`. */
+async function seedOurs(handle: DbHandle, items: number, clerkCount: number, log: (s: string) => void): Promise<Seeded> {
+  const db = handle.db;
+  await migrate(handle);
+  await seedReference(db);
+  await seedDemo(db);
+
+  const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-queue-'));
+  const config: Config = defaultConfig({ uploadDir });
+  const [demo] = await db.select().from(users).where(sql`${users.mobile} = ${DEMO_USERS[0].mobile}`);
+  const before = await tableCounts(db);
+  const templateIds: string[] = [];
+  // The registry, vehicle records and controls answer from the demo's simulated systems, as under `npm start`.
+  mockServer.listen({ onUnhandledRequest: 'bypass' });
+  try {
+    for (const t of TEMPLATES) {
+      const citizen = t.applicant === 'demoCitizen' ? demo : await createApplicant(db);
+      const def = getService(t.serviceCode);
+      const files = await Promise.all(
+        def.materials
+          .filter((m) => m.required === 'always')
+          .map(async (m) => ({ materialCode: m.code, originalName: `${m.code}.bin`, bytes: await sampleFileBytes(m.accept) })),
+      );
+      const ctx: ServiceContext = {
+        db,
+        actor: { kind: 'user', id: citizen.id, role: 'citizen', officeCode: null, skills: [], managerScope: null, cityCode: null },
+        clock: systemClock,
+        config,
+      };
+      const applicationId = randomUUID();
+      await submitApplication(ctx, { applicationId, serviceCode: t.serviceCode, rawAnswers: t.answers(citizen.idNumber ?? ''), files });
+      templateIds.push(applicationId);
+    }
+  } finally {
+    mockServer.close();
+    rmSync(uploadDir, { recursive: true, force: true });
+  }
+  const after = await tableCounts(db);
+  const written = [...after].filter(([t, n]) => n !== before.get(t)).map(([t]) => t);
+  const uncovered = written.filter((t) => !(CLONED as readonly string[]).includes(t) && !isRollup(t) && t !== 'users');
+  if (uncovered.length) throw new Error(`bench:queue: submission wrote to ${uncovered.join(', ')}, which the copy does not cover`);
+
+  const templates: Seeded['templates'] = [];
+  for (const id of templateIds) {
+    const [app] = await db.select().from(applications).where(sql`${applications.id} = ${id}`);
+    if (app.status !== 'submitted' || app.officeCode !== OFFICE) throw new Error(`bench:queue: template ${app.serviceCode} is ${app.status} at ${app.officeCode}`);
+    const { items: checklist } = await loadChecklist(db, app);
+    templates.push({ serviceCode: app.serviceCode, codes: checklist.map((i) => i.material.code) });
+  }
+
+  const copies = items - templateIds.length;
+  const t0 = Date.now();
+  const tpl = `array[${templateIds.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+  const on = 'from clone c join';
+  const pairs = await db.transaction(async (tx) => {
+    const q = (s: string) => tx.execute(sql.raw(s));
+    await q('set local synchronous_commit = off');
+    // Received one millisecond apart before the templates, so "take next" has a strict order to follow.
+    await q(`
+      create temp table clone on commit drop as
+      select gen_random_uuid() as id, g.i, (${tpl})[1 + (g.i - 1) % ${templateIds.length}] as template_id,
+             ((${copies} - g.i + 1) * interval '1 millisecond') as shift, nextval('application_number_seq') as seq
+      from generate_series(1, ${copies}) g(i)`);
+    await q(`alter table clone add column number text`);
+    await q(`update clone c set number = left(a.number, 10) || lpad(c.seq::text, 6, '0') from applications a where a.id = c.template_id`);
+    await q(
+      await copyStatement(
+        tx,
+        'applications',
+        { id: 'c.id', number: 'c.number', submitted_at: 't.submitted_at - c.shift', created_at: 't.created_at - c.shift', updated_at: 't.updated_at - c.shift' },
+        `${on} applications t on t.id = c.template_id`,
+      ),
+    );
+    await q(
+      await copyStatement(
+        tx,
+        'application_files',
+        { id: 'gen_random_uuid()', application_id: 'c.id', uploaded_at: 't.uploaded_at - c.shift' },
+        `${on} application_files t on t.application_id = c.template_id`,
+      ),
+    );
+    await q(
+      await copyStatement(tx, 'queue_items', { id: null, application_id: 'c.id', received_at: 't.received_at - c.shift' }, `${on} queue_items t on t.application_id = c.template_id`),
+    );
+    await q(
+      await copyStatement(
+        tx,
+        'audit_events',
+        {
+          id: null,
+          application_id: 'c.id',
+          at: 't.at - c.shift',
+          data: `case when t.data ? 'number' then jsonb_set(t.data, '{number}', to_jsonb(c.number)) else t.data end`,
+        },
+        `${on} audit_events t on t.application_id = c.template_id`,
+      ),
+    );
+    await q(
+      await copyStatement(
+        tx,
+        'messages',
+        {
+          id: 'gen_random_uuid()',
+          application_id: 'c.id',
+          idempotency_key: 'replace(t.idempotency_key, c.template_id::text, c.id::text)',
+          params: `case when t.params ? 'number' then jsonb_set(t.params, '{number}', to_jsonb(c.number)) else t.params end`,
+          created_at: 't.created_at - c.shift',
+          next_attempt_at: 't.next_attempt_at - c.shift',
+        },
+        `${on} messages t on t.application_id = c.template_id`,
+      ),
+    );
+    return rowsOf<{ id: string; template_id: string }>(await q('select id, template_id from clone'));
+  });
+  await scaleRollup(db, written.filter(isRollup), items / templateIds.length);
+
+  // Clerks of the comprehensive window, every department; generated accounts cannot sign in.
+  const clerkRows = await db
+    .insert(users)
+    .values(
+      Array.from({ length: clerkCount }, (_, i) => ({
+        role: 'clerk' as const,
+        realName: `bench clerk ${i + 1}`,
+        staffNo: `B${String(i + 1).padStart(5, '0')}`,
+        passwordHash: '!generated',
+        officeCode: OFFICE,
+        skills: ALL_DEPARTMENTS,
+      })),
+    )
+    .returning();
+  const clerks: UserActor[] = clerkRows.map((u) => ({
+    kind: 'user',
+    id: u.id,
+    role: 'clerk',
+    officeCode: u.officeCode,
+    skills: u.skills as Department[],
+    managerScope: null,
+    cityCode: '1101',
+  }));
+
+  // What the review page lists for each item: the same checklist as its template.
+  const codesOf = new Map<string, string[]>();
+  const byTemplate = new Map(templateIds.map((id, i) => [id, templates[i].codes]));
+  for (const id of templateIds) codesOf.set(id, byTemplate.get(id)!);
+  for (const p of pairs) codesOf.set(p.id, byTemplate.get(p.template_id)!);
+  if (codesOf.size !== items) throw new Error(`bench:queue: ${codesOf.size} items mapped to a checklist, expected ${items}`);
+  await db.execute(sql`vacuum analyze`);
+  log(`bench:queue: ${items.toLocaleString('en')} submitted applications queued in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return { clerks, codesOf, templates };
+}
+
+type Steps = { items: number; claim: number; verdicts: number; accept: number; verdictCalls: number };
+
+/** Each slice: every clerk takes the next item and decides it, until the time is up or the queue is empty. */
+function prepareClerks(db: Db, seeded: Seeded) {
+  const config = defaultConfig();
+  const steps: Steps = { items: 0, claim: 0, verdicts: 0, accept: 0, verdictCalls: 0 };
+  const errors: string[] = [];
+  let counted = 0;
+  const contexts = seeded.clerks.map((actor): ServiceContext => ({ db, actor, clock: systemClock, config }));
+
+  /** Takes the next item and decides it; false when the queue is empty. */
+  async function one(ctx: ServiceContext, into: Steps): Promise<boolean> {
+    let t = performance.now();
+    const claim = await claimNext(ctx);
+    into.claim += performance.now() - t;
+    if (!claim) return false;
+    t = performance.now();
+    for (const materialCode of seeded.codesOf.get(claim.applicationId) ?? []) {
+      await recordVerdict(ctx, claim.number, { leaseVersion: claim.leaseVersion, materialCode, verdict: 'ok' });
+      into.verdictCalls++;
+    }
+    into.verdicts += performance.now() - t;
+    t = performance.now();
+    await acceptApplication(ctx, claim.number, { leaseVersion: claim.leaseVersion });
+    into.accept += performance.now() - t;
+    into.items++;
+    counted++;
+    return true;
+  }
+
+  async function slice(seconds: number): Promise<Slice> {
+    const before = counted;
+    const start = performance.now();
+    const stopAt = start + seconds * 1000;
+    await Promise.all(
+      contexts.map(async (ctx) => {
+        try {
+          while (performance.now() < stopAt && (await one(ctx, steps)));
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+      }),
+    );
+    return { done: counted - before, elapsed: (performance.now() - start) / 1000 };
+  }
+
+  /** Median ms of take next and of the whole decision, one item at a time with nothing else running. */
+  async function alone(n: number): Promise<{ claim: number; item: number }> {
+    const claims: number[] = [];
+    const whole: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s: Steps = { items: 0, claim: 0, verdicts: 0, accept: 0, verdictCalls: 0 };
+      const t = performance.now();
+      if (!(await one(contexts[0], s))) break;
+      whole.push(performance.now() - t);
+      claims.push(s.claim);
+    }
+    return { claim: median(claims), item: median(whole) };
+  }
+
+  return { slice, alone, steps, errors, counted: () => counted };
+}
+
+type Check = { ok: boolean; lines: string[] };
+
+/**
+ * From the audit trail and the rows themselves: every item claimed at most once, every claim
+ * decided by the clerk who holds it, and every item either still waiting or decided.
+ */
+async function checkOurs(db: Db, items: number, counted: number): Promise<Check> {
+  const one = async <T>(q: string) => rowsOf<T>(await db.execute(sql.raw(q)))[0];
+  const twice = await one<{ n: number }>(`select count(*)::int as n from (
+      select application_id from audit_events where action = 'queue.claimed' group by 1 having count(*) > 1) x`);
+  const claims = await one<{ n: number; apps: number }>(`select count(*)::int as n, count(distinct application_id)::int as apps from audit_events where action = 'queue.claimed'`);
+  const accepted = await one<{ n: number }>(`select count(*)::int as n from audit_events where action = 'application.accepted'`);
+  const decisions = await one<{ n: number }>(`select count(*)::int as n from decisions where kind = 'accepted'`);
+  const otherHand = await one<{ n: number }>(`select count(*)::int as n from audit_events c join audit_events a
+      on a.application_id = c.application_id and a.action = 'application.accepted'
+      where c.action = 'queue.claimed' and a.actor_id is distinct from c.actor_id`);
+  const states = await one<{ waiting: number; held: number; stray: number; total: number }>(`select
+      count(*) filter (where q.state = 'waiting' and a.status = 'submitted')::int as waiting,
+      count(*) filter (where q.state = 'claimed' and a.status = 'accepted')::int as held,
+      count(*) filter (where not ((q.state = 'waiting' and a.status = 'submitted') or (q.state = 'claimed' and a.status = 'accepted')))::int as stray,
+      count(*)::int as total
+      from queue_items q join applications a on a.id = q.application_id`);
+  const lines = [
+    `items claimed more than once (audit trail): ${twice.n}`,
+    `claims in the audit trail: ${claims.n} on ${claims.apps} items; acceptances: ${accepted.n}; accepted decisions: ${decisions.n}; counted by the clerks: ${counted}`,
+    `accepted by a clerk other than the claimant: ${otherHand.n}`,
+    `queue: ${states.waiting} waiting + ${states.held} decided and held = ${states.waiting + states.held} of ${items}; neither (lost or half-done): ${states.stray}`,
+  ];
+  const ok =
+    twice.n === 0 &&
+    claims.n === claims.apps &&
+    claims.n === accepted.n &&
+    accepted.n === decisions.n &&
+    decisions.n === counted &&
+    otherHand.n === 0 &&
+    states.stray === 0 &&
+    states.total === items &&
+    states.waiting + states.held === items;
+  return { ok, lines };
+}
+
+type Slice = { done: number; elapsed: number };
+
+/**
+ * pg-boss on its own fresh database: `items` jobs inserted in bulk; each slice then runs `workers`
+ * loops of fetch (one job) + complete, as a clerk takes one item at a time.
+ */
+async function preparePgBoss(url: string, items: number, workers: number, poolSize: number, log: (s: string) => void) {
+  const boss = new PgBoss({ connectionString: url, max: poolSize, supervise: false, schedule: false });
+  const errors: string[] = [];
+  boss.on('error', (e) => errors.push(e.message));
+  await boss.start();
+  const queue = 'bench';
+  await boss.createQueue(queue);
+  const t0 = Date.now();
+  for (let lo = 0; lo < items; lo += 10_000) {
+    const n = Math.min(10_000, items - lo);
+    await boss.insert(Array.from({ length: n }, (_, j) => ({ name: queue, data: { item: lo + j } })));
+  }
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query('vacuum analyze');
+  log(`bench:queue: ${items.toLocaleString('en')} pg-boss jobs inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  let counted = 0;
+
+  async function slice(seconds: number): Promise<Slice> {
+    let done = 0;
+    const start = performance.now();
+    const stopAt = start + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        try {
+          while (performance.now() < stopAt) {
+            const [job] = await boss.fetch(queue, { batchSize: 1 });
+            if (!job) return;
+            await boss.complete(queue, job.id);
+            done++;
+          }
+        } catch (e) {
+          errors.push((e as Error).message);
+        }
+      }),
+    );
+    counted += done;
+    return { done, elapsed: (performance.now() - start) / 1000 };
+  }
+
+  /** Median ms of fetch + complete, one job at a time with nothing else running. */
+  async function alone(n: number): Promise<number> {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const [job] = await boss.fetch(queue, { batchSize: 1 });
+      if (!job) break;
+      await boss.complete(queue, job.id);
+      times.push(performance.now() - t);
+      counted++;
+    }
+    return median(times);
+  }
+
+  async function finish(): Promise<{ ok: boolean; line: string; errors: string[] }> {
+    const { rows } = await admin.query<{ completed: number; active: number; retried: number }>(
+      `select count(*) filter (where state = 'completed')::int as completed, count(*) filter (where state = 'active')::int as active,
+              count(*) filter (where retry_count > 0)::int as retried from pgboss.job where name = $1`,
+      [queue],
+    );
+    await admin.end();
+    await boss.stop({ graceful: false, wait: true });
+    const c = rows[0];
+    const ok = errors.length === 0 && c.completed === counted && c.active === 0 && c.retried === 0;
+    return { ok, line: `pg-boss: ${c.completed} jobs completed (counted ${counted}), ${c.active} left active, ${c.retried} retried`, errors };
+  }
+
+  return { slice, alone, finish };
+}
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+const fmt = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
+
+/**
+ * Runs the queue benchmark on the server of `baseUrl` and returns its row for `npm run bench` and
+ * its bench/README.md section. `ok` is false when an item was claimed twice or lost.
+ */
+export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench> {
+  const log = opts.log ?? ((s: string) => console.log(s));
+  const items = opts.items ?? 100_000;
+  const clerkCount = opts.clerks ?? 32;
+  const seconds = opts.durationSeconds ?? 30;
+  const poolSize = opts.poolSize ?? 16;
+  const rounds = opts.rounds ?? 3;
+  const warmup = 2;
+  // Every template gets as many copies as the others, which keeps the rollup exact (scaleRollup).
+  if (items < TEMPLATES.length || items % TEMPLATES.length !== 0) throw new Error(`bench:queue: items must be a positive multiple of ${TEMPLATES.length}`);
+
+  await ensureDatabase(opts.baseUrl, OURS_DB, true);
+  await ensureDatabase(opts.baseUrl, BOSS_DB, true);
+  const oursUrl = databaseUrl(opts.baseUrl, OURS_DB);
+
+  const handle = await createDb({ url: oursUrl, max: poolSize });
+  let version = '';
+  try {
+    version = rowsOf<{ v: string }>(await handle.db.execute(sql`select version() as v`))[0].v.split(' on ')[0];
+    const seeded = await seedOurs(handle, items, clerkCount, log);
+
+    const boss = await preparePgBoss(databaseUrl(opts.baseUrl, BOSS_DB), items, clerkCount, poolSize, log);
+    const clerks = prepareClerks(handle.db, seeded);
+    const bossUrl = databaseUrl(opts.baseUrl, BOSS_DB);
+    // Each side starts from a clean slate: the other's dirty pages written out first.
+    const checkpoint = async () => {
+      const c = new pg.Client({ connectionString: bossUrl });
+      await c.connect();
+      await c.query('checkpoint');
+      await c.end();
+    };
+    // Rounds alternate which side goes first, so load from anything else on the machine falls on both alike.
+    const sides = {
+      ours: { slice: clerks.slice, total: { done: 0, elapsed: 0 }, rounds: [] as number[] },
+      boss: { slice: boss.slice, total: { done: 0, elapsed: 0 }, rounds: [] as number[] },
+    };
+    for (const side of Object.values(sides)) {
+      await checkpoint();
+      await side.slice(warmup);
+    }
+    // One at a time, nothing else running: what a single take costs on a queue this deep.
+    await checkpoint();
+    const bossAlone = await boss.alone(21);
+    const oursAlone = await clerks.alone(21);
+    log(`bench:queue: alone: pg-boss fetch + complete ${bossAlone.toFixed(1)} ms; take next ${oursAlone.claim.toFixed(1)} ms, whole decision ${oursAlone.item.toFixed(1)} ms`);
+    for (let r = 0; r < rounds; r++) {
+      for (const name of r % 2 === 0 ? (['boss', 'ours'] as const) : (['ours', 'boss'] as const)) {
+        const side = sides[name];
+        await checkpoint();
+        const s = await side.slice(seconds / rounds);
+        side.total.done += s.done;
+        side.total.elapsed += s.elapsed;
+        side.rounds.push(s.done / s.elapsed);
+        log(`bench:queue: round ${r + 1} ${name === 'ours' ? 'clerks' : 'pg-boss'}: ${fmt(s.done)} in ${s.elapsed.toFixed(1)} s = ${fmt(s.done / s.elapsed)}/s`);
+      }
+    }
+    const rate = sides.ours.total.done / sides.ours.total.elapsed;
+    const bossRate = sides.boss.total.done / sides.boss.total.elapsed;
+    const steps = clerks.steps;
+    log(`bench:queue: clerks ${fmt(rate)} items/s, pg-boss ${fmt(bossRate)} jobs/s`);
+
+    const check = await checkOurs(handle.db, items, clerks.counted());
+    const bossCheck = await boss.finish();
+    const errors = [...clerks.errors.map((e) => `clerk: ${e}`), ...bossCheck.errors.map((e) => `pg-boss worker: ${e}`)];
+    const ok = check.ok && bossCheck.ok && errors.length === 0;
+    for (const l of [...check.lines, bossCheck.line, ...errors]) log(`bench:queue: ${l}`);
+
+    const ratio = rate / bossRate;
+    const per = (ms: number) => (steps.items ? (ms / steps.items).toFixed(1) : '—');
+    const verdictsPerItem = steps.items ? steps.verdictCalls / steps.items : 0;
+    const row: BenchRow = {
+      label: `Queue: ${clerkCount} clerks take next + decide, ${fmt(items)} items`,
+      value: Math.round(rate),
+      unit: 'items/s',
+      reference: Math.round(bossRate),
+      ratio: Number(ratio.toFixed(2)),
+      goal: '≥ 1.0',
+      note: `pg-boss fetch + complete, same server; pool ${poolSize}, ${seconds} s each in ${rounds} alternating rounds; no item claimed twice, none lost: ${check.ok ? 'yes' : 'NO'}`,
+    };
+    const markdown = `## Queue (\`npm run bench:queue\`)
+
+${clerkCount} concurrent clerks on one pool of ${poolSize} connections, each taking the next item and deciding it
+through the desk's own service functions — \`claimNext\`, \`recordVerdict\` (ok) for each material on the
+checklist (${verdictsPerItem.toFixed(2)} per item on average), \`acceptApplication\` — on a queue of
+${fmt(items)} submitted applications of one office (${seeded.templates.map((t) => `${t.serviceCode}: ${t.codes.length} to judge`).join('; ')}).
+Beside it, pg-boss 10.4.2 on a fresh database of the same server: ${fmt(items)} jobs, ${clerkCount} workers each
+doing \`fetch\` (one job) + \`complete\`, pool of ${poolSize}. After a ${warmup} s warm-up each, ${seconds} s per side
+measured in ${rounds} alternating rounds (a checkpoint before each), so other load on the machine falls on both alike.
+
+| | ours items/s | pg-boss jobs/s | ours ÷ pg-boss | goal |
+|---|---:|---:|---:|---:|
+| ${row.label} | ${fmt(rate)} | ${fmt(bossRate)} | ${ratio.toFixed(2)} | ≥ 1.0 |
+
+Per round: clerks ${sides.ours.rounds.map(fmt).join(', ')} items/s; pg-boss ${sides.boss.rounds.map(fmt).join(', ')} jobs/s.
+
+One at a time with nothing else running (median of 21): pg-boss fetch + complete ${bossAlone.toFixed(1)} ms;
+our take next ${oursAlone.claim.toFixed(1)} ms, the whole take + verdicts + accept ${oursAlone.item.toFixed(1)} ms.
+
+Where a clerk's time goes (ms per decided item, summed over the calls, under ${clerkCount}-way contention):
+take next ${per(steps.claim)}, verdicts ${per(steps.verdicts)}, accept ${per(steps.accept)}.
+
+Checked at the end, from the audit trail and the rows (${ok ? 'all hold' : '**FAILED**'}):
+${[...check.lines, bossCheck.line, ...errors].map((l) => `- ${l}`).join('\n')}
+`;
+    return { rows: [row], markdown, ok, version };
+  } finally {
+    await handle.close();
+  }
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const baseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (!/^postgres(ql)?:\/\//.test(baseUrl)) {
+    console.error('bench:queue needs a PostgreSQL DATABASE_URL (or none, for postgres://postgres@127.0.0.1:5432/postgres)');
+    process.exit(2);
+  }
+  const num = (name: string) => (arg(name) === undefined ? undefined : Number(arg(name)));
+  const result = await runQueueBench({ baseUrl, items: num('items'), clerks: num('clerks'), durationSeconds: num('seconds'), poolSize: num('pool') });
+  const stamp = `Latest run: ${new Date().toISOString().slice(0, 10)}. Machine: ${machineLine(result.version)}.`;
+  writeReadmeSection('queue', `${result.markdown}\n${stamp}`);
+  console.log(`\nwritten to bench/README.md${result.ok ? '' : ' — the check FAILED'}`);
+  process.exit(result.ok ? 0 : 1);
+}
