@@ -1,0 +1,2 @@
+CREATE INDEX "applications_backlog_idx" ON "applications" USING btree ("office_code","submitted_at","service_code","department") WHERE status in ('submitted','under_review','needs_supplement','supplemented','accepted');--> statement-breakpoint
+CREATE INDEX "report_daily_series_idx" ON "report_daily" USING btree ("office_code","day","service_code","department","received","accepted","completed","refused");
