@@ -1,6 +1,22 @@
-import { parseWithZod } from '@conform-to/zod';
+import { parseWithZod, unstable_coerceFormValue } from '@conform-to/zod';
+import type { ZodTypeAny } from 'zod';
 import type { Answers, DefinitionEnv, ServiceDefinition } from '../catalog/types.js';
 import type { RawAnswers } from './apply-input.js';
+
+/**
+ * The definition's schema for an environment with conform's form coercion applied, built once
+ * per definition and day: parseWithZod would otherwise rebuild both on every submission.
+ * unstable_coerceFormValue is the very function parseWithZod applies itself (same defaults).
+ */
+const schemas = new WeakMap<ServiceDefinition, { env: string; schema: ZodTypeAny }>();
+function coercedSchema(def: ServiceDefinition, env: DefinitionEnv): ZodTypeAny {
+  const key = JSON.stringify(env);
+  const cached = schemas.get(def);
+  if (cached?.env === key) return cached.schema;
+  const schema = unstable_coerceFormValue(def.schema(env));
+  schemas.set(def, { env: key, schema });
+  return schema;
+}
 
 /**
  * Validates raw answers with the definition's schema exactly as conform does in the browser
@@ -13,7 +29,7 @@ export function parseAnswers(
 ): { ok: true; answers: Answers } | { ok: false; fieldErrors: Record<string, string[]> } {
   const payload = new URLSearchParams();
   for (const [name, value] of Object.entries(raw)) for (const v of Array.isArray(value) ? value : [value]) payload.append(name, v);
-  const submission = parseWithZod(payload, { schema: def.schema(env) });
+  const submission = parseWithZod(payload, { schema: coercedSchema(def, env), disableAutoCoercion: true });
   if (submission.status === 'success') return { ok: true, answers: submission.value as Answers };
   const fieldErrors: Record<string, string[]> = {};
   for (const [name, errors] of Object.entries(submission.error ?? {})) if (errors?.length) fieldErrors[name] = errors;

@@ -33,8 +33,19 @@ export async function revokeSession(db: Db, clock: Clock, id: string): Promise<v
 export async function resolveSession(db: Db, clock: Clock, id: string | null | undefined): Promise<Actor> {
   if (!id) return { kind: 'anonymous' };
   const now = clock.now();
+  // Only what the actor needs: this runs on every request, and the account's secrets stay in the database.
   const rows = await db
-    .select({ session: sessions, user: users, cityCode: offices.cityCode })
+    .select({
+      session: { lastSeenAt: sessions.lastSeenAt },
+      user: {
+        id: users.id,
+        role: users.role,
+        officeCode: users.officeCode,
+        skills: users.skills,
+        managerScope: users.managerScope,
+      },
+      cityCode: offices.cityCode,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(offices, eq(offices.code, users.officeCode))
