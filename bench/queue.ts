@@ -56,6 +56,10 @@ export type QueueBench = { rows: BenchRow[]; markdown: string; ok: boolean; vers
 const OURS_DB = 'onewindow_bench_queue';
 const BOSS_DB = 'onewindow_bench_pgboss';
 const OFFICE = 'bj-dongcheng';
+/** pg-boss again with few jobs queued, for context: its fetch cost grows with the backlog. */
+const SHALLOW_QUEUE = 'bench_shallow';
+const SHALLOW_JOBS = 2_000;
+const SHALLOW_SECONDS = 3;
 const ALL_DEPARTMENTS: Department[] = ['hukou', 'traffic', 'exit_entry'];
 
 /** Tables the submit service writes; the copy covers each, and scaleRollup the report rollups. */
@@ -340,7 +344,7 @@ function prepareClerks(db: Db, seeded: Seeded) {
   }
 
   /** Median ms of take next and of the whole decision, one item at a time with nothing else running. */
-  async function alone(n: number): Promise<{ claim: number; item: number }> {
+  async function alone(n: number): Promise<{ claim: number; item: number; n: number }> {
     const claims: number[] = [];
     const whole: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -350,7 +354,7 @@ function prepareClerks(db: Db, seeded: Seeded) {
       whole.push(performance.now() - t);
       claims.push(s.claim);
     }
-    return { claim: median(claims), item: median(whole) };
+    return { claim: median(claims), item: median(whole), n: whole.length };
   }
 
   return { slice, alone, steps, errors, counted: () => counted };
@@ -409,19 +413,25 @@ async function preparePgBoss(url: string, items: number, workers: number, poolSi
   boss.on('error', (e) => errors.push(e.message));
   await boss.start();
   const queue = 'bench';
-  await boss.createQueue(queue);
   const t0 = Date.now();
-  for (let lo = 0; lo < items; lo += 10_000) {
-    const n = Math.min(10_000, items - lo);
-    await boss.insert(Array.from({ length: n }, (_, j) => ({ name: queue, data: { item: lo + j } })));
+  for (const [name, size] of [
+    [queue, items],
+    [SHALLOW_QUEUE, SHALLOW_JOBS],
+  ] as const) {
+    await boss.createQueue(name);
+    for (let lo = 0; lo < size; lo += 10_000) {
+      const n = Math.min(10_000, size - lo);
+      await boss.insert(Array.from({ length: n }, (_, j) => ({ name, data: { item: lo + j } })));
+    }
   }
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query('vacuum analyze');
   log(`bench:queue: ${items.toLocaleString('en')} pg-boss jobs inserted in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   let counted = 0;
+  let shallowCounted = 0;
 
-  async function slice(seconds: number): Promise<Slice> {
+  async function slice(seconds: number, name: string = queue): Promise<Slice> {
     let done = 0;
     const start = performance.now();
     const stopAt = start + seconds * 1000;
@@ -429,9 +439,9 @@ async function preparePgBoss(url: string, items: number, workers: number, poolSi
       Array.from({ length: workers }, async () => {
         try {
           while (performance.now() < stopAt) {
-            const [job] = await boss.fetch(queue, { batchSize: 1 });
+            const [job] = await boss.fetch(name, { batchSize: 1 });
             if (!job) return;
-            await boss.complete(queue, job.id);
+            await boss.complete(name, job.id);
             done++;
           }
         } catch (e) {
@@ -439,12 +449,13 @@ async function preparePgBoss(url: string, items: number, workers: number, poolSi
         }
       }),
     );
-    counted += done;
+    if (name === queue) counted += done;
+    else shallowCounted += done;
     return { done, elapsed: (performance.now() - start) / 1000 };
   }
 
-  /** Median ms of fetch + complete, one job at a time with nothing else running. */
-  async function alone(n: number): Promise<number> {
+  /** Median ms of fetch + complete, one job at a time with nothing else running; and how many ran. */
+  async function alone(n: number): Promise<{ ms: number; n: number }> {
     const times: number[] = [];
     for (let i = 0; i < n; i++) {
       const t = performance.now();
@@ -454,23 +465,46 @@ async function preparePgBoss(url: string, items: number, workers: number, poolSi
       times.push(performance.now() - t);
       counted++;
     }
-    return median(times);
+    return { ms: median(times), n: times.length };
   }
 
   async function finish(): Promise<{ ok: boolean; line: string; errors: string[] }> {
-    const { rows } = await admin.query<{ completed: number; active: number; retried: number }>(
-      `select count(*) filter (where state = 'completed')::int as completed, count(*) filter (where state = 'active')::int as active,
-              count(*) filter (where retry_count > 0)::int as retried from pgboss.job where name = $1`,
-      [queue],
+    const { rows } = await admin.query<{ name: string; completed: number; active: number; retried: number }>(
+      `select name, count(*) filter (where state = 'completed')::int as completed, count(*) filter (where state = 'active')::int as active,
+              count(*) filter (where retry_count > 0)::int as retried from pgboss.job group by name`,
     );
     await admin.end();
     await boss.stop({ graceful: false, wait: true });
-    const c = rows[0];
-    const ok = errors.length === 0 && c.completed === counted && c.active === 0 && c.retried === 0;
-    return { ok, line: `pg-boss: ${c.completed} jobs completed (counted ${counted}), ${c.active} left active, ${c.retried} retried`, errors };
+    const of = (name: string) => rows.find((r) => r.name === name) ?? { completed: 0, active: 0, retried: 0 };
+    const [c, sh] = [of(queue), of(SHALLOW_QUEUE)];
+    const ok = errors.length === 0 && c.completed === counted && sh.completed === shallowCounted && c.active + sh.active === 0 && c.retried + sh.retried === 0;
+    return {
+      ok,
+      line: `pg-boss: ${c.completed} jobs completed (counted ${counted}) and ${sh.completed} of the shallow queue (counted ${shallowCounted}), ${c.active + sh.active} left active, ${c.retried + sh.retried} retried`,
+      errors,
+    };
   }
 
   return { slice, alone, finish };
+}
+
+/**
+ * Statements any pg client of this process sends while `fn` runs (BEGIN and COMMIT included):
+ * pg-boss and drizzle both go through pg's Client.query.
+ */
+async function countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: number }> {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let statements = 0;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    statements++;
+    return original.apply(this, args);
+  };
+  try {
+    return { result: await fn(), statements };
+  } finally {
+    proto.query = original;
+  }
 }
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
@@ -522,9 +556,10 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
     }
     // One at a time, nothing else running: what a single take costs on a queue this deep.
     await checkpoint();
-    const bossAlone = await boss.alone(21);
-    const oursAlone = await clerks.alone(21);
-    log(`bench:queue: alone: pg-boss fetch + complete ${bossAlone.toFixed(1)} ms; take next ${oursAlone.claim.toFixed(1)} ms, whole decision ${oursAlone.item.toFixed(1)} ms`);
+    const ALONE = 21;
+    const { result: bossAlone, statements: bossStatements } = await countStatements(() => boss.alone(ALONE));
+    const { result: oursAlone, statements: oursStatements } = await countStatements(() => clerks.alone(ALONE));
+    log(`bench:queue: alone: pg-boss fetch + complete ${bossAlone.ms.toFixed(1)} ms; take next ${oursAlone.claim.toFixed(1)} ms, whole decision ${oursAlone.item.toFixed(1)} ms`);
     for (let r = 0; r < rounds; r++) {
       for (const name of r % 2 === 0 ? (['boss', 'ours'] as const) : (['ours', 'boss'] as const)) {
         const side = sides[name];
@@ -536,6 +571,10 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
         log(`bench:queue: round ${r + 1} ${name === 'ours' ? 'clerks' : 'pg-boss'}: ${fmt(s.done)} in ${s.elapsed.toFixed(1)} s = ${fmt(s.done / s.elapsed)}/s`);
       }
     }
+    await checkpoint();
+    const shallow = await boss.slice(SHALLOW_SECONDS, SHALLOW_QUEUE);
+    const shallowRate = shallow.done / shallow.elapsed;
+    log(`bench:queue: pg-boss with ${fmt(SHALLOW_JOBS)} queued: ${fmt(shallowRate)} jobs/s`);
     const rate = sides.ours.total.done / sides.ours.total.elapsed;
     const bossRate = sides.boss.total.done / sides.boss.total.elapsed;
     const steps = clerks.steps;
@@ -575,8 +614,15 @@ measured in ${rounds} alternating rounds (a checkpoint before each), so other lo
 
 Per round: clerks ${sides.ours.rounds.map(fmt).join(', ')} items/s; pg-boss ${sides.boss.rounds.map(fmt).join(', ')} jobs/s.
 
-One at a time with nothing else running (median of 21): pg-boss fetch + complete ${bossAlone.toFixed(1)} ms;
+One at a time with nothing else running (median of ${ALONE}): pg-boss fetch + complete ${bossAlone.ms.toFixed(1)} ms;
 our take next ${oursAlone.claim.toFixed(1)} ms, the whole take + verdicts + accept ${oursAlone.item.toFixed(1)} ms.
+pg-boss 10.4.2 has no index in the order its fetch serves (priority desc, created_on, id), so each fetch sorts
+every queued job (EXPLAIN: a sequential scan and a sort of the backlog): the ratio above is pg-boss at this depth.
+With ${fmt(SHALLOW_JOBS)} jobs queued (a second pg-boss queue, ${SHALLOW_SECONDS} s, after the rounds) it did ${fmt(shallowRate)} jobs/s:
+ours ÷ that = ${(rate / shallowRate).toFixed(2)}.
+Take next walks \`queue_items_waiting_idx\` in the order it serves and stops at the first item no other clerk
+holds. Statements sent per item, counted in the same one-at-a-time runs: pg-boss ${(bossStatements / bossAlone.n).toFixed(1)}, ours
+${(oursStatements / oursAlone.n).toFixed(1)} (a transaction each for the take, every verdict and the acceptance, BEGIN and COMMIT included).
 
 Where a clerk's time goes (ms per decided item, summed over the calls, under ${clerkCount}-way contention):
 take next ${per(steps.claim)}, verdicts ${per(steps.verdicts)}, accept ${per(steps.accept)}.
