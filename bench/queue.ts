@@ -525,6 +525,8 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
   // Every template gets as many copies as the others, which keeps the rollup exact (scaleRollup).
   if (items < TEMPLATES.length || items % TEMPLATES.length !== 0) throw new Error(`bench:queue: items must be a positive multiple of ${TEMPLATES.length}`);
 
+  const load = () => os.loadavg()[0].toFixed(1);
+  const loadAtStart = load();
   await ensureDatabase(opts.baseUrl, OURS_DB, true);
   await ensureDatabase(opts.baseUrl, BOSS_DB, true);
   const oursUrl = databaseUrl(opts.baseUrl, OURS_DB);
@@ -606,7 +608,8 @@ checklist (${verdictsPerItem.toFixed(2)} per item on average), \`acceptApplicati
 ${fmt(items)} submitted applications of one office (${seeded.templates.map((t) => `${t.serviceCode}: ${t.codes.length} to judge`).join('; ')}).
 Beside it, pg-boss 10.4.2 on a fresh database of the same server: ${fmt(items)} jobs, ${clerkCount} workers each
 doing \`fetch\` (one job) + \`complete\`, pool of ${poolSize}. After a ${warmup} s warm-up each, ${seconds} s per side
-measured in ${rounds} alternating rounds (a checkpoint before each), so other load on the machine falls on both alike.
+measured in ${rounds} alternating rounds (a checkpoint before each), so other load on the machine falls on both alike
+(load average ${loadAtStart} at the start, ${load()} at the end).
 
 | | ours items/s | pg-boss jobs/s | ours ÷ pg-boss | goal |
 |---|---:|---:|---:|---:|
