@@ -40,12 +40,15 @@ export async function verifyIdentity(cfg: IntegrationsConfig, person: { name: st
   return out!;
 }
 
-/** The person's household record, or null when the registry holds none for this ID number. */
+/**
+ * The person's household record, or null when the registry holds none for this ID number. A read,
+ * but a POST: the ID number travels in the body, never in a URL that proxies and access logs keep.
+ */
 export async function householdOf(cfg: IntegrationsConfig, idNumber: string): Promise<Household | null> {
   return callJson(
     'populationRegistry',
     cfg.populationRegistry,
-    { method: 'GET', path: `/v1/persons/${encodeURIComponent(idNumber)}/household`, idempotent: true, notFoundStatuses: [404] },
+    { method: 'POST', path: '/v1/household-lookups', body: { idNumber }, idempotent: true, notFoundStatuses: [404] },
     householdSchema,
   );
 }

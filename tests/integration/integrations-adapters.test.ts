@@ -175,3 +175,21 @@ describe('retries', () => {
     expect(auth).toBe('Bearer s3cret');
   });
 });
+
+describe('personal data in transit', () => {
+  it('never puts an ID number in a URL the registry, controls or gateways are called at', async () => {
+    const urls: string[] = [];
+    const listener = ({ request }: { request: Request }) => void urls.push(request.url);
+    mockServer.events.on('request:start', listener);
+    try {
+      const id = '110101199003071233';
+      await verifyIdentity(cfg, { name: '张三', idNumber: id });
+      expect(await householdOf(cfg, id)).toMatchObject({ idNumber: id });
+      await checkControls(cfg, { name: '某人', idNumber: '110101198001010037' });
+      expect(urls.length).toBeGreaterThanOrEqual(3);
+      for (const u of urls) expect(decodeURIComponent(u)).not.toMatch(/\d{17}[\dX]/);
+    } finally {
+      mockServer.events.removeListener('request:start', listener);
+    }
+  });
+});

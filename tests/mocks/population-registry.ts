@@ -7,7 +7,7 @@ const base = MOCK_BASE_URLS.populationRegistry;
 
 export const registryRoutes = {
   identityCheck: { method: 'post', url: `${base}/v1/identity-checks` },
-  household: { method: 'get', url: `${base}/v1/persons/:idNumber/household` },
+  household: { method: 'post', url: `${base}/v1/household-lookups` },
 } satisfies Record<string, Route>;
 
 /**
@@ -24,8 +24,9 @@ export const registryHandlers = [
       cancelled: CANCELLED_IDS.has(body.idNumber ?? ''),
     });
   }),
-  http.get(registryRoutes.household.url, ({ params }) => {
-    const h = HOUSEHOLDS[String(params.idNumber)];
+  http.post(registryRoutes.household.url, async ({ request }) => {
+    const body = (await request.json()) as { idNumber?: string };
+    const h = HOUSEHOLDS[String(body.idNumber)];
     return h ? HttpResponse.json(h) : HttpResponse.json({ error: 'not_found' }, { status: 404 });
   }),
 ];
