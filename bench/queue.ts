@@ -617,7 +617,7 @@ measured in ${rounds} alternating rounds (a checkpoint before each), so other lo
 
 Per round: clerks ${sides.ours.rounds.map(fmt).join(', ')} items/s; pg-boss ${sides.boss.rounds.map(fmt).join(', ')} jobs/s.
 
-One at a time with nothing else running (median of ${ALONE}): pg-boss fetch + complete ${bossAlone.ms.toFixed(1)} ms;
+One at a time, with no other clerk or worker running (median of ${ALONE}): pg-boss fetch + complete ${bossAlone.ms.toFixed(1)} ms;
 our take next ${oursAlone.claim.toFixed(1)} ms, the whole take + verdicts + accept ${oursAlone.item.toFixed(1)} ms.
 pg-boss 10.4.2 has no index in the order its fetch serves (priority desc, created_on, id), so each fetch sorts
 every queued job (EXPLAIN: a sequential scan and a sort of the backlog): the ratio above is pg-boss at this depth.
