@@ -39,6 +39,8 @@ const pct = (xs: number[], p: number) => {
   return s[Math.max(1, Math.ceil((p / 100) * s.length)) - 1];
 };
 
+const naiveRuns = (size: number, iterations: number) => Math.min(iterations, size >= 5_000_000 ? 1 : size >= 1_000_000 ? 3 : iterations);
+
 /** A Db whose execute() calls are timed, in call order, into `sink`. */
 function timed(db: Db, sink: number[]): Db {
   return new Proxy(db, {
@@ -167,12 +169,14 @@ async function bench(db: Db, size: number, iterations: number, warmup: number): 
     const naiveTimes: Partial<Record<Group, number[]>> = {};
     for (const [g, qs] of Object.entries(naive) as [Group, SQL[]][]) {
       const xs: number[] = [];
-      // Raw-table scans at millions of rows take seconds: a few runs tell the story.
-      const runs = Math.min(iterations, size >= 1_000_000 ? 5 : iterations);
-      for (let i = 0; i < 1 + runs; i++) {
+      // Raw-table scans at millions of rows take seconds to minutes: a few runs tell the story
+      // (one at 10M: p50 = p95 = that run), without a warm-up above 1M.
+      const runs = naiveRuns(size, iterations);
+      const warm = size >= 1_000_000 ? 0 : 1;
+      for (let i = 0; i < warm + runs; i++) {
         const t = performance.now();
         for (const q of qs) await db.execute(q);
-        if (i >= 1) xs.push(performance.now() - t);
+        if (i >= warm) xs.push(performance.now() - t);
       }
       naiveTimes[g] = xs;
     }
@@ -232,9 +236,9 @@ per-clerk throughput and missing materials, from report_monthly + report_daily),
 series from report_daily) and "backlog" (open applications now, from the raw table). "naive" computes
 the same figures straight from the raw tables (audit_events, applications, waiting_intervals,
 decisions, notices, ratings) with GROUP BY and percentile_disc, no rollup (docs/decisions/0010, 0013);
-the backlog has no rollup, so the naive whole report reuses its time. "rectification list" is
-/reports/rectifications (open bad reviews by deadline, then the latest closed). Naive runs at 1M rows and more
-are 5 (they take seconds each).
+the backlog has no rollup, so the naive whole report reuses its time. Naive runs: 3 at 1M (no
+warm-up), 1 at 10M (p50 = p95 = that run; each takes minutes). "rectification list" is
+/reports/rectifications (open bad reviews by deadline, then the latest closed).
 
 ${table(rows)}
 `;
