@@ -33,8 +33,8 @@ async function officesInScope(ctx: ServiceContext, actor: UserActor, scope: Scop
 }
 
 /** Open rectifications shown at most, and closed ones (the latest) under them. */
-const OPEN_LIMIT = 500;
-const CLOSED_LIMIT = 100;
+const OPEN_LIMIT = 200;
+const CLOSED_LIMIT = 50;
 
 /**
  * The rectification list (差评整改): every open bad review of the manager's offices by deadline
