@@ -178,13 +178,19 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
              sum(received)::int as received, sum(accepted)::int as accepted, sum(completed)::int as completed, sum(refused)::int as refused
       from report_daily r where ${inRange} and ${dims('r')}
       group by 1 order by 1`),
-    // Backlog now: open applications by age since receipt (calendar days), whatever the date range.
+    // Backlog now: open applications by age since receipt in China days (0-5, 6-10, 11-20, 21+),
+    // whatever the date range. Compared as instants against the start of each boundary day, so
+    // the index-only scan converts no time zone per row.
     ctx.db.execute(sql`
-      select case when age <= 5 then '0-5' when age <= 10 then '6-10' when age <= 20 then '11-20' else '21+' end as bucket, count(*)::int as count
-      from (select (${today}::date - (a.submitted_at at time zone 'Asia/Shanghai')::date) as age
-            from applications a
-            where a.status in ('submitted','under_review','needs_supplement','supplemented','accepted') and ${dims('a')}) x
-      group by 1`),
+      with b as (select ((${today}::date - 5)::timestamp at time zone 'Asia/Shanghai') as d5,
+                        ((${today}::date - 10)::timestamp at time zone 'Asia/Shanghai') as d10,
+                        ((${today}::date - 20)::timestamp at time zone 'Asia/Shanghai') as d20)
+      select count(*) filter (where a.submitted_at >= b.d5)::int as "0-5",
+             count(*) filter (where a.submitted_at >= b.d10 and a.submitted_at < b.d5)::int as "6-10",
+             count(*) filter (where a.submitted_at >= b.d20 and a.submitted_at < b.d10)::int as "11-20",
+             count(*) filter (where a.submitted_at < b.d20)::int as "21+"
+      from applications a, b
+      where a.status in ('submitted','under_review','needs_supplement','supplemented','accepted') and ${dims('a')}`),
   ]);
   const rolled = rowsOf<{ service_code: string } & Record<RollupCounter, number | string> & Record<RollupTally, Tally | string>>(rolledRes);
   const totals = zeroTotals();
@@ -201,9 +207,9 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
 
   const series = rowsOf<{ period: string; received: number; accepted: number; completed: number; refused: number }>(seriesRes).map((r) => ({ period: r.period, received: Number(r.received), accepted: Number(r.accepted), completed: Number(r.completed), refused: Number(r.refused) }));
 
-  const backlogRows = rowsOf<{ bucket: BacklogBucket['bucket']; count: number }>(backlogRes);
+  const [backlogRow] = rowsOf<Record<BacklogBucket['bucket'], number | string>>(backlogRes);
   const order: BacklogBucket['bucket'][] = ['0-5', '6-10', '11-20', '21+'];
-  const buckets = order.map((b) => ({ bucket: b, count: Number(backlogRows.find((r) => r.bucket === b)?.count ?? 0) }));
+  const buckets = order.map((b) => ({ bucket: b, count: Number(backlogRow?.[b] ?? 0) }));
 
   const top = Object.entries(tallies.clerkDecided)
     .filter(([, n]) => n > 0)
