@@ -14,9 +14,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type SQL } from 'drizzle-orm';
 import { createDb, type Db } from '../db/client.js';
-import { chinaDate } from '../services/calendar/working-days.js';
+import { addDays, chinaDate } from '../services/calendar/working-days.js';
 import { defaultConfig, systemClock, type ServiceContext, type UserActor } from '../services/context.js';
-import { getReport } from '../services/reports/metrics.js';
+import { getReport, percentile } from '../services/reports/metrics.js';
 import { listRectifications } from '../services/ratings/rectifications.js';
 import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.js';
 
@@ -34,10 +34,8 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.max(1, Math.ceil((p / 100) * s.length)) - 1];
-};
+/** Nearest rank, as the reports define it. */
+const pct = (xs: number[], p: number) => percentile([...xs].sort((x, y) => x - y), p) ?? 0;
 
 const naiveRuns = (size: number, iterations: number) => Math.min(iterations, size >= 5_000_000 ? 1 : size >= 1_000_000 ? 3 : iterations);
 
@@ -59,11 +57,6 @@ function timed(db: Db, sink: number[]): Db {
   });
 }
 
-function addDays(d: string, n: number): string {
-  const x = new Date(`${d}T00:00:00Z`);
-  x.setUTCDate(x.getUTCDate() + n);
-  return x.toISOString().slice(0, 10);
-}
 
 /**
  * What a report would cost without the rollup: the same counts and rates grouped straight from

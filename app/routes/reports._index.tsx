@@ -4,7 +4,7 @@ import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { catalogView } from '#services/catalog/guide';
 import { isDomainError } from '#services/errors';
-import { getReport, type Report } from '#services/reports/metrics';
+import { getReport, reportOffices, type Report } from '#services/reports/metrics';
 import { BarChart, GroupedBarChart } from '~/components/reports/charts';
 import { buildTables, formatCell, type ReportTable, type Translate } from '~/components/reports/report-tables';
 import { DateField, ErrorSummary, SelectField, SubmitButton } from '~/components/forms';
@@ -47,8 +47,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   if (!report) {
     // The office choices still come from the service's scope, so the form can be corrected.
-    const scope = await orThrowResponse(() => getReport(ctx, {}));
-    return json({ ...base, report: null, offices: scope.offices, lastResult, query: '' }, { status: 400 });
+    const offices = await orThrowResponse(() => reportOffices(ctx));
+    return json({ ...base, report: null, offices, lastResult, query: '' }, { status: 400 });
   }
   const { from, to, period, department, serviceCode, officeCode } = report.filters;
   return json({ ...base, report, offices: report.offices, lastResult, query: reportQueryString({ from, to, period, department, serviceCode, officeCode }) });

@@ -80,3 +80,8 @@ export type RollupCounter = (typeof ROLLUP_COUNTERS)[number];
 
 export const ROLLUP_TALLIES = ['totalDays', 'waitingDays', 'officeDays', 'clerkDecided', 'clerkCompleted', 'missing'] as const;
 export type RollupTally = (typeof ROLLUP_TALLIES)[number];
+
+/** The SQL column of each counter and tally (the same in both grains), for statements built by name. */
+export const ROLLUP_COLUMN = Object.fromEntries(
+  [...ROLLUP_COUNTERS, ...ROLLUP_TALLIES].map((k) => [k, reportDaily[k].name]),
+) as Record<RollupCounter | RollupTally, string>;

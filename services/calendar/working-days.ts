@@ -23,11 +23,14 @@ export function isWorkingDay(day: string, cal: Calendar): boolean {
   return dow !== 0 && dow !== 6;
 }
 
-function nextDay(day: string): string {
+/** The calendar day `days` after `day` (before, when negative). */
+export function addDays(day: string, days: number): string {
   const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
+  d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+const nextDay = (day: string) => addDays(day, 1);
 
 /**
  * The date `n` working days after `start`, counting from the next day (time limits run from the

@@ -1,9 +1,20 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offices } from '../../db/schema/index.js';
 import type { Department } from '../catalog/types.js';
+import type { UserActor } from '../context.js';
+import type { Scope } from '../permissions.js';
 
 export type OfficeRow = typeof offices.$inferSelect;
+
+/** Offices a staff member answers for under `scope`: every office of their city, or their own. */
+export async function officesInScope(db: Db, actor: UserActor, scope: Scope): Promise<string[]> {
+  if (scope === 'city' && actor.cityCode) {
+    const rows = await db.select({ code: offices.code }).from(offices).where(eq(offices.cityCode, actor.cityCode)).orderBy(offices.code);
+    return rows.map((r) => r.code);
+  }
+  return actor.officeCode ? [actor.officeCode] : [];
+}
 
 /** Offices that accept a department's applications, in code order so option lists are stable. */
 export async function officesHandling(db: Db, department: Department): Promise<OfficeRow[]> {

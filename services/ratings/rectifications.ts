@@ -1,10 +1,11 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { applications, offices, ratings, rectifications, type RectificationOutcome } from '../../db/schema/index.js';
+import { applications, ratings, rectifications, type RectificationOutcome } from '../../db/schema/index.js';
+import { officesInScope } from '../offices/offices.js';
 import { chinaDate } from '../calendar/working-days.js';
-import type { ServiceContext, UserActor } from '../context.js';
+import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
-import { authorize, type Scope } from '../permissions.js';
+import { authorize } from '../permissions.js';
 
 export type RectificationView = {
   id: string;
@@ -23,15 +24,6 @@ export type RectificationView = {
   closedAt: string | null;
 };
 
-/** Offices the manager answers for: their own, or every office of their city. */
-async function officesInScope(ctx: ServiceContext, actor: UserActor, scope: Scope): Promise<string[]> {
-  if (scope === 'city' && actor.cityCode) {
-    const rows = await ctx.db.select({ code: offices.code }).from(offices).where(eq(offices.cityCode, actor.cityCode));
-    return rows.map((r) => r.code);
-  }
-  return actor.officeCode ? [actor.officeCode] : [];
-}
-
 /** Open rectifications shown at most, and closed ones (the latest) under them. */
 const OPEN_LIMIT = 200;
 const CLOSED_LIMIT = 50;
@@ -45,7 +37,7 @@ const CLOSED_LIMIT = 50;
  */
 export async function listRectifications(ctx: ServiceContext): Promise<RectificationView[]> {
   const { actor, scope } = authorize(ctx.actor, 'report:read');
-  const codes = await officesInScope(ctx, actor, scope);
+  const codes = await officesInScope(ctx.db, actor, scope);
   if (codes.length === 0) return [];
   const today = chinaDate(ctx.clock.now());
   const ids = (
@@ -109,7 +101,7 @@ export async function recordFollowUp(ctx: ServiceContext, raw: FollowUpInput): P
     for (const issue of parsed.error.issues) (fieldErrors[String(issue.path[0])] ??= []).push(issue.message);
     throw invalid('form.invalid', fieldErrors);
   }
-  const codes = await officesInScope(ctx, actor, scope);
+  const codes = await officesInScope(ctx.db, actor, scope);
   const input = parsed.data;
   const [row] = await ctx.db.select().from(rectifications).where(eq(rectifications.id, input.id));
   if (!row || !codes.includes(row.officeCode)) throw notFound('rectification.notFound');

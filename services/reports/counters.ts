@@ -76,6 +76,16 @@ export function deltaFor(e: ReportEvent): RollupDelta {
   }
 }
 
+/** Adds `d` into `into`: counters summed, tallies merged. */
+export function addDelta(into: RollupDelta, d: RollupDelta): RollupDelta {
+  for (const [c, v] of Object.entries(d.counters) as [RollupCounter, number][]) into.counters[c] = (into.counters[c] ?? 0) + v;
+  for (const [t, v] of Object.entries(d.tallies) as [RollupTally, Tally][]) into.tallies[t] = addTally(into.tallies[t] ?? {}, v);
+  return into;
+}
+
+export const isEmptyDelta = (d: RollupDelta) =>
+  !Object.values(d.counters).some((v) => v) && !Object.values(d.tallies).some((t) => Object.keys(t).length > 0);
+
 /** Adds `b` into `a` (counts per key). */
 export function addTally(a: Tally, b: Tally): Tally {
   for (const [k, v] of Object.entries(b)) a[k] = (a[k] ?? 0) + v;

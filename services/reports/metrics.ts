@@ -1,9 +1,10 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { offices, users } from '../../db/schema/index.js';
-import { ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
+import { users } from '../../db/schema/index.js';
+import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
 import { addTally } from './counters.js';
-import { chinaDate } from '../calendar/working-days.js';
+import { addDays, chinaDate } from '../calendar/working-days.js';
+import { officesInScope } from '../offices/offices.js';
 import type { ServiceContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -104,11 +105,6 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 const list = (codes: string[]) => sql.join(codes.map((c) => sql`${c}`), sql`, `);
 
-function addDays(d: string, n: number): string {
-  const x = new Date(`${d}T00:00:00Z`);
-  x.setUTCDate(x.getUTCDate() + n);
-  return x.toISOString().slice(0, 10);
-}
 
 /** Validated filters with defaults: the last 30 days, by day. */
 export function parseFilters(raw: ReportFilterInput, today: string): ReportFilters {
@@ -124,17 +120,18 @@ export function parseFilters(raw: ReportFilterInput, today: string): ReportFilte
   return { from, to, department: r.data.department, serviceCode: r.data.serviceCode, officeCode: r.data.officeCode, period: r.data.period ?? 'day' };
 }
 
+/** The offices a manager may filter /reports by, without computing a report (a form sent back with errors). */
+export async function reportOffices(ctx: ServiceContext): Promise<string[]> {
+  const { actor, scope } = authorize(ctx.actor, 'report:read');
+  return officesInScope(ctx.db, actor, scope);
+}
+
 export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Promise<Report> {
   const { actor, scope } = authorize(ctx.actor, 'report:read');
   const now = ctx.clock.now();
   const today = chinaDate(now);
   const filters = parseFilters(raw, today);
-  const all =
-    scope === 'city' && actor.cityCode
-      ? (await ctx.db.select({ code: offices.code }).from(offices).where(eq(offices.cityCode, actor.cityCode))).map((o) => o.code)
-      : actor.officeCode
-        ? [actor.officeCode]
-        : [];
+  const all = await officesInScope(ctx.db, actor, scope);
   if (filters.officeCode && !all.includes(filters.officeCode)) throw notFound('reports.officeNotFound');
   const codes = filters.officeCode ? [filters.officeCode] : all;
   const empty: Report = {
@@ -165,7 +162,7 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
   // days at the edges of the range from report_daily (docs/decisions/0013), summed here.
   const tiers = tiersOf(filters.from, filters.to);
   const pieces: SQL[] = [];
-  const cols = sql.raw(`r.service_code, ${ROLLUP_COUNTERS.map((c) => `r.${snake(c)} as "${c}"`).join(', ')}, ${ROLLUP_TALLIES.map((t) => `r.${snake(t)} as "${t}"`).join(', ')}`);
+  const cols = sql.raw(`r.service_code, ${[...ROLLUP_COUNTERS, ...ROLLUP_TALLIES].map((k) => `r.${ROLLUP_COLUMN[k]} as "${k}"`).join(', ')}`);
   if (tiers.months) pieces.push(sql`select ${cols} from report_monthly r where r.month between ${tiers.months[0]}::date and ${tiers.months[1]}::date and ${dims('r')}`);
   for (const [a, b] of tiers.days) pieces.push(sql`select ${cols} from report_daily r where r.day between ${a}::date and ${b}::date and ${dims('r')}`);
   const unit = filters.period === 'day' ? 'day' : filters.period === 'week' ? 'week' : 'month';
@@ -243,8 +240,6 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     missing: topPerService(missing, 5),
   };
 }
-
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * [from, to] as whole calendar months (first days, inclusive) and the days left at either edge.

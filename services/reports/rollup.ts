@@ -1,24 +1,21 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, notices, offices, reportDaily, reportMonthly, users, waitingIntervals } from '../../db/schema/index.js';
-import { ROLLUP_COUNTERS, ROLLUP_TALLIES, type NoticeItem } from '../../db/schema/index.js';
+import { notices, offices, users, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
+import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
-import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isCrossProvince, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
+import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isCrossProvince, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
 
 export type RollupKey = { officeCode: string | null; serviceCode: string; department: string };
-
-const colName = (table: typeof reportDaily | typeof reportMonthly, key: string) => (table as unknown as Record<string, { name: string }>)[key].name;
 
 /**
  * The upsert of one grain's row: counters add, tallies merge with rollup_add_counts (migration
  * 0009). Only the columns the delta touches are written.
  */
-function upsert(table: typeof reportDaily | typeof reportMonthly, period: string, key: RollupKey & { officeCode: string }, d: RollupDelta): SQL {
-  const name = table === reportDaily ? 'report_daily' : 'report_monthly';
-  const periodCol = table === reportDaily ? 'day' : 'month';
+function upsert(table: 'report_daily' | 'report_monthly', period: string, key: RollupKey & { officeCode: string }, d: RollupDelta): SQL {
+  const periodCol = table === 'report_daily' ? 'day' : 'month';
   const counters = ROLLUP_COUNTERS.filter((c) => d.counters[c]);
   const tallies = ROLLUP_TALLIES.filter((t) => d.tallies[t] && Object.keys(d.tallies[t]!).length);
-  const cols = [periodCol, 'office_code', 'service_code', 'department', ...counters.map((c) => colName(table, c)), ...tallies.map((t) => colName(table, t))];
+  const cols = [periodCol, 'office_code', 'service_code', 'department', ...[...counters, ...tallies].map((k) => ROLLUP_COLUMN[k])];
   const values = [
     sql`${period}::date`,
     sql`${key.officeCode}`,
@@ -28,29 +25,23 @@ function upsert(table: typeof reportDaily | typeof reportMonthly, period: string
     ...tallies.map((t) => sql`${JSON.stringify(d.tallies[t])}::jsonb`),
   ];
   const sets = [
-    ...counters.map((c) => sql.raw(`${colName(table, c)} = ${name}.${colName(table, c)} + excluded.${colName(table, c)}`)),
-    ...tallies.map((t) => sql.raw(`${colName(table, t)} = rollup_add_counts(${name}.${colName(table, t)}, excluded.${colName(table, t)})`)),
+    ...counters.map((c) => `${ROLLUP_COLUMN[c]} = ${table}.${ROLLUP_COLUMN[c]} + excluded.${ROLLUP_COLUMN[c]}`),
+    ...tallies.map((t) => `${ROLLUP_COLUMN[t]} = rollup_add_counts(${table}.${ROLLUP_COLUMN[t]}, excluded.${ROLLUP_COLUMN[t]})`),
   ];
-  return sql`insert into ${sql.raw(name)} (${sql.raw(cols.join(', '))}) values (${sql.join(values, sql`, `)})
-    on conflict (${sql.raw(periodCol)}, office_code, service_code, department) do update set ${sql.join(sets, sql`, `)}`;
+  return sql`insert into ${sql.raw(table)} (${sql.raw(cols.join(', '))}) values (${sql.join(values, sql`, `)})
+    on conflict (${sql.raw(periodCol)}, office_code, service_code, department) do update set ${sql.raw(sets.join(', '))}`;
 }
 
 /** Adds events to their day's and their month's rows, inside the caller's transaction, in one statement per day. */
 async function bump(tx: Db, key: RollupKey, events: { day: string; event: ReportEvent }[]): Promise<void> {
   if (!key.officeCode) return;
   const byDay = new Map<string, RollupDelta>();
-  for (const { day, event } of events) {
-    const d = deltaFor(event);
-    const acc = byDay.get(day) ?? { counters: {}, tallies: {} };
-    for (const [c, v] of Object.entries(d.counters)) acc.counters[c as keyof RollupDelta['counters']] = (acc.counters[c as keyof RollupDelta['counters']] ?? 0) + (v ?? 0);
-    for (const [t, v] of Object.entries(d.tallies)) acc.tallies[t as keyof RollupDelta['tallies']] = addTally(acc.tallies[t as keyof RollupDelta['tallies']] ?? {}, v ?? {});
-    byDay.set(day, acc);
-  }
+  for (const { day, event } of events) byDay.set(day, addDelta(byDay.get(day) ?? { counters: {}, tallies: {} }, deltaFor(event)));
   for (const [day, d] of byDay) {
-    if (!ROLLUP_COUNTERS.some((c) => d.counters[c]) && !ROLLUP_TALLIES.some((t) => d.tallies[t] && Object.keys(d.tallies[t]!).length)) continue;
+    if (isEmptyDelta(d)) continue;
     const k = { ...key, officeCode: key.officeCode };
     // Both grains in one round trip: a data-modifying CTE runs whether or not its rows are read.
-    await tx.execute(sql`with daily as (${upsert(reportDaily, day, k, d)} returning 1) ${upsert(reportMonthly, `${day.slice(0, 7)}-01`, k, d)}`);
+    await tx.execute(sql`with daily as (${upsert('report_daily', day, k, d)} returning 1) ${upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)}`);
   }
 }
 
@@ -58,6 +49,7 @@ export type StatusChangeFacts = RollupKey & {
   id: string;
   applicantId: string;
   dueDate: string | null;
+  /** As written by the change (changeStatus returns them); needed for decided statuses. */
   submittedAt?: Date | null;
   decidedAt?: Date | null;
 };
@@ -79,9 +71,13 @@ export async function countStatusChange(
   const events: { day: string; event: ReportEvent }[] = [];
   switch (to) {
     case 'submitted': {
-      const [who] = await tx.select({ idNumber: users.idNumber }).from(users).where(eq(users.id, app.applicantId));
-      const [office] = app.officeCode ? await tx.select({ cityCode: offices.cityCode }).from(offices).where(eq(offices.code, app.officeCode)) : [];
-      events.push({ day, event: { kind: 'submitted', crossProvince: isCrossProvince(who?.idNumber ?? null, office?.cityCode ?? null) } });
+      // Both facts in one round trip: every filing passes here.
+      const [facts] = await tx
+        .select({ idNumber: users.idNumber, cityCode: offices.cityCode })
+        .from(users)
+        .leftJoin(offices, eq(offices.code, app.officeCode ?? ''))
+        .where(eq(users.id, app.applicantId));
+      events.push({ day, event: { kind: 'submitted', crossProvince: isCrossProvince(facts?.idNumber ?? null, facts?.cityCode ?? null) } });
       break;
     }
     case 'accepted':
@@ -118,13 +114,7 @@ export async function countStatusChange(
 
 /** Processing time of an application being decided now, in working days (see DECIDED_STATUSES). */
 async function decidedEvent(tx: Db, app: StatusChangeFacts, at: Date): Promise<{ day: string; event: ReportEvent }> {
-  let { submittedAt, decidedAt } = app;
-  if (submittedAt === undefined || decidedAt === undefined) {
-    [{ submittedAt, decidedAt }] = await tx
-      .select({ submittedAt: applications.submittedAt, decidedAt: applications.decidedAt })
-      .from(applications)
-      .where(eq(applications.id, app.id));
-  }
+  const { submittedAt, decidedAt } = app;
   const decided = chinaDate(decidedAt ?? at);
   const waits = await tx
     .select({ startedAt: waitingIntervals.startedAt, endedAt: waitingIntervals.endedAt })
