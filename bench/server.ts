@@ -64,7 +64,9 @@ export type StartOptions = {
 export async function startServer(opts: StartOptions): Promise<BenchServer> {
   const port = await freePort();
   const sessionSecret = opts.sessionSecret ?? randomBytes(32).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server as measured.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -19,8 +19,13 @@ export type AuditEntry = {
  * when the change it describes does. The table refuses UPDATE and DELETE.
  */
 export async function recordAudit(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry) {
+  await auditInsert(tx, ctx, entry);
+}
+
+/** The same append as a statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
+export function auditInsert(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry) {
   const actor = ctx.actor;
-  await tx.insert(auditEvents).values({
+  return tx.insert(auditEvents).values({
     at: entry.at ?? ctx.clock.now(),
     actorId: actor.kind === 'user' ? actor.id : null,
     actorRole: actor.kind === 'user' ? actor.role : 'system',

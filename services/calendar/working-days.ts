@@ -1,6 +1,7 @@
 import { and, gte, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { calendarDays } from '../../db/schema/index.js';
+import { referenceRead } from '../reference-cache.js';
 
 /** Offices work on China Standard Time; a day is a 'YYYY-MM-DD' string in that zone. */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -57,15 +58,21 @@ export function workingDaysBetween(from: string, to: string, cal: Calendar): num
   return count;
 }
 
-/** Loads the calendar exceptions around `around` (one year back, two forward is plenty for limits). */
-export async function loadCalendar(db: Db, around: string): Promise<Calendar> {
+/**
+ * The calendar exceptions around `around` (one year back, two forward is plenty for limits),
+ * read once a minute per process and year (services/reference-cache.ts). `owner` is the database
+ * handle the cache belongs to; `via` what reads on a miss (inside a transaction, that transaction).
+ */
+export function loadCalendar(owner: Db, around: string, via: Db = owner): Promise<Calendar> {
   const year = Number(around.slice(0, 4));
-  const rows = await db
-    .select()
-    .from(calendarDays)
-    .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
-  return {
-    holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
-    workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
-  };
+  return referenceRead(owner, `calendar:${year}`, async () => {
+    const rows = await via
+      .select({ day: calendarDays.day, kind: calendarDays.kind })
+      .from(calendarDays)
+      .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
+    return {
+      holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
+      workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applicationFiles, applications, offices } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -43,11 +43,48 @@ export async function currentFiles(tx: Db, applicationId: string): Promise<FileR
     .orderBy(applicationFiles.uploadedAt);
 }
 
+export type NewFileRow = typeof applicationFiles.$inferInsert;
+
+/**
+ * Writes the files' bytes (in parallel) and returns their rows, not yet inserted. Every key
+ * written is pushed onto `written` as soon as it exists, for cleanup should the transaction roll
+ * back.
+ */
+export async function storeBlobs(
+  ctx: Pick<ServiceContext, 'clock' | 'config'>,
+  applicationId: string,
+  files: readonly CheckedFile[],
+  written: string[],
+): Promise<NewFileRow[]> {
+  const uploadedAt = ctx.clock.now();
+  return Promise.all(
+    files.map(async (f) => {
+      const blob = await writeBlob(ctx.config.uploadDir, f.bytes);
+      written.push(blob.storageKey);
+      return {
+        applicationId,
+        materialCode: f.materialCode,
+        storageKey: blob.storageKey,
+        originalName: cleanFileName(f.originalName),
+        mimeType: MIME_OF[f.kind],
+        sizeBytes: blob.sizeBytes,
+        sha256: blob.sha256,
+        uploadedAt,
+      };
+    }),
+  );
+}
+
+/** The insert of stored files' rows (one statement for all), to run or to send with other writes. */
+export function insertFileRows(tx: Db, rows: readonly NewFileRow[]) {
+  return tx.insert(applicationFiles).values([...rows]);
+}
+
 /**
  * Stores checked files for an application inside the caller's transaction. A new file for a
  * material supersedes the current one rather than deleting it, so what was once submitted stays
- * on record. Returns the storage keys written, for cleanup should the transaction roll back.
- * `fresh`: the application was created in this transaction, so it has no file to supersede yet.
+ * on record. The storage keys written go onto `written`, for cleanup should the transaction roll
+ * back. `fresh`: the application was created in this transaction, so it has no file to supersede yet.
  */
 export async function attachFiles(
   tx: Db,
@@ -57,33 +94,21 @@ export async function attachFiles(
   written: string[],
   opts: { fresh?: boolean } = {},
 ): Promise<void> {
-  const now = ctx.clock.now();
-  for (const f of files) {
-    const blob = await writeBlob(ctx.config.uploadDir, f.bytes);
-    written.push(blob.storageKey);
-    if (!opts.fresh) {
-      await tx
-        .update(applicationFiles)
-        .set({ supersededAt: now })
-        .where(
-          and(
-            eq(applicationFiles.applicationId, applicationId),
-            eq(applicationFiles.materialCode, f.materialCode),
-            isNull(applicationFiles.supersededAt),
-          ),
-        );
-    }
-    await tx.insert(applicationFiles).values({
-      applicationId,
-      materialCode: f.materialCode,
-      storageKey: blob.storageKey,
-      originalName: cleanFileName(f.originalName),
-      mimeType: MIME_OF[f.kind],
-      sizeBytes: blob.sizeBytes,
-      sha256: blob.sha256,
-      uploadedAt: now,
-    });
+  if (files.length === 0) return;
+  const rows = await storeBlobs(ctx, applicationId, files, written);
+  if (!opts.fresh) {
+    await tx
+      .update(applicationFiles)
+      .set({ supersededAt: rows[0].uploadedAt })
+      .where(
+        and(
+          eq(applicationFiles.applicationId, applicationId),
+          inArray(applicationFiles.materialCode, [...new Set(files.map((f) => f.materialCode))]),
+          isNull(applicationFiles.supersededAt),
+        ),
+      );
   }
+  await insertFileRows(tx, rows);
 }
 
 export type Download = { name: string; mimeType: string; sizeBytes: number; body: Buffer };

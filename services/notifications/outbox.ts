@@ -27,7 +27,12 @@ export type OutgoingMessage = {
  * twice keeps the first row.
  */
 export async function enqueueMessage(tx: Db, msg: OutgoingMessage): Promise<void> {
-  await tx
+  await messageInsert(tx, msg);
+}
+
+/** The same enqueue as a statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
+export function messageInsert(tx: Db, msg: OutgoingMessage) {
+  return tx
     .insert(messages)
     .values({ ...msg, status: 'pending', nextAttemptAt: msg.createdAt })
     .onConflictDoNothing({ target: messages.idempotencyKey });

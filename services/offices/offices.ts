@@ -1,9 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { offices } from '../../db/schema/index.js';
 import type { Department } from '../catalog/types.js';
 import type { UserActor } from '../context.js';
 import type { Scope } from '../permissions.js';
+import { referenceRead } from '../reference-cache.js';
 
 export type OfficeRow = typeof offices.$inferSelect;
 
@@ -16,13 +17,17 @@ export async function officesInScope(db: Db, actor: UserActor, scope: Scope): Pr
   return actor.officeCode ? [actor.officeCode] : [];
 }
 
-/** Offices that accept a department's applications, in code order so option lists are stable. */
-export async function officesHandling(db: Db, department: Department): Promise<OfficeRow[]> {
-  return db
-    .select()
-    .from(offices)
-    .where(sql`${department} = any(${offices.departments})`)
-    .orderBy(offices.code);
+/** Every office, in code order, read once a minute per process (services/reference-cache.ts). */
+export function allOffices(owner: Db, via: Db = owner): Promise<OfficeRow[]> {
+  return referenceRead(owner, 'offices', () => via.select().from(offices).orderBy(offices.code));
+}
+
+/**
+ * Offices that accept a department's applications, in code order so option lists are stable.
+ * `owner` is the database handle the cache belongs to; `via` what reads on a miss (a transaction).
+ */
+export async function officesHandling(owner: Db, department: Department, via: Db = owner): Promise<OfficeRow[]> {
+  return (await allOffices(owner, via)).filter((o) => o.departments.includes(department));
 }
 
 /**

@@ -86,7 +86,7 @@ export async function rateApplication(ctx: ServiceContext, number: string, raw: 
     if (!rating) throw conflict('rating.alreadyRated');
     await countRating(tx, now, { officeCode: app.officeCode, serviceCode: app.serviceCode, department: app.department }, rating.score);
     if (!isBadReview(rating.score)) return { rectificationId: null };
-    const deadline = addWorkingDays(today, ctx.config.rectificationDays, await loadCalendar(tx, today));
+    const deadline = addWorkingDays(today, ctx.config.rectificationDays, await loadCalendar(ctx.db, today, tx));
     const [rect] = await tx
       .insert(rectifications)
       .values({ ratingId: rating.id, officeCode: app.officeCode!, openedAt: now, deadline })

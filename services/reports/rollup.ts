@@ -1,8 +1,9 @@
 import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { notices, offices, users, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
+import { notices, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
 import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
+import { together } from '../sql.js';
 import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isCrossProvince, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
 
 export type RollupKey = { officeCode: string | null; serviceCode: string; department: string };
@@ -32,17 +33,43 @@ function upsert(table: 'report_daily' | 'report_monthly', period: string, key: R
     on conflict (${sql.raw(periodCol)}, office_code, service_code, department) do update set ${sql.raw(sets.join(', '))}`;
 }
 
-/** Adds events to their day's and their month's rows, inside the caller's transaction, in one statement per day. */
-async function bump(tx: Db, key: RollupKey, events: { day: string; event: ReportEvent }[]): Promise<void> {
-  if (!key.officeCode) return;
+/** Sums events into one delta per day. */
+function deltasByDay(events: readonly { day: string; event: ReportEvent }[]): Map<string, RollupDelta> {
   const byDay = new Map<string, RollupDelta>();
   for (const { day, event } of events) byDay.set(day, addDelta(byDay.get(day) ?? { counters: {}, tallies: {} }, deltaFor(event)));
-  for (const [day, d] of byDay) {
+  return byDay;
+}
+
+/**
+ * The two upserts (its day's row, its month's row) that add one day's events: data-modifying
+ * statements without RETURNING, so a caller can send them in one statement with its own writes
+ * (`together`). Empty when the application has no office yet or nothing counts.
+ */
+export function rollupUpserts(key: RollupKey, day: string, events: readonly ReportEvent[]): SQL[] {
+  if (!key.officeCode) return [];
+  const d = deltasByDay(events.map((event) => ({ day, event }))).get(day);
+  if (!d || isEmptyDelta(d)) return [];
+  const k = { ...key, officeCode: key.officeCode };
+  return [upsert('report_daily', day, k, d), upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)];
+}
+
+/**
+ * Adds events to their day's and their month's rows, inside the caller's transaction, in one
+ * statement per day: two days of one month in one statement would update the month's row twice,
+ * which PostgreSQL does not allow.
+ */
+async function bump(tx: Db, key: RollupKey, events: { day: string; event: ReportEvent }[]): Promise<void> {
+  if (!key.officeCode) return;
+  for (const [day, d] of deltasByDay(events)) {
     if (isEmptyDelta(d)) continue;
     const k = { ...key, officeCode: key.officeCode };
-    // Both grains in one round trip: a data-modifying CTE runs whether or not its rows are read.
-    await tx.execute(sql`with daily as (${upsert('report_daily', day, k, d)} returning 1) ${upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)}`);
+    await tx.execute(together([upsert('report_daily', day, k, d), upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)]));
   }
+}
+
+/** A submission's event: cross-province when the applicant's ID is from another province than the office. */
+export function submittedEvent(applicantIdNumber: string | null, officeCityCode: string | null): ReportEvent {
+  return { kind: 'submitted', crossProvince: isCrossProvince(applicantIdNumber, officeCityCode) };
 }
 
 export type StatusChangeFacts = RollupKey & {
@@ -55,9 +82,9 @@ export type StatusChangeFacts = RollupKey & {
 };
 
 /**
- * The one hook the state changes call (submit, changeStatus, ratings): gathers the facts an
+ * The hook the state changes after submission call (changeStatus, ratings): gathers the facts an
  * event's counters need and bumps the rollup in the same transaction, so a rolled-back change
- * is never counted.
+ * is never counted. Submission sends its upserts with its own writes (rollupUpserts).
  */
 export async function countStatusChange(
   tx: Db,
@@ -70,16 +97,9 @@ export async function countStatusChange(
   const clerkId = (DECISION_STATUSES as readonly string[]).includes(to) ? (opts.deciderId ?? null) : null;
   const events: { day: string; event: ReportEvent }[] = [];
   switch (to) {
-    case 'submitted': {
-      // Both facts in one round trip: every filing passes here.
-      const [facts] = await tx
-        .select({ idNumber: users.idNumber, cityCode: offices.cityCode })
-        .from(users)
-        .leftJoin(offices, eq(offices.code, app.officeCode ?? ''))
-        .where(eq(users.id, app.applicantId));
-      events.push({ day, event: { kind: 'submitted', crossProvince: isCrossProvince(facts?.idNumber ?? null, facts?.cityCode ?? null) } });
-      break;
-    }
+    case 'submitted':
+      // Submission counts in the submitting statement itself (rollupUpserts + submittedEvent, applications/submit.ts).
+      throw new Error('countStatusChange: submissions are counted by submitApplication');
     case 'accepted':
       events.push({ day, event: { kind: 'accepted', deemed: !!opts.deemed, clerkId } });
       break;

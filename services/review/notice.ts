@@ -50,7 +50,7 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
 
     const now = ctx.clock.now();
     const today = chinaDate(now);
-    const cal = await loadCalendar(tx, today);
+    const cal = await loadCalendar(ctx.db, today, tx);
     const [{ seq }] = rowsOf<{ seq: string }>(await tx.execute(sql`select nextval('notice_number_seq')::text as seq`));
     const [clerk] = await tx.select({ staffNo: users.staffNo }).from(users).where(eq(users.id, actor.id));
     const noticeItems: NoticeItem[] = flagged.map((i) => ({

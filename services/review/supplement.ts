@@ -104,7 +104,7 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       const [item] = await tx.select().from(queueItems).where(eq(queueItems.applicationId, seen.id)).for('update');
       const app = await lockApplication(tx, seen.id);
       if (app.status === 'needs_supplement' && today > notice.supplementDeadline) throw conflict('review.supplementDeadlinePassed');
-      const cal = await loadCalendar(tx, today);
+      const cal = await loadCalendar(ctx.db, today, tx);
       const dueDate = addWorkingDays(today, def.timeLimits.committedWorkingDays, cal);
       const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, cal);
       // changeStatus refuses (409) unless the application is waiting for this supplement.
