@@ -1,13 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext, type HandleDataRequestFunction } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
-import { createInstance } from 'i18next';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { resources } from '#locales/index';
-import { i18nConfig } from './i18n';
-import { i18next } from './i18next.server';
+import { I18nextProvider } from 'react-i18next';
+import { getLocale, i18nFor } from './i18next.server';
 import { NonceProvider } from './utils/nonce';
 
 const ABORT_DELAY = 5_000;
@@ -22,10 +19,8 @@ export default async function handleRequest(
   const nonce = loadContext.cspNonce ?? '';
   // Pages show personal data once signed in; nothing rendered is for shared caches.
   if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
-  // One i18next instance per request, in the language the root loader settled on.
-  const instance = createInstance();
-  const lng = await i18next.getLocale(request);
-  await instance.use(initReactI18next).init({ ...i18nConfig, lng, resources });
+  // The process's instance for the language the root loader settled on (shared: it never changes language).
+  const instance = await i18nFor(await getLocale(request));
 
   const callback = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';
 

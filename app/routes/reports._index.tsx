@@ -13,6 +13,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery, reportQueryString } from '~/utils/report-filters.server';
 import { requireReportReader } from '~/utils/reports-db.server';
+import { numberFormat, dateTimeFormat } from '~/components/intl';
 
 export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
 
@@ -155,7 +156,7 @@ export default function Reports() {
   const { t, i18n } = useTranslation(['reports', 'common', 'catalog']);
   const tables = report ? buildTables(report as Report, t as unknown as Translate, (k) => i18n.exists(k)) : [];
   const byName = Object.fromEntries(tables.map((x) => [x.name, x])) as Record<ReportTable['name'], ReportTable>;
-  const n = (v: number) => new Intl.NumberFormat(locale).format(v);
+  const n = (v: number) => numberFormat(locale).format(v);
   const section = (name: ReportTable['name'], chart?: JSX.Element) => (
     <section className="card report-section" aria-labelledby={`h-${name}`} key={name}>
       <h2 id={`h-${name}`}>{t(`reports:sections.${name}`)}</h2>
@@ -175,8 +176,8 @@ export default function Reports() {
         <>
           <p className="hint">
             {t('reports:range', {
-              from: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.from}T00:00:00Z`)),
-              to: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.to}T00:00:00Z`)),
+              from: dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.from}T00:00:00Z`)),
+              to: dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.to}T00:00:00Z`)),
             })}
           </p>
           {section(

@@ -6,7 +6,7 @@ import { action, loader } from '../../app/routes/login.js';
 import { action as logoutAction, loader as logoutLoader } from '../../app/routes/logout.js';
 import { getActor } from '../../app/utils/session.server.js';
 import { translateError } from '../../app/components/forms/translate-error.js';
-import { i18next } from '../../app/i18next.server.js';
+import { getFixedT } from '../../app/i18next.server.js';
 import { appContext, createCitizen, createStaff, makeIdNumber, sessionCookieFor, fixedClock, TEST_PASSWORD } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
@@ -95,7 +95,7 @@ describe('sign-in', () => {
   it('the error message reads in English when the visitor asks for English', async () => {
     const res = await run(action, post('/login', { identifier: '13999999998', password: 'nope nope' }, { lng: 'en' }), appContext(h.db));
     const [key] = JSON.parse(await res.text()).lastResult.error[''];
-    const t = await i18next.getFixedT(get('/login?lng=en'), 'common');
+    const t = await getFixedT(get('/login?lng=en'), 'common');
     expect(translateError(t, key)).toBe('The account or password is not correct.');
     const title = (await (await run(loader, get('/login', { lng: 'en' }), appContext(h.db))).json()) as { title: string };
     expect(title.title).toBe('Sign in - Public Security One-Window Services');

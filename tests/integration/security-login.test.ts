@@ -7,7 +7,7 @@ import { action as signupAction } from '../../app/routes/signup.js';
 import { action as logoutAction } from '../../app/routes/logout.js';
 import { loader as myApplicationsLoader } from '../../app/routes/applications._index.js';
 import { translateError } from '../../app/components/forms/translate-error.js';
-import { i18next } from '../../app/i18next.server.js';
+import { getFixedT } from '../../app/i18next.server.js';
 import { getActor } from '../../app/utils/session.server.js';
 import { hitRateLimit, LOGIN_PER_ACCOUNT } from '../../services/security/rate-limit.js';
 import { appContext, createCitizen, fixedClock, makeIdNumber, makeMobile, sessionCookieFor, TEST_PASSWORD } from '../support/factories.js';
@@ -39,9 +39,9 @@ describe('login rate limits', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('Set-Cookie')).toBeNull();
     const [key] = (await errorsOf(blocked))[''];
-    const t = await i18next.getFixedT(get('/login'), 'common');
+    const t = await getFixedT(get('/login'), 'common');
     expect(translateError(t, key)).toBe('登录尝试过于频繁，请 60 秒后再试。');
-    const en = await i18next.getFixedT(get('/login?lng=en'), 'common');
+    const en = await getFixedT(get('/login?lng=en'), 'common');
     expect(translateError(en, key)).toBe('Too many sign-in attempts. Please wait 60 seconds and try again.');
 
     clock.advance(60_000);

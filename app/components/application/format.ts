@@ -1,3 +1,4 @@
+import { numberFormat, dateTimeFormat } from '../intl';
 /**
  * Dates as people read them in their language. Days ('YYYY-MM-DD') are China calendar days and
  * are shown as such; instants are shown in China Standard Time, where the offices are, whatever
@@ -5,12 +6,12 @@
  */
 export function formatDay(day: string | null | undefined, locale: string): string {
   if (!day) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  return dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 }
 
 export function formatInstant(iso: string | null | undefined, locale: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(new Date(iso));
 }
 
 export function formatBytes(bytes: number, locale: string): string {
@@ -21,5 +22,5 @@ export function formatBytes(bytes: number, locale: string): string {
     value /= 1024;
     unit += 1;
   }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
+  return `${numberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
 }

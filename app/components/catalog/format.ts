@@ -1,3 +1,5 @@
+import { numberFormat } from '../intl';
+
 /** The slice of i18next's t these helpers need. */
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -6,7 +8,7 @@ export type Translate = (key: string, options?: Record<string, unknown>) => stri
  * be read as yen. Whole yuan show no decimals.
  */
 export function formatYuan(amount: number, locale: string): string {
-  return new Intl.NumberFormat(locale, {
+  return numberFormat(locale, {
     style: 'currency',
     currency: 'CNY',
     currencyDisplay: locale.startsWith('zh') ? 'symbol' : 'code',

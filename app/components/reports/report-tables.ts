@@ -1,4 +1,5 @@
 import type { Report } from '#services/reports/metrics';
+import { numberFormat } from '../intl';
 
 /**
  * Every table of /reports, defined once: the page renders them (formatted for the locale) and
@@ -105,10 +106,10 @@ export function formatCell(cell: Cell, locale: string, none: string): string {
     case 'text':
       return cell.value;
     case 'int':
-      return new Intl.NumberFormat(locale).format(cell.value);
+      return numberFormat(locale).format(cell.value);
     case 'pct':
-      return cell.value === null ? none : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(cell.value);
+      return cell.value === null ? none : numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(cell.value);
     case 'num':
-      return cell.value === null ? none : new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(cell.value);
+      return cell.value === null ? none : numberFormat(locale, { maximumFractionDigits: 2 }).format(cell.value);
   }
 }
