@@ -35,7 +35,7 @@ type Outcome =
   | { kind: 'invalid'; fieldErrors: Record<string, string[]> }
   | { kind: 'missing'; materials: string[] };
 
-/** What a submission writes once the application row says submitted (the same for both paths below). */
+/** What the submitting insert or update returns: the number it drew, and the applicant's ID for the report. */
 type Receipt = { applicationId: string; number: string | null; applicantIdNumber: string | null };
 
 /** The submitting columns, computed before the transaction from the answers and reference data. */
@@ -190,9 +190,10 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 
 /**
  * Everything a submission writes after the application row, in one statement: `first` (the
- * files of a new application), the queue item, the audit event, the receipt message and the day's
- * and month's report counts; returns the receipt's number. The report rows come last: every filing of the office, service and
- * day updates the same row, and holds its lock from here until the transaction ends.
+ * files of a new application), the queue item, the audit event, the receipt message and the
+ * day's and month's report counts; returns the receipt's number. It is the last statement before
+ * COMMIT: every filing of the office, service and day updates the same report rows, and holds
+ * their locks from here until the end.
  */
 async function recordSubmission(tx: Db, ctx: ServiceContext, def: ServiceDefinition, plan: Plan, receipt: Receipt, first: SQLWrapper[]): Promise<string> {
   const { applicationId, number } = receipt;
