@@ -11,7 +11,7 @@ import type { Db } from '../db/client.js';
 import { users } from '../db/schema/index.js';
 import { createSession } from '../services/auth/sessions.js';
 import { systemClock } from '../services/context.js';
-import { watchPeakRss, type BenchServer } from './server.js';
+import { watchCpu, watchPeakRss, type BenchServer, type CpuUse } from './server.js';
 
 /**
  * A signed-in user's Cookie header. The session row is what login (and, for staff, the second
@@ -101,6 +101,8 @@ export type LoadResult = {
   p50: number;
   p99: number;
   peakRss: number;
+  /** CPU ms the server, PostgreSQL, the load generator (this process) and the machine used during the load. */
+  cpu: CpuUse;
   /** Milliseconds, one per response. */
   latencies: number[];
 };
@@ -154,6 +156,7 @@ export async function runLoad(server: BenchServer, spec: LoadSpec): Promise<Load
   };
   const latencies: number[] = [];
   const watch = watchPeakRss(server.pid);
+  const cpuWatch = watchCpu(server.pid);
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -169,6 +172,7 @@ export async function runLoad(server: BenchServer, spec: LoadSpec): Promise<Load
     instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
   });
   const peakRss = watch.stop();
+  const cpu = cpuWatch.stop();
   // autocannon counts a timeout as an error too.
   if (result.errors > result.timeouts) failures.connection = result.errors - result.timeouts;
   if (result.timeouts) failures.timeout = result.timeouts;
@@ -182,6 +186,7 @@ export async function runLoad(server: BenchServer, spec: LoadSpec): Promise<Load
     p50: result.latency.p50,
     p99: result.latency.p99,
     peakRss,
+    cpu,
     latencies,
   };
 }

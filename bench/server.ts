@@ -212,3 +212,89 @@ export function watchPeakRss(pid: number): { stop: () => number } {
 }
 
 export const mib = (bytes: number | null | undefined) => (bytes ? `${Math.round(bytes / 2 ** 20)} MiB` : '—');
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time a process has used, user + system, in ms (0 when it is gone). */
+export function cpuMsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL processes of this machine (backends, WAL writer, checkpointer): the server under test is local. */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) pids.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
+/**
+ * CPU ms that PostgreSQL used from now until stop. Backends come and go with their connections
+ * (pgbench opens its own and closes them as it exits), so the processes are polled: each counts
+ * from when it was first seen (from 0 if it started meanwhile) to its last reading.
+ */
+function watchPostgresCpu(): { stop: () => number } {
+  const seen = new Map<number, { first: number; last: number }>();
+  let started = false;
+  const poll = () => {
+    for (const pid of postgresPids()) {
+      const now = cpuMsOf(pid);
+      const s = seen.get(pid);
+      if (s) s.last = Math.max(s.last, now);
+      else seen.set(pid, { first: started ? 0 : now, last: now });
+    }
+  };
+  poll();
+  started = true;
+  const timer = setInterval(poll, 100);
+  return {
+    stop() {
+      clearInterval(timer);
+      poll();
+      let total = 0;
+      for (const s of seen.values()) total += s.last - s.first;
+      return total;
+    },
+  };
+}
+
+/** CPU ms every core of the machine spent busy (not idle or waiting on I/O) since boot. */
+export function machineBusyCpuMs(): number {
+  const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
+  const [, user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).map(Number);
+  return ((user + nice + system + irq + softirq + steal) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+export type CpuUse = { server: number; postgres: number; client: number; machine: number };
+
+/**
+ * CPU ms used during a load by the server (when there is one), PostgreSQL, this process (the load
+ * generator) and the whole machine, between start and stop.
+ */
+export function watchCpu(serverPid: number | null): { stop: () => CpuUse } {
+  const self = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const postgres = watchPostgresCpu();
+  const start = { server: serverPid ? cpuMsOf(serverPid) : 0, client: self(), machine: machineBusyCpuMs() };
+  return {
+    stop: () => ({
+      server: serverPid ? cpuMsOf(serverPid) - start.server : 0,
+      postgres: postgres.stop(),
+      client: self() - start.client,
+      machine: machineBusyCpuMs() - start.machine,
+    }),
+  };
+}

@@ -17,7 +17,7 @@ import { applications } from '../db/schema/index.js';
 import { DEMO_USERS } from '../db/seed-data.js';
 import { captureFiling, pgbenchScript } from './capture.js';
 import { APPLY_PATH, certificateFiling, certificateForm, failureLine, fileOnce, MULTIPART, runLoad, signedInCookie, userIdBy, type LoadResult } from './load.js';
-import { mib, type serverFactory } from './server.js';
+import { mib, watchCpu, type CpuUse, type serverFactory } from './server.js';
 import { ms, rate, type Row } from './table.js';
 
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pgbench', 'submit.sql');
@@ -25,7 +25,7 @@ const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pgbench'
 const OFFICE = 'sh-huangpu';
 const REGION = '310101';
 
-export type PgbenchResult = { clients: number; seconds: number; tps: number; p50: number; p99: number; failed: number; latencies: number[] };
+export type PgbenchResult = { clients: number; seconds: number; tps: number; transactions: number; p50: number; p99: number; failed: number; latencies: number[]; cpu: CpuUse };
 
 export type SubmissionsBench = { rows: Row[]; markdown: string; ok: boolean };
 
@@ -73,6 +73,7 @@ export async function runPgbench(databaseUrl: string, clients: number, seconds: 
       u.pathname.slice(1),
     ];
     const env = { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
+    const cpuWatch = watchCpu(null);
     const out = await new Promise<string>((resolve, reject) => {
       const child = spawn('pgbench', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';
@@ -81,7 +82,9 @@ export async function runPgbench(databaseUrl: string, clients: number, seconds: 
       child.on('error', (e) => reject(new Error(`pgbench could not start (${e.message}); apt-get install postgresql-client`)));
       child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}:\n${text}`))));
     });
+    const cpu = cpuWatch.stop();
     const tps = Number(/tps = ([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const transactions = Number(/number of transactions actually processed: (\d+)/.exec(out)?.[1] ?? NaN);
     const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
     // Per-transaction log lines: client_id transaction_no time(µs) script_no time_epoch time_us
     const latencies = readdirSync(dir)
@@ -91,7 +94,7 @@ export async function runPgbench(databaseUrl: string, clients: number, seconds: 
       .sort((a, b) => a - b);
     if (!Number.isFinite(tps)) throw new Error(`pgbench printed no tps:\n${out}`);
     const inMs = latencies.map((x) => x / 1000);
-    return { clients, seconds, tps, p50: pct(inMs, 50), p99: pct(inMs, 99), failed, latencies: inMs };
+    return { clients, seconds, tps, transactions, p50: pct(inMs, 50), p99: pct(inMs, 99), failed, latencies: inMs, cpu };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -120,6 +123,7 @@ async function submittedCount(db: Db): Promise<number> {
 }
 
 const f1 = (x: number) => x.toFixed(1);
+const f2 = (x: number) => x.toFixed(2);
 
 export async function runSubmissionsBench(
   servers: ReturnType<typeof serverFactory>,
@@ -164,7 +168,13 @@ export async function runSubmissionsBench(
     });
 
   type Side = { rate: number; p50: number; p99: number };
-  const measured: { connections: number; ours: Side; theirs: Side; peakRss: number }[] = [];
+  /** CPU ms per filing (portal) or per transaction (pgbench), by process, and the machine's. */
+  type PerItem = { server: number; postgres: number; client: number; machine: number };
+  const measured: { connections: number; ours: Side; theirs: Side; peakRss: number; cpuOurs: PerItem; cpuTheirs: PerItem }[] = [];
+  const perItem = (cpus: CpuUse[], n: number): PerItem => {
+    const total = (k: keyof CpuUse) => sum(cpus.map((c) => c[k])) / Math.max(1, n);
+    return { server: total('server'), postgres: total('postgres'), client: total('client'), machine: total('machine') };
+  };
   let ok = true;
   const half = Math.max(1, Math.round(opts.seconds / 2));
   for (const c of opts.connections) {
@@ -207,10 +217,15 @@ export async function runSubmissionsBench(
       ours: { rate: sum(ours.map((r) => r.ok)) / sum(ours.map((r) => r.seconds)), p50: pct(sorted(oursLat), 50), p99: pct(sorted(oursLat), 99) },
       theirs: { rate: sum(theirs.map((p) => p.tps * p.seconds)) / sum(theirs.map((p) => p.seconds)), p50: pct(sorted(theirsLat), 50), p99: pct(sorted(theirsLat), 99) },
       peakRss: Math.max(...ours.map((r) => r.peakRss)),
+      cpuOurs: perItem(ours.map((r) => r.cpu), sum(ours.map((r) => r.ok))),
+      // pgbench's own CPU is the machine's less PostgreSQL's (and whatever else ran).
+      cpuTheirs: perItem(theirs.map((p) => ({ ...p.cpu, client: p.cpu.machine - p.cpu.postgres })), sum(theirs.map((p) => p.transactions))),
     };
     log(
       `submissions ${c}: portal ${f1(m.ours.rate)} filings/s (p50 ${f1(m.ours.p50)} ms, p99 ${f1(m.ours.p99)} ms, runs ${ours.map((r) => f1(r.reqPerSec)).join(' / ')}), ` +
-        `pgbench ${f1(m.theirs.rate)} tps (p50 ${f1(m.theirs.p50)} ms, p99 ${f1(m.theirs.p99)} ms, runs ${theirs.map((p) => f1(p.tps)).join(' / ')}), peak RSS ${mib(m.peakRss)}`,
+        `pgbench ${f1(m.theirs.rate)} tps (p50 ${f1(m.theirs.p50)} ms, p99 ${f1(m.theirs.p99)} ms, runs ${theirs.map((p) => f1(p.tps)).join(' / ')}), peak RSS ${mib(m.peakRss)}; ` +
+        `CPU ms per filing: server ${f2(m.cpuOurs.server)}, PostgreSQL ${f2(m.cpuOurs.postgres)}, autocannon ${f2(m.cpuOurs.client)}, machine ${f2(m.cpuOurs.machine)}; ` +
+        `per pgbench transaction: PostgreSQL ${f2(m.cpuTheirs.postgres)}, machine ${f2(m.cpuTheirs.machine)}`,
     );
     measured.push(m);
   }
@@ -229,6 +244,7 @@ export async function runSubmissionsBench(
     };
   });
 
+  const cores = os.cpus().length;
   const markdown = `### Submissions
 
 POST \`${APPLY_PATH}\` as a browser posts the form (multipart, one PDF for the ID card, a fresh form id
@@ -246,6 +262,20 @@ ${measured
   .map(
     (m) =>
       `| ${m.connections} | ${f1(m.ours.rate)} | ${f1(m.ours.p50)} | ${f1(m.ours.p99)} | ${f1(m.theirs.rate)} | ${f1(m.theirs.p50)} | ${f1(m.theirs.p99)} | ${((100 * m.ours.rate) / m.theirs.rate).toFixed(1)}% | ≥ 40% | ${mib(m.peakRss)} |`,
+  )
+  .join('\n')}
+
+Where the CPU goes (ms of CPU per filing or per pgbench transaction, from /proc over the same runs; "machine" is
+every core's busy time, so it includes the other processes). Server, PostgreSQL and the load generator share
+${cores} cores here: when they are all busy, a side's rate is at most ${cores} × 1000 ÷ its machine ms, and the portal's
+Node process alone is bounded by 1000 ÷ its server ms.
+
+| connections | portal: server | PostgreSQL | autocannon | machine | pgbench: PostgreSQL | pgbench client | machine |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+${measured
+  .map(
+    (m) =>
+      `| ${m.connections} | ${f2(m.cpuOurs.server)} | ${f2(m.cpuOurs.postgres)} | ${f2(m.cpuOurs.client)} | ${f2(m.cpuOurs.machine)} | ${f2(m.cpuTheirs.postgres)} | ${f2(m.cpuTheirs.client)} | ${f2(m.cpuTheirs.machine)} |`,
   )
   .join('\n')}
 `;
