@@ -377,6 +377,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   const name = arg('database');
+  // Millions of rows and the whole schema in the server's maintenance database would be a mess to undo.
+  const target = decodeURIComponent(new URL(base).pathname.slice(1)) || 'postgres';
+  if (!name && ['postgres', 'template0', 'template1'].includes(target)) {
+    console.error(`seed:volume would fill the maintenance database "${target}": name one with --database NAME (the benchmarks read onewindow_bench_<N>)`);
+    process.exit(2);
+  }
   let url = base;
   if (name) {
     await ensureDatabase(base, name, process.argv.includes('--reset'));
