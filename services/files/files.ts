@@ -57,7 +57,9 @@ export async function storeBlobs(
   written: string[],
 ): Promise<NewFileRow[]> {
   const uploadedAt = ctx.clock.now();
-  return Promise.all(
+  // allSettled: every write has finished (and its key is on `written`) before a failure is thrown,
+  // so the caller's cleanup finds them all.
+  const settled = await Promise.allSettled(
     files.map(async (f) => {
       const blob = await writeBlob(ctx.config.uploadDir, f.bytes);
       written.push(blob.storageKey);
@@ -73,6 +75,9 @@ export async function storeBlobs(
       };
     }),
   );
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<NewFileRow>).value);
 }
 
 /** The insert of stored files' rows (one statement for all), to run or to send with other writes. */

@@ -46,9 +46,12 @@ function deltasByDay(events: readonly { day: string; event: ReportEvent }[]): Ma
  * (`together`). Empty when the application has no office yet or nothing counts.
  */
 export function rollupUpserts(key: RollupKey, day: string, events: readonly ReportEvent[]): SQL[] {
-  if (!key.officeCode) return [];
   const d = deltasByDay(events.map((event) => ({ day, event }))).get(day);
-  if (!d || isEmptyDelta(d)) return [];
+  return d ? dayUpserts(key, day, d) : [];
+}
+
+function dayUpserts(key: RollupKey, day: string, d: RollupDelta): SQL[] {
+  if (!key.officeCode || isEmptyDelta(d)) return [];
   const k = { ...key, officeCode: key.officeCode };
   return [upsert('report_daily', day, k, d), upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)];
 }
@@ -59,11 +62,9 @@ export function rollupUpserts(key: RollupKey, day: string, events: readonly Repo
  * which PostgreSQL does not allow.
  */
 async function bump(tx: Db, key: RollupKey, events: { day: string; event: ReportEvent }[]): Promise<void> {
-  if (!key.officeCode) return;
   for (const [day, d] of deltasByDay(events)) {
-    if (isEmptyDelta(d)) continue;
-    const k = { ...key, officeCode: key.officeCode };
-    await tx.execute(together([upsert('report_daily', day, k, d), upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)]));
+    const parts = dayUpserts(key, day, d);
+    if (parts.length) await tx.execute(together(parts));
   }
 }
 
