@@ -14,7 +14,7 @@ export const languageCookie = createCookie('lng', {
   maxAge: 60 * 60 * 24 * 365,
 });
 
-/** ?lng first, then the cookie, then Accept-Language. */
+/** ?lng first, then the cookie, then Accept-Language. Only detects: the instances are below. */
 const detector = new RemixI18Next({
   detection: {
     supportedLanguages: [...SUPPORTED_LANGUAGES],
@@ -22,7 +22,6 @@ const detector = new RemixI18Next({
     cookie: languageCookie,
     order: ['searchParams', 'cookie', 'header'],
   },
-  i18next: { ...i18nConfig, resources },
 });
 
 /**

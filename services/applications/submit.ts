@@ -11,7 +11,8 @@ import { submissionFacts, type SubmissionFacts } from '../integrations/submissio
 import { messageInsert } from '../notifications/outbox.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
 import { authorize } from '../permissions.js';
-import { rollupUpserts, submittedEvent } from '../reports/rollup.js';
+import { submittedEvent } from '../reports/counters.js';
+import { rollupUpserts } from '../reports/rollup.js';
 import { together } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
@@ -46,8 +47,6 @@ type Plan = {
   completenessDeadline: string;
   dueDate: string;
   manualCheck: SubmissionFacts['manualCheck'];
-  /** Every material the answers call for is among the posted files. */
-  postedCoversMaterials: boolean;
   /** When it is submitted: the receipt's, the queue's, the audit event's and the message's time. */
   at: Date;
 };
@@ -96,12 +95,13 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       completenessDeadline: addWorkingDays(today, ctx.config.completenessDays, calendar),
       dueDate: addWorkingDays(today, def.timeLimits.committedWorkingDays, calendar),
       manualCheck: external?.manualCheck ?? null,
-      postedCoversMaterials: applicableMaterials(def, answers, { today }).every((m) => posted.has(m.code)),
       at: now,
     };
   };
   const answers = early.ok && !external?.refusal ? { ...early.answers, ...external?.answersPatch } : null;
   const plan = answers ? planFor(answers) : null;
+  // The materials these answers call for (the checklist of the definition).
+  const required = answers ? applicableMaterials(def, answers, { today }).map((m) => m.code) : [];
 
   const submittingColumns = (p: Plan) => ({
     status: 'submitted' as const,
@@ -109,11 +109,11 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
     answers: p.answers,
     officeCode: p.office.code,
     priority: p.priority,
-    submittedAt: now,
+    submittedAt: p.at,
     completenessDeadline: p.completenessDeadline,
     dueDate: p.dueDate,
     manualCheck: p.manualCheck,
-    updatedAt: now,
+    updatedAt: p.at,
   });
   // The applicant's ID comes back with the number: the report counts cross-province filings.
   const receiptColumns = {
@@ -123,7 +123,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 
   const outcome = await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx): Promise<Outcome> => {
-      if (plan && 'office' in plan && plan.postedCoversMaterials) {
+      if (plan && 'office' in plan && required.every((code) => posted.has(code))) {
         assertTransition('draft', 'submitted', 'citizen');
         const [inserted] = await tx
           .insert(applications)
@@ -154,12 +154,10 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       if (!early.ok) return keep({ kind: 'invalid', fieldErrors: early.fieldErrors });
       // Refused by what the records say (or records that could not be asked): the draft is kept, nothing is submitted.
       if (external?.refusal) return keep({ kind: 'refused', error: external.refusal });
-      if (!answers || !plan) throw new Error('submit: no plan for valid answers');
+      if (!plan) throw new Error('submit: no plan for valid answers');
       // Files already on the draft count too.
       const have = new Set(created ? posted : (await currentFiles(tx, row.id)).map((f) => f.materialCode));
-      const missing = applicableMaterials(def, answers, { today })
-        .filter((m) => !have.has(m.code))
-        .map((m) => m.code);
+      const missing = required.filter((code) => !have.has(code));
       if (missing.length > 0) return keep({ kind: 'missing', materials: missing });
       if (!('office' in plan)) return keep({ kind: 'invalid', fieldErrors: { [plan.field]: [plan.error] } });
 

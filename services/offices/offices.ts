@@ -17,17 +17,17 @@ export async function officesInScope(db: Db, actor: UserActor, scope: Scope): Pr
   return actor.officeCode ? [actor.officeCode] : [];
 }
 
-/** Every office, in code order, read once a minute per process (services/reference-cache.ts). */
-export function allOffices(owner: Db, via: Db = owner): Promise<OfficeRow[]> {
-  return referenceRead(owner, 'offices', () => via.select().from(offices).orderBy(offices.code));
+/**
+ * Every office, in code order, read once a minute per process (services/reference-cache.ts).
+ * Called with the root database handle, outside any transaction.
+ */
+export function allOffices(db: Db): Promise<OfficeRow[]> {
+  return referenceRead(db, 'offices', () => db.select().from(offices).orderBy(offices.code));
 }
 
-/**
- * Offices that accept a department's applications, in code order so option lists are stable.
- * `owner` is the database handle the cache belongs to; `via` what reads on a miss (a transaction).
- */
-export async function officesHandling(owner: Db, department: Department, via: Db = owner): Promise<OfficeRow[]> {
-  return (await allOffices(owner, via)).filter((o) => o.departments.includes(department));
+/** Offices that accept a department's applications, in code order so option lists are stable. */
+export async function officesHandling(db: Db, department: Department): Promise<OfficeRow[]> {
+  return (await allOffices(db)).filter((o) => o.departments.includes(department));
 }
 
 /**

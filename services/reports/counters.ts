@@ -104,5 +104,11 @@ export const DECISION_STATUSES = ['accepted', 'not_accepted', 'completed', 'refu
 export const isCrossProvince = (idNumber: string | null, officeCityCode: string | null) =>
   !!idNumber && !!officeCityCode && idNumber.slice(0, 2) !== officeCityCode.slice(0, 2);
 
+/** A submission's event, as the live count (applications/submit.ts) and the recount both make it. */
+export const submittedEvent = (applicantIdNumber: string | null, officeCityCode: string | null): ReportEvent => ({
+  kind: 'submitted',
+  crossProvince: isCrossProvince(applicantIdNumber, officeCityCode),
+});
+
 /** On time (按时办结): completed on or before the committed due date. */
 export const isOnTime = (completedDay: string, dueDate: string | null) => !!dueDate && completedDay <= dueDate;

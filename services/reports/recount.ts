@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { reportDaily, reportMonthly, ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
-import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isCrossProvince, isOnTime, type ReportEvent } from './counters.js';
+import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, submittedEvent, type ReportEvent } from './counters.js';
 
 type Dims = { officeCode: string; serviceCode: string; department: string };
 export type RollupRow = { day: string } & Dims & Record<RollupCounter, number> & Record<RollupTally, Tally>;
@@ -77,7 +77,7 @@ export async function recountRollup(db: Db): Promise<Rollup> {
     const clerkId = (DECISION_STATUSES as readonly string[]).includes(r.to_status) ? r.actor_id : null;
     const e: ReportEvent | null =
       r.to_status === 'submitted'
-        ? { kind: 'submitted', crossProvince: isCrossProvince(r.id_number, r.city_code) }
+        ? submittedEvent(r.id_number, r.city_code)
         : r.to_status === 'accepted'
           ? { kind: 'accepted', deemed: r.action === 'application.deemedAccepted', clerkId }
           : r.to_status === 'needs_supplement'

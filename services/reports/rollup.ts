@@ -4,7 +4,7 @@ import { notices, waitingIntervals, type NoticeItem } from '../../db/schema/inde
 import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
 import { together } from '../sql.js';
-import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isCrossProvince, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
+import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
 
 export type RollupKey = { officeCode: string | null; serviceCode: string; department: string };
 
@@ -66,11 +66,6 @@ async function bump(tx: Db, key: RollupKey, events: { day: string; event: Report
     const parts = dayUpserts(key, day, d);
     if (parts.length) await tx.execute(together(parts));
   }
-}
-
-/** A submission's event: cross-province when the applicant's ID is from another province than the office. */
-export function submittedEvent(applicantIdNumber: string | null, officeCityCode: string | null): ReportEvent {
-  return { kind: 'submitted', crossProvince: isCrossProvince(applicantIdNumber, officeCityCode) };
 }
 
 export type StatusChangeFacts = RollupKey & {
