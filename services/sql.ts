@@ -17,3 +17,6 @@ export function together(parts: readonly SQLWrapper[]): SQL {
   const ctes = statements.slice(0, -1).map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`);
   return sql`with ${sql.join(ctes, sql`, `)} ${last}`;
 }
+
+/** The rows of a raw query: both drivers answer with { rows }, which the shared Db type does not say. */
+export const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;

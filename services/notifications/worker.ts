@@ -5,6 +5,7 @@ import { sendEmail } from '../integrations/email.js';
 import { isIntegrationError } from '../integrations/http.js';
 import { sendSms } from '../integrations/sms-gateway.js';
 import { retryDelayMs } from './backoff.js';
+import { rowsOf } from '../sql.js';
 
 /** What the worker needs: it acts for the system, not for a person. */
 export type WorkerContext = Pick<ServiceContext, 'db' | 'clock' | 'config'>;
@@ -118,7 +119,3 @@ async function send(
   return (await sendSms(cfg, { ...common, to: to.mobile })).messageId;
 }
 
-function rowsOf<T>(res: unknown): T[] {
-  // Both drivers answer a raw query with { rows }; the shared Db type does not say so.
-  return (res as { rows: T[] }).rows;
-}

@@ -8,6 +8,7 @@ import { officesInScope } from '../offices/offices.js';
 import type { ServiceContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
+import { rowsOf } from '../sql.js';
 
 /**
  * Every figure of /reports, each defined once here (what each rollup column counts: counters.ts).
@@ -102,7 +103,6 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 }
 
 
-const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 const list = (codes: string[]) => sql.join(codes.map((c) => sql`${c}`), sql`, `);
 
 

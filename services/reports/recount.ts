@@ -2,14 +2,14 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { reportDaily, reportMonthly, ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
-import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, submittedEvent, type ReportEvent } from './counters.js';
+import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, monthOf, submittedEvent, type ReportEvent } from './counters.js';
+import { rowsOf } from '../sql.js';
 
 type Dims = { officeCode: string; serviceCode: string; department: string };
 export type RollupRow = { day: string } & Dims & Record<RollupCounter, number> & Record<RollupTally, Tally>;
 export type MonthlyRow = { month: string } & Dims & Record<RollupCounter, number> & Record<RollupTally, Tally>;
 export type Rollup = { daily: RollupRow[]; monthly: MonthlyRow[] };
 
-const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 const list = (xs: readonly string[]) => sql.join(xs.map((x) => sql`${x}`), sql`, `);
 
 /**
@@ -116,7 +116,7 @@ export async function recountRollup(db: Db): Promise<Rollup> {
 export function monthsOf(daily: readonly RollupRow[]): MonthlyRow[] {
   const out = new Map<string, MonthlyRow>();
   for (const d of daily) {
-    const month = `${d.day.slice(0, 7)}-01`;
+    const month = monthOf(d.day);
     const k = `${month}|${d.officeCode}|${d.serviceCode}|${d.department}`;
     let row = out.get(k);
     if (!row) {

@@ -12,6 +12,7 @@ import { overrideSchema } from './schemas.js';
 import { changeStatus } from '../applications/transition.js';
 import { fieldErrorsOf } from './verdicts.js';
 import { withLease } from './with-lease.js';
+import { rowsOf } from '../sql.js';
 
 /** Administrative Licensing Law art. 32(4): notify once, all at once, within five days. */
 export const NOTICE_BASIS_KEY = 'notice:basis.licensingLaw32_4';
@@ -107,10 +108,6 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
   });
 }
 
-function rowsOf<T>(res: unknown): T[] {
-  // Both drivers answer a raw query with { rows }; the shared Db type does not say so.
-  return (res as { rows: T[] }).rows;
-}
 
 /**
  * A supervisor (manager of the office) allows a further notice naming items the first one did
