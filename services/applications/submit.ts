@@ -6,18 +6,19 @@ import { applicableMaterials, getService, type Answers, type ServiceDefinition }
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
-import { attachFiles, currentFiles, insertFileRows, storeBlobs } from '../files/files.js';
+import { attachFiles, currentFiles, insertFileRows, storeBlobs, type NewFileRow } from '../files/files.js';
 import { submissionFacts, type SubmissionFacts } from '../integrations/submission-checks.js';
 import { messageInsert } from '../notifications/outbox.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
 import { authorize } from '../permissions.js';
-import { submittedEvent } from '../reports/counters.js';
+import { monthOf, submittedEvent, type ReportEvent } from '../reports/counters.js';
 import { rollupUpserts } from '../reports/rollup.js';
-import { together } from '../sql.js';
+import { shaped } from '../sql-shapes.js';
+import { rowsOf, together } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
 import { decideOffice } from './jurisdiction.js';
-import { nextApplicationNumberSql } from './numbers.js';
+import { applicationNumberPrefix, nextApplicationNumberSql } from './numbers.js';
 import { parseAnswers } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
 
@@ -60,7 +61,8 @@ type Plan = {
  * A first post that is complete by itself (valid answers, an office, a file for every material)
  * is inserted as submitted straight away, and its files, queue item, audit event, receipt
  * message and report counts go to the database as one statement (`together`): five round trips
- * with the session instead of fifteen. Every other post (a saved draft, a repost) takes the
+ * with the session instead of fifteen. Both statements are built once per process and then only
+ * filled in (services/sql-shapes.ts). Every other post (a saved draft, a repost) takes the
  * general path below, to the same writes.
  *
  * When the answers are invalid or a required material has no file, the posted values and files
@@ -103,37 +105,19 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   // The materials these answers call for (the checklist of the definition).
   const required = answers ? applicableMaterials(def, answers, { today }).map((m) => m.code) : [];
 
-  const submittingColumns = (p: Plan) => ({
-    status: 'submitted' as const,
-    number: nextApplicationNumberSql(today),
-    answers: p.answers,
-    officeCode: p.office.code,
-    priority: p.priority,
-    submittedAt: p.at,
-    completenessDeadline: p.completenessDeadline,
-    dueDate: p.dueDate,
-    manualCheck: p.manualCheck,
-    updatedAt: p.at,
-  });
-  // The applicant's ID comes back with the number: the report counts cross-province filings.
-  const receiptColumns = {
-    number: applications.number,
-    applicantIdNumber: sql<string | null>`(select ${users.idNumber} from ${users} where ${users.id} = ${applications.applicantId})`.as('applicant_id_number'),
-  };
-
   const outcome = await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx): Promise<Outcome> => {
       if (plan && 'office' in plan && required.every((code) => posted.has(code))) {
         assertTransition('draft', 'submitted', 'citizen');
-        const [inserted] = await tx
-          .insert(applications)
-          .values({ id: input.applicationId, applicantId: actor.id, serviceCode: def.code, department: def.department, ...submittingColumns(plan) })
-          .onConflictDoNothing({ target: applications.id })
-          .returning(receiptColumns);
+        const [inserted] = rowsOf<RawReceipt>(
+          await tx.execute(
+            submittedInsert(tx, {}, { id: input.applicationId, applicantId: actor.id, serviceCode: def.code, department: def.department, ...submitting(plan, today) }),
+          ),
+        );
         if (inserted) {
           const fileRows = await storeBlobs(ctx, input.applicationId, files, written);
-          const number = await recordSubmission(tx, ctx, def, plan, { applicationId: input.applicationId, ...inserted }, fileRows.length ? [insertFileRows(tx, fileRows)] : []);
-          return { kind: 'submitted', number };
+          const receipt = { applicationId: input.applicationId, number: inserted.number, applicantIdNumber: inserted.applicant_id_number };
+          return { kind: 'submitted', number: await recordSubmission(tx, ctx, def, plan, receipt, today, fileRows) };
         }
         // The row exists: a saved draft or a second post of this form. The general path decides.
       }
@@ -164,10 +148,10 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       assertTransition('draft', 'submitted', 'citizen');
       const [updated] = await tx
         .update(applications)
-        .set({ ...submittingColumns(plan), version: sql`${applications.version} + 1` })
+        .set({ ...submittingColumns(submitting(plan, today)), version: sql`${applications.version} + 1` })
         .where(eq(applications.id, row.id))
         .returning(receiptColumns);
-      return { kind: 'submitted', number: await recordSubmission(tx, ctx, def, plan, { applicationId: row.id, ...updated }, []) };
+      return { kind: 'submitted', number: await recordSubmission(tx, ctx, def, plan, { applicationId: row.id, ...updated }, today, []) };
     }),
   );
 
@@ -186,49 +170,178 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   }
 }
 
+/** The submitting columns' values, as the shaped statements take them (services/sql-shapes.ts). */
+type Submitting = {
+  numberPrefix: string;
+  answers: Answers;
+  officeCode: string;
+  priority: number;
+  at: Date;
+  completenessDeadline: string;
+  dueDate: string;
+  manualCheck: SubmissionFacts['manualCheck'];
+};
+
+const submitting = (plan: Plan, today: string): Submitting => ({
+  numberPrefix: applicationNumberPrefix(today),
+  answers: plan.answers,
+  officeCode: plan.office.code,
+  priority: plan.priority,
+  at: plan.at,
+  completenessDeadline: plan.completenessDeadline,
+  dueDate: plan.dueDate,
+  manualCheck: plan.manualCheck,
+});
+
+/** What moves a row to submitted, inserted or updated: the number is drawn by the same statement. */
+const submittingColumns = (v: Submitting) => ({
+  status: 'submitted' as const,
+  number: nextApplicationNumberSql(v.numberPrefix),
+  answers: v.answers,
+  officeCode: v.officeCode,
+  priority: v.priority,
+  submittedAt: v.at,
+  completenessDeadline: v.completenessDeadline,
+  dueDate: v.dueDate,
+  manualCheck: v.manualCheck,
+  updatedAt: v.at,
+});
+
+// The applicant's ID comes back with the number: the report counts cross-province filings.
+const receiptColumns = {
+  number: applications.number,
+  applicantIdNumber: sql<string | null>`(select ${users.idNumber} from ${users} where ${users.id} = ${applications.applicantId})`.as('applicant_id_number'),
+};
+/** receiptColumns as a raw query returns them: by column name. */
+type RawReceipt = { number: string | null; applicant_id_number: string | null };
+
+export type NewSubmitted = Submitting & { id: string; applicantId: string; serviceCode: string; department: string };
+
+/** A complete first post, inserted as submitted; no row comes back when the application exists. */
+export const buildSubmittedInsert = (db: Db, v: NewSubmitted) =>
+  db
+    .insert(applications)
+    .values({ id: v.id, applicantId: v.applicantId, serviceCode: v.serviceCode, department: v.department, ...submittingColumns(v) })
+    .onConflictDoNothing({ target: applications.id })
+    .returning(receiptColumns);
+const submittedInsert = shaped<Record<string, never>, NewSubmitted>(buildSubmittedInsert);
+
+/** The files of a new application, flattened into the values: `file0.storageKey`, … */
+type FileFields = Pick<NewFileRow, 'materialCode' | 'storageKey' | 'originalName' | 'mimeType' | 'sizeBytes' | 'sha256' | 'uploadedAt'>;
+const FILE_FIELDS = ['materialCode', 'storageKey', 'originalName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedAt'] as const satisfies readonly (keyof FileFields)[];
+
+export type SubmissionWrites = {
+  applicationId: string;
+  number: string;
+  actorId: string;
+  actorRole: UserActor['role'];
+  officeCode: string;
+  serviceCode: string;
+  department: string;
+  priority: number;
+  at: Date;
+  completenessDeadline: string;
+  dueDate: string;
+  day: string;
+  month: string;
+  auditData: Record<string, unknown>;
+  messageParams: Record<string, unknown>;
+  idempotencyKey: string;
+} & { [field: `file${number}.${string}`]: unknown };
+
+/** What changes the text: how many files, and the report event (its counters are columns). */
+export type SubmissionWritesKey = { files: number; event: ReportEvent };
+
 /**
- * Everything a submission writes after the application row, in one statement: `first` (the
- * files of a new application), the queue item, the audit event, the receipt message and the
- * day's and month's report counts; returns the receipt's number. It is the last statement before
+ * Everything a submission writes after the application row, as one statement (`together`): the
+ * files of a new application, the queue item, the audit event, the receipt message and the
+ * day's and month's report counts.
+ */
+export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: SubmissionWritesKey): SQLWrapper {
+  const fileRows = Array.from({ length: key.files }, (_, i) => ({
+    applicationId: v.applicationId,
+    ...(Object.fromEntries(FILE_FIELDS.map((f) => [f, v[`file${i}.${f}`]])) as FileFields),
+  }));
+  const actor = { kind: 'user', id: v.actorId, role: v.actorRole } as UserActor;
+  const { officeCode, serviceCode, department, at: now } = v;
+  return together([
+    ...(fileRows.length ? [insertFileRows(db, fileRows)] : []),
+    db.insert(queueItems).values({
+      applicationId: v.applicationId,
+      officeCode,
+      department,
+      serviceCode,
+      priority: v.priority,
+      receivedAt: now,
+      completenessDeadline: v.completenessDeadline,
+      dueDate: v.dueDate,
+      state: 'waiting',
+    }),
+    auditInsert(db, { actor, clock: { now: () => now } }, {
+      applicationId: v.applicationId,
+      action: 'application.submitted',
+      fromStatus: 'draft',
+      toStatus: 'submitted',
+      officeCode,
+      data: v.auditData,
+      at: now,
+    }),
+    messageInsert(db, {
+      applicationId: v.applicationId,
+      userId: v.actorId,
+      channel: 'sms',
+      template: 'receipt',
+      params: v.messageParams,
+      idempotencyKey: v.idempotencyKey,
+      createdAt: now,
+    }),
+    ...rollupUpserts({ officeCode, serviceCode, department }, v.day, [key.event], v.month),
+  ]);
+}
+const submissionWrites = shaped<SubmissionWritesKey, SubmissionWrites>(buildSubmissionWrites);
+
+/**
+ * Sends buildSubmissionWrites; returns the receipt's number. It is the last statement before
  * COMMIT: every filing of the office, service and day updates the same report rows, and holds
  * their locks from here until the end.
  */
-async function recordSubmission(tx: Db, ctx: ServiceContext, def: ServiceDefinition, plan: Plan, receipt: Receipt, first: SQLWrapper[]): Promise<string> {
+async function recordSubmission(
+  tx: Db,
+  ctx: ServiceContext,
+  def: ServiceDefinition,
+  plan: Plan,
+  receipt: Receipt,
+  today: string,
+  files: readonly NewFileRow[],
+): Promise<string> {
   const { applicationId, number } = receipt;
   if (!number) throw new Error('submit: the application was not numbered');
   const actor = ctx.actor as UserActor;
-  const now = plan.at;
   const officeCode = plan.office.code;
-  const { completenessDeadline, dueDate, priority } = plan;
-  await tx.execute(
-    together([
-      ...first,
-      tx.insert(queueItems).values({
-        applicationId,
-        officeCode,
-        department: def.department,
-        serviceCode: def.code,
-        priority,
-        receivedAt: now,
-        completenessDeadline,
-        dueDate,
-        state: 'waiting',
-      }),
-      auditInsert(tx, ctx, { applicationId, action: 'application.submitted', fromStatus: 'draft', toStatus: 'submitted', officeCode, data: { number }, at: now }),
-      messageInsert(tx, {
-        applicationId,
-        userId: actor.id,
-        channel: 'sms',
-        template: 'receipt',
-        params: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate },
-        idempotencyKey: `receipt:${applicationId}`,
-        createdAt: now,
-      }),
-      ...rollupUpserts({ officeCode, serviceCode: def.code, department: def.department }, chinaDate(now), [
-        submittedEvent(receipt.applicantIdNumber, plan.office.cityCode),
-      ]),
-    ]),
-  );
+  const { completenessDeadline, dueDate } = plan;
+  const values: SubmissionWrites = {
+    applicationId,
+    number,
+    actorId: actor.id,
+    actorRole: actor.role,
+    officeCode,
+    serviceCode: def.code,
+    department: def.department,
+    priority: plan.priority,
+    at: plan.at,
+    completenessDeadline,
+    dueDate,
+    day: today,
+    month: monthOf(today),
+    auditData: { number },
+    messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate },
+    idempotencyKey: `receipt:${applicationId}`,
+  };
+  files.forEach((f, i) => {
+    for (const field of FILE_FIELDS) values[`file${i}.${field}`] = f[field];
+  });
+  const event = submittedEvent(receipt.applicantIdNumber, plan.office.cityCode);
+  await tx.execute(submissionWrites(tx, { files: files.length, event }, values));
   return number;
 }
 

@@ -110,5 +110,8 @@ export const submittedEvent = (applicantIdNumber: string | null, officeCityCode:
   crossProvince: isCrossProvince(applicantIdNumber, officeCityCode),
 });
 
+/** The first day of a day's month: the report_monthly row the day counts in. */
+export const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+
 /** On time (按时办结): completed on or before the committed due date. */
 export const isOnTime = (completedDay: string, dueDate: string | null) => !!dueDate && completedDay <= dueDate;

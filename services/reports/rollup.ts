@@ -4,7 +4,7 @@ import { notices, waitingIntervals, type NoticeItem } from '../../db/schema/inde
 import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES } from '../../db/schema/reports.js';
 import { chinaDate, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
 import { together } from '../sql.js';
-import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, type ReportEvent, type RollupDelta } from './counters.js';
+import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, monthOf, type ReportEvent, type RollupDelta } from './counters.js';
 
 export type RollupKey = { officeCode: string | null; serviceCode: string; department: string };
 
@@ -45,15 +45,16 @@ function deltasByDay(events: readonly { day: string; event: ReportEvent }[]): Ma
  * statements without RETURNING, so a caller can send them in one statement with its own writes
  * (`together`). Empty when the application has no office yet or nothing counts.
  */
-export function rollupUpserts(key: RollupKey, day: string, events: readonly ReportEvent[]): SQL[] {
+export function rollupUpserts(key: RollupKey, day: string, events: readonly ReportEvent[], month = monthOf(day)): SQL[] {
   const d = deltasByDay(events.map((event) => ({ day, event }))).get(day);
-  return d ? dayUpserts(key, day, d) : [];
+  return d ? dayUpserts(key, day, d, month) : [];
 }
 
-function dayUpserts(key: RollupKey, day: string, d: RollupDelta): SQL[] {
+/** `month` is passed, not derived, where `day` is a placeholder (services/sql-shapes.ts). */
+function dayUpserts(key: RollupKey, day: string, d: RollupDelta, month = monthOf(day)): SQL[] {
   if (!key.officeCode || isEmptyDelta(d)) return [];
   const k = { ...key, officeCode: key.officeCode };
-  return [upsert('report_daily', day, k, d), upsert('report_monthly', `${day.slice(0, 7)}-01`, k, d)];
+  return [upsert('report_daily', day, k, d), upsert('report_monthly', month, k, d)];
 }
 
 /**

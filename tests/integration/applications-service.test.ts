@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, auditEvents, messages, queueItems } from '../../db/schema/index.js';
 import { saveDraft } from '../../services/applications/drafts.js';
-import { formatApplicationNumber, nextApplicationNumberSql } from '../../services/applications/numbers.js';
+import { applicationNumberPrefix, formatApplicationNumber, nextApplicationNumberSql } from '../../services/applications/numbers.js';
 import { getApplyForm } from '../../services/applications/form-view.js';
 import { getMyApplication, listMyApplications, timelineOf } from '../../services/applications/read.js';
 import { submitApplication } from '../../services/applications/submit.js';
@@ -115,7 +115,7 @@ describe('submitApplication (service)', () => {
 
   it('draws numbers in SQL exactly as formatApplicationNumber formats them, past six digits too', async () => {
     const drawn = async () =>
-      ((await h.db.execute(sql`select ${nextApplicationNumberSql('2026-11-23')} as n`)) as unknown as { rows: { n: string }[] }).rows[0].n;
+      ((await h.db.execute(sql`select ${nextApplicationNumberSql(applicationNumberPrefix('2026-11-23'))} as n`)) as unknown as { rows: { n: string }[] }).rows[0].n;
     const [{ seq }] = ((await h.db.execute(sql`select nextval('application_number_seq')::text as seq`)) as unknown as { rows: { seq: string }[] }).rows;
     expect(await drawn()).toBe(formatApplicationNumber('2026-11-23', BigInt(seq) + 1n));
     await h.db.execute(sql`select setval('application_number_seq', 1234566)`);
