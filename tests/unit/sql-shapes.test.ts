@@ -12,6 +12,7 @@ import {
   type SubmissionWrites,
   type SubmissionWritesKey,
 } from '../../services/applications/submit.js';
+import { buildSessionActor } from '../../services/auth/sessions.js';
 import { shaped } from '../../services/sql-shapes.js';
 
 // Builders only: nothing here is sent anywhere.
@@ -91,6 +92,15 @@ describe('shaped statements (services/sql-shapes.ts)', () => {
     fc.assert(
       fc.property(writes, ({ key, values }) => {
         expect(compiled(shape(db, key, values))).toEqual(compiled(buildSubmissionWrites(db, values, key)));
+      }),
+    );
+  });
+
+  it('the session lookup, shaped, is exactly the statement drizzle builds from the values', () => {
+    const shape = shaped<Record<string, never>, { id: string; now: Date }>(buildSessionActor);
+    fc.assert(
+      fc.property(fc.record({ id: fc.base64String({ maxLength: 44 }), now: date }), (v) => {
+        expect(compiled(shape(db, {}, v))).toEqual(compiled(buildSessionActor(db, v)));
       }),
     );
   });
