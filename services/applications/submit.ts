@@ -1,26 +1,32 @@
-import { eq, sql, type SQLWrapper } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, queueItems, users } from '../../db/schema/index.js';
-import { auditInsert } from '../audit.js';
+import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
-import { attachFiles, currentFiles, insertFileRows, storeBlobs, type NewFileRow } from '../files/files.js';
+import { attachFiles, currentFiles, storeBlobs, type NewFileRow } from '../files/files.js';
 import { submissionFacts, type SubmissionFacts } from '../integrations/submission-checks.js';
-import { messageInsert } from '../notifications/outbox.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
 import { authorize } from '../permissions.js';
-import { monthOf, submittedEvent, type ReportEvent } from '../reports/counters.js';
-import { rollupUpserts } from '../reports/rollup.js';
-import { shaped } from '../sql-shapes.js';
-import { rowsOf, together } from '../sql.js';
+import { monthOf, submittedEvent } from '../reports/counters.js';
+import { rowsOf } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
 import { decideOffice } from './jurisdiction.js';
-import { applicationNumberPrefix, nextApplicationNumberSql } from './numbers.js';
+import { applicationNumberPrefix } from './numbers.js';
 import { parseAnswers } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
+import {
+  FILE_FIELDS,
+  receiptColumns,
+  submissionWrites,
+  submittedInsert,
+  submittingColumns,
+  type RawReceipt,
+  type SubmissionWrites,
+  type Submitting,
+} from './submit-statements.js';
 
 export type SubmitResult = { applicationId: string; number: string };
 
@@ -170,18 +176,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   }
 }
 
-/** The submitting columns' values, as the shaped statements take them (services/sql-shapes.ts). */
-type Submitting = {
-  numberPrefix: string;
-  answers: Answers;
-  officeCode: string;
-  priority: number;
-  at: Date;
-  completenessDeadline: string;
-  dueDate: string;
-  manualCheck: SubmissionFacts['manualCheck'];
-};
-
+/** A plan's submitting values, as services/applications/submit-statements.ts takes them. */
 const submitting = (plan: Plan, today: string): Submitting => ({
   numberPrefix: applicationNumberPrefix(today),
   answers: plan.answers,
@@ -192,113 +187,6 @@ const submitting = (plan: Plan, today: string): Submitting => ({
   dueDate: plan.dueDate,
   manualCheck: plan.manualCheck,
 });
-
-/** What moves a row to submitted, inserted or updated: the number is drawn by the same statement. */
-const submittingColumns = (v: Submitting) => ({
-  status: 'submitted' as const,
-  number: nextApplicationNumberSql(v.numberPrefix),
-  answers: v.answers,
-  officeCode: v.officeCode,
-  priority: v.priority,
-  submittedAt: v.at,
-  completenessDeadline: v.completenessDeadline,
-  dueDate: v.dueDate,
-  manualCheck: v.manualCheck,
-  updatedAt: v.at,
-});
-
-// The applicant's ID comes back with the number: the report counts cross-province filings.
-const receiptColumns = {
-  number: applications.number,
-  applicantIdNumber: sql<string | null>`(select ${users.idNumber} from ${users} where ${users.id} = ${applications.applicantId})`.as('applicant_id_number'),
-};
-/** receiptColumns as a raw query returns them: by column name. */
-type RawReceipt = { number: string | null; applicant_id_number: string | null };
-
-export type NewSubmitted = Submitting & { id: string; applicantId: string; serviceCode: string; department: string };
-
-/** A complete first post, inserted as submitted; no row comes back when the application exists. */
-export const buildSubmittedInsert = (db: Db, v: NewSubmitted) =>
-  db
-    .insert(applications)
-    .values({ id: v.id, applicantId: v.applicantId, serviceCode: v.serviceCode, department: v.department, ...submittingColumns(v) })
-    .onConflictDoNothing({ target: applications.id })
-    .returning(receiptColumns);
-const submittedInsert = shaped<Record<string, never>, NewSubmitted>(buildSubmittedInsert);
-
-/** The files of a new application, flattened into the values: `file0.storageKey`, … */
-type FileFields = Pick<NewFileRow, 'materialCode' | 'storageKey' | 'originalName' | 'mimeType' | 'sizeBytes' | 'sha256' | 'uploadedAt'>;
-const FILE_FIELDS = ['materialCode', 'storageKey', 'originalName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedAt'] as const satisfies readonly (keyof FileFields)[];
-
-export type SubmissionWrites = {
-  applicationId: string;
-  number: string;
-  actorId: string;
-  actorRole: UserActor['role'];
-  officeCode: string;
-  serviceCode: string;
-  department: string;
-  priority: number;
-  at: Date;
-  completenessDeadline: string;
-  dueDate: string;
-  day: string;
-  month: string;
-  auditData: Record<string, unknown>;
-  messageParams: Record<string, unknown>;
-  idempotencyKey: string;
-} & { [field: `file${number}.${string}`]: unknown };
-
-/** What changes the text: how many files, and the report event (its counters are columns). */
-export type SubmissionWritesKey = { files: number; event: ReportEvent };
-
-/**
- * Everything a submission writes after the application row, as one statement (`together`): the
- * files of a new application, the queue item, the audit event, the receipt message and the
- * day's and month's report counts.
- */
-export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: SubmissionWritesKey): SQLWrapper {
-  const fileRows = Array.from({ length: key.files }, (_, i) => ({
-    applicationId: v.applicationId,
-    ...(Object.fromEntries(FILE_FIELDS.map((f) => [f, v[`file${i}.${f}`]])) as FileFields),
-  }));
-  const actor = { kind: 'user', id: v.actorId, role: v.actorRole } as UserActor;
-  const { officeCode, serviceCode, department, at: now } = v;
-  return together([
-    ...(fileRows.length ? [insertFileRows(db, fileRows)] : []),
-    db.insert(queueItems).values({
-      applicationId: v.applicationId,
-      officeCode,
-      department,
-      serviceCode,
-      priority: v.priority,
-      receivedAt: now,
-      completenessDeadline: v.completenessDeadline,
-      dueDate: v.dueDate,
-      state: 'waiting',
-    }),
-    auditInsert(db, { actor, clock: { now: () => now } }, {
-      applicationId: v.applicationId,
-      action: 'application.submitted',
-      fromStatus: 'draft',
-      toStatus: 'submitted',
-      officeCode,
-      data: v.auditData,
-      at: now,
-    }),
-    messageInsert(db, {
-      applicationId: v.applicationId,
-      userId: v.actorId,
-      channel: 'sms',
-      template: 'receipt',
-      params: v.messageParams,
-      idempotencyKey: v.idempotencyKey,
-      createdAt: now,
-    }),
-    ...rollupUpserts({ officeCode, serviceCode, department }, v.day, [key.event], v.month),
-  ]);
-}
-const submissionWrites = shaped<SubmissionWritesKey, SubmissionWrites>(buildSubmissionWrites);
 
 /**
  * Sends buildSubmissionWrites; returns the receipt's number. It is the last statement before

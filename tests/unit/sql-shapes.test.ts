@@ -11,7 +11,7 @@ import {
   type NewSubmitted,
   type SubmissionWrites,
   type SubmissionWritesKey,
-} from '../../services/applications/submit.js';
+} from '../../services/applications/submit-statements.js';
 import { buildSessionActor } from '../../services/auth/sessions.js';
 import { shaped } from '../../services/sql-shapes.js';
 

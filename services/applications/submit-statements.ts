@@ -1,0 +1,139 @@
+import { sql, type SQLWrapper } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applications, queueItems, users } from '../../db/schema/index.js';
+import { auditInsert } from '../audit.js';
+import type { Answers } from '../catalog/index.js';
+import type { UserActor } from '../context.js';
+import { insertFileRows, type NewFileRow } from '../files/files.js';
+import type { SubmissionFacts } from '../integrations/submission-checks.js';
+import { messageInsert } from '../notifications/outbox.js';
+import type { ReportEvent } from '../reports/counters.js';
+import { rollupUpserts } from '../reports/rollup.js';
+import { shaped } from '../sql-shapes.js';
+import { together } from '../sql.js';
+import { nextApplicationNumberSql } from './numbers.js';
+
+/**
+ * The statements a submission sends, as builders of their values (services/sql-shapes.ts): the
+ * shaped ones are built once per process and only filled in; the builders themselves are what
+ * tests/unit/sql-shapes.test.ts holds the shapes equal to.
+ */
+
+/** The submitting columns' values, as the shaped statements take them (services/sql-shapes.ts). */
+export type Submitting = {
+  numberPrefix: string;
+  answers: Answers;
+  officeCode: string;
+  priority: number;
+  at: Date;
+  completenessDeadline: string;
+  dueDate: string;
+  manualCheck: SubmissionFacts['manualCheck'];
+};
+
+/** What moves a row to submitted, inserted or updated: the number is drawn by the same statement. */
+export const submittingColumns = (v: Submitting) => ({
+  status: 'submitted' as const,
+  number: nextApplicationNumberSql(v.numberPrefix),
+  answers: v.answers,
+  officeCode: v.officeCode,
+  priority: v.priority,
+  submittedAt: v.at,
+  completenessDeadline: v.completenessDeadline,
+  dueDate: v.dueDate,
+  manualCheck: v.manualCheck,
+  updatedAt: v.at,
+});
+
+// The applicant's ID comes back with the number: the report counts cross-province filings.
+export const receiptColumns = {
+  number: applications.number,
+  applicantIdNumber: sql<string | null>`(select ${users.idNumber} from ${users} where ${users.id} = ${applications.applicantId})`.as('applicant_id_number'),
+};
+/** receiptColumns as a raw query returns them: by column name. */
+export type RawReceipt = { number: string | null; applicant_id_number: string | null };
+
+export type NewSubmitted = Submitting & { id: string; applicantId: string; serviceCode: string; department: string };
+
+/** A complete first post, inserted as submitted; no row comes back when the application exists. */
+export const buildSubmittedInsert = (db: Db, v: NewSubmitted) =>
+  db
+    .insert(applications)
+    .values({ id: v.id, applicantId: v.applicantId, serviceCode: v.serviceCode, department: v.department, ...submittingColumns(v) })
+    .onConflictDoNothing({ target: applications.id })
+    .returning(receiptColumns);
+export const submittedInsert = shaped<Record<string, never>, NewSubmitted>(buildSubmittedInsert);
+
+/** The files of a new application, flattened into the values: `file0.storageKey`, … */
+type FileFields = Pick<NewFileRow, 'materialCode' | 'storageKey' | 'originalName' | 'mimeType' | 'sizeBytes' | 'sha256' | 'uploadedAt'>;
+export const FILE_FIELDS = ['materialCode', 'storageKey', 'originalName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedAt'] as const satisfies readonly (keyof FileFields)[];
+
+export type SubmissionWrites = {
+  applicationId: string;
+  number: string;
+  actorId: string;
+  actorRole: UserActor['role'];
+  officeCode: string;
+  serviceCode: string;
+  department: string;
+  priority: number;
+  at: Date;
+  completenessDeadline: string;
+  dueDate: string;
+  day: string;
+  month: string;
+  auditData: Record<string, unknown>;
+  messageParams: Record<string, unknown>;
+  idempotencyKey: string;
+} & { [field: `file${number}.${string}`]: unknown };
+
+/** What changes the text: how many files, and the report event (its counters are columns). */
+export type SubmissionWritesKey = { files: number; event: ReportEvent };
+
+/**
+ * Everything a submission writes after the application row, as one statement (`together`): the
+ * files of a new application, the queue item, the audit event, the receipt message and the
+ * day's and month's report counts.
+ */
+export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: SubmissionWritesKey): SQLWrapper {
+  const fileRows = Array.from({ length: key.files }, (_, i) => ({
+    applicationId: v.applicationId,
+    ...(Object.fromEntries(FILE_FIELDS.map((f) => [f, v[`file${i}.${f}`]])) as FileFields),
+  }));
+  const actor = { kind: 'user', id: v.actorId, role: v.actorRole } as UserActor;
+  const { officeCode, serviceCode, department, at: now } = v;
+  return together([
+    ...(fileRows.length ? [insertFileRows(db, fileRows)] : []),
+    db.insert(queueItems).values({
+      applicationId: v.applicationId,
+      officeCode,
+      department,
+      serviceCode,
+      priority: v.priority,
+      receivedAt: now,
+      completenessDeadline: v.completenessDeadline,
+      dueDate: v.dueDate,
+      state: 'waiting',
+    }),
+    auditInsert(db, { actor, clock: { now: () => now } }, {
+      applicationId: v.applicationId,
+      action: 'application.submitted',
+      fromStatus: 'draft',
+      toStatus: 'submitted',
+      officeCode,
+      data: v.auditData,
+      at: now,
+    }),
+    messageInsert(db, {
+      applicationId: v.applicationId,
+      userId: v.actorId,
+      channel: 'sms',
+      template: 'receipt',
+      params: v.messageParams,
+      idempotencyKey: v.idempotencyKey,
+      createdAt: now,
+    }),
+    ...rollupUpserts({ officeCode, serviceCode, department }, v.day, [key.event], v.month),
+  ]);
+}
+export const submissionWrites = shaped<SubmissionWritesKey, SubmissionWrites>(buildSubmissionWrites);
