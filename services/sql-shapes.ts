@@ -18,8 +18,9 @@ import type { Db } from '../db/client.js';
  * only place those fields, never compute with them: everything that changes the statement's
  * text goes into `key`. drizzle encodes a placeholder it places in a column (insert, set), but
  * passes one in a condition (eq, gt, …) on as it is given: wrap a value that needs its column's
- * encoder (a Date) as `sql.param(v.x, column)` there, as drizzle does for a value given directly. tests/unit/sql-shapes.test.ts checks, for random values, that the
- * shaped statement is exactly the one `build` makes from the values themselves.
+ * encoder (a Date) as `sql.param(v.x, column)` there, as drizzle does for a value given directly.
+ * tests/unit/sql-shapes.test.ts checks, for random values, that the shaped statement is exactly
+ * the one `build` makes from the values themselves.
  */
 export type Shaped<K extends ShapeKey, V extends Record<string, unknown>> = (db: Db, key: K, values: V) => SQL;
 
