@@ -17,7 +17,6 @@ import { randomUUID } from 'node:crypto';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db } from '../db/client.js';
-import * as schema from '../db/schema/index.js';
 import type { RawAnswers } from '../services/applications/apply-input.js';
 import { submitApplication } from '../services/applications/submit.js';
 import { resolveSession } from '../services/auth/sessions.js';
@@ -42,7 +41,7 @@ export async function captureFiling(
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
   let logging = false;
   try {
-    const db = drizzle(pool, { schema, logger: { logQuery: (sql, params) => void (logging && statements.push({ sql, params })) } }) as unknown as Db;
+    const db = drizzle(pool, { logger: { logQuery: (sql, params) => void (logging && statements.push({ sql, params })) } }) as unknown as Db;
     const file = async () => {
       const actor = await resolveSession(db, systemClock, sessionId);
       if (actor.kind !== 'user') throw new Error('capture: the session does not resolve to a user');

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import * as schema from './schema/index.js';
 
-export type Schema = typeof schema;
-/** Both engines' drizzle instances (and their transactions) share this type. */
-export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/**
+ * Both engines' drizzle instances (and their transactions) share this type. No relational schema
+ * is given to drizzle: nothing uses `db.query.*`, and with one drizzle builds a query builder per
+ * table for every transaction it opens.
+ */
+export type Db = PgDatabase<PgQueryResultHKT>;
 
 export type DbHandle = {
   db: Db;
@@ -49,7 +51,7 @@ export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
     // the pool is still closing) is emitted on the pool; unheard, it would crash the process. The
     // pool has already discarded that client and opens a new one on the next query.
     pool.on('error', (err) => console.warn(`pg pool: idle connection lost (${err.message})`));
-    const db = drizzle(pool, { schema }) as unknown as Db;
+    const db = drizzle(pool) as unknown as Db;
     const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
       // A transaction-level advisory lock held open on a connection of its own, outside the pool
       // (so a pool of one cannot deadlock): it also holds through PgBouncer in transaction mode,
@@ -77,7 +79,7 @@ export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
   const { drizzle } = await import('drizzle-orm/pglite');
   const client = new PGlite({ dataDir, loadDataDir: opts.loadDataDir });
   await client.waitReady;
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(client) as unknown as Db;
   // A PGlite data directory belongs to the one process that opened it: only this handle's own
   // callers can overlap, so a promise chain is the whole lock.
   let turn: Promise<unknown> = Promise.resolve();

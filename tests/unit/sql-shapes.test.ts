@@ -4,7 +4,6 @@ import { jsonb, PgDialect, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.js';
-import * as schema from '../../db/schema/index.js';
 import {
   buildSubmissionWrites,
   buildSubmittedInsert,
@@ -16,7 +15,7 @@ import { buildSessionActor } from '../../services/auth/sessions.js';
 import { shaped } from '../../services/sql-shapes.js';
 
 // Builders only: nothing here is sent anywhere.
-const db = drizzle.mock({ schema }) as unknown as Db;
+const db = drizzle.mock() as unknown as Db;
 const dialect = new PgDialect();
 // Text and parameters: what node-postgres and PGlite are sent (drizzle's typings serve other drivers).
 const compiled = (s: SQLWrapper) => {
