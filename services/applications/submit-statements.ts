@@ -66,7 +66,17 @@ export const submittedInsert = shaped<Record<string, never>, NewSubmitted>(build
 
 /** The files of a new application, flattened into the values: `file0.storageKey`, … */
 type FileFields = Pick<NewFileRow, 'materialCode' | 'storageKey' | 'originalName' | 'mimeType' | 'sizeBytes' | 'sha256' | 'uploadedAt'>;
-export const FILE_FIELDS = ['materialCode', 'storageKey', 'originalName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedAt'] as const satisfies readonly (keyof FileFields)[];
+const FILE_FIELDS = ['materialCode', 'storageKey', 'originalName', 'mimeType', 'sizeBytes', 'sha256', 'uploadedAt'] as const satisfies readonly (keyof FileFields)[];
+type FileValues = { [field: `file${number}.${string}`]: unknown };
+
+/** Stored files' rows as SubmissionWrites carries them (buildSubmissionWrites reads them back). */
+export function fileValues(rows: readonly NewFileRow[]): FileValues {
+  const values: FileValues = {};
+  rows.forEach((row, i) => {
+    for (const field of FILE_FIELDS) values[`file${i}.${field}`] = row[field];
+  });
+  return values;
+}
 
 export type SubmissionWrites = {
   applicationId: string;
@@ -85,7 +95,7 @@ export type SubmissionWrites = {
   auditData: Record<string, unknown>;
   messageParams: Record<string, unknown>;
   idempotencyKey: string;
-} & { [field: `file${number}.${string}`]: unknown };
+} & FileValues;
 
 /** What changes the text: how many files, and the report event (its counters are columns). */
 export type SubmissionWritesKey = { files: number; event: ReportEvent };

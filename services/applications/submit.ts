@@ -18,7 +18,7 @@ import { applicationNumberPrefix } from './numbers.js';
 import { parseAnswers } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
 import {
-  FILE_FIELDS,
+  fileValues,
   receiptColumns,
   submissionWrites,
   submittedInsert,
@@ -56,6 +56,8 @@ type Plan = {
   manualCheck: SubmissionFacts['manualCheck'];
   /** When it is submitted: the receipt's, the queue's, the audit event's and the message's time. */
   at: Date;
+  /** Its China day: the number's prefix and the report rows it counts in. */
+  day: string;
 };
 
 /**
@@ -104,6 +106,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       dueDate: addWorkingDays(today, def.timeLimits.committedWorkingDays, calendar),
       manualCheck: external?.manualCheck ?? null,
       at: now,
+      day: today,
     };
   };
   const answers = early.ok && !external?.refusal ? { ...early.answers, ...external?.answersPatch } : null;
@@ -117,13 +120,13 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         assertTransition('draft', 'submitted', 'citizen');
         const [inserted] = rowsOf<RawReceipt>(
           await tx.execute(
-            submittedInsert(tx, {}, { id: input.applicationId, applicantId: actor.id, serviceCode: def.code, department: def.department, ...submitting(plan, today) }),
+            submittedInsert(tx, {}, { id: input.applicationId, applicantId: actor.id, serviceCode: def.code, department: def.department, ...submitting(plan) }),
           ),
         );
         if (inserted) {
           const fileRows = await storeBlobs(ctx, input.applicationId, files, written);
           const receipt = { applicationId: input.applicationId, number: inserted.number, applicantIdNumber: inserted.applicant_id_number };
-          return { kind: 'submitted', number: await recordSubmission(tx, ctx, def, plan, receipt, today, fileRows) };
+          return { kind: 'submitted', number: await recordSubmission(tx, actor, def, plan, receipt, fileRows) };
         }
         // The row exists: a saved draft or a second post of this form. The general path decides.
       }
@@ -154,10 +157,10 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       assertTransition('draft', 'submitted', 'citizen');
       const [updated] = await tx
         .update(applications)
-        .set({ ...submittingColumns(submitting(plan, today)), version: sql`${applications.version} + 1` })
+        .set({ ...submittingColumns(submitting(plan)), version: sql`${applications.version} + 1` })
         .where(eq(applications.id, row.id))
         .returning(receiptColumns);
-      return { kind: 'submitted', number: await recordSubmission(tx, ctx, def, plan, { applicationId: row.id, ...updated }, today, []) };
+      return { kind: 'submitted', number: await recordSubmission(tx, actor, def, plan, { applicationId: row.id, ...updated }, []) };
     }),
   );
 
@@ -177,8 +180,8 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 }
 
 /** A plan's submitting values, as services/applications/submit-statements.ts takes them. */
-const submitting = (plan: Plan, today: string): Submitting => ({
-  numberPrefix: applicationNumberPrefix(today),
+const submitting = (plan: Plan): Submitting => ({
+  numberPrefix: applicationNumberPrefix(plan.day),
   answers: plan.answers,
   officeCode: plan.office.code,
   priority: plan.priority,
@@ -195,16 +198,14 @@ const submitting = (plan: Plan, today: string): Submitting => ({
  */
 async function recordSubmission(
   tx: Db,
-  ctx: ServiceContext,
+  actor: UserActor,
   def: ServiceDefinition,
   plan: Plan,
   receipt: Receipt,
-  today: string,
   files: readonly NewFileRow[],
 ): Promise<string> {
   const { applicationId, number } = receipt;
   if (!number) throw new Error('submit: the application was not numbered');
-  const actor = ctx.actor as UserActor;
   const officeCode = plan.office.code;
   const { completenessDeadline, dueDate } = plan;
   const values: SubmissionWrites = {
@@ -219,15 +220,13 @@ async function recordSubmission(
     at: plan.at,
     completenessDeadline,
     dueDate,
-    day: today,
-    month: monthOf(today),
+    day: plan.day,
+    month: monthOf(plan.day),
     auditData: { number },
     messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate },
     idempotencyKey: `receipt:${applicationId}`,
+    ...fileValues(files),
   };
-  files.forEach((f, i) => {
-    for (const field of FILE_FIELDS) values[`file${i}.${field}`] = f[field];
-  });
   const event = submittedEvent(receipt.applicantIdNumber, plan.office.cityCode);
   await tx.execute(submissionWrites(tx, { files: files.length, event }, values));
   return number;

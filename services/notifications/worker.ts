@@ -118,4 +118,3 @@ async function send(
   if (!to.mobile) throw new PermanentFailure('notifications.noAddress');
   return (await sendSms(cfg, { ...common, to: to.mobile })).messageId;
 }
-

@@ -102,9 +102,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[rank - 1];
 }
 
-
 const list = (codes: string[]) => sql.join(codes.map((c) => sql`${c}`), sql`, `);
-
 
 /** Validated filters with defaults: the last 30 days, by day. */
 export function parseFilters(raw: ReportFilterInput, today: string): ReportFilters {

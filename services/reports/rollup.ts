@@ -33,10 +33,13 @@ function upsert(table: 'report_daily' | 'report_monthly', period: string, key: R
     on conflict (${sql.raw(periodCol)}, office_code, service_code, department) do update set ${sql.raw(sets.join(', '))}`;
 }
 
+/** A fresh empty delta: addDelta adds into its first argument. */
+const noDelta = (): RollupDelta => ({ counters: {}, tallies: {} });
+
 /** Sums events into one delta per day. */
 function deltasByDay(events: readonly { day: string; event: ReportEvent }[]): Map<string, RollupDelta> {
   const byDay = new Map<string, RollupDelta>();
-  for (const { day, event } of events) byDay.set(day, addDelta(byDay.get(day) ?? { counters: {}, tallies: {} }, deltaFor(event)));
+  for (const { day, event } of events) byDay.set(day, addDelta(byDay.get(day) ?? noDelta(), deltaFor(event)));
   return byDay;
 }
 
@@ -46,12 +49,11 @@ function deltasByDay(events: readonly { day: string; event: ReportEvent }[]): Ma
  * (`together`). Empty when the application has no office yet or nothing counts.
  */
 export function rollupUpserts(key: RollupKey, day: string, events: readonly ReportEvent[], month = monthOf(day)): SQL[] {
-  const d = deltasByDay(events.map((event) => ({ day, event }))).get(day);
-  return d ? dayUpserts(key, day, d, month) : [];
+  return dayUpserts(key, day, events.reduce((d, e) => addDelta(d, deltaFor(e)), noDelta()), month);
 }
 
 /** `month` is passed, not derived, where `day` is a placeholder (services/sql-shapes.ts). */
-function dayUpserts(key: RollupKey, day: string, d: RollupDelta, month = monthOf(day)): SQL[] {
+function dayUpserts(key: RollupKey, day: string, d: RollupDelta, month: string): SQL[] {
   if (!key.officeCode || isEmptyDelta(d)) return [];
   const k = { ...key, officeCode: key.officeCode };
   return [upsert('report_daily', day, k, d), upsert('report_monthly', month, k, d)];
@@ -64,7 +66,7 @@ function dayUpserts(key: RollupKey, day: string, d: RollupDelta, month = monthOf
  */
 async function bump(tx: Db, key: RollupKey, events: { day: string; event: ReportEvent }[]): Promise<void> {
   for (const [day, d] of deltasByDay(events)) {
-    const parts = dayUpserts(key, day, d);
+    const parts = dayUpserts(key, day, d, monthOf(day));
     if (parts.length) await tx.execute(together(parts));
   }
 }

@@ -108,7 +108,6 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
   });
 }
 
-
 /**
  * A supervisor (manager of the office) allows a further notice naming items the first one did
  * not, with a written reason. Stored, audited, and consumed by the next notice issued.
