@@ -17,7 +17,7 @@ async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('npm run worker needs DATABASE_URL (PostgreSQL); with PGlite the server runs the worker itself');
   if (mocks) (await import('../tests/mocks/index.js')).startMocks();
-  const handle = await createDb({ url, max: 4 });
+  const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
   const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }) });
   const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
   console.log(`onewindow worker: delivering notifications every ${config.integrations.outbox.pollMs} ms`);
