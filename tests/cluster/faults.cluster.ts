@@ -161,7 +161,6 @@ describe('processes that survive faults', () => {
     expect(server.child.exitCode, server.log()).toBeNull();
     expect(worker.child.exitCode, worker.log()).toBeNull();
     expect(Object.keys(answers).filter((k) => k.startsWith('no answer'))).toEqual([]);
-    expect(answers.filed).toBeGreaterThan(0);
 
     // The database is back at once: the next requests succeed, without a restart of anything.
     for (const cookie of cookies) {
