@@ -19,7 +19,8 @@ export const CONNECT_TIMEOUT_MS = 5_000;
 /**
  * TCP keepalive on every connection, first probe after this much silence: a connection whose
  * server vanished without a word (a failover, a cut cable) is found dead by the kernel instead of
- * waiting forever for an answer.
+ * waiting forever for an answer. Node sets only this delay; how many probes, how far apart, is
+ * the host's setting (README: When the database goes away).
  */
 export const KEEPALIVE_DELAY_MS = 10_000;
 
