@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * The scale-out test (tests/cluster): two server processes of the production build on one
- * PostgreSQL. Not part of `npm test`: it needs the build and a PostgreSQL server.
+ * The process tests (tests/cluster): two server processes of the production build on one
+ * PostgreSQL, the standalone worker, and the database taken away under them. Not part of
+ * `npm test`: they need the build and a PostgreSQL server. One file at a time: each starts real
+ * processes, and the machine is small.
  */
 export default defineConfig({
   test: {

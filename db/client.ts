@@ -36,6 +36,8 @@ export type DbOptions = {
   loadDataDir?: Blob;
   /** pg pool size. */
   max?: number;
+  /** PostgreSQL's application_name for this handle's connections (pg_stat_activity); default 'onewindow'. */
+  applicationName?: string;
 };
 
 /**
@@ -44,20 +46,24 @@ export type DbOptions = {
  */
 export async function createDb(opts: DbOptions = {}): Promise<DbHandle> {
   if (opts.url) {
+    const url = opts.url;
     const { default: pg } = await import('pg');
+    const { ResilientPool, connectionConfig, watchConnection } = await import('./pg-pool.js');
     const { drizzle } = await import('drizzle-orm/node-postgres');
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
-    // An idle connection the server drops (restart, admin terminate, a test database dropped while
-    // the pool is still closing) is emitted on the pool; unheard, it would crash the process. The
-    // pool has already discarded that client and opens a new one on the next query.
-    pool.on('error', (err) => console.warn(`pg pool: idle connection lost (${err.message})`));
+    // Every connection this process opens comes from here (the pool, the reports pool — another
+    // createDb — and the startup lock below), so this is the one place that makes a database
+    // restart survivable: see db/pg-pool.ts.
+    const name = opts.applicationName ?? 'onewindow';
+    const pool = new ResilientPool(url, { max: opts.max ?? 10, applicationName: name });
     const db = drizzle(pool) as unknown as Db;
     const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
       // A transaction-level advisory lock held open on a connection of its own, outside the pool
       // (so a pool of one cannot deadlock): it also holds through PgBouncer in transaction mode,
       // which keeps a server connection for the length of a transaction, where a session-level
       // lock would stay behind on a server connection that other clients then get.
-      const lock = new pg.Client({ connectionString: opts.url });
+      const lock = new pg.Client(connectionConfig(url, `${name} startup lock`));
+      // Losing it mid-way only ends the turn early (the lock goes with the connection); unheard, it would end the process.
+      watchConnection(lock, 'the startup lock');
       await lock.connect();
       try {
         await lock.query('begin');

@@ -17,14 +17,31 @@ async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('npm run worker needs DATABASE_URL (PostgreSQL); with PGlite the server runs the worker itself');
   if (mocks) (await import('../tests/mocks/index.js')).startMocks();
-  const handle = await createDb({ url, max: 4 });
+  const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
   const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }) });
   const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
   console.log(`onewindow worker: delivering notifications every ${config.integrations.outbox.pollMs} ms`);
-  // Finish the round in hand (a message mid-send is recorded), then exit; an unfinished claim expires anyway.
-  const shutdown = () => void worker.stop().then(() => handle.close()).finally(() => process.exit(0));
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Stop on the first signal: the message being sent is finished and recorded, the rest of the
+  // batch handed back (DeliverOptions.signal), the connections closed; then exit 0. A second
+  // signal changes nothing: stopping waits only for the step in hand.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`onewindow worker: ${signal}, stopping`);
+    worker
+      .stop()
+      .then(() => handle.close())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          console.error('onewindow worker: did not stop cleanly', e);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((e) => {

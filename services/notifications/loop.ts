@@ -4,21 +4,28 @@ import { deliverDueMessages, type WorkerContext } from './worker.js';
 /**
  * Runs the background work — outbox delivery and identity re-checks — every pollMs until
  * stopped. The same loop runs inside the server (default) or alone (`npm run worker`). A failed
- * round is logged and the next one tries again: every step is safe to repeat.
+ * round is logged and the next one tries again: every step is safe to repeat, so a database that
+ * restarts or fails over costs the rounds it is away and nothing else.
+ *
+ * The pending timer keeps the process alive: in `npm run worker` the loop is all there is, and a
+ * process that exits delivers nothing. Whoever starts the loop stops it.
  */
 export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, e?: unknown) => void } = {}): { stop: () => Promise<void> } {
   const log = opts.log ?? ((msg, e) => console.warn(msg, e ?? ''));
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
+  // Aborted by stop(): the batch in hand is finished or handed back at once (DeliverOptions.signal).
+  const halt = new AbortController();
 
   const round = async () => {
     try {
       // Drain: a full batch means more may be due right now.
       for (;;) {
-        const r = await deliverDueMessages(ctx);
+        const r = await deliverDueMessages(ctx, { signal: halt.signal });
         if (stopped || r.claimed < ctx.config.integrations.outbox.batchSize) break;
       }
+      if (stopped) return;
       await recheckIdentities(ctx);
     } catch (e) {
       log('worker: round failed; retrying next round', e);
@@ -29,12 +36,12 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
     timer = setTimeout(() => {
       running = round().finally(schedule);
     }, ctx.config.integrations.outbox.pollMs);
-    timer.unref?.();
   };
   schedule();
   return {
     stop: async () => {
       stopped = true;
+      halt.abort();
       if (timer) clearTimeout(timer);
       await running;
     },

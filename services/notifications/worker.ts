@@ -12,7 +12,8 @@ export type WorkerContext = Pick<ServiceContext, 'db' | 'clock' | 'config'>;
 
 type Message = typeof messages.$inferSelect;
 
-export type BatchResult = { claimed: number; sent: number; retrying: number; dead: number };
+/** released: claimed but handed back unsent because the worker was asked to stop. */
+export type BatchResult = { claimed: number; sent: number; retrying: number; dead: number; released: number };
 
 export type DeliverOptions = {
   /**
@@ -21,6 +22,13 @@ export type DeliverOptions = {
    * here to simulate that death; nothing else should use it.
    */
   afterSend?: (msg: Message) => void | Promise<void>;
+  /**
+   * Aborted when the worker is stopping (SIGTERM): the message being sent is finished and
+   * recorded, and the rest of the batch is handed back at once, so a stopping worker neither
+   * delays its exit by a whole batch of gateway calls nor leaves messages claimed until the
+   * visibility timeout runs out.
+   */
+  signal?: AbortSignal;
 };
 
 class PermanentFailure extends Error {
@@ -42,6 +50,7 @@ class PermanentFailure extends Error {
  */
 export async function deliverDueMessages(ctx: WorkerContext, opts: DeliverOptions = {}): Promise<BatchResult> {
   const cfg = ctx.config.integrations.outbox;
+  if (opts.signal?.aborted) return { claimed: 0, sent: 0, retrying: 0, dead: 0, released: 0 };
   const now = ctx.clock.now();
   const lockedUntil = new Date(now.getTime() + cfg.visibilityTimeoutMs);
   const claimedIds = rowsOf<{ id: string }>(
@@ -58,7 +67,7 @@ export async function deliverDueMessages(ctx: WorkerContext, opts: DeliverOption
           for update skip locked)
       returning id`),
   ).map((r) => r.id);
-  const result: BatchResult = { claimed: claimedIds.length, sent: 0, retrying: 0, dead: 0 };
+  const result: BatchResult = { claimed: claimedIds.length, sent: 0, retrying: 0, dead: 0, released: 0 };
   if (claimedIds.length === 0) return result;
 
   const batch = await ctx.db
@@ -68,7 +77,11 @@ export async function deliverDueMessages(ctx: WorkerContext, opts: DeliverOption
     .where(inArray(messages.id, claimedIds));
   batch.sort((a, b) => a.msg.nextAttemptAt.getTime() - b.msg.nextAttemptAt.getTime());
 
-  for (const { msg, mobile, email, locale } of batch) {
+  for (const [i, { msg, mobile, email, locale }] of batch.entries()) {
+    if (opts.signal?.aborted) {
+      result.released = await releaseClaims(ctx, batch.slice(i).map((b) => b.msg.id), lockedUntil);
+      break;
+    }
     const mine = and(eq(messages.id, msg.id), eq(messages.status, 'sending'), eq(messages.attempts, msg.attempts));
     let providerRef: string;
     try {
@@ -102,6 +115,20 @@ export async function deliverDueMessages(ctx: WorkerContext, opts: DeliverOption
     result.sent++;
   }
   return result;
+}
+
+/**
+ * Hands claimed messages back unsent: pending again, due as before, and the attempt the claim
+ * counted taken back (none was made). Only rows still under this claim: one whose claim expired
+ * and another worker took has a later locked_until.
+ */
+async function releaseClaims(ctx: WorkerContext, ids: string[], lockedUntil: Date): Promise<number> {
+  const released = await ctx.db
+    .update(messages)
+    .set({ status: 'pending', attempts: sql`${messages.attempts} - 1`, lockedUntil: null })
+    .where(and(inArray(messages.id, ids), eq(messages.status, 'sending'), eq(messages.lockedUntil, lockedUntil)))
+    .returning({ id: messages.id });
+  return released.length;
 }
 
 async function send(

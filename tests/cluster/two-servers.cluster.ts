@@ -1,15 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client.js';
 import { enrollTotp, newTotpSecret, totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { createCitizen, createStaff, TEST_PASSWORD } from '../support/factories.js';
 import { insertQueuedApplication } from '../support/queue-fixtures.js';
-import { adminUrl, databaseUrl } from '../setup/pg-admin.js';
+import { databaseUrl } from '../setup/pg-admin.js';
+import { admin, cookieOf, getPage, pgServer, postForm, randomPort, requireBuild, startServer, stop, waitUntilServing, type Server } from './processes.js';
 
 /**
  * Two app processes of the production build on one PostgreSQL database, as behind a load
@@ -24,83 +23,13 @@ const ITEMS = 200;
 // Every sign-in here comes from 127.0.0.1: CLERKS + 1 must stay within the per-address limit (10 a minute).
 const CLERKS = 8;
 const OFFICE = 'bj-dongcheng';
-const SESSION_SECRET = 'cluster-test-session-secret';
 
-const root = path.resolve(__dirname, '../..');
-const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const dbName = `onewindow_cluster_${Date.now()}_${process.pid}`;
-const url = databaseUrl(server, dbName);
+const url = databaseUrl(pgServer, dbName);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onewindow-cluster-'));
 
-type Server = { name: string; base: string; child: ChildProcess; log: () => string };
 let servers: Server[] = [];
 let handle: DbHandle;
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl(server) });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
-
-function startServer(name: string, port: number): Server {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      DATABASE_URL: url,
-      SESSION_SECRET,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      // Web replicas leave the outbox to `npm run worker`; the demo data would only add noise.
-      OUTBOX_WORKER: 'off',
-      SEED_DEMO: 'false',
-      // Production refuses to start without the external systems' URLs; nothing here calls them.
-      MOCKS: 'true',
-      UPLOAD_DIR: path.join(scratch, 'uploads'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout?.on('data', (d) => (log += d));
-  child.stderr?.on('data', (d) => (log += d));
-  return { name, base: `http://127.0.0.1:${port}`, child, log: () => log };
-}
-
-async function waitUntilServing(s: Server) {
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    if (s.child.exitCode !== null) throw new Error(`server ${s.name} exited:\n${s.log()}`);
-    try {
-      if ((await fetch(`${s.base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`server ${s.name} did not start:\n${s.log()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-function cookieOf(res: Response, name: string): string {
-  const set = res.headers.getSetCookie().find((c) => c.startsWith(`${name}=`) && !c.startsWith(`${name}=;`));
-  if (!set) throw new Error(`no ${name} cookie in ${res.status} ${res.headers.get('location')}`);
-  return set.split(';')[0];
-}
-
-function postForm(s: Server, pathname: string, fields: Record<string, string>, cookie?: string) {
-  return fetch(s.base + pathname, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: s.base, 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-    body: new URLSearchParams(fields),
-  });
-}
-
-const getPage = (s: Server, pathname: string, cookie: string) => fetch(s.base + pathname, { redirect: 'manual', headers: { Cookie: cookie } });
 
 /** Password through one server, the second factor through the other: both steps live in the database. */
 async function signIn(staffNo: string, secret: string, first: Server, second: Server): Promise<string> {
@@ -131,25 +60,17 @@ async function takeUntilEmpty(clerk: number, cookie: string): Promise<Claim[]> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(root, 'build/index.js'))) throw new Error('No build: run `npx remix build` first (npm run test:cluster does).');
+  requireBuild();
   await admin(`CREATE DATABASE ${dbName}`);
   // Both at once on the empty database: the startup lock makes one migrate while the other waits.
-  servers = [startServer('A', 4100 + Math.floor(Math.random() * 400)), startServer('B', 4600 + Math.floor(Math.random() * 400))];
+  const uploadDir = path.join(scratch, 'uploads');
+  servers = [startServer('A', { url, port: randomPort(4100), uploadDir }), startServer('B', { url, port: randomPort(4600), uploadDir })];
   await Promise.all(servers.map(waitUntilServing));
   handle = await createDb({ url, max: 4 });
 });
 
 afterAll(async () => {
-  await Promise.all(
-    servers.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          if (s.child.exitCode !== null) return resolve();
-          s.child.once('exit', () => resolve());
-          s.child.kill('SIGTERM');
-        }),
-    ),
-  );
+  await Promise.all(servers.map(stop));
   await handle?.close();
   await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   fs.rmSync(scratch, { recursive: true, force: true });

@@ -221,6 +221,49 @@ describe('crash safety', () => {
     expect(keys.map((k) => gatewayLog.requests.get(k)).sort()).toEqual([1, 1, 1, 1, 1, 2]);
   });
 
+  it('a worker told to stop finishes the message in hand and hands the rest of its batch back unsent', async () => {
+    const clock = fixedClock();
+    // Whatever earlier tests left due goes first, so the batch is these five.
+    await drain(worker(clock));
+    const { keys } = await enqueue(5);
+    const halt = new AbortController();
+    const sentFirst: string[] = [];
+    const r = await deliverDueMessages(worker(clock), {
+      signal: halt.signal,
+      // SIGTERM arrives while the second message is at the gateway.
+      afterSend: (msg) => {
+        sentFirst.push(msg.idempotencyKey);
+        if (sentFirst.length === 2) halt.abort();
+      },
+    });
+    expect(r).toEqual({ claimed: 5, sent: 2, retrying: 0, dead: 0, released: 3 });
+    const rows = await Promise.all(keys.map(messageRow));
+    const handedBack = rows.filter((m) => !sentFirst.includes(m.idempotencyKey));
+    expect(rows.filter((m) => sentFirst.includes(m.idempotencyKey)).map((m) => m.status)).toEqual(['sent', 'sent']);
+    // Due as before, not claimed, and no attempt counted for a send that never happened.
+    expect(handedBack).toHaveLength(3);
+    for (const m of handedBack) {
+      expect(m).toMatchObject({ status: 'pending', attempts: 0, lockedUntil: null, nextAttemptAt: clock.now() });
+      expect(gatewayLog.requests.get(m.idempotencyKey)).toBeUndefined();
+    }
+
+    // The next worker sends them at once, each once.
+    await drain(worker(clock));
+    for (const key of keys) {
+      expect(await messageRow(key)).toMatchObject({ status: 'sent', attempts: 1 });
+      expect(gatewayLog.deliveredCount(key)).toBe(1);
+    }
+  });
+
+  it('a stopping worker claims nothing more', async () => {
+    const { keys } = await enqueue(1);
+    const halt = new AbortController();
+    halt.abort();
+    expect(await deliverDueMessages(worker(), { signal: halt.signal })).toMatchObject({ claimed: 0 });
+    expect(await messageRow(keys[0])).toMatchObject({ status: 'pending', attempts: 0 });
+    await drain(worker());
+  });
+
   it('two workers at once never take the same message', async () => {
     const { keys } = await enqueue(12);
     const ctx = worker();
