@@ -6,6 +6,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client.js';
+import { newKeyRingSpec, parseKeyRing } from '../../services/auth/secret-box.js';
 import { enrollTotp, newTotpSecret, totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { createCitizen, createStaff, TEST_PASSWORD } from '../support/factories.js';
 import { insertQueuedApplication } from '../support/queue-fixtures.js';
@@ -25,6 +26,9 @@ const ITEMS = 200;
 const CLERKS = 8;
 const OFFICE = 'bj-dongcheng';
 const SESSION_SECRET = 'cluster-test-session-secret';
+// Both servers and this test seal and open TOTP secrets with the same key.
+const DATA_ENCRYPTION_KEYS = newKeyRingSpec('cluster');
+const dataKeys = parseKeyRing(DATA_ENCRYPTION_KEYS);
 
 const root = path.resolve(__dirname, '../..');
 const server = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -54,6 +58,7 @@ function startServer(name: string, port: number): Server {
       NODE_ENV: 'production',
       DATABASE_URL: url,
       SESSION_SECRET,
+      DATA_ENCRYPTION_KEYS,
       HOST: '127.0.0.1',
       PORT: String(port),
       // Web replicas leave the outbox to `npm run worker`; the demo data would only add noise.
@@ -181,7 +186,7 @@ describe('two app processes on one PostgreSQL', () => {
       Array.from({ length: CLERKS }, async () => {
         const user = await createStaff(handle.db, { officeCode: OFFICE });
         const secret = await newTotpSecret();
-        await enrollTotp(handle.db, user.id, secret);
+        await enrollTotp(handle.db, dataKeys, user.id, secret);
         return { user, secret };
       }),
     );
@@ -229,7 +234,7 @@ describe('two app processes on one PostgreSQL', () => {
   it('honours a session started on one server on the other, and a sign-out on one everywhere', async () => {
     const user = await createStaff(handle.db, { officeCode: OFFICE });
     const secret = await newTotpSecret();
-    await enrollTotp(handle.db, user.id, secret);
+    await enrollTotp(handle.db, dataKeys, user.id, secret);
     const [a, b] = servers;
     // Both steps through A: the session row is written by A alone.
     const cookie = await signIn(user.staffNo!, secret, a, a);
