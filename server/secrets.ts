@@ -9,7 +9,7 @@ import { newKeyRingSpec, parseKeyRing, type KeyRing } from '../services/auth/sec
  * its session secret, so a fresh `npm start` needs no setting. A malformed value stops the start
  * with a message that names the entry but never prints key material.
  */
-export function dataKeysFromEnv(env: NodeJS.ProcessEnv, opts: { root: string; production: boolean }): KeyRing {
+export function dataKeysFromEnv(env: Partial<Record<string, string>>, opts: { root: string; production: boolean }): KeyRing {
   const spec = env.DATA_ENCRYPTION_KEYS?.trim();
   if (spec) return parseKeyRing(spec);
   if (opts.production) throw new Error('DATA_ENCRYPTION_KEYS must be set in production (see README: the data encryption key)');
