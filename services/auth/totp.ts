@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { generateTOTP, getTOTPAuthUri } from '@epic-web/totp';
-import { and, eq, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { totpCredentials } from '../../db/schema/index.js';
 import type { Clock } from '../context.js';
@@ -135,17 +135,18 @@ export async function checkTotp(db: Db, keys: KeyRing, clock: Clock, userId: str
  * clear, and rows under a key being rotated out. Run at startup (under the startup lock), and
  * safe without it: each row is replaced only if it still holds what was read, so two processes
  * doing this at once seal each row once and neither overwrites a secret enrolled meanwhile.
- * Throws, naming the key ids and nothing secret, when some rows do not open with the ring: the
- * server must not start and lock those staff out at their next sign-in instead.
+ * Every row is opened, those under the current key too (one row per staff member: cheap), and
+ * when some do not open — a key id not listed, or other key bytes under a listed id — this
+ * throws, naming the key ids and nothing secret: the server must not start and lock those staff
+ * out at their next sign-in instead.
  */
 export async function resealTotpSecrets(db: Db, keys: KeyRing): Promise<{ sealed: number }> {
-  const stale = await db
+  const rows = await db
     .select({ userId: totpCredentials.userId, secret: totpCredentials.secret, keyId: totpCredentials.keyId })
-    .from(totpCredentials)
-    .where(or(isNull(totpCredentials.keyId), ne(totpCredentials.keyId, keys.currentId)));
+    .from(totpCredentials);
   const unopened = new Map<string, number>();
   let sealed = 0;
-  for (const row of stale) {
+  for (const row of rows) {
     let secret: string;
     try {
       secret = openSecret(keys, row);
@@ -154,6 +155,7 @@ export async function resealTotpSecrets(db: Db, keys: KeyRing): Promise<{ sealed
       unopened.set(e.keyId, (unopened.get(e.keyId) ?? 0) + 1);
       continue;
     }
+    if (row.keyId === keys.currentId) continue;
     const next = seal(keys, secret, sealContext(row.userId));
     const done = await db
       .update(totpCredentials)
