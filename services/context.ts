@@ -72,6 +72,6 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   maxRequestBytes: 30 * 1024 * 1024,
   integrations: defaultIntegrations(),
   rectificationDays: 5,
-  dataKeys: overrides.dataKeys ?? processKeyRing(),
   ...overrides,
+  dataKeys: overrides.dataKeys ?? processKeyRing(),
 });

@@ -9,7 +9,7 @@ import { normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import type { LoginInput, SignupInput } from './schemas.js';
-import { hitRateLimit, hitRateLimits, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../security/rate-limit.js';
+import { hitRateLimits, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../security/rate-limit.js';
 import { staffNeedsSecondFactor, startPendingLogin } from './two-factor.js';
 import { hasTotp } from './totp.js';
 
@@ -104,18 +104,14 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
 
   // Both counters advance on every attempt. Without a known address (never behind express, which
   // always sets req.ip) only the account is counted.
-  const unlimited = { allowed: true, count: 0, retryAfterSeconds: 0 };
-  const [perIp, perAccount] = [
-    ip ? await hitRateLimit(ctx.db, ctx.clock, `login:ip:${ip}`, LOGIN_PER_IP) : unlimited,
-    await hitRateLimit(ctx.db, ctx.clock, user ? `login:account:${user.id}` : `login:unknown:${digest(id)}`, LOGIN_PER_ACCOUNT),
-  ];
-  if (!perIp.allowed || !perAccount.allowed) {
+  const limit = await hitRateLimits(ctx.db, ctx.clock, [
+    ...(ip ? [{ key: `login:ip:${ip}`, rule: LOGIN_PER_IP }] : []),
+    { key: user ? `login:account:${user.id}` : `login:unknown:${digest(id)}`, rule: LOGIN_PER_ACCOUNT },
+  ]);
+  if (!limit.allowed) {
     // One audit row when a window first overflows, not one per refused request.
-    if (perIp.count === LOGIN_PER_IP.limit + 1 || perAccount.count === LOGIN_PER_ACCOUNT.limit + 1) {
-      await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.rateLimited', data: { ...who, ip } });
-    }
-    const seconds = Math.max(perIp.allowed ? 0 : perIp.retryAfterSeconds, perAccount.allowed ? 0 : perAccount.retryAfterSeconds);
-    throw new DomainError('auth.tooManyAttempts', 429, { params: { seconds } });
+    if (limit.firstOverflow) await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.rateLimited', data: { ...who, ip } });
+    throw new DomainError('auth.tooManyAttempts', 429, { params: { seconds: limit.retryAfterSeconds } });
   }
 
   const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH_PROMISE), input.password);
