@@ -151,7 +151,8 @@ async function seedOurs(handle: DbHandle, items: number, clerkCount: number, log
   const db = handle.db;
   await migrate(handle);
   await seedReference(db);
-  await seedDemo(db);
+  // A throwaway database no server opens: the process's own key will do.
+  await seedDemo(db, defaultConfig().dataKeys);
 
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-queue-'));
   const config: Config = defaultConfig({ uploadDir });

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newKeyRingSpec } from '../services/auth/secret-box.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -72,6 +73,8 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
       ...process.env,
       NODE_ENV: 'production',
       SESSION_SECRET: sessionSecret,
+      // Production requires it; nothing beside this server seals a TOTP secret, so any key will do.
+      DATA_ENCRYPTION_KEYS: newKeyRingSpec('bench'),
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       MOCKS: 'false',

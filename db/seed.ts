@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { calendarDays, offices, users } from './schema/index.js';
 import { hashPassword } from '../services/auth/password.js';
+import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
 import { CALENDAR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
 
@@ -13,9 +14,10 @@ export async function seedReference(db: Db): Promise<void> {
 
 /**
  * Demo accounts, created once (when there are no users yet). Returns what was created so the
- * server can print it; [] when the database already had users.
+ * server can print it; [] when the database already had users. The staff's TOTP secrets are
+ * sealed under `keys`, which must be the ring the server will run with.
  */
-export async function seedDemo(db: Db): Promise<typeof DEMO_USERS> {
+export async function seedDemo(db: Db, keys: KeyRing): Promise<typeof DEMO_USERS> {
   const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return [];
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -36,7 +38,7 @@ export async function seedDemo(db: Db): Promise<typeof DEMO_USERS> {
   // Staff sign in with a second factor; the demo's secrets are known so the code can be printed.
   for (const u of created) {
     const secret = u.staffNo ? DEMO_TOTP_SECRETS[u.staffNo] : undefined;
-    if (secret) await enrollTotp(db, u.id, secret);
+    if (secret) await enrollTotp(db, keys, u.id, secret);
   }
   return DEMO_USERS;
 }

@@ -12,11 +12,14 @@
  *
  * --reset drops and recreates the database (the audit trail refuses TRUNCATE, by design).
  */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createDb, migrate, type Db } from '../db/client.js';
 import { seedDemo, seedReference } from '../db/seed.js';
+import { dataKeysFromEnv } from '../server/secrets.js';
 import { OFFICES } from '../db/seed-data.js';
 import { SERVICES } from '../services/catalog/index.js';
 import { readRollup, recountRollup } from '../services/reports/recount.js';
@@ -82,7 +85,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
   try {
     await migrate(handle);
     await seedReference(db);
-    await seedDemo(db);
+    // Under the key a server pointed at this database would run with.
+    await seedDemo(db, dataKeysFromEnv(process.env, { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), production: false }));
     await run('set synchronous_commit = off');
 
     const [{ count: existing }] = (await db.execute(sql`select count(*)::int as count from applications where number like 'V%'`) as unknown as { rows: { count: number }[] }).rows;

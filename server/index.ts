@@ -11,6 +11,8 @@ import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
 import { createApp } from './app.js';
+import { dataKeysFromEnv } from './secrets.js';
+import { resealTotpSecrets } from '../services/auth/totp.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.env.NODE_ENV === 'production';
@@ -50,13 +52,15 @@ async function main() {
   const config = defaultConfig({
     uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
     integrations: integrationsFromEnv(process.env, { mocks }),
+    dataKeys: dataKeysFromEnv(process.env, { root, production }),
   });
   // Replicas starting together on an empty database take turns: one migrates and seeds, the
   // others find it done.
   const { demo, demoFilings } = await handle.exclusive(async () => {
     await migrate(handle);
     await seedReference(handle.db);
-    const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db);
+    await resealTotpSecrets(handle.db, config.dataKeys); // clear rows of older versions, rotated keys (decision 0016)
+    const demo = process.env.SEED_DEMO === 'false' ? [] : await seedDemo(handle.db, config.dataKeys);
     // A fresh demo gets a few filed applications so the Dongcheng desk has work to show.
     const demoFilings = demo.length > 0 ? await seedDemoApplications(handle.db, { config, clock: systemClock }) : [];
     return { demo, demoFilings };

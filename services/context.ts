@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import type { Department } from './catalog/types.js';
 import { defaultIntegrations, type IntegrationsConfig } from './integrations/config.js';
+import { newKeyRingSpec, parseKeyRing, type KeyRing } from './auth/secret-box.js';
 
 export type Role = 'citizen' | 'clerk' | 'manager';
 
@@ -42,7 +43,16 @@ export type Config = {
   integrations: IntegrationsConfig;
   /** Working days a manager has to follow up a bad review (差评整改). */
   rectificationDays: number;
+  /** Keys that seal secrets stored in the database (TOTP); the server reads them from DATA_ENCRYPTION_KEYS. */
+  dataKeys: KeyRing;
 };
+
+/**
+ * One random key ring per process for tests and one-off tools that store nothing another
+ * process must read; the server always passes the configured ring (server/secrets.ts).
+ */
+let processKeys: KeyRing | null = null;
+const processKeyRing = () => (processKeys ??= parseKeyRing(newKeyRingSpec('process')));
 
 /** What every service entry point receives: it never reaches for globals. */
 export type ServiceContext = {
@@ -63,4 +73,5 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   integrations: defaultIntegrations(),
   rectificationDays: 5,
   ...overrides,
+  dataKeys: overrides.dataKeys ?? processKeyRing(),
 });

@@ -47,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     ({ userId } = await signUp(
       { db: context.db, clock: context.clock, config: context.config, actor },
       submission.value,
-      { locale: await getLocale(request) },
+      { locale: await getLocale(request), ip: context.clientIp },
     ));
   } catch (e) {
     if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });

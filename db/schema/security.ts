@@ -11,12 +11,17 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
 });
 
-/** A staff member's TOTP secret (RFC 6238, base32). `lastUsedStep` refuses a replayed code. */
+/**
+ * A staff member's TOTP secret (RFC 6238, base32), sealed with AES-256-GCM under the data key
+ * named by `keyId` (services/auth/secret-box.ts). A null `keyId` is a secret an older version
+ * stored in clear; startup seals it (resealTotpSecrets). `lastUsedStep` refuses a replayed code.
+ */
 export const totpCredentials = pgTable('totp_credentials', {
   userId: uuid('user_id')
     .primaryKey()
     .references(() => users.id),
   secret: text('secret').notNull(),
+  keyId: text('key_id'),
   lastUsedStep: bigint('last_used_step', { mode: 'number' }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -7,32 +7,44 @@ import { recordAudit } from '../audit.js';
 import { identityAtSignup } from '../integrations/identity.js';
 import { normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
+import { assertAcceptablePassword } from './password-policy.js';
 import type { LoginInput, SignupInput } from './schemas.js';
-import { hitRateLimit, LOGIN_PER_ACCOUNT, LOGIN_PER_IP } from '../security/rate-limit.js';
+import { hitRateLimits, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../security/rate-limit.js';
 import { staffNeedsSecondFactor, startPendingLogin } from './two-factor.js';
 import { hasTotp } from './totp.js';
 
 /**
  * Creates a citizen account. The input has passed signupSchema; `locale` is the language the
- * person signed up in, used later for notifications. The population registry checks the name
- * against the ID number first: a mismatch is refused; a registry that cannot be reached leaves
- * the account unverified, to be re-checked by the worker (services/integrations/identity.ts).
+ * person signed up in, used later for notifications; `ip` is the client address.
+ *
+ * The order is what keeps sign-up from telling more than sign-in does (decision 0016): the
+ * password is judged first (it says nothing about anyone); then the attempt is counted per
+ * address, per ID number and per mobile; then the population registry checks the name against
+ * the ID number (a mismatch is refused; a registry that cannot be reached leaves the account
+ * unverified, to be re-checked by the worker, services/integrations/identity.ts); only then is
+ * the account inserted, and an ID number or mobile that already has one gets one neutral
+ * answer that does not say which of the two it was, after the same work as a success.
  */
-export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { locale?: string } = {}): Promise<{ userId: string }> {
-  const taken = await ctx.db
-    .select({ idNumber: users.idNumber, mobile: users.mobile })
-    .from(users)
-    .where(or(eq(users.idNumber, input.idNumber), eq(users.mobile, input.mobile)));
-  if (taken.length > 0) {
-    const fieldErrors: Record<string, string[]> = {};
-    if (taken.some((t) => t.idNumber === input.idNumber)) fieldErrors.idNumber = ['account.idNumberTaken'];
-    if (taken.some((t) => t.mobile === input.mobile)) fieldErrors.mobile = ['account.mobileTaken'];
-    throw new DomainError('account.exists', 409, { fieldErrors });
+export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { locale?: string; ip?: string } = {}): Promise<{ userId: string }> {
+  assertAcceptablePassword(input.password, input);
+  const ip = opts.ip ?? null;
+  const anonymous: Actor = { kind: 'anonymous' };
+
+  // Without a known address (never behind express, which always sets req.ip) only the identity is counted.
+  const limit = await hitRateLimits(ctx.db, ctx.clock, [
+    ...(ip ? [{ key: `signup:ip:${ip}`, rule: SIGNUP_PER_IP }] : []),
+    { key: `signup:id:${digest(input.idNumber)}`, rule: SIGNUP_PER_IDENTITY },
+    { key: `signup:mobile:${digest(input.mobile)}`, rule: SIGNUP_PER_IDENTITY },
+  ]);
+  if (!limit.allowed) {
+    if (limit.firstOverflow) await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.signup.rateLimited', data: { ip } });
+    throw new DomainError('auth.tooManySignups', 429, { params: { minutes: Math.ceil(limit.retryAfterSeconds / 60) } });
   }
+
   // Outside the transaction: a slow registry must not hold a database connection.
   const identity = await identityAtSignup(ctx, { name: input.realName, idNumber: input.idNumber });
   const passwordHash = await hashPassword(input.password);
-  return ctx.db.transaction(async (tx) => {
+  const created = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(users)
       .values({
@@ -44,16 +56,28 @@ export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { lo
         locale: opts.locale ?? 'zh-CN',
         ...identity,
       })
+      // The unique ID number and mobile: the one place a collision is found, so an existing
+      // account costs the same registry call and hash as a new one and is answered alike.
       .onConflictDoNothing()
       .returning({ id: users.id });
-    // A concurrent sign-up with the same ID or mobile won the race.
-    if (!row) throw new DomainError('account.exists', 409);
-    await recordAudit(tx, { ...ctx, actor: { kind: 'anonymous' } }, {
-      action: 'account.created',
-      data: { userId: row.id, identityVerified: identity.identityVerified },
-    });
-    return { userId: row.id };
+    if (row) {
+      await recordAudit(tx, { ...ctx, actor: anonymous }, {
+        action: 'account.created',
+        data: { userId: row.id, identityVerified: identity.identityVerified },
+      });
+    }
+    return row ?? null;
   });
+  if (!created) {
+    await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.signup.refused', data: { reason: 'accountExists', ip } });
+    throw new DomainError('account.exists', 409);
+  }
+  return { userId: created.id };
+}
+
+/** Rate-limit keys for identifiers: their SHA-256, so the table holds no typed ID or mobile. */
+function digest(value: string): string {
+  return createHash('sha256').update(value.toLowerCase()).digest('base64url');
 }
 
 export type LoginOutcome =
@@ -80,18 +104,14 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
 
   // Both counters advance on every attempt. Without a known address (never behind express, which
   // always sets req.ip) only the account is counted.
-  const unlimited = { allowed: true, count: 0, retryAfterSeconds: 0 };
-  const [perIp, perAccount] = [
-    ip ? await hitRateLimit(ctx.db, ctx.clock, `login:ip:${ip}`, LOGIN_PER_IP) : unlimited,
-    await hitRateLimit(ctx.db, ctx.clock, user ? `login:account:${user.id}` : `login:unknown:${createHash('sha256').update(id.toLowerCase()).digest('base64url')}`, LOGIN_PER_ACCOUNT),
-  ];
-  if (!perIp.allowed || !perAccount.allowed) {
+  const limit = await hitRateLimits(ctx.db, ctx.clock, [
+    ...(ip ? [{ key: `login:ip:${ip}`, rule: LOGIN_PER_IP }] : []),
+    { key: user ? `login:account:${user.id}` : `login:unknown:${digest(id)}`, rule: LOGIN_PER_ACCOUNT },
+  ]);
+  if (!limit.allowed) {
     // One audit row when a window first overflows, not one per refused request.
-    if (perIp.count === LOGIN_PER_IP.limit + 1 || perAccount.count === LOGIN_PER_ACCOUNT.limit + 1) {
-      await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.rateLimited', data: { ...who, ip } });
-    }
-    const seconds = Math.max(perIp.allowed ? 0 : perIp.retryAfterSeconds, perAccount.allowed ? 0 : perAccount.retryAfterSeconds);
-    throw new DomainError('auth.tooManyAttempts', 429, { params: { seconds } });
+    if (limit.firstOverflow) await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.rateLimited', data: { ...who, ip } });
+    throw new DomainError('auth.tooManyAttempts', 429, { params: { seconds: limit.retryAfterSeconds } });
   }
 
   const ok = await verifyPassword(user?.passwordHash ?? (await DUMMY_HASH_PROMISE), input.password);

@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { idNumber, mobile, text } from '../validation/zod.js';
+import { passwordRuleProblem } from './password-rules.js';
 
-/** 8–128 characters, no composition rules (NIST SP 800-63B). */
+/**
+ * 8–128 characters, no composition rules, no blank or patterned ones (NIST SP 800-63B). The
+ * service also refuses the person's own ID or mobile and the common-password list
+ * (password-policy.ts), which the browser does not download.
+ */
 export const password = () =>
-  z.string({ required_error: 'required' }).min(8, 'password.tooShort').max(128, 'password.tooLong');
+  z
+    .string({ required_error: 'required' })
+    .min(8, 'password.tooShort')
+    .max(128, 'password.tooLong')
+    .superRefine((v, ctx) => {
+      // Only once the length is right: one message at a time beside the field.
+      const problem = v.length >= 8 && v.length <= 128 ? passwordRuleProblem(v) : null;
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    });
 
 /**
  * The passwords are checked in their own object joined by an intersection: a refine on the

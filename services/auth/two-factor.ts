@@ -67,7 +67,7 @@ export async function completeSecondFactor(
     throw new DomainError('auth.tooManyAttempts', 429, { params: { seconds: limit.retryAfterSeconds } });
   }
 
-  const result = await checkTotp(ctx.db, ctx.clock, pending.userId, code);
+  const result = await checkTotp(ctx.db, ctx.config.dataKeys, ctx.clock, pending.userId, code);
   if (result !== 'ok') {
     await ctx.db
       .update(pendingLogins)

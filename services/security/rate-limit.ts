@@ -9,6 +9,15 @@ export type RateLimit = { limit: number; windowMs: number };
 export const LOGIN_PER_ACCOUNT: RateLimit = { limit: 10, windowMs: 60_000 };
 export const LOGIN_PER_IP: RateLimit = { limit: 10, windowMs: 60_000 };
 
+/**
+ * Sign-up attempts (decision 0016): each costs a registry call and an argon2 hash, and each
+ * answer says something about whether an account exists. Per client address, and per ID number
+ * and per mobile whichever address they come from. A service hall behind one address sees a few
+ * sign-ups an hour, not twenty; if it does, raise SIGNUP_PER_IP, not the identity limits.
+ */
+export const SIGNUP_PER_IP: RateLimit = { limit: 20, windowMs: 60 * 60_000 };
+export const SIGNUP_PER_IDENTITY: RateLimit = { limit: 5, windowMs: 60 * 60_000 };
+
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number };
 
 /**
@@ -42,4 +51,28 @@ export async function hitRateLimit(db: Db, clock: Clock, key: string, rule: Rate
 export async function pruneRateLimits(db: Db, clock: Clock, olderThanMs = 24 * 60 * 60 * 1000): Promise<void> {
   const before = new Date(clock.now().getTime() - olderThanMs);
   await db.delete(rateLimits).where(sql`${rateLimits.windowStart} < ${before.toISOString()}::timestamptz`);
+}
+
+/**
+ * Counts one hit against every key (all advance, refused or not, so trying one key after
+ * another does not help) and answers for them together: refused if any is over its limit,
+ * with the longest wait. `firstOverflow` is true for the hit that first went over a limit in
+ * its window, so a caller can audit once per window rather than once per refused request.
+ */
+export async function hitRateLimits(
+  db: Db,
+  clock: Clock,
+  hits: { key: string; rule: RateLimit }[],
+): Promise<{ allowed: boolean; retryAfterSeconds: number; firstOverflow: boolean }> {
+  let allowed = true;
+  let retryAfterSeconds = 0;
+  let firstOverflow = false;
+  for (const { key, rule } of hits) {
+    const r = await hitRateLimit(db, clock, key, rule);
+    if (r.allowed) continue;
+    allowed = false;
+    retryAfterSeconds = Math.max(retryAfterSeconds, r.retryAfterSeconds);
+    if (r.count === rule.limit + 1) firstOverflow = true;
+  }
+  return { allowed, retryAfterSeconds, firstOverflow };
 }

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { Db } from '../../db/client.js';
 import { createSession } from '../../services/auth/sessions.js';
 import { systemClock } from '../../services/context.js';
+import { newKeyRingSpec } from '../../services/auth/secret-box.js';
 import { adminUrl } from '../setup/pg-admin.js';
 
 /**
@@ -15,6 +16,8 @@ import { adminUrl } from '../setup/pg-admin.js';
 export const root = path.resolve(__dirname, '../..');
 export const pgServer = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const SESSION_SECRET = 'cluster-test-session-secret';
+/** Every process of a cluster test (and the test itself) seals and opens TOTP secrets with this key ring. */
+export const DATA_ENCRYPTION_KEYS = newKeyRingSpec('cluster');
 
 export type Proc = { name: string; child: ChildProcess; log: () => string; exited: Promise<number | null> };
 export type Server = Proc & { base: string };
@@ -49,6 +52,7 @@ export function startServer(name: string, opts: { url: string; port: number; upl
     NODE_ENV: 'production',
     DATABASE_URL: opts.url,
     SESSION_SECRET,
+    DATA_ENCRYPTION_KEYS,
     HOST: '127.0.0.1',
     PORT: String(opts.port),
     // Web replicas leave the outbox to `npm run worker`; the demo data would only add noise.
@@ -63,7 +67,7 @@ export function startServer(name: string, opts: { url: string; port: number; upl
 
 /** `npm run worker` in production mode, the gateways simulated in-process. */
 export function startWorker(name: string, opts: { url: string; env?: Record<string, string> }): Proc {
-  return start(name, 'server/worker.ts', { NODE_ENV: 'production', DATABASE_URL: opts.url, MOCKS: 'true', ...opts.env });
+  return start(name, 'server/worker.ts', { NODE_ENV: 'production', DATABASE_URL: opts.url, DATA_ENCRYPTION_KEYS, MOCKS: 'true', ...opts.env });
 }
 
 export const randomPort = (from: number) => from + Math.floor(Math.random() * 400);

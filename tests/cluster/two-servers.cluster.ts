@@ -4,11 +4,12 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client.js';
+import { parseKeyRing } from '../../services/auth/secret-box.js';
 import { enrollTotp, newTotpSecret, totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { createCitizen, createStaff, TEST_PASSWORD } from '../support/factories.js';
 import { insertQueuedApplication } from '../support/queue-fixtures.js';
 import { databaseUrl } from '../setup/pg-admin.js';
-import { admin, cookieOf, getPage, pgServer, postForm, randomPort, requireBuild, startServer, stop, waitUntilServing, type Server } from './processes.js';
+import { admin, cookieOf, DATA_ENCRYPTION_KEYS, getPage, pgServer, postForm, randomPort, requireBuild, startServer, stop, waitUntilServing, type Server } from './processes.js';
 
 /**
  * Two app processes of the production build on one PostgreSQL database, as behind a load
@@ -23,6 +24,8 @@ const ITEMS = 200;
 // Every sign-in here comes from 127.0.0.1: CLERKS + 1 must stay within the per-address limit (10 a minute).
 const CLERKS = 8;
 const OFFICE = 'bj-dongcheng';
+// Both servers and this test seal and open TOTP secrets with the same key.
+const dataKeys = parseKeyRing(DATA_ENCRYPTION_KEYS);
 
 const dbName = `onewindow_cluster_${Date.now()}_${process.pid}`;
 const url = databaseUrl(pgServer, dbName);
@@ -102,7 +105,7 @@ describe('two app processes on one PostgreSQL', () => {
       Array.from({ length: CLERKS }, async () => {
         const user = await createStaff(handle.db, { officeCode: OFFICE });
         const secret = await newTotpSecret();
-        await enrollTotp(handle.db, user.id, secret);
+        await enrollTotp(handle.db, dataKeys, user.id, secret);
         return { user, secret };
       }),
     );
@@ -150,7 +153,7 @@ describe('two app processes on one PostgreSQL', () => {
   it('honours a session started on one server on the other, and a sign-out on one everywhere', async () => {
     const user = await createStaff(handle.db, { officeCode: OFFICE });
     const secret = await newTotpSecret();
-    await enrollTotp(handle.db, user.id, secret);
+    await enrollTotp(handle.db, dataKeys, user.id, secret);
     const [a, b] = servers;
     // Both steps through A: the session row is written by A alone.
     const cookie = await signIn(user.staffNo!, secret, a, a);

@@ -7,7 +7,7 @@ import { action as logoutAction, loader as logoutLoader } from '../../app/routes
 import { getActor } from '../../app/utils/session.server.js';
 import { translateError } from '../../app/components/forms/translate-error.js';
 import { getFixedT } from '../../app/i18next.server.js';
-import { appContext, createCitizen, createStaff, makeIdNumber, sessionCookieFor, fixedClock, TEST_PASSWORD } from '../support/factories.js';
+import { appContext, createCitizen, createStaff, makeIdNumber, sessionCookieFor, fixedClock, TEST_PASSWORD, testConfig } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
 import { enrollTotp } from '../../services/auth/totp.js';
@@ -54,7 +54,7 @@ describe('sign-in', () => {
 
   it('takes staff from their staff number and password to the code page, not yet to a session (see security-two-factor)', async () => {
     const clerk = await createStaff(h.db);
-    await enrollTotp(h.db, clerk.id, 'JBSWY3DPEHPK3PXP');
+    await enrollTotp(h.db, testConfig().dataKeys, clerk.id, 'JBSWY3DPEHPK3PXP');
     const res = await run(action, post('/login', { identifier: clerk.staffNo!, password: TEST_PASSWORD }), appContext(h.db));
     expect(res.status).toBe(302);
     expect(res.headers.get('Location')).toBe('/login/totp?redirectTo=%2Fdesk');

@@ -17,7 +17,7 @@ describe('demo applications', () => {
     const config = testConfig();
     const clock = fixedClock();
     expect(await seedDemoApplications(h.db, { config, clock })).toEqual([]);
-    await seedDemo(h.db);
+    await seedDemo(h.db, config.dataKeys);
     const numbers = await seedDemoApplications(h.db, { config, clock });
     expect(numbers).toHaveLength(3);
     expect(await seedDemoApplications(h.db, { config, clock })).toEqual([]);

@@ -9,7 +9,7 @@ import { loader as deskLoader } from '../../app/routes/desk._index.js';
 import { getActor } from '../../app/utils/session.server.js';
 import { currentTotpCode, enrollTotp, totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { MAX_CODE_ATTEMPTS } from '../../services/auth/two-factor.js';
-import { appContext, createStaff, fixedClock, TEST_PASSWORD } from '../support/factories.js';
+import { appContext, createStaff, fixedClock, TEST_PASSWORD, testConfig } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
 
@@ -30,7 +30,7 @@ const cookieOf = (res: Response, name: string) =>
 async function passwordStep(opts: { role?: 'clerk' | 'manager'; clock?: ReturnType<typeof fixedClock> } = {}) {
   const clock = opts.clock ?? fixedClock();
   const staff = await createStaff(h.db, { role: opts.role ?? 'clerk' });
-  await enrollTotp(h.db, staff.id, SECRET);
+  await enrollTotp(h.db, testConfig().dataKeys, staff.id, SECRET);
   const res = await run(loginAction, post('/login', { identifier: staff.staffNo!, password: TEST_PASSWORD }), appContext(h.db, clock));
   expect(res.status).toBe(302);
   return { staff, clock, pending: cookieOf(res, '__pending_login'), location: res.headers.get('Location')! };

@@ -94,7 +94,7 @@ describe('form components: error wiring', () => {
 
     const withFormError = await renderHtml(ok, { formErrors: ['errors:account.exists'] });
     expect(withFormError).toContain('role="alert"');
-    expect(withFormError).toContain('This ID number or mobile number is already registered.');
+    expect(withFormError).toContain('A new account cannot be created with this ID number and mobile number.');
   });
 
   it('keeps the honeypot out of reach of people', async () => {
