@@ -6,7 +6,7 @@ import { getLocale, i18nFor } from './i18next.server';
 import { NonceProvider } from './utils/nonce';
 
 /**
- * A page is rendered to one string, not streamed (docs/decisions/0016). React 18.3.1's Node
+ * A page is rendered to one string, not streamed (docs/decisions/0017). React 18.3.1's Node
  * stream writes its whole 2 KiB buffer when a three-byte character does not fit at its end, so
  * Chinese pages carried NUL bytes, some inside attributes (facebook/react#31134); renderToString
  * builds a JavaScript string and never had that buffer. No route defers data, so streaming gave

@@ -11,7 +11,7 @@ export const REFERENCE_TTL_MS = 60_000;
 /**
  * What a process holds for one root database. Only settled values are shared between callers
  * on different executors (the root handle, each transaction): a read still in flight is shared
- * only with callers on the executor it runs on (docs/decisions/0016). On PGlite's single
+ * only with callers on the executor it runs on (docs/decisions/0014). On PGlite's single
  * connection a root read queues behind any open transaction, so a transaction that awaited it
  * would wait on itself; on a pool it would hold a connection while waiting for another one.
  */

@@ -62,7 +62,7 @@ function within<T>(p: Promise<T>, ms = 5_000): Promise<T | 'stuck'> {
   return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }
 
-describe('reference cache across executors (decision 0016)', () => {
+describe('reference cache across executors (decision 0014)', () => {
   it('a transaction asking for an entry a root-level read is fetching reads it itself instead of waiting on itself', async () => {
     forgetReference(h.db);
     const committed = h.db.transaction(async (tx) => {

@@ -23,7 +23,7 @@ import { createTestDb } from '../setup/test-db.js';
  * Every page as a browser receives it, in both languages: the production build's document
  * render (app/entry.server.tsx) behind the server's own express app, over a socket. React
  * 18.3.1's streaming renderer wrote NUL bytes where a three-byte character did not fit before a
- * 2 KiB boundary (decision 0016); Chinese pages cross many. No byte stream may carry a NUL, a
+ * 2 KiB boundary (decision 0017); Chinese pages cross many. No byte stream may carry a NUL, a
  * U+FFFD or anything that is not UTF-8.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
