@@ -1,14 +1,18 @@
-import { PassThrough } from 'node:stream';
-import { createReadableStreamFromReadable, type AppLoadContext, type EntryContext, type HandleDataRequestFunction } from '@remix-run/node';
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
-import { isbot } from 'isbot';
-import { renderToPipeableStream } from 'react-dom/server';
+import { renderToString } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { getLocale, i18nFor } from './i18next.server';
 import { NonceProvider } from './utils/nonce';
 
-const ABORT_DELAY = 5_000;
-
+/**
+ * A page is rendered to one string, not streamed (docs/decisions/0017). React 18.3.1's Node
+ * stream writes its whole 2 KiB buffer when a three-byte character does not fit at its end, so
+ * Chinese pages carried NUL bytes, some inside attributes (facebook/react#31134); renderToString
+ * builds a JavaScript string and never had that buffer. No route defers data, so streaming gave
+ * nothing a browser could see before the whole page, and it cost more server CPU. Bots and
+ * browsers alike get the complete document.
+ */
 export default async function handleRequest(
   request: Request,
   responseStatusCode: number,
@@ -21,37 +25,17 @@ export default async function handleRequest(
   if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
   // The process's instance for the language the root loader settled on (shared: it never changes language).
   const instance = await i18nFor(await getLocale(request));
-
-  const callback = isbot(request.headers.get('user-agent') ?? '') ? 'onAllReady' : 'onShellReady';
-
-  return new Promise((resolve, reject) => {
-    let shellRendered = false;
-    const { pipe, abort } = renderToPipeableStream(
-      <NonceProvider value={nonce}>
-        <I18nextProvider i18n={instance}>
-          <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
-        </I18nextProvider>
-      </NonceProvider>,
-      {
-        nonce,
-        [callback]() {
-          shellRendered = true;
-          const body = new PassThrough();
-          responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
-        },
-        onShellError(error: unknown) {
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          if (shellRendered) console.error(error);
-        },
-      },
-    );
-    setTimeout(abort, ABORT_DELAY);
-  });
+  // A render error throws here; Remix then renders the error boundary with a 500.
+  const markup = renderToString(
+    <NonceProvider value={nonce}>
+      <I18nextProvider i18n={instance}>
+        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+      </I18nextProvider>
+    </NonceProvider>,
+  );
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+  // Only the streaming renderer writes the doctype itself; without it browsers use quirks mode.
+  return new Response(`<!DOCTYPE html>${markup}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 /** Loader data (client navigations) carries the same personal data as pages. */

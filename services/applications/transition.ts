@@ -32,7 +32,7 @@ type Changeable = keyof typeof STATUS_ACTIONS;
  */
 export async function changeStatus(
   tx: Db,
-  ctx: Pick<ServiceContext, 'actor' | 'clock'>,
+  ctx: Pick<ServiceContext, 'db' | 'actor' | 'clock'>,
   app: Pick<ApplicationRow, 'id' | 'status' | 'officeCode'>,
   to: Changeable,
   by: Transition['by'],
@@ -60,7 +60,7 @@ export async function changeStatus(
     });
   if (updated.length === 0) throw conflict('review.changedMeanwhile');
   // Report rollups move with the status, in this transaction (docs/decisions/0010).
-  await countStatusChange(tx, now, { ...updated[0], officeCode: app.officeCode }, to, {
+  await countStatusChange({ db: ctx.db, tx }, now, { ...updated[0], officeCode: app.officeCode }, to, {
     deemed: opts.set?.deemedAccepted === 1,
     override: !!opts.data?.overrideBy,
     deciderId: ctx.actor.kind === 'user' ? ctx.actor.id : null,

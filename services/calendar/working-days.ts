@@ -60,19 +60,25 @@ export function workingDaysBetween(from: string, to: string, cal: Calendar): num
 
 /**
  * The calendar exceptions around `around` (one year back, two forward is plenty for limits),
- * read once a minute per process and year (services/reference-cache.ts). `owner` is the database
- * handle the cache belongs to; `via` what reads on a miss (inside a transaction, that transaction).
+ * read once a minute per process and year (services/reference-cache.ts). `owner` is the root
+ * database handle the cache belongs to (`ctx.db`, never a transaction); `via` what a miss reads
+ * through: inside a transaction, that transaction, which then never waits on a read elsewhere.
  */
 export function loadCalendar(owner: Db, around: string, via: Db = owner): Promise<Calendar> {
   const year = Number(around.slice(0, 4));
-  return referenceRead(owner, `calendar:${year}`, async () => {
-    const rows = await via
-      .select({ day: calendarDays.day, kind: calendarDays.kind })
-      .from(calendarDays)
-      .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
-    return {
-      holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
-      workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
-    };
-  });
+  return referenceRead(
+    owner,
+    `calendar:${year}`,
+    async (on) => {
+      const rows = await on
+        .select({ day: calendarDays.day, kind: calendarDays.kind })
+        .from(calendarDays)
+        .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
+      return {
+        holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
+        workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
+      };
+    },
+    { via },
+  );
 }

@@ -22,7 +22,7 @@ export async function officesInScope(db: Db, actor: UserActor, scope: Scope): Pr
  * Called with the root database handle, outside any transaction.
  */
 export function allOffices(db: Db): Promise<OfficeRow[]> {
-  return referenceRead(db, 'offices', () => db.select().from(offices).orderBy(offices.code));
+  return referenceRead(db, 'offices', (via) => via.select().from(offices).orderBy(offices.code));
 }
 
 /** Offices that accept a department's applications, in code order so option lists are stable. */

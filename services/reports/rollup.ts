@@ -83,10 +83,11 @@ export type StatusChangeFacts = RollupKey & {
 /**
  * The hook the state changes after submission call (changeStatus, ratings): gathers the facts an
  * event's counters need and bumps the rollup in the same transaction, so a rolled-back change
- * is never counted. Submission sends its upserts with its own writes (rollupUpserts).
+ * is never counted. Submission sends its upserts with its own writes (rollupUpserts). `db` is the
+ * root handle (`ctx.db`), which owns the reference cache the calendar comes from; `tx` reads.
  */
 export async function countStatusChange(
-  tx: Db,
+  { db, tx }: { db: Db; tx: Db },
   at: Date,
   app: StatusChangeFacts,
   to: string,
@@ -127,12 +128,12 @@ export async function countStatusChange(
     default:
       return;
   }
-  if ((DECIDED_STATUSES as readonly string[]).includes(to)) events.push(await decidedEvent(tx, app, at));
+  if ((DECIDED_STATUSES as readonly string[]).includes(to)) events.push(await decidedEvent({ db, tx }, app, at));
   await bump(tx, app, events);
 }
 
 /** Processing time of an application being decided now, in working days (see DECIDED_STATUSES). */
-async function decidedEvent(tx: Db, app: StatusChangeFacts, at: Date): Promise<{ day: string; event: ReportEvent }> {
+async function decidedEvent({ db, tx }: { db: Db; tx: Db }, app: StatusChangeFacts, at: Date): Promise<{ day: string; event: ReportEvent }> {
   const { submittedAt, decidedAt } = app;
   const decided = chinaDate(decidedAt ?? at);
   const waits = await tx
@@ -140,7 +141,7 @@ async function decidedEvent(tx: Db, app: StatusChangeFacts, at: Date): Promise<{
     .from(waitingIntervals)
     .where(eq(waitingIntervals.applicationId, app.id));
   // Around the receipt day: the calendar loaded covers the year before it and two after.
-  const cal = await loadCalendar(tx, submittedAt ? chinaDate(submittedAt) : decided);
+  const cal = await loadCalendar(db, submittedAt ? chinaDate(submittedAt) : decided, tx);
   const totalDays = submittedAt ? workingDaysBetween(chinaDate(submittedAt), decided, cal) : 0;
   const waitingDays = waits.reduce((s, w) => s + workingDaysBetween(chinaDate(w.startedAt), w.endedAt ? chinaDate(w.endedAt) : decided, cal), 0);
   return { day: decided, event: { kind: 'decided', totalDays, waitingDays } };
