@@ -1,9 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { OneWindowContext } from '../app/load-context.js';
+import { bodyLimitFor } from './body-limit.js';
+import { sendEdgeError } from './edge-pages.js';
+import { guardBuild } from './guarded-build.js';
+import { remixHandler } from './remix-handler.js';
+import type { TrustProxy } from './settings.js';
+
+/** Every page and form of the portal is GET, HEAD or POST; anything else is refused at the door. */
+export const SERVED_METHODS = ['GET', 'HEAD', 'POST'] as const;
+
+export function servedMethodsOnly(req: Request, res: Response, next: NextFunction) {
+  if ((SERVED_METHODS as readonly string[]).includes(req.method)) return next();
+  res.set('Allow', SERVED_METHODS.join(', '));
+  sendEdgeError(req, res, 405, 'methodNotAllowed').catch(next);
+}
 
 /**
  * Refuses cross-site state-changing requests (CSRF). Browsers send Sec-Fetch-Site and Origin on
@@ -59,15 +72,40 @@ export function securityHeaders(production: boolean) {
   };
 }
 
-export function createApp(build: ServerBuild, context: OneWindowContext, root: string) {
+export type EdgeOptions = {
+  /** Which proxies may say who the client is (X-Forwarded-For); none unless configured (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+};
+
+export function createApp(build: ServerBuild, context: OneWindowContext, root: string, edge: EdgeOptions = {}) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // Express's own error pages print stacks unless its env says production; it must not go by NODE_ENV.
+  app.set('env', context.production ? 'production' : 'development');
+  app.set('trust proxy', edge.trustProxy ?? false);
   app.use(securityHeaders(context.production));
+  app.use(servedMethodsOnly);
   // Fingerprinted assets can be cached forever. public/ holds nothing else, so no other request
   // pays for a file-system lookup (a stat per page) before reaching Remix.
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(sameOriginOnly);
-  app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }), mode: context.production ? 'production' : 'development' }));
+  app.all(
+    '*',
+    remixHandler({
+      build: guardBuild(build),
+      mode: context.production ? 'production' : 'development',
+      loadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }),
+      bodyLimit: (pathname) => bodyLimitFor(pathname, context.config),
+    }),
+  );
+  // Last resort for a failure outside any loader or action: logged here, a plain page out there.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(error);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendEdgeError(req, res, 500, 'internal').catch(() => res.destroy());
+  });
   return app;
 }
