@@ -32,7 +32,7 @@ psql "$admin" -qc "CREATE DATABASE $db"
 
 # Two replicas started together on the empty database, as compose starts them.
 for ip in 127.0.0.2 127.0.0.3; do
-  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke MOCKS=true \
+  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke MOCKS=true TRUST_PROXY=1 \
     OUTBOX_WORKER=off SEED_DEMO=true UPLOAD_DIR="$work/uploads" \
     node --import tsx server/index.ts >"$work/replica-$ip.log" 2>&1 &
   pids+=($!)
