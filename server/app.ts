@@ -24,21 +24,21 @@ export function servedMethodsOnly(req: Request, res: Response, next: NextFunctio
  */
 export function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  const site = req.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return res.status(403).type('text/plain').send('cross-site request refused');
-  const origin = req.get('origin');
-  if (origin && origin !== 'null') {
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      return res.status(403).type('text/plain').send('cross-site request refused');
-    }
-    if (host !== req.get('host')) return res.status(403).type('text/plain').send('cross-site request refused');
-  } else if (origin === 'null') {
-    return res.status(403).type('text/plain').send('cross-site request refused');
-  }
+  if (crossSite(req)) return void sendEdgeError(req, res, 403, 'forbidden').catch(next);
   next();
+}
+
+function crossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = req.get('origin');
+  if (origin === 'null') return true;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.get('host');
+  } catch {
+    return true;
+  }
 }
 
 /** The enforced policy: scripts only from us or carrying this response's nonce. */
