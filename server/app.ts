@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
 import type { ServerBuild } from '@remix-run/node';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { OneWindowContext } from '../app/load-context.js';
+import type { Config } from '../services/context.js';
 import { bodyLimitFor } from './body-limit.js';
 import { sendEdgeError } from './edge-pages.js';
 import { guardBuild } from './guarded-build.js';
@@ -108,4 +110,20 @@ export function createApp(build: ServerBuild, context: OneWindowContext, root: s
     sendEdgeError(req, res, 500, 'internal').catch(() => res.destroy());
   });
   return app;
+}
+
+/**
+ * The HTTP server for the app. A client that asks before sending its body (`Expect: 100-continue`,
+ * as curl does past 1 MiB) is invited to send it only when its declared length fits the route's
+ * limit; otherwise it gets the 413 straight away and never sends the body at all.
+ */
+export function createHttpServer(app: Express, config: Pick<Config, 'maxRequestBytes'>): http.Server {
+  const server = http.createServer(app);
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (!(declared > bodyLimitFor(pathname, config))) res.writeContinue();
+    server.emit('request', req, res);
+  });
+  return server;
 }

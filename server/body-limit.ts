@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
-import type { Config } from '#services/context';
+import type { Config } from '../services/context.js';
 
 /**
  * The outer limit on every request body, enforced on the stream as it arrives (chunked or not),

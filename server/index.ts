@@ -18,7 +18,7 @@ async function main() {
   // React, Express and every library choose their production code by NODE_ENV when first loaded,
   // and nothing that loads them has been imported yet (the app and the build are imported below).
   if (production) process.env.NODE_ENV = 'production';
-  const { createApp } = await import('./app.js');
+  const { createApp, createHttpServer } = await import('./app.js');
   if (mocks) (await import('../tests/mocks/index.js')).startMocks();
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
@@ -68,7 +68,9 @@ async function main() {
     }
   };
   const host = process.env.HOST || undefined;
-  const server = host ? app.listen(port, host, onListening) : app.listen(port, onListening);
+  const server = createHttpServer(app, config);
+  if (host) server.listen(port, host, onListening);
+  else server.listen(port, onListening);
 
   const shutdown = () => {
     server.close(

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db, DbHandle } from '../../db/client.js';
 import type { OneWindowContext } from '../../app/load-context.js';
-import { createApp, type EdgeOptions } from '../../server/app.js';
+import { createApp, createHttpServer, type EdgeOptions } from '../../server/app.js';
 import { FORM_BODY_LIMIT } from '../../server/body-limit.js';
 import { serverSettings, type Env } from '../../server/settings.js';
 import { createApplicant } from '../support/applications.js';
@@ -53,7 +53,7 @@ afterAll(async () => {
 });
 
 async function serve(context: OneWindowContext, edge: EdgeOptions = {}): Promise<string> {
-  const server = createApp(build, context, root, edge).listen(0, '127.0.0.1');
+  const server = createHttpServer(createApp(build, context, root, edge), context.config).listen(0, '127.0.0.1');
   servers.push(server);
   await new Promise((r) => server.once('listening', r));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -169,6 +169,41 @@ describe('request body limits', () => {
     expect(answer.status).toBe(413);
     expect(answer.body).toContain('提交的内容超过本页面允许的大小（64 KB）');
     expect(answer.body).not.toMatch(/at .*\.(ts|js):\d+/);
+  });
+
+  it('answers a client that asks before sending (Expect: 100-continue) 413 without inviting the body', async () => {
+    const base = await serve(context());
+    let invited = false;
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = http.request(`${base}/login`, { method: 'POST', headers: { ...FORM, 'Content-Length': String(BIG), Expect: '100-continue' } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+      });
+      req.on('continue', () => (invited = true));
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(answer).toBe(413);
+    expect(invited).toBe(false);
+    // Within the limit the body is invited as usual.
+    const small = await new Promise<{ status: number; invited: boolean }>((resolve, reject) => {
+      let asked = false;
+      const body = 'identifier=13800000000&password=wrong-password';
+      const req = http.request(`${base}/login`, { method: 'POST', headers: { ...FORM, 'Content-Length': String(body.length), Expect: '100-continue' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, invited: asked }));
+      });
+      req.on('continue', () => {
+        asked = true;
+        req.end(body);
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+    expect(small).toEqual({ status: 401, invited: true });
   });
 
   it('cuts off a chunked form at 64 KiB: the 413 arrives long before the 130 MB are sent', async () => {
