@@ -87,19 +87,28 @@ export function guardBody(req: IncomingMessage, limit: number): BodyGuard {
 
 /**
  * After the answer has gone out, whatever the app did not read of the body is read and thrown
- * away for a few seconds, then the connection is dropped. Closing at once would make a browser
- * still sending its upload see a reset instead of our 413 page; draining without end would let
- * one client keep us busy.
+ * away, so the client sees the answer rather than a reset. A body within its limit (the app
+ * answered without needing it, e.g. a redirect to sign in) is drained to its end, but no further
+ * than the limit; one already over it gets LINGER_MS, then the connection is dropped: closing at
+ * once would make a browser still uploading show a reset instead of our 413 page, draining without
+ * end would let one client keep us busy.
  */
 export const LINGER_MS = 5_000;
 
-export function discardUnreadBody(req: IncomingMessage, lingerMs = LINGER_MS) {
+export function discardUnreadBody(req: IncomingMessage, guard: BodyGuard | undefined) {
   if (req.complete || req.destroyed) return;
   req.unpipe();
   req.removeAllListeners('data');
-  req.on('data', () => undefined);
+  const drop = () => req.socket?.destroy();
+  const budget = guard && !guard.exceeded ? guard.limit : 0;
+  let drained = 0;
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.byteLength;
+    if (budget > 0 && drained > budget) drop();
+  });
   req.resume();
-  const timer = setTimeout(() => req.socket?.destroy(), lingerMs);
+  if (budget > 0) return;
+  const timer = setTimeout(drop, LINGER_MS);
   timer.unref();
   const stop = () => clearTimeout(timer);
   req.once('end', stop);

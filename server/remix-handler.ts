@@ -1,14 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node';
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { attachBodyGuard, discardUnreadBody, guardBody } from './body-limit.js';
+import { attachBodyGuard, discardUnreadBody, guardBody, type BodyGuard } from './body-limit.js';
 import { sendEdgeError } from './edge-pages.js';
 
 /**
  * Express to Remix, as @remix-run/express does it, with what it leaves out: the request body is
  * the edge's guarded stream (server/body-limit.ts), sized for the route, instead of the raw
  * socket; a URL that cannot be parsed is a 400, not a thrown TypeError; every 503 says when to
- * come back; and whatever the app did not read of a body is drained briefly, then dropped.
+ * come back; and whatever the app did not read of a body is drained (within its limit) or given a
+ * few seconds (over it), never read into memory.
  */
 
 /** Seconds a client is asked to wait on a 503: enough for a restart or a failover to finish. */
@@ -30,8 +31,9 @@ export function remixHandler({ build, mode, loadContext, bodyLimit }: Options) {
       const context = loadContext(req, res);
       const controller = new AbortController();
       const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: remixHeaders(req.headers), signal: controller.signal };
+      let guard: BodyGuard | undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        const guard = guardBody(req, bodyLimit(url.pathname));
+        guard = guardBody(req, bodyLimit(url.pathname));
         attachBodyGuard(context, guard);
         init.body = createReadableStreamFromReadable(guard.stream);
         init.duplex = 'half';
@@ -40,7 +42,7 @@ export function remixHandler({ build, mode, loadContext, bodyLimit }: Options) {
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
-      res.once('finish', () => discardUnreadBody(req));
+      res.once('finish', () => discardUnreadBody(req, guard));
       const response = await handle(new Request(url.href, init), context);
       if (response.status === 503 && !response.headers.has('Retry-After')) response.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
       await send(res, response);

@@ -246,6 +246,13 @@ describe('request body limits', () => {
     const stored = fs.readdirSync(ctx.config.uploadDir, { recursive: true }).filter((f) => /[0-9a-f-]{36}$/.test(String(f)));
     expect(stored).toHaveLength(materials.length);
 
+    // Signed out, the route answers before reading the files; the client still gets that answer.
+    const anonymous = new FormData();
+    anonymous.append('material.hukouBook', files.pdf('hukouBook.pdf', 5 * 1024 * 1024));
+    const away = await fetch(`${base}/services/hukou-migration/apply`, { method: 'POST', body: anonymous, redirect: 'manual' });
+    expect(away.status).toBe(302);
+    expect(away.headers.get('location')).toMatch(/^\/login\?redirectTo=/);
+
     const over = await streamUntilAnswered(base, '/services/hukou-migration/apply', BIG, { Cookie: cookie, 'Content-Type': 'multipart/form-data; boundary=x' });
     expect(over.status).toBe(413);
     expect(over.body).toContain('本次上传的文件合计超过 30 MB');
