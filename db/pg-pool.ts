@@ -132,29 +132,3 @@ function checkedOut(client: PoolClient): PoolClient {
     },
   });
 }
-
-/**
- * SQLSTATEs of the connection, not of the statement: connection exceptions (08), the server
- * shutting down, crashed or still starting (57P01-57P03), every connection slot taken (53300).
- */
-const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-3]|53300)$/;
-const UNAVAILABLE_SOCKET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
-const UNAVAILABLE_MESSAGE =
-  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
-
-/**
- * True when `error` (or any error in its `cause` chain: drizzle wraps the driver's) says the
- * database could not be reached or the connection broke — a restart, a failover, a terminated
- * backend, a pool that waited CONNECT_TIMEOUT_MS — rather than that the statement was wrong. Such
- * a request may succeed when tried again shortly.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, message, errors } = e as { code?: unknown; message?: unknown; errors?: unknown };
-    if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SOCKET.has(code))) return true;
-    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-    // Connecting to "localhost" tries every address it resolves to: the refusals come as an AggregateError.
-    if (Array.isArray(errors) && errors.length > 0 && errors.every(isDatabaseUnavailable)) return true;
-  }
-  return false;
-}

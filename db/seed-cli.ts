@@ -10,7 +10,7 @@ const handle = await createDb({ url: process.env.DATABASE_URL || undefined, data
 await migrate(handle);
 await seedReference(handle.db);
 // The key the server will open the demo staff's TOTP secrets with.
-const keys = dataKeysFromEnv(process.env, { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), production: process.env.NODE_ENV === 'production' });
+const keys = dataKeysFromEnv(process.env, path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
 const demo = await seedDemo(handle.db, keys);
 console.log(demo.length ? `seeded ${demo.length} demo accounts (password ${DEMO_PASSWORD})` : 'users exist; demo accounts not re-seeded');
 await handle.close();

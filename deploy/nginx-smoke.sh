@@ -2,7 +2,8 @@
 # Runs deploy/nginx.conf, unmodified, in front of two local replicas of the production build, the
 # way docker-compose.yml does, and checks that nginx spreads requests over both, that a staff
 # sign-in (form posts under the same-origin check) works through it, that it keeps answering
-# after one replica is killed, and that a 5 MiB upload is not refused by nginx.
+# after one replica is killed, that a 5 MiB upload is not refused by nginx, and that the replicas
+# (TRUST_PROXY=1) take the client address from nginx and not from the client.
 #
 # Without Docker: a private mount namespace gets an /etc/hosts in which `app` (the compose
 # service name) has two loopback addresses, and each replica listens on port 3000 of one of them.
@@ -33,7 +34,7 @@ psql "$admin" -qc "CREATE DATABASE $db"
 # Two replicas started together on the empty database, as compose starts them, with one data key.
 keys="smoke:$(head -c 32 /dev/urandom | base64)"
 for ip in 127.0.0.2 127.0.0.3; do
-  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke DATA_ENCRYPTION_KEYS="$keys" MOCKS=true \
+  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke DATA_ENCRYPTION_KEYS="$keys" MOCKS=true TRUST_PROXY=1 \
     OUTBOX_WORKER=off SEED_DEMO=true UPLOAD_DIR="$work/uploads" \
     node --import tsx server/index.ts >"$work/replica-$ip.log" 2>&1 &
   pids+=($!)
@@ -95,7 +96,21 @@ echo "replica 127.0.0.2 killed (SIGKILL); 20 x GET /desk: 200 and take next: 302
 
 big="$work/big.bin"
 head -c $((5 * 1024 * 1024)) /dev/zero >"$big"
-status=$(code -b "$jar" "${origin[@]}" -H 'Content-Type: application/octet-stream' --data-binary @"$big" "$base/desk")
-[ "$status" != 413 ] || fail "nginx refused a 5 MiB body"
-echo "5 MiB POST passed nginx (the app answered $status)"
+# To an upload page: every other page refuses more than 64 KiB itself (server/body-limit.ts).
+status=$(code -b "$jar" "${origin[@]}" -H 'Content-Type: application/octet-stream' --data-binary @"$big" "$base/services/hukou-migration/apply")
+[ "$status" != 413 ] || fail "a 5 MiB body to an upload page was refused"
+echo "5 MiB POST to an upload page passed nginx (the app answered $status: the clerk files nothing)"
+
+# TRUST_PROXY=1: the app believes nginx's X-Forwarded-For and nothing a client adds to it. Made-up
+# addresses on every attempt still count as this client's (127.0.0.1) against the per-address
+# sign-in limit of 10 a minute, while a client at another address is counted on its own.
+limited=0
+for i in $(seq 1 11); do
+  s=$(code "${origin[@]}" -H "X-Forwarded-For: 198.51.100.$i" --data "identifier=1390000$(printf %04d "$i")&password=wrong-password" "$base/login")
+  [ "$s" = 429 ] && limited=$((limited + 1))
+done
+[ "$limited" -ge 1 ] || fail "11 failed sign-ins, each with a made-up X-Forwarded-For, were never limited"
+other=$(code --interface 127.0.0.9 "${origin[@]}" --data 'identifier=13900009999&password=wrong-password' "$base/login")
+[ "$other" = 401 ] || fail "a sign-in from another address was answered $other, expected 401 (its own limit)"
+echo "per-address sign-in limit through nginx: made-up X-Forwarded-For ignored ($limited of 11 refused), another address counted apart"
 echo "nginx smoke: ok"

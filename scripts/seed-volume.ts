@@ -85,8 +85,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
   try {
     await migrate(handle);
     await seedReference(db);
-    // Under the key a server pointed at this database would run with.
-    await seedDemo(db, dataKeysFromEnv(process.env, { root: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), production: false }));
+    // Under DATA_ENCRYPTION_KEYS when given (a server pointed at this database runs with it), else this checkout's local key.
+    await seedDemo(db, dataKeysFromEnv({ ...process.env, DATABASE_URL: undefined }, path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')));
     await run('set synchronous_commit = off');
 
     const [{ count: existing }] = (await db.execute(sql`select count(*)::int as count from applications where number like 'V%'`) as unknown as { rows: { count: number }[] }).rows;

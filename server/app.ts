@@ -1,9 +1,24 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import path from 'node:path';
-import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { OneWindowContext } from '../app/load-context.js';
+import type { Config } from '../services/context.js';
+import { bodyLimitFor } from './body-limit.js';
+import { sendEdgeError } from './edge-pages.js';
+import { guardBuild } from './guarded-build.js';
+import { remixHandler } from './remix-handler.js';
+import type { TrustProxy } from './settings.js';
+
+/** Every page and form of the portal is GET, HEAD or POST; anything else is refused at the door. */
+export const SERVED_METHODS = ['GET', 'HEAD', 'POST'] as const;
+
+export function servedMethodsOnly(req: Request, res: Response, next: NextFunction) {
+  if ((SERVED_METHODS as readonly string[]).includes(req.method)) return next();
+  res.set('Allow', SERVED_METHODS.join(', '));
+  sendEdgeError(req, res, 405, 'methodNotAllowed').catch(next);
+}
 
 /**
  * Refuses cross-site state-changing requests (CSRF). Browsers send Sec-Fetch-Site and Origin on
@@ -11,21 +26,21 @@ import type { OneWindowContext } from '../app/load-context.js';
  */
 export function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  const site = req.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') return res.status(403).type('text/plain').send('cross-site request refused');
-  const origin = req.get('origin');
-  if (origin && origin !== 'null') {
-    let host: string;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      return res.status(403).type('text/plain').send('cross-site request refused');
-    }
-    if (host !== req.get('host')) return res.status(403).type('text/plain').send('cross-site request refused');
-  } else if (origin === 'null') {
-    return res.status(403).type('text/plain').send('cross-site request refused');
-  }
+  if (crossSite(req)) return void sendEdgeError(req, res, 403, 'forbidden').catch(next);
   next();
+}
+
+function crossSite(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = req.get('origin');
+  if (origin === 'null') return true;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.get('host');
+  } catch {
+    return true;
+  }
 }
 
 /** The enforced policy: scripts only from us or carrying this response's nonce. */
@@ -59,15 +74,56 @@ export function securityHeaders(production: boolean) {
   };
 }
 
-export function createApp(build: ServerBuild, context: OneWindowContext, root: string) {
+export type EdgeOptions = {
+  /** Which proxies may say who the client is (X-Forwarded-For); none unless configured (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
+};
+
+export function createApp(build: ServerBuild, context: OneWindowContext, root: string, edge: EdgeOptions = {}) {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // Express's own error pages print stacks unless its env says production; it must not go by NODE_ENV.
+  app.set('env', context.production ? 'production' : 'development');
+  app.set('trust proxy', edge.trustProxy ?? false);
   app.use(securityHeaders(context.production));
+  app.use(servedMethodsOnly);
   // Fingerprinted assets can be cached forever. public/ holds nothing else, so no other request
   // pays for a file-system lookup (a stat per page) before reaching Remix.
   app.use('/build', express.static(path.join(root, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(sameOriginOnly);
-  app.all('*', createRequestHandler({ build, getLoadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }), mode: context.production ? 'production' : 'development' }));
+  app.all(
+    '*',
+    remixHandler({
+      build: guardBuild(build),
+      mode: context.production ? 'production' : 'development',
+      loadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }),
+      bodyLimit: (pathname) => bodyLimitFor(pathname, context.config),
+    }),
+  );
+  // Last resort for a failure outside any loader or action: logged here, a plain page out there.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    console.error(error);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendEdgeError(req, res, 500, 'internal').catch(() => res.destroy());
+  });
   return app;
+}
+
+/**
+ * The HTTP server for the app. A client that asks before sending its body (`Expect: 100-continue`,
+ * as curl does past 1 MiB) is invited to send it only when its declared length fits the route's
+ * limit; otherwise it gets the 413 straight away and never sends the body at all.
+ */
+export function createHttpServer(app: Express, config: Pick<Config, 'maxRequestBytes'>): http.Server {
+  const server = http.createServer(app);
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (!(declared > bodyLimitFor(pathname, config))) res.writeContinue();
+    server.emit('request', req, res);
+  });
+  return server;
 }

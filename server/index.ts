@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
@@ -10,35 +8,18 @@ import { seedDemoApplications } from '../db/seed-demo-applications.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
-import { createApp } from './app.js';
-import { dataKeysFromEnv } from './secrets.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
+import { serverSettings } from './settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const production = process.env.NODE_ENV === 'production';
-
-/** A stable secret for the embedded demo; production must set SESSION_SECRET. */
-function sessionSecret(): string {
-  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
-  if (production) throw new Error('SESSION_SECRET must be set in production');
-  const file = path.join(root, '.data', 'session-secret');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  try {
-    // 'wx': of two processes starting together, only the first writes; the other reads its secret.
-    fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-  }
-  return fs.readFileSync(file, 'utf8').trim();
-}
-
-/**
- * The systems around the portal are simulated in-process (msw, tests/mocks) unless MOCKS=false;
- * the default is on outside production so a fresh `npm start` works offline.
- */
-const mocks = process.env.MOCKS ? process.env.MOCKS === 'true' : !production;
 
 async function main() {
+  const settings = serverSettings(process.env, root);
+  const { production, mocks } = settings;
+  // React, Express and every library choose their production code by NODE_ENV when first loaded,
+  // and nothing that loads them has been imported yet (the app and the build are imported below).
+  if (production) process.env.NODE_ENV = 'production';
+  const { createApp, createHttpServer } = await import('./app.js');
   if (mocks) (await import('../tests/mocks/index.js')).startMocks();
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
@@ -52,7 +33,7 @@ async function main() {
   const config = defaultConfig({
     uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
     integrations: integrationsFromEnv(process.env, { mocks }),
-    dataKeys: dataKeysFromEnv(process.env, { root, production }),
+    dataKeys: settings.dataKeys,
   });
   // Replicas starting together on an empty database take turns: one migrates and seeds, the
   // others find it done.
@@ -69,14 +50,16 @@ async function main() {
   const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock: systemClock, config });
   const app = createApp(
     build,
-    { db: handle.db, reportsDb: reports?.db, clock: systemClock, config, sessionSecret: sessionSecret(), production },
+    { db: handle.db, reportsDb: reports?.db, clock: systemClock, config, sessionSecret: settings.sessionSecret, production },
     root,
+    { trustProxy: settings.trustProxy },
   );
 
   const port = Number(process.env.PORT ?? 3000);
   // HOST binds one address (several replicas on one machine, one loopback address each); unset = all.
   const onListening = () => {
     console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : `, data in ${process.env.PGLITE_DIR || '.data/pglite'}`})`);
+    if (!production) console.log('Development mode (NODE_ENV=development): error pages show details and cookies are not Secure. Never serve the public like this.');
     if (demo.length > 0) {
       console.log(`\nDemo accounts (password for all: ${DEMO_PASSWORD})`);
       for (const u of demo) console.log(`  ${u.role.padEnd(8)} ${u.login.padEnd(12)} ${u.key}`);
@@ -88,7 +71,9 @@ async function main() {
     }
   };
   const host = process.env.HOST || undefined;
-  const server = host ? app.listen(port, host, onListening) : app.listen(port, onListening);
+  const server = createHttpServer(app, config);
+  if (host) server.listen(port, host, onListening);
+  else server.listen(port, onListening);
 
   const shutdown = () => {
     server.close(

@@ -2,6 +2,7 @@ import { createDb } from '../db/client.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
+import { mocksEnabled } from './settings.js';
 
 /**
  * The outbox worker (and identity re-checks) as its own process: `npm run worker`. It needs
@@ -10,8 +11,7 @@ import { startWorkerLoop } from '../services/notifications/loop.js';
  * SKIP LOCKED keeps them off each other's messages. Set OUTBOX_WORKER=off on the web servers
  * if only these should deliver.
  */
-const production = process.env.NODE_ENV === 'production';
-const mocks = process.env.MOCKS ? process.env.MOCKS === 'true' : !production;
+const mocks = mocksEnabled(process.env);
 
 async function main() {
   const url = process.env.DATABASE_URL;

@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client.js';
-import { CONNECT_TIMEOUT_MS, isDatabaseUnavailable } from '../../db/pg-pool.js';
+import { isDatabaseUnavailable } from '../../db/failures.js';
+import { CONNECT_TIMEOUT_MS } from '../../db/pg-pool.js';
 import { rowsOf } from '../../services/sql.js';
 import { adminUrl, databaseUrl } from '../setup/pg-admin.js';
 

@@ -82,7 +82,7 @@ beforeAll(async () => {
   cookies.clerk = await sessionCookieFor(h.db, clock, clerk.id);
   cookies.manager = await sessionCookieFor(h.db, clock, manager.id);
   const signingIn = await createStaff(h.db, { officeCode: 'bj-chaoyang' });
-  await enrollTotp(h.db, signingIn.id, 'JBSWY3DPEHPK3PXP');
+  await enrollTotp(h.db, config.dataKeys, signingIn.id, 'JBSWY3DPEHPK3PXP');
 
   await built;
   const build = (await import(pathToFileURL(path.join(buildDir, 'index.js')).href)) as ServerBuild;

@@ -37,6 +37,14 @@ describe('same-origin check on state-changing requests', () => {
     expect(await postWith({ Origin: 'null' })).toEqual({ status: 403, ran: false });
   });
 
+  it('says so in the reader\'s language', async () => {
+    const res = await fetch(`${base}/login`, { method: 'POST', headers: { Origin: 'https://evil.example', 'Accept-Language': 'en' }, body: 'a=1' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('You are not allowed to do this.');
+    const zh = await fetch(`${base}/login`, { method: 'POST', headers: { Origin: 'https://evil.example' }, body: 'a=1' });
+    expect(await zh.text()).toContain('您无权执行此操作');
+  });
+
   it('lets same-origin POSTs through', async () => {
     const host = new URL(base).host;
     expect(await postWith({ Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' })).toEqual({ status: 200, ran: true });

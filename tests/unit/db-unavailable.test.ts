@@ -1,6 +1,6 @@
 import { DrizzleQueryError } from 'drizzle-orm/errors';
 import { describe, expect, it } from 'vitest';
-import { isDatabaseUnavailable } from '../../db/pg-pool.js';
+import { isDatabaseUnavailable } from '../../db/failures.js';
 
 /** The shapes node-postgres gives a lost or unreachable database (seen in tests/cluster/db-connections.cluster.ts). */
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });

@@ -68,20 +68,20 @@ describe('seal and open (AES-256-GCM)', () => {
 describe('DATA_ENCRYPTION_KEYS', () => {
   const tmpRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'onewindow-keys-'));
 
-  it('is required in production', () => {
-    expect(() => dataKeysFromEnv({}, { root: tmpRoot(), production: true })).toThrow(/DATA_ENCRYPTION_KEYS must be set in production/);
+  it('is required with DATABASE_URL, where several processes share the rows', () => {
+    expect(() => dataKeysFromEnv({ DATABASE_URL: 'postgres://db/onewindow' }, tmpRoot())).toThrow(/DATA_ENCRYPTION_KEYS must be set when DATABASE_URL is set/);
   });
 
   it('is read from the environment when set', () => {
     const spec = newKeyRingSpec('prod-1');
-    const ring = dataKeysFromEnv({ DATA_ENCRYPTION_KEYS: spec }, { root: tmpRoot(), production: true });
+    const ring = dataKeysFromEnv({ DATA_ENCRYPTION_KEYS: spec, DATABASE_URL: 'postgres://db/onewindow' }, tmpRoot());
     expect(ring.currentId).toBe('prod-1');
   });
 
   it('is generated once into .data/ for the embedded demo, private to its owner, and the same on the next start', () => {
     const root = tmpRoot();
-    const first = dataKeysFromEnv({}, { root, production: false });
-    const second = dataKeysFromEnv({}, { root, production: false });
+    const first = dataKeysFromEnv({}, root);
+    const second = dataKeysFromEnv({}, root);
     expect(first.currentId).toBe('local');
     expect(second.keys.get('local')!.equals(first.keys.get('local')!)).toBe(true);
     const file = path.join(root, '.data', 'data-encryption-keys');
