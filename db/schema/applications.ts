@@ -76,7 +76,7 @@ export const applications = pgTable(
     index('applications_backlog_idx')
       .on(t.officeCode, t.submittedAt, t.serviceCode, t.department)
       .where(sql`status in ('submitted','under_review','needs_supplement','supplemented','accepted')`),
-    // The clock's sweeps (services/clock-rules/sweep-queries.ts) run every worker round: each reads
+    // The clock's sweeps (services/clock-rules/due.ts) run every worker round: each reads
     // one of these ranges up to today, which holds only what is due, so a round with nothing due
     // reads nothing. Predicates are the sweeps' own, word for word (the planner matches them).
     index('applications_deemed_due_idx')

@@ -1,10 +1,10 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
-import { applications, decisions, notices, queueItems } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { decisions, notices, queueItems } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication, type ApplicationRow } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
-import { DUE_SETS, forEachDue, SWEEP_BATCH, systemContext, type ClockContext } from './due.js';
+import { DUE, forEachDue, systemContext, type ClockContext } from './due.js';
 
 export { systemContext } from './due.js';
 
@@ -33,12 +33,7 @@ export function deemedAcceptanceDue(
 export async function applyDeemedAcceptance(ctx: ClockContext): Promise<string[]> {
   const sys = systemContext(ctx);
   const today = chinaDate(ctx.clock.now());
-  const due = await ctx.db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(DUE_SETS.deemed, lt(applications.completenessDeadline, today)))
-    .orderBy(asc(applications.completenessDeadline), asc(applications.id))
-    .limit(SWEEP_BATCH);
+  const due = await DUE.deemed(ctx.db, today);
   return forEachDue(due, (id) =>
     ctx.db.transaction(async (tx) => {
       await tx.select({ id: queueItems.id }).from(queueItems).where(eq(queueItems.applicationId, id)).for('update');

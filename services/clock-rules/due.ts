@@ -1,4 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, asc, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.js';
 import { applications } from '../../db/schema/index.js';
 import { chinaTime } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -16,13 +18,13 @@ export const systemContext = (ctx: ClockContext): ServiceContext => ({ ...ctx, a
 export const SWEEP_BATCH = 200;
 
 /**
- * The sets each sweep reads, as the partial indexes of db/schema/applications.ts state them,
- * word for word and with literal statuses (not parameters): the planner uses a partial index only
- * when it can prove the query's condition implies the index's. A range `< today` over these then
- * holds only what is due, so a round with nothing due reads nothing (tests/integration/
- * clock-sweeps.test.ts explains each query).
+ * What each sweep reads, as the partial indexes of db/schema/applications.ts state it, word for
+ * word and with literal statuses (not parameters): the planner uses a partial index only when it
+ * can prove the query's condition implies the index's. A range up to today over these holds only
+ * what is due, so a round with nothing due reads nothing (tests/integration/clock-sweeps.test.ts
+ * explains each query).
  */
-export const DUE_SETS = {
+const DUE_SETS = {
   /** Art. 32(4): never notified, still waiting for the completeness check. */
   deemed: sql`${applications.status} in ('submitted','under_review') and ${applications.supplementDeadline} is null`,
   /** Waiting for the citizen's supplement. */
@@ -32,6 +34,33 @@ export const DUE_SETS = {
   /** With the office (the committed time runs), and its current due date not yet flagged. */
   overdue: sql`${applications.status} in ('submitted','under_review','supplemented','accepted') and ${applications.overdueFlaggedDue} is distinct from ${applications.dueDate}`,
 } satisfies Record<string, SQL>;
+
+function dueApplications(db: Db, set: SQL, deadline: PgColumn, range: SQL | undefined) {
+  return db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(set, range))
+    .orderBy(asc(deadline), asc(applications.id))
+    .limit(SWEEP_BATCH);
+}
+
+/** The applications each sweep acts on this round, oldest deadline first. Days are China dates. */
+export const DUE = {
+  /** Completeness deadline passed. */
+  deemed: (db: Db, today: string) => dueApplications(db, DUE_SETS.deemed, applications.completenessDeadline, lt(applications.completenessDeadline, today)),
+  /** Supplement deadline passed. */
+  supplement: (db: Db, today: string) => dueApplications(db, DUE_SETS.supplement, applications.supplementDeadline, lt(applications.supplementDeadline, today)),
+  /** Supplement deadline between today and `horizon` (the reminder's days ahead). */
+  reminder: (db: Db, today: string, horizon: string) =>
+    dueApplications(
+      db,
+      DUE_SETS.reminder,
+      applications.supplementDeadline,
+      and(gte(applications.supplementDeadline, today), lte(applications.supplementDeadline, horizon)),
+    ),
+  /** Committed due date passed. */
+  overdue: (db: Db, today: string) => dueApplications(db, DUE_SETS.overdue, applications.dueDate, lt(applications.dueDate, today)),
+};
 
 /** When offices open: messages the clock sends at night wait until then. */
 const OFFICE_OPENS = '09:00';

@@ -1,11 +1,11 @@
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, offices, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { chinaDate } from '../calendar/working-days.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication } from '../review/access.js';
-import { DUE_SETS, duringOfficeHours, forEachDue, SWEEP_BATCH, systemContext, type ClockContext } from './due.js';
+import { DUE, duringOfficeHours, forEachDue, systemContext, type ClockContext } from './due.js';
 
 /** Statuses in which the office holds the application and its committed time runs. */
 const WITH_THE_OFFICE = ['submitted', 'under_review', 'supplemented', 'accepted'] as const;
@@ -41,12 +41,7 @@ export async function flagOverdue(ctx: ClockContext): Promise<string[]> {
   const sys = systemContext(ctx);
   const now = ctx.clock.now();
   const today = chinaDate(now);
-  const due = await ctx.db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(DUE_SETS.overdue, lt(applications.dueDate, today)))
-    .orderBy(asc(applications.dueDate), asc(applications.id))
-    .limit(SWEEP_BATCH);
+  const due = await DUE.overdue(ctx.db, today);
   return forEachDue(due, (id) =>
     ctx.db.transaction(async (tx) => {
       const app = await lockApplication(tx, id);

@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, gte, isNull, lt, lte, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { applications, notices, queueItems, waitingIntervals } from '../../db/schema/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { settleItem } from '../queue/lease.js';
 import { lockApplication } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
-import { DUE_SETS, duringOfficeHours, forEachDue, SWEEP_BATCH, systemContext, type ClockContext } from './due.js';
+import { DUE, duringOfficeHours, forEachDue, systemContext, type ClockContext } from './due.js';
 
 /** The citizen is reminded this many working days before the last day to supplement. */
 export const REMINDER_WORKING_DAYS = 2;
@@ -19,12 +19,7 @@ export const REMINDER_WORKING_DAYS = 2;
 export async function applySupplementDeadlines(ctx: ClockContext): Promise<string[]> {
   const sys = systemContext(ctx);
   const today = chinaDate(ctx.clock.now());
-  const due = await ctx.db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(DUE_SETS.supplement, lt(applications.supplementDeadline, today)))
-    .orderBy(asc(applications.supplementDeadline), asc(applications.id))
-    .limit(SWEEP_BATCH);
+  const due = await DUE.supplement(ctx.db, today);
   return forEachDue(due, (id) =>
     ctx.db.transaction(async (tx) => {
       const [item] = await tx.select().from(queueItems).where(eq(queueItems.applicationId, id)).for('update');
@@ -60,12 +55,7 @@ export async function remindSupplementDeadlines(ctx: ClockContext): Promise<stri
   const today = chinaDate(now);
   const cal = await loadCalendar(ctx.db, today);
   const horizon = addWorkingDays(today, REMINDER_WORKING_DAYS, cal);
-  const due = await ctx.db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(and(DUE_SETS.reminder, lte(applications.supplementDeadline, horizon), gte(applications.supplementDeadline, today)))
-    .orderBy(asc(applications.supplementDeadline), asc(applications.id))
-    .limit(SWEEP_BATCH);
+  const due = await DUE.reminder(ctx.db, today, horizon);
   return forEachDue(due, (id) =>
     ctx.db.transaction(async (tx) => {
       const app = await lockApplication(tx, id);
