@@ -108,7 +108,7 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
   const skills = actor.role === 'clerk' ? (actor.skills as string[]) : [];
   const all: DeskRow[] = rows.map(({ item, app, applicant }) => {
     const live = leaseLive(item, now);
-    const completenessRuns = (app.status === 'submitted' || app.status === 'under_review' || app.status === 'supplemented') && !app.deemedAccepted;
+    const completenessRuns = app.status === 'submitted' || app.status === 'under_review' || app.status === 'supplemented';
     const waitingForCitizen = app.status === 'needs_supplement';
     return {
       number: app.number ?? '',
