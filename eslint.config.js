@@ -25,6 +25,21 @@ export default tseslint.config(
     },
   },
   {
+    // Dates belong to China Standard Time whatever the server's zone: days through
+    // services/calendar/working-days.ts (chinaDate), display through app/components/application/format.ts
+    // (timeZone Asia/Shanghai). Date methods that read the process's zone are how the other answer
+    // creeps in (a notice once printed the UTC day of receipt).
+    files: ['app/**/*.{ts,tsx}', 'services/**/*.ts', 'server/**/*.ts', 'db/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['getDate', 'getDay', 'getHours', 'getMinutes', 'getMonth', 'getFullYear', 'getTimezoneOffset', 'setDate', 'setHours', 'setMinutes', 'setMonth', 'setFullYear', 'toLocaleDateString', 'toLocaleTimeString', 'toLocaleString', 'toDateString', 'toTimeString'].map(
+          (property) => ({ property, message: "Reads the server's time zone: use chinaDate (services/calendar/working-days.ts) or formatDay/formatInstant." }),
+        ),
+      ],
+    },
+  },
+  {
     // The domain layer is framework-free.
     files: ['services/**/*.ts'],
     rules: {

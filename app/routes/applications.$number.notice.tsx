@@ -45,7 +45,9 @@ export default function NoticePage() {
           <dt>{t('notice:applicationNumber')}</dt>
           <dd>{application.number}</dd>
           <dt>{t('notice:received')}</dt>
-          <dd>{formatDay(application.submittedAt?.slice(0, 10), locale)}</dd>
+          <dd>
+            <time dateTime={application.receivedDay ?? undefined}>{formatDay(application.receivedDay, locale)}</time>
+          </dd>
         </dl>
         <p>{t('notice:body', { service: t(`catalog:services.${application.serviceCode}.name`) })}</p>
         <div className="table-wrap">

@@ -68,16 +68,6 @@ export default function DeskPage() {
     <div className="container">
       <h1>{t('desk:title')}</h1>
       <p className="lead">{t('desk:intro', { office: t(`common:offices.${desk.officeCode}`) })}</p>
-      {desk.swept.deemedAccepted.length > 0 && (
-        <p className="notice-ok" role="status">
-          {t('desk:sweptDeemed', { count: desk.swept.deemedAccepted.length, numbers: desk.swept.deemedAccepted.join(', ') })}
-        </p>
-      )}
-      {desk.swept.withdrawn.length > 0 && (
-        <p className="notice-ok" role="status">
-          {t('desk:sweptWithdrawn', { count: desk.swept.withdrawn.length, numbers: desk.swept.withdrawn.join(', ') })}
-        </p>
-      )}
       {canTake && (
         <Form method="post" className="actions take-next">
           <input type="hidden" name="intent" value="takeNext" />

@@ -52,6 +52,20 @@ export const applications = pgTable(
      * Never a refusal online (docs/decisions/0008).
      */
     manualCheck: text('manual_check').$type<ManualCheck>(),
+    /**
+     * The latest one-time notice's last day to supplement (China date), copied from the notice
+     * when it is issued; null while no notice was ever issued — which is also what keeps art. 32's
+     * deemed acceptance possible. Here, beside the status, so the clock's sweeps find what is due
+     * through the partial indexes below (services/clock-rules/).
+     */
+    supplementDeadline: date('supplement_deadline', { mode: 'string' }),
+    /** When the citizen was reminded of that deadline (two working days before it); null until then. */
+    supplementRemindedAt: timestamp('supplement_reminded_at', { withTimezone: true }),
+    /**
+     * The committed due date the office was alerted had passed. A supplement sets a new due date,
+     * which can be flagged (and alerted) again; flagged means equal to due_date.
+     */
+    overdueFlaggedDue: date('overdue_flagged_due', { mode: 'string' }),
   },
   (t) => [
     uniqueIndex('applications_number_uq').on(t.number),
@@ -62,6 +76,19 @@ export const applications = pgTable(
     index('applications_backlog_idx')
       .on(t.officeCode, t.submittedAt, t.serviceCode, t.department)
       .where(sql`status in ('submitted','under_review','needs_supplement','supplemented','accepted')`),
+    // The clock's sweeps (services/clock-rules/due.ts) run every worker round: each reads
+    // one of these ranges up to today, which holds only what is due, so a round with nothing due
+    // reads nothing. Predicates are the sweeps' own, word for word (the planner matches them).
+    index('applications_deemed_due_idx')
+      .on(t.completenessDeadline)
+      .where(sql`status in ('submitted','under_review') and supplement_deadline is null`),
+    index('applications_supplement_due_idx').on(t.supplementDeadline).where(sql`status = 'needs_supplement'`),
+    index('applications_reminder_due_idx')
+      .on(t.supplementDeadline)
+      .where(sql`status = 'needs_supplement' and supplement_reminded_at is null`),
+    index('applications_overdue_due_idx')
+      .on(t.dueDate)
+      .where(sql`status in ('submitted','under_review','supplemented','accepted') and overdue_flagged_due is distinct from due_date`),
   ],
 );
 

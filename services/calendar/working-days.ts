@@ -3,11 +3,21 @@ import type { Db } from '../../db/client.js';
 import { calendarDays } from '../../db/schema/index.js';
 import { referenceRead } from '../reference-cache.js';
 
-/** Offices work on China Standard Time; a day is a 'YYYY-MM-DD' string in that zone. */
+/**
+ * Offices work on China Standard Time; a day is a 'YYYY-MM-DD' string in that zone. This is the
+ * one rule for "today" and for the day of any instant (receipts, notices, deadlines, reports,
+ * decisions), whatever the server's zone: China has kept UTC+8 without daylight saving since
+ * 1991, so a fixed offset is exact, and no Date method that reads the process's zone is used.
+ */
 const CHINA_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 export function chinaDate(instant: Date): string {
   return new Date(instant.getTime() + CHINA_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a China day reaches a wall-clock time ('HH:MM'), e.g. when an office opens. */
+export function chinaTime(day: string, hhmm: string): Date {
+  return new Date(`${day}T${hhmm}:00+08:00`);
 }
 
 export type Calendar = {
@@ -56,6 +66,14 @@ export function workingDaysBetween(from: string, to: string, cal: Calendar): num
   let count = 0;
   for (let day = nextDay(from); day <= to; day = nextDay(day)) if (isWorkingDay(day, cal)) count += 1;
   return count;
+}
+
+/**
+ * Working days left until `deadline` as of `today`: those after today up to and including the
+ * deadline (0 on the deadline day itself); negative once it has passed, by the working days since.
+ */
+export function workingDaysLeft(today: string, deadline: string, cal: Calendar): number {
+  return today <= deadline ? workingDaysBetween(today, deadline, cal) : -workingDaysBetween(deadline, today, cal);
 }
 
 /**

@@ -1,54 +1,56 @@
-import { and, eq, inArray, lt, notExists } from 'drizzle-orm';
-import { applications, decisions, notices, queueItems } from '../../db/schema/index.js';
+import { eq } from 'drizzle-orm';
+import { decisions, notices, queueItems } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
-import type { ServiceContext } from '../context.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { lockApplication } from '../review/access.js';
+import { lockApplication, type ApplicationRow } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
+import { DUE, forEachDue, systemContext, type ClockContext } from './due.js';
 
-/** The clock acts as the system, whoever's request happened to run the sweep. */
-export const systemContext = (ctx: ServiceContext): ServiceContext => ({ ...ctx, actor: { kind: 'anonymous' } });
+export { systemContext } from './due.js';
 
 /**
- * Art. 32(4): an application neither notified nor accepted by its completeness deadline (five
- * working days from receipt) counts as accepted from the day the materials arrived. Runs as a
- * sweep and lazily whenever the desk loads; each application in its own transaction, rechecked
- * under lock, so concurrent sweeps accept it once. Returns the numbers it accepted.
+ * Art. 32(4) in one place: an application neither notified nor accepted by its completeness
+ * deadline (five working days from receipt) counts as accepted from the day the materials
+ * arrived. True from the day after the deadline (China date). The sweep acts on it; a notice
+ * that comes too late is refused by it (services/review/notice.ts).
  */
-export async function applyDeemedAcceptance(ctx: ServiceContext, officeCode?: string): Promise<string[]> {
+export function deemedAcceptanceDue(
+  app: Pick<ApplicationRow, 'status' | 'completenessDeadline' | 'supplementDeadline'>,
+  today: string,
+  opts: { notified?: boolean } = {},
+): boolean {
+  const waiting = app.status === 'submitted' || app.status === 'under_review';
+  const notified = opts.notified || app.supplementDeadline !== null;
+  return waiting && !notified && !!app.completenessDeadline && app.completenessDeadline < today;
+}
+
+/**
+ * The deemed-acceptance sweep, for every office. Each application in its own transaction,
+ * locked (queue item, then application: every clerk action's order) and rechecked, so concurrent
+ * sweeps — two worker processes — accept it once: one decision, one audit row, one message.
+ * Returns the numbers it accepted.
+ */
+export async function applyDeemedAcceptance(ctx: ClockContext): Promise<string[]> {
   const sys = systemContext(ctx);
   const today = chinaDate(ctx.clock.now());
-  const due = await ctx.db
-    .select({ id: applications.id })
-    .from(applications)
-    .where(
-      and(
-        inArray(applications.status, ['submitted', 'under_review']),
-        lt(applications.completenessDeadline, today),
-        notExists(ctx.db.select({ id: notices.id }).from(notices).where(eq(notices.applicationId, applications.id))),
-        officeCode ? eq(applications.officeCode, officeCode) : undefined,
-      ),
-    );
-  const accepted: string[] = [];
-  for (const { id } of due) {
-    const done = await ctx.db.transaction(async (tx) => {
-      // Lock order: queue item, then application (as every clerk action does).
+  const due = await DUE.deemed(ctx.db, today);
+  return forEachDue(due, (id) =>
+    ctx.db.transaction(async (tx) => {
       await tx.select({ id: queueItems.id }).from(queueItems).where(eq(queueItems.applicationId, id)).for('update');
       const app = await lockApplication(tx, id);
-      if (app.status !== 'submitted' && app.status !== 'under_review') return null;
-      if (!app.completenessDeadline || app.completenessDeadline >= today) return null;
       const [notice] = await tx.select({ id: notices.id }).from(notices).where(eq(notices.applicationId, id)).limit(1);
-      if (notice) return null;
+      if (!deemedAcceptanceDue(app, today, { notified: !!notice })) return null;
+      const now = sys.clock.now();
       const [decision] = await tx
         .insert(decisions)
-        .values({ applicationId: id, kind: 'accepted', clerkId: null, at: sys.clock.now(), reasonCode: 'deemed', legalBasisKey: 'notice:basis.licensingLaw32_4' })
+        .values({ applicationId: id, kind: 'accepted', clerkId: null, at: now, reasonCode: 'deemed', legalBasisKey: 'notice:basis.licensingLaw32_4' })
         .returning();
       await changeStatus(tx, sys, app, 'accepted', 'system', {
         action: 'application.deemedAccepted',
         reason: 'art32',
         data: { decisionId: decision.id, completenessDeadline: app.completenessDeadline },
         // Accepted as of receipt, by law.
-        set: { deemedAccepted: 1, acceptedAt: app.submittedAt ?? sys.clock.now() },
+        set: { deemedAccepted: 1, acceptedAt: app.submittedAt ?? now },
       });
       // Same event and key as a clerk's acceptance: the citizen hears of acceptance once.
       await enqueueMessage(tx, {
@@ -58,11 +60,9 @@ export async function applyDeemedAcceptance(ctx: ServiceContext, officeCode?: st
         template: 'acceptance',
         params: { applicationNumber: app.number, deemed: true, dueDate: app.dueDate },
         idempotencyKey: `acceptance:${id}`,
-        createdAt: sys.clock.now(),
+        createdAt: now,
       });
       return app.number;
-    });
-    if (done) accepted.push(done);
-  }
-  return accepted;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { messages, type MessageStatus } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { applicationInScope } from '../review/access.js';
@@ -24,7 +24,12 @@ export type DeliveryView = {
  */
 export async function applicationDeliveries(ctx: ServiceContext, number: string): Promise<DeliveryView[]> {
   const { app } = await applicationInScope(ctx.db, ctx, number, 'queue:read');
-  const rows = await ctx.db.select().from(messages).where(eq(messages.applicationId, app.id)).orderBy(asc(messages.createdAt));
+  // The citizen's messages: an application's alerts to the office (overdueAlert) are not what the citizen was told.
+  const rows = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.applicationId, app.id), eq(messages.userId, app.applicantId)))
+    .orderBy(asc(messages.createdAt));
   return rows.map((m) => ({
     id: m.id,
     template: m.template,

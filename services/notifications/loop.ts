@@ -1,3 +1,4 @@
+import { runClockSweeps } from '../clock-rules/sweep.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
@@ -27,6 +28,7 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       }
       if (stopped) return;
       await recheckIdentities(ctx);
+      await runClockSweeps(ctx);
     } catch (e) {
       log('worker: round failed; retrying next round', e);
     }

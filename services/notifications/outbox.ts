@@ -2,7 +2,7 @@ import { messages } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 
 /** The notifications a citizen gets; each is a template registered with the SMS and mail services. */
-export const MESSAGE_TEMPLATES = ['receipt', 'notice', 'acceptance', 'completion', 'ratingInvitation'] as const;
+export const MESSAGE_TEMPLATES = ['receipt', 'notice', 'acceptance', 'completion', 'ratingInvitation', 'supplementReminder', 'overdueAlert'] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 
 export type OutgoingMessage = {
@@ -18,6 +18,11 @@ export type OutgoingMessage = {
   idempotencyKey: string;
   /** The state change's time (ctx.clock.now()); the message is due from then. */
   createdAt: Date;
+  /**
+   * Not to be sent before this (default createdAt): the clock's sweeps run at midnight China time
+   * too, and a reminder or an alert should not wake anyone (services/clock-rules/).
+   */
+  notBefore?: Date;
 };
 
 /**
@@ -32,8 +37,9 @@ export async function enqueueMessage(tx: Db, msg: OutgoingMessage): Promise<void
 
 /** The same enqueue as a statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
 export function messageInsert(tx: Db, msg: OutgoingMessage) {
+  const { notBefore, ...row } = msg;
   return tx
     .insert(messages)
-    .values({ ...msg, status: 'pending', nextAttemptAt: msg.createdAt })
+    .values({ ...row, status: 'pending', nextAttemptAt: notBefore ?? msg.createdAt })
     .onConflictDoNothing({ target: messages.idempotencyKey });
 }

@@ -1,9 +1,7 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import { applications, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
-import { chinaDate } from '../calendar/working-days.js';
+import { chinaDate, loadCalendar, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
-import { applyDeemedAcceptance } from '../clock-rules/deemed-acceptance.js';
-import { applySupplementDeadlines } from '../clock-rules/supplement-deadline.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -17,6 +15,13 @@ export type DeskFilters = {
   status?: string;
   overdue?: boolean;
   mine?: boolean;
+};
+
+/** A deadline as the desk shows it: the China day and the working days left until it. */
+export type DeadlineView = {
+  day: string;
+  /** Working days after today up to the day (0: the day is today); negative: working days since it passed. */
+  workingDaysLeft: number;
 };
 
 export type DeskRow = {
@@ -36,6 +41,12 @@ export type DeskRow = {
   /** Exit-entry controls answered a hit or could not be asked at submission: check by hand before deciding. */
   manualCheck: ManualCheck | null;
   overdue: boolean;
+  /**
+   * The clocks running on this row, each while it runs: art. 32's completeness check (until a
+   * notice or acceptance), the citizen's supplement deadline (while waiting for them), and the
+   * committed due date (while the office holds the application).
+   */
+  deadlines: { completeness: DeadlineView | null; supplement: DeadlineView | null; due: DeadlineView | null };
   frontOfQueue: boolean;
   /** Within the actor's skills: they may take and act on it. */
   canHandle: boolean;
@@ -52,30 +63,29 @@ export type Desk = {
     overdue: number;
     mine: number;
   };
-  /** Numbers the clock accepted (art. 32) or withdrew while loading this page. */
-  swept: { deemedAccepted: string[]; withdrawn: string[] };
 };
 
 const bump = (m: Record<string, number>, k: string) => {
   m[k] = (m[k] ?? 0) + 1;
 };
 
+const view = (day: string | null, today: string, cal: Calendar): DeadlineView | null =>
+  day ? { day, workingDaysLeft: workingDaysLeft(today, day, cal) } : null;
+
 /**
  * The office's single queue across all departments, in the order "take next" would serve it,
- * with personal data masked. Runs the clock rules for the office first, so what the desk shows
- * is already deemed accepted / withdrawn where the law says so. Counts are over the whole
- * queue; rows are filtered.
+ * with personal data masked, and each running deadline with the working days left. It only
+ * reads: the clocks (deemed acceptance, supplement deadlines, overdue flags) are run by the
+ * worker's sweep (services/clock-rules/sweep.ts) whether or not anyone opens this page. Counts
+ * are over the whole queue; rows are filtered.
  */
 export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): Promise<Desk> {
   const { actor } = authorize(ctx.actor, 'queue:read');
   if (!actor.officeCode) throw forbidden();
   const officeCode = actor.officeCode;
-  const swept = {
-    deemedAccepted: await applyDeemedAcceptance(ctx, officeCode),
-    withdrawn: await applySupplementDeadlines(ctx, officeCode),
-  };
   const now = ctx.clock.now();
   const today = chinaDate(now);
+  const cal = await loadCalendar(ctx.db, today);
   const rows = await ctx.db
     .select({ item: queueItems, app: applications, applicant: { realName: users.realName, idNumber: users.idNumber } })
     .from(queueItems)
@@ -98,6 +108,8 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
   const skills = actor.role === 'clerk' ? (actor.skills as string[]) : [];
   const all: DeskRow[] = rows.map(({ item, app, applicant }) => {
     const live = leaseLive(item, now);
+    const completenessRuns = app.status === 'submitted' || app.status === 'under_review' || app.status === 'supplemented';
+    const waitingForCitizen = app.status === 'needs_supplement';
     return {
       number: app.number ?? '',
       serviceCode: app.serviceCode,
@@ -113,7 +125,13 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
       mine: live && item.claimedBy === actor.id,
       deemedAccepted: app.deemedAccepted === 1,
       manualCheck: app.manualCheck ?? null,
-      overdue: item.dueDate < today,
+      // The committed time stops while the citizen supplements (and restarts from the supplement).
+      overdue: !waitingForCitizen && item.dueDate < today,
+      deadlines: {
+        completeness: completenessRuns ? view(item.completenessDeadline, today, cal) : null,
+        supplement: waitingForCitizen ? view(app.supplementDeadline, today, cal) : null,
+        due: waitingForCitizen ? null : view(item.dueDate, today, cal),
+      },
       frontOfQueue: item.frontOfQueue < 0,
       canHandle: skills.includes(app.department as Department),
     };
@@ -134,5 +152,5 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
       (!filters.overdue || r.overdue) &&
       (!filters.mine || r.mine),
   );
-  return { officeCode, rows: shown, total: all.length, counts, swept };
+  return { officeCode, rows: shown, total: all.length, counts };
 }

@@ -4,6 +4,7 @@ import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
+import { deemedAcceptanceDue } from '../clock-rules/deemed-acceptance.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { settleItem } from '../queue/lease.js';
 import { applicationInScope } from './access.js';
@@ -27,6 +28,13 @@ export const NOTICE_BASIS_KEY = 'notice:basis.licensingLaw32_4';
 export async function issueNotice(ctx: ServiceContext, number: string, leaseVersion: number): Promise<{ id: string; number: string }> {
   return withLease(ctx, number, leaseVersion, async ({ tx, actor, app, item }) => {
     const { items, notices: earlier } = await loadChecklist(tx, app);
+    const now = ctx.clock.now();
+    const today = chinaDate(now);
+    // Art. 32(4): a notice after the completeness deadline comes too late — by law the
+    // application was accepted the day its materials arrived; the sweep records that.
+    if (deemedAcceptanceDue(app, today, { notified: earlier.length > 0 })) {
+      throw conflict('review.noticeTooLate', { deadline: app.completenessDeadline ?? '' });
+    }
     const unreviewed = items.filter((i) => !i.verdict);
     if (unreviewed.length > 0) {
       throw invalid(
@@ -49,8 +57,6 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
       if (!override) throw invalid('review.overrideRequired');
     }
 
-    const now = ctx.clock.now();
-    const today = chinaDate(now);
     const cal = await loadCalendar(ctx.db, today, tx);
     const [{ seq }] = rowsOf<{ seq: string }>(await tx.execute(sql`select nextval('notice_number_seq')::text as seq`));
     const [clerk] = await tx.select({ staffNo: users.staffNo }).from(users).where(eq(users.id, actor.id));
@@ -91,6 +97,9 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
         items: noticeItems.map((i) => i.materialCode),
         overrideBy: notice.overrideBy,
       },
+      // The clock's sweeps read the deadline beside the status (services/clock-rules/): a new
+      // notice is a new deadline, to be reminded of afresh.
+      set: { supplementDeadline: notice.supplementDeadline, supplementRemindedAt: null },
     });
     // Waiting for the citizen: nobody holds it; it comes back to this clerk if on duty.
     await settleItem(tx, item.id, 'parked', { preferredClerkId: actor.id });
@@ -132,7 +141,8 @@ export async function grantNoticeOverride(ctx: ServiceContext, number: string, r
 
 export type NoticeView = {
   notice: NoticeRow;
-  application: { number: string; serviceCode: string; submittedAt: string | null; status: string };
+  /** receivedDay: the China date of receipt, as the receipt shows it (chinaDate), never the server's. */
+  application: { number: string; serviceCode: string; submittedAt: string | null; receivedDay: string | null; status: string };
   applicant: { realName: string };
   deadlinePassed: boolean;
 };
@@ -148,7 +158,13 @@ export async function getLatestNotice(ctx: ServiceContext, number: string): Prom
   const [applicant] = await ctx.db.select({ realName: users.realName }).from(users).where(eq(users.id, app.applicantId));
   return {
     notice,
-    application: { number: app.number ?? '', serviceCode: app.serviceCode, submittedAt: app.submittedAt?.toISOString() ?? null, status: app.status },
+    application: {
+      number: app.number ?? '',
+      serviceCode: app.serviceCode,
+      submittedAt: app.submittedAt?.toISOString() ?? null,
+      receivedDay: app.submittedAt ? chinaDate(app.submittedAt) : null,
+      status: app.status,
+    },
     applicant: { realName: applicant?.realName ?? '' },
     deadlinePassed: chinaDate(ctx.clock.now()) > notice.supplementDeadline,
   };

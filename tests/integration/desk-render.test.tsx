@@ -49,6 +49,9 @@ describe('desk pages render', () => {
       expect(rawKeys(html)).toEqual([]);
       expect(html).toContain(`href="/desk/applications/${number}"`);
       expect(html).toContain('name="intent" value="takeNext"');
+      // Each running deadline with the working days left (filed Monday: check by the next Monday, due Tuesday).
+      expect(html).toContain(lng === 'zh-CN' ? '还剩 5 个工作日' : '5 working days left');
+      expect(html).toContain(lng === 'zh-CN' ? '还剩 1 个工作日' : '1 working day left');
     }
 
     await run(deskRoute.action, post('/desk', { intent: 'takeNext' }, { cookie }), context);

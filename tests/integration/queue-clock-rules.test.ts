@@ -4,7 +4,7 @@ import type { DbHandle } from '../../db/client.js';
 import { applications, auditEvents, queueItems, waitingIntervals } from '../../db/schema/index.js';
 import { applyDeemedAcceptance } from '../../services/clock-rules/deemed-acceptance.js';
 import { applySupplementDeadlines } from '../../services/clock-rules/supplement-deadline.js';
-import { claimNext } from '../../services/queue/claim.js';
+import { claimApplication, claimNext } from '../../services/queue/claim.js';
 import { loadDesk } from '../../services/queue/desk.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { getSupplementForm, submitSupplement } from '../../services/review/supplement.js';
@@ -46,8 +46,8 @@ describe('deemed acceptance (art. 32)', () => {
     expect(await applyDeemedAcceptance(testContext(h.db, { kind: 'anonymous' }, clock, config))).toEqual([]);
 
     clock.set('2026-11-30T16:00:00.000Z'); // 00:00 on 1 December, China time.
+    expect((await applyDeemedAcceptance(testContext(h.db, { kind: 'anonymous' }, clock, config))).sort()).toEqual([untouched.number, inReview.number].sort());
     const desk = await loadDesk(ctx);
-    expect(desk.swept.deemedAccepted.sort()).toEqual([untouched.number, inReview.number].sort());
     expect(desk.rows.filter((r) => r.deemedAccepted).map((r) => r.number).sort()).toEqual([untouched.number, inReview.number].sort());
 
     const [app] = await h.db.select().from(applications).where(eq(applications.id, inReview.applicationId));
@@ -133,3 +133,37 @@ describe('the desk list', () => {
     expect(later.rows).toHaveLength(2);
   });
 });
+
+describe('the desk shows each running deadline', () => {
+  it('with the working days left, counted in China days, and the supplement deadline while the citizen has it', async () => {
+    const clock = fixedClock(); // Monday 23 November, 10:00 China time
+    const filed = await createSubmittedApplication(h.db, { clock, config });
+    const waiting = await createSubmittedApplication(h.db, { clock, config });
+    const ctx = testContext(h.db, actorOf(await createStaff(h.db)), clock, config);
+    const { leaseVersion } = await claimApplication(ctx, waiting.number);
+    for (const materialCode of ['hukouBook', 'idCollectionReceipt']) await recordVerdict(ctx, waiting.number, { leaseVersion, materialCode, verdict: 'ok' });
+    await recordVerdict(ctx, waiting.number, { leaseVersion, materialCode: 'photo', verdict: 'missing' });
+    await issueNotice(ctx, waiting.number, leaseVersion);
+
+    const rowOf = async (number: string) => (await loadDesk(ctx)).rows.find((r) => r.number === number)!;
+    expect((await rowOf(filed.number)).deadlines).toEqual({
+      completeness: { day: '2026-11-30', workingDaysLeft: 5 },
+      supplement: null,
+      due: { day: '2026-11-24', workingDaysLeft: 1 },
+    });
+    // Waiting for the citizen: their deadline runs, the office's committed time does not.
+    expect(await rowOf(waiting.number)).toMatchObject({
+      overdue: false,
+      deadlines: { completeness: null, supplement: { day: '2026-12-14', workingDaysLeft: 15 }, due: null },
+    });
+
+    // 00:30 on Thursday 26 November in Beijing (still the 25th in UTC): the due date passed two working days ago.
+    clock.set('2026-11-25T16:30:00.000Z');
+    expect(await rowOf(filed.number)).toMatchObject({
+      overdue: true,
+      deadlines: { completeness: { day: '2026-11-30', workingDaysLeft: 2 }, due: { day: '2026-11-24', workingDaysLeft: -2 } },
+    });
+    expect((await rowOf(waiting.number)).deadlines.supplement).toEqual({ day: '2026-12-14', workingDaysLeft: 12 });
+  });
+});
+

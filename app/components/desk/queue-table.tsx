@@ -1,9 +1,27 @@
 import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import type { DeskRow } from '#services/queue/desk';
+import type { DeadlineView, DeskRow } from '#services/queue/desk';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
+
+/** A deadline and, while its clock runs, the working days left (or past) below it. */
+function Deadline({ day, running, locale }: { day: string | null; running: DeadlineView | null; locale: string }) {
+  const { t } = useTranslation('desk');
+  const shown = running?.day ?? day;
+  if (!shown) return null;
+  const left = running?.workingDaysLeft;
+  return (
+    <>
+      <time dateTime={shown}>{formatDay(shown, locale)}</time>
+      {left !== undefined && (
+        <div className="muted">
+          {left > 0 ? t('desk:queue.daysLeft', { count: left }) : left === 0 ? t('desk:queue.dueToday') : t('desk:queue.daysPast', { count: -left })}
+        </div>
+      )}
+    </>
+  );
+}
 
 /** The office's queue, one row per application, personal data masked. The route loads `integrations` (manual-check badge). */
 export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale: string }) {
@@ -20,6 +38,7 @@ export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale:
             <th scope="col">{t('desk:queue.applicant')}</th>
             <th scope="col">{t('desk:queue.received')}</th>
             <th scope="col">{t('desk:queue.completenessDeadline')}</th>
+            <th scope="col">{t('desk:queue.supplementDeadline')}</th>
             <th scope="col">{t('desk:queue.dueDate')}</th>
             <th scope="col">{t('desk:queue.status')}</th>
             <th scope="col">{t('desk:queue.holder')}</th>
@@ -41,9 +60,12 @@ export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale:
                 <div className="muted mono">{r.applicantIdNumber}</div>
               </td>
               <td>{formatInstant(r.receivedAt, locale)}</td>
-              <td>{formatDay(r.completenessDeadline, locale)}</td>
               <td>
-                {formatDay(r.dueDate, locale)}
+                <Deadline day={r.completenessDeadline} running={r.deadlines.completeness} locale={locale} />
+              </td>
+              <td>{r.deadlines.supplement ? <Deadline day={null} running={r.deadlines.supplement} locale={locale} /> : t('desk:queue.noDeadline')}</td>
+              <td>
+                <Deadline day={r.dueDate} running={r.deadlines.due} locale={locale} />
                 {r.overdue && <span className="badge danger">{t('desk:queue.overdue')}</span>}
               </td>
               <td>
