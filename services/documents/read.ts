@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { decisionDocuments, type DocumentKind, type RenderedDocument } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { ServiceContext } from '../context.js';
@@ -13,17 +13,22 @@ export type DocumentSummary = { id: string; kind: DocumentKind; number: string; 
  * from (the page's summary reads the latest). The caller has checked access.
  */
 export async function documentsOf(db: Db, applicationId: string): Promise<(DocumentSummary & { facts: Record<string, string | null> })[]> {
-  return db
+  const rows = await db
     .select({
       id: decisionDocuments.id,
       kind: decisionDocuments.kind,
       number: decisionDocuments.number,
       issueDate: decisionDocuments.issueDate,
+      issuedAt: decisionDocuments.issuedAt,
       facts: decisionDocuments.facts,
     })
     .from(decisionDocuments)
-    .where(eq(decisionDocuments.applicationId, applicationId))
-    .orderBy(asc(decisionDocuments.issuedAt), asc(decisionDocuments.number));
+    .where(eq(decisionDocuments.applicationId, applicationId));
+  // Acceptance comes before the decision that ends the matter even when both carry the same
+  // instant (a clerk may accept and complete on the spot, within one clock tick).
+  const stage = (k: DocumentKind) => (k === 'acceptance' || k === 'deemedAcceptance' ? 0 : 1);
+  rows.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime() || stage(a.kind) - stage(b.kind));
+  return rows.map(({ issuedAt: _issuedAt, ...r }) => r);
 }
 
 export type DocumentView = DocumentSummary & {

@@ -5,6 +5,7 @@ import { applications, auditEvents, decisionDocuments, documentCounters, message
 import { loader as documentLoader } from '../../app/routes/applications.$number.documents.$id.js';
 import { loader as applicationLoader } from '../../app/routes/applications.$number._index.js';
 import { changeStatus } from '../../services/applications/transition.js';
+import { nextDocumentNumber } from '../../services/documents/numbers.js';
 import { withdrawApplication } from '../../services/applications/withdraw.js';
 import { systemContext } from '../../services/clock-rules/deemed-acceptance.js';
 import type { ApplicationDetail } from '../../services/applications/read.js';
@@ -253,6 +254,12 @@ describe('in one transaction with the status change', () => {
     expect(await counters()).toEqual(before);
     const [app] = await h.db.select().from(applications).where(eq(applications.id, a.applicationId));
     expect(app.status).toBe('under_review');
+  });
+
+  it('concurrent issuers of one office, year and kind draw distinct serials without gaps', async () => {
+    const numbers = await Promise.all(Array.from({ length: 8 }, () => h.db.transaction((tx) => nextDocumentNumber(tx, 'sh-huangpu', 2031, 'refusal'))));
+    expect(new Set(numbers).size).toBe(8);
+    expect(numbers.map((n) => Number(n.slice(-6))).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('numbers follow each other per office, year and kind', async () => {
