@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idNumber, mobile, text } from '../validation/zod.js';
+import { idNumber, mobile, optionalEmail, text } from '../validation/zod.js';
 
 /** 8–128 characters, no composition rules (NIST SP 800-63B). */
 export const password = () =>
@@ -16,6 +16,8 @@ export const signupSchema = (today: string) =>
       realName: text(50),
       idNumber: idNumber(today),
       mobile: mobile(),
+      /** Optional: decisions are then also told by e-mail. */
+      email: optionalEmail(),
     }),
     z
       .object({
