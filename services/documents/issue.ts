@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, decisionDocuments, decisions, notices, offices, users, type DocumentKind } from '../../db/schema/index.js';
 import { SUPPORTED_LANGUAGES } from '../../locales/index.js';
@@ -79,8 +79,17 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
   if (!app.officeCode || !app.number) throw new Error(`application ${app.id} decided without an office or number`);
   const decisionId = str(change.data.decisionId);
   const [decision] = decisionId ? await tx.select().from(decisions).where(eq(decisions.id, decisionId)).limit(1) : [];
-  const noticeId = kind === 'deemedWithdrawal' ? str(change.data.noticeId) : null;
-  const [notice] = noticeId ? await tx.select().from(notices).where(eq(notices.id, noticeId)).limit(1) : [];
+  // The notice whose deadline passed: the one the caller names, else the application's latest.
+  const noticeId = str(change.data.noticeId);
+  const [notice] =
+    kind !== 'deemedWithdrawal'
+      ? []
+      : await tx
+          .select()
+          .from(notices)
+          .where(noticeId ? eq(notices.id, noticeId) : eq(notices.applicationId, change.applicationId))
+          .orderBy(desc(notices.sequence))
+          .limit(1);
   const redirectOfficeCode = decision?.redirectOfficeCode ?? str(change.data.redirectOfficeCode);
   const [redirect] = redirectOfficeCode
     ? await tx.select({ phone: offices.phone }).from(offices).where(eq(offices.code, redirectOfficeCode)).limit(1)

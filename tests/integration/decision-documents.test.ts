@@ -212,7 +212,8 @@ describe('each decision issues its document and its message', () => {
       const app = await lockApplication(tx, a.applicationId);
       await changeStatus(tx, systemContext(a.ctx), app, 'withdrawn', 'system', {
         action: 'application.supplementExpired',
-        data: { noticeId: notice.id },
+        // Without naming the notice: the document finds the application's latest.
+        data: {},
         set: { decidedAt: a.clock.now() },
       });
     });
