@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { applications, offices, queueItems, users } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -60,13 +59,14 @@ export async function transferApplication(
       await settleItem(tx, item.id, 'waiting', { officeCode: office.code });
       await tx.update(applications).set({ officeCode: office.code, updatedAt: ctx.clock.now() }).where(eq(applications.id, app.id));
       // Not a decision, so no document; but the citizen's office changed and they are told.
-      // Each transfer is its own event (an application may move more than once).
+      // Each transfer is its own event (an application may move more than once). The global Web
+      // Crypto, not node:crypto: the desk route's browser bundle resolves this module's imports.
       await notifyApplicant(tx, {
         applicationId: app.id,
         applicantId: app.applicantId,
         template: 'transfer',
         params: { applicationNumber: app.number, serviceCode: app.serviceCode, officeCode: item.officeCode, toOfficeCode: office.code, dueDate: app.dueDate },
-        eventKey: `transfer:${app.id}:${randomUUID()}`,
+        eventKey: `transfer:${app.id}:${crypto.randomUUID()}`,
         createdAt: ctx.clock.now(),
       });
     }
