@@ -14,6 +14,7 @@ import { useTranslation } from 'react-i18next';
 import { useChangeLanguage } from 'remix-i18next/react';
 import { SiteHeader } from './components/site-header';
 import { SiteFooter } from './components/site-footer';
+import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
 import { getActor } from './utils/session.server';
 import { useNonce } from './utils/nonce';
@@ -27,8 +28,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const actor = await getActor(request, context);
   const headers = new Headers();
-  // Remember an explicit ?lng choice for the next visit.
-  if (new URL(request.url).searchParams.has('lng')) headers.append('Set-Cookie', await languageCookie.serialize(locale));
+  // Remember an explicit ?lng choice for the next visit, and for a signed-in person's messages.
+  if (new URL(request.url).searchParams.has('lng')) {
+    headers.append('Set-Cookie', await languageCookie.serialize(locale));
+    await rememberLanguage({ db: context.db, actor }, locale);
+  }
   const t = await getFixedT(request, 'common');
   return json(
     {

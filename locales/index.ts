@@ -13,6 +13,7 @@ import zhNotice from './zh-CN/notice.json';
 import zhIntegrations from './zh-CN/integrations.json';
 import zhReports from './zh-CN/reports.json';
 import zhRatings from './zh-CN/ratings.json';
+import zhDocuments from './zh-CN/documents.json';
 import zhMessages from './zh-CN/messages.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
@@ -25,6 +26,7 @@ import enNotice from './en/notice.json';
 import enIntegrations from './en/integrations.json';
 import enReports from './en/reports.json';
 import enRatings from './en/ratings.json';
+import enDocuments from './en/documents.json';
 import enMessages from './en/messages.json';
 
 export const resources = {
@@ -40,6 +42,7 @@ export const resources = {
     integrations: zhIntegrations,
     reports: zhReports,
     ratings: zhRatings,
+    documents: zhDocuments,
     messages: zhMessages,
   },
   en: {
@@ -54,6 +57,7 @@ export const resources = {
     integrations: enIntegrations,
     reports: enReports,
     ratings: enRatings,
+    documents: enDocuments,
     messages: enMessages,
   },
 } as const;

@@ -11,13 +11,14 @@ import { isDomainError } from '#services/errors';
 import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { formatDay, formatInstant } from '~/components/application/format';
+import { DocumentList, useStateText } from '~/components/application/decision-summary';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -25,10 +26,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
   const application = await orThrowResponse(() => getMyApplication(ctx, params.number ?? ''));
   const t = await getFixedT(request, ['applications', 'common']);
+  const status = application.status === 'draft' ? 'submitted' : application.status;
   return json({
     application,
     locale: await getLocale(request),
-    title: `${t('applications:receipt.title')} ${application.number} - ${t('common:siteName')}`,
+    title: `${t(`applications:state.${status}.heading`)} ${application.number} - ${t('common:siteName')}`,
   });
 }
 
@@ -73,6 +75,9 @@ function WithdrawForm() {
   );
 }
 
+/** Before a decision that ends it, the receipt's handling steps and notes still apply. */
+const OPEN: ReadonlySet<string> = new Set(['submitted', 'under_review', 'needs_supplement', 'supplemented', 'accepted']);
+
 function PrintButton() {
   const { t } = useTranslation('applications');
   return (
@@ -82,9 +87,14 @@ function PrintButton() {
   );
 }
 
-/** 受理回执: what was received, where, when, and by when the office must act. */
+/**
+ * The citizen's application: its state in words (heading, summary, what comes next, each
+ * following the status and the latest decision), the documents issued, and the receipt: what
+ * was received, where, when, and by when the office must act.
+ */
 export default function Receipt() {
   const { application: a, locale } = useLoaderData<typeof loader>();
+  const state = useStateText({ application: a, locale });
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings']);
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
@@ -102,8 +112,8 @@ export default function Receipt() {
       <div className="actions no-print">
         <Link to="/applications">{t('applications:receipt.back')}</Link>
       </div>
-      <h1>{t('applications:receipt.title')}</h1>
-      <p className="lead">{t('applications:receipt.lead')}</p>
+      <h1>{state.heading}</h1>
+      <p className="lead">{state.summary}</p>
 
       {a.status === 'needs_supplement' && (
         <section className="card notice-call no-print" aria-labelledby="supplement-call">
@@ -121,9 +131,9 @@ export default function Receipt() {
       )}
 
       <section className="card" aria-labelledby="receipt-facts">
-        <h2 id="receipt-facts" className="visually-hidden">
-          {t('applications:receipt.title')}
-        </h2>
+        {/* Once the matter is decided the receipt is a record, not the page's news. */}
+        <h2 id="receipt-facts">{OPEN.has(a.status) ? t('applications:receipt.title') : t('applications:details')}</h2>
+        {OPEN.has(a.status) && <p className="hint">{t('applications:receipt.lead')}</p>}
         <dl className="facts">
           <dt>{t('applications:receipt.number')}</dt>
           <dd>
@@ -189,22 +199,24 @@ export default function Receipt() {
         )}
       </section>
 
-      {a.handling && (
-        <section className="card" aria-labelledby="receipt-next">
-          <h2 id="receipt-next">{t('applications:receipt.nextStepsHeading')}</h2>
-          <p>{t(`applications:receipt.nextSteps.${a.handling.mode}`)}</p>
-          {a.notes.length > 0 && (
-            <>
-              <h3>{t('applications:receipt.notesHeading')}</h3>
-              <ul>
-                {a.notes.map((n) => (
-                  <li key={n.key}>{t(`catalog:services.${a.serviceCode}.notes.${n.key}`, n.params)}</li>
-                ))}
-              </ul>
-            </>
-          )}
-        </section>
-      )}
+      <section className="card" aria-labelledby="receipt-next">
+        <h2 id="receipt-next">{t('applications:receipt.nextStepsHeading')}</h2>
+        {state.practical && <p>{state.practical}</p>}
+        <p>{state.next}</p>
+        {a.handling && OPEN.has(a.status) && <p>{t(`applications:receipt.nextSteps.${a.handling.mode}`)}</p>}
+        {OPEN.has(a.status) && a.notes.length > 0 && (
+          <>
+            <h3>{t('applications:receipt.notesHeading')}</h3>
+            <ul>
+              {a.notes.map((n) => (
+                <li key={n.key}>{t(`catalog:services.${a.serviceCode}.notes.${n.key}`, n.params)}</li>
+              ))}
+            </ul>
+          </>
+        )}
+      </section>
+
+      <DocumentList application={a} locale={locale} />
 
       {a.files.length > 0 && (
         <section className="card" aria-labelledby="receipt-files">

@@ -75,6 +75,7 @@ export default function Signup() {
     realName: t('signup.realName'),
     idNumber: t('signup.idNumber'),
     mobile: t('signup.mobile'),
+    email: t('signup.email'),
     password: t('signup.password'),
     confirmPassword: t('signup.confirmPassword'),
   };
@@ -95,6 +96,7 @@ export default function Signup() {
               { meta: fields.realName, label: labels.realName },
               { meta: fields.idNumber, label: labels.idNumber },
               { meta: fields.mobile, label: labels.mobile },
+              { meta: fields.email, label: labels.email },
               { meta: fields.password, label: labels.password },
               { meta: fields.confirmPassword, label: labels.confirmPassword },
             ]}
@@ -118,6 +120,7 @@ export default function Signup() {
             required
             autoComplete="tel-national"
           />
+          <TextField meta={fields.email} label={labels.email} hint={t('signup.emailHint')} type="email" autoComplete="email" spellCheck={false} />
           <TextField
             meta={fields.password}
             label={labels.password}

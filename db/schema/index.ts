@@ -5,3 +5,4 @@ export * from './review.js';
 export * from './security.js';
 export * from './ratings.js';
 export * from './reports.js';
+export * from './documents.js';

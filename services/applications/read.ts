@@ -4,6 +4,7 @@ import { findService, type FeeLine, type HandlingMode } from '../catalog/index.j
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
+import { documentsOf, type DocumentSummary } from '../documents/read.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope } from '../permissions.js';
 import type { ApplicationStatus } from './status-machine.js';
@@ -103,6 +104,10 @@ export type ApplicationDetail = ApplicationSummary & {
   notes: { key: string; params?: Record<string, string | number> }[];
   files: { id: string; materialCode: string; originalName: string; sizeBytes: number; uploadedAt: string }[];
   timeline: TimelineEntry[];
+  /** The decision documents issued, oldest first (services/documents). */
+  documents: DocumentSummary[];
+  /** The latest document and what it said, for the page's summary; null before any decision. */
+  decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
 };
 
 /** One of the citizen's own submitted applications by its public number; anyone else's is 404. */
@@ -124,6 +129,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   const fees = def ? def.fee.lines(app.answers) : [];
   const notes = def?.notes && receivedDay ? def.notes(app.answers, { today: receivedDay }) : [];
   const files = await currentFiles(ctx.db, app.id);
+  const documents = await documentsOf(ctx.db, app.id);
   return {
     id: app.id,
     number: app.number,
@@ -145,5 +151,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     notes,
     files: files.map((f) => ({ id: f.id, materialCode: f.materialCode, originalName: f.originalName, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt.toISOString() })),
     timeline: await timelineOf(ctx, app.id),
+    documents: documents.map(({ facts: _facts, ...d }) => d),
+    decision: documents.at(-1) ?? null,
   };
 }

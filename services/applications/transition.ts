@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { applications } from '../../db/schema/index.js';
 import { assertTransition, type ApplicationStatus, type Transition } from './status-machine.js';
 import { recordAudit } from '../audit.js';
+import { issueDecisionDocument } from '../documents/issue.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { countStatusChange } from '../reports/rollup.js';
@@ -27,8 +28,10 @@ type Changeable = keyof typeof STATUS_ACTIONS;
 
 /**
  * Moves an application along the status machine inside the caller's transaction: asserts the
- * transition, writes the new status only if nobody changed it meanwhile, and appends the audit
- * row and bumps the report rollup in the same transaction.
+ * transition, writes the new status only if nobody changed it meanwhile, issues the decision's
+ * document and tells the applicant (services/documents/issue.ts), and appends the audit row and
+ * bumps the report rollup in the same transaction. Every path that decides goes through here, so
+ * none can decide without a document and a message (docs/decisions/0016).
  */
 export async function changeStatus(
   tx: Db,
@@ -66,6 +69,14 @@ export async function changeStatus(
     deciderId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
     noticeId: typeof opts.data?.noticeId === 'string' ? opts.data.noticeId : null,
   });
+  const document = await issueDecisionDocument(tx, ctx, {
+    applicationId: app.id,
+    to,
+    by,
+    deemed: opts.set?.deemedAccepted === 1,
+    reason: opts.reason ?? null,
+    data: opts.data ?? {},
+  });
   await recordAudit(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],
@@ -73,7 +84,8 @@ export async function changeStatus(
     toStatus: to,
     reason: opts.reason ?? null,
     officeCode: app.officeCode,
-    data: opts.data,
+    // The audit trail names the document the change issued.
+    data: document ? { ...opts.data, documentId: document.id, documentNumber: document.number, documentKind: document.kind } : opts.data,
     // The rollup counted this change at `now`; the recount reads this row's time.
     at: now,
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq, or } from 'drizzle-orm';
+import { and, eq, ne, or } from 'drizzle-orm';
 import { users } from '../../db/schema/index.js';
 import type { Actor, Role, ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
@@ -52,6 +52,7 @@ export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { lo
         realName: input.realName,
         idNumber: input.idNumber,
         mobile: input.mobile,
+        email: input.email ?? null,
         passwordHash,
         locale: opts.locale ?? 'zh-CN',
         ...identity,
@@ -137,4 +138,16 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
 /** What an audit row may say about an identifier that matched no account: its shape, not its value. */
 function maskIdentifier(id: string): string {
   return id.length <= 4 ? '*'.repeat(id.length) : `${id.slice(0, 2)}${'*'.repeat(Math.min(id.length - 4, 16))}${id.slice(-2)}`;
+}
+
+/**
+ * Remembers the language a signed-in person chose (the ?lng switch), so their notifications are
+ * written in the language they last used. One UPDATE, and only when it changed.
+ */
+export async function rememberLanguage(ctx: Pick<ServiceContext, 'db' | 'actor'>, locale: string): Promise<void> {
+  if (ctx.actor.kind !== 'user') return;
+  await ctx.db
+    .update(users)
+    .set({ locale })
+    .where(and(eq(users.id, ctx.actor.id), ne(users.locale, locale)));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idNumber, mobile, text } from '../validation/zod.js';
+import { idNumber, mobile, optionalEmail, text } from '../validation/zod.js';
 import { passwordRuleProblem } from './password-rules.js';
 
 /**
@@ -29,6 +29,8 @@ export const signupSchema = (today: string) =>
       realName: text(50),
       idNumber: idNumber(today),
       mobile: mobile(),
+      /** Optional: decisions are then also told by e-mail. */
+      email: optionalEmail(),
     }),
     z
       .object({

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { decisions, notices, queueItems } from '../../db/schema/index.js';
 import { chinaDate } from '../calendar/working-days.js';
-import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication, type ApplicationRow } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
 import { DUE, forEachDue, systemContext, type ClockContext } from './due.js';
@@ -52,16 +51,7 @@ export async function applyDeemedAcceptance(ctx: ClockContext): Promise<string[]
         // Accepted as of receipt, by law.
         set: { deemedAccepted: 1, acceptedAt: app.submittedAt ?? now },
       });
-      // Same event and key as a clerk's acceptance: the citizen hears of acceptance once.
-      await enqueueMessage(tx, {
-        applicationId: id,
-        userId: app.applicantId,
-        channel: 'sms',
-        template: 'acceptance',
-        params: { applicationNumber: app.number, deemed: true, dueDate: app.dueDate },
-        idempotencyKey: `acceptance:${id}`,
-        createdAt: now,
-      });
+      // The document and the citizen's message come from changeStatus (services/documents).
       return app.number;
     }),
   );

@@ -1,7 +1,7 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { applications, notices, queueItems, waitingIntervals } from '../../db/schema/index.js';
 import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
-import { enqueueMessage } from '../notifications/outbox.js';
+import { notifyApplicant } from '../notifications/notify.js';
 import { settleItem } from '../queue/lease.js';
 import { lockApplication } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
@@ -67,13 +67,13 @@ export async function remindSupplementDeadlines(ctx: ClockContext): Promise<stri
         .update(applications)
         .set({ supplementRemindedAt: now, version: sql`${applications.version} + 1` })
         .where(eq(applications.id, id));
-      await enqueueMessage(tx, {
+      // By SMS, and by e-mail too when the citizen gave an address.
+      await notifyApplicant(tx, {
         applicationId: id,
-        userId: app.applicantId,
-        channel: 'sms',
+        applicantId: app.applicantId,
         template: 'supplementReminder',
         params: { applicationNumber: app.number, noticeNumber: notice.number, deadline: notice.supplementDeadline },
-        idempotencyKey: `supplementReminder:${notice.id}`,
+        eventKey: `supplementReminder:${notice.id}`,
         createdAt: now,
         notBefore: duringOfficeHours(now, today),
       });

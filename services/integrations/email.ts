@@ -3,8 +3,8 @@ import type { IntegrationsConfig } from './config.js';
 import { callJson } from './http.js';
 
 /**
- * The mail service. Like the SMS gateway it renders registered templates in the citizen's
- * language, and an Idempotency-Key makes repeats no-ops.
+ * The mail service. Like the SMS gateway it is sent the text the portal rendered in the citizen's
+ * language (subject and plain-text body), and an Idempotency-Key makes repeats no-ops.
  */
 export const emailAcceptedSchema = z.object({
   id: z.string().min(1),
@@ -17,6 +17,9 @@ export type EmailRequest = {
   template: string;
   locale: string;
   params: Record<string, unknown>;
+  subject: string;
+  /** Plain text. */
+  text: string;
   idempotencyKey: string;
 };
 
@@ -28,7 +31,7 @@ export async function sendEmail(cfg: IntegrationsConfig, mail: EmailRequest): Pr
       method: 'POST',
       path: '/v1/mail',
       headers: { 'idempotency-key': mail.idempotencyKey },
-      body: { to: mail.to, template: mail.template, locale: mail.locale, params: mail.params },
+      body: { to: mail.to, template: mail.template, locale: mail.locale, params: mail.params, subject: mail.subject, text: mail.text },
       idempotent: true,
     },
     emailAcceptedSchema,

@@ -3,8 +3,9 @@ import type { IntegrationsConfig } from './config.js';
 import { callJson } from './http.js';
 
 /**
- * The SMS gateway. Messages are templates registered with the carrier (短信模板), so the portal
- * sends a template code, the language and the parameters, never free text. The Idempotency-Key
+ * The SMS gateway. The portal sends the text it rendered from locales/ in the citizen's language
+ * (texts live with the portal, not at the carrier), with the template code, language and
+ * parameters for the carrier's records (短信模板报备). The Idempotency-Key
  * header makes a repeated request (a retry, or a worker that died after sending) a no-op at the
  * gateway: at most one SMS per key.
  */
@@ -20,6 +21,8 @@ export type SmsRequest = {
   template: string;
   locale: string;
   params: Record<string, unknown>;
+  /** The message as the citizen reads it. */
+  text: string;
   idempotencyKey: string;
 };
 
@@ -31,7 +34,7 @@ export async function sendSms(cfg: IntegrationsConfig, sms: SmsRequest): Promise
       method: 'POST',
       path: '/v1/messages',
       headers: { 'idempotency-key': sms.idempotencyKey },
-      body: { to: sms.to, template: sms.template, locale: sms.locale, params: sms.params },
+      body: { to: sms.to, template: sms.template, locale: sms.locale, params: sms.params, text: sms.text },
       idempotent: true,
     },
     smsAcceptedSchema,

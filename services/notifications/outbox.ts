@@ -1,8 +1,27 @@
 import { messages } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 
-/** The notifications a citizen gets; each is a template registered with the SMS and mail services. */
-export const MESSAGE_TEMPLATES = ['receipt', 'notice', 'acceptance', 'completion', 'ratingInvitation', 'supplementReminder', 'overdueAlert'] as const;
+/**
+ * The notifications a citizen gets; each has its texts in locales/<lng>/messages.json (rendered at
+ * delivery in the citizen's language, services/notifications/render.ts). The decision templates
+ * are named as the documents they announce (db/schema/documents.ts).
+ */
+export const MESSAGE_TEMPLATES = [
+  'receipt',
+  'notice',
+  'acceptance',
+  'deemedAcceptance',
+  'nonAcceptance',
+  'completion',
+  'refusal',
+  'withdrawal',
+  'deemedWithdrawal',
+  'transfer',
+  'ratingInvitation',
+  // Deadlines, not decisions (services/clock-rules): a reminder to the citizen, an alert to the office.
+  'supplementReminder',
+  'overdueAlert',
+] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 
 export type OutgoingMessage = {

@@ -4,7 +4,9 @@ import type { ServiceContext } from '../context.js';
 import { sendEmail } from '../integrations/email.js';
 import { isIntegrationError } from '../integrations/http.js';
 import { sendSms } from '../integrations/sms-gateway.js';
+import { languageOf } from '../locale-text.js';
 import { retryDelayMs } from './backoff.js';
+import { renderMessage } from './render.js';
 import { rowsOf } from '../sql.js';
 
 /** What the worker needs: it acts for the system, not for a person. */
@@ -137,11 +139,15 @@ async function send(
   to: { mobile: string | null; email: string | null; locale: string },
 ): Promise<string> {
   const cfg = ctx.config.integrations;
-  const common = { template: msg.template, locale: to.locale, params: msg.params, idempotencyKey: msg.idempotencyKey };
+  // The citizen's language as their account has it now: the language they last chose.
+  const lng = languageOf(to.locale);
+  const text = renderMessage(msg.template, lng, msg.params);
+  if (!text) throw new PermanentFailure('notifications.unknownTemplate');
+  const common = { template: msg.template, locale: lng, params: msg.params, idempotencyKey: msg.idempotencyKey };
   if (msg.channel === 'email') {
     if (!to.email) throw new PermanentFailure('notifications.noAddress');
-    return (await sendEmail(cfg, { ...common, to: to.email })).id;
+    return (await sendEmail(cfg, { ...common, to: to.email, subject: text.emailSubject, text: text.emailBody })).id;
   }
   if (!to.mobile) throw new PermanentFailure('notifications.noAddress');
-  return (await sendSms(cfg, { ...common, to: to.mobile })).messageId;
+  return (await sendSms(cfg, { ...common, to: to.mobile, text: text.sms })).messageId;
 }

@@ -3,6 +3,7 @@ import { applications, offices, queueItems, users } from '../../db/schema/index.
 import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
+import { notifyApplicant } from '../notifications/notify.js';
 import { applicationInScope } from '../review/access.js';
 import { holdLease, leaseUntil, settleItem } from './lease.js';
 
@@ -57,6 +58,17 @@ export async function transferApplication(
       }
       await settleItem(tx, item.id, 'waiting', { officeCode: office.code });
       await tx.update(applications).set({ officeCode: office.code, updatedAt: ctx.clock.now() }).where(eq(applications.id, app.id));
+      // Not a decision, so no document; but the citizen's office changed and they are told.
+      // Each transfer is its own event (an application may move more than once). The global Web
+      // Crypto, not node:crypto: the desk route's browser bundle resolves this module's imports.
+      await notifyApplicant(tx, {
+        applicationId: app.id,
+        applicantId: app.applicantId,
+        template: 'transfer',
+        params: { applicationNumber: app.number, serviceCode: app.serviceCode, officeCode: item.officeCode, toOfficeCode: office.code, dueDate: app.dueDate },
+        eventKey: `transfer:${app.id}:${crypto.randomUUID()}`,
+        createdAt: ctx.clock.now(),
+      });
     }
     await recordAudit(tx, ctx, {
       applicationId: app.id,

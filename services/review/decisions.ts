@@ -4,7 +4,7 @@ import { decisions, offices, type DecisionKind } from '../../db/schema/index.js'
 import { getService } from '../catalog/index.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
-import { enqueueMessage } from '../notifications/outbox.js';
+import { notifyApplicant } from '../notifications/notify.js';
 import { settleItem } from '../queue/lease.js';
 import { loadChecklist } from './checklist.js';
 import {
@@ -28,17 +28,16 @@ function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | 
 }
 
 /**
- * Tells the citizen about a decision, in the decision's transaction (docs/decisions/0007): the
- * key names the event, so a retried request cannot announce it twice.
+ * 好差评: every completed matter invites a rating, in the completion's transaction. The decisions'
+ * own documents and messages come from changeStatus (services/documents/issue.ts).
  */
-async function notifyCitizen(w: LeaseWork, ctx: ServiceContext, template: 'acceptance' | 'completion' | 'ratingInvitation', params: Record<string, unknown>) {
-  await enqueueMessage(w.tx, {
+async function inviteRating(w: LeaseWork, ctx: ServiceContext) {
+  await notifyApplicant(w.tx, {
     applicationId: w.app.id,
-    userId: w.app.applicantId,
-    channel: 'sms',
-    template,
-    params: { applicationNumber: w.app.number, ...params },
-    idempotencyKey: `${template}:${w.app.id}`,
+    applicantId: w.app.applicantId,
+    template: 'ratingInvitation',
+    params: { applicationNumber: w.app.number },
+    eventKey: `ratingInvitation:${w.app.id}`,
     createdAt: ctx.clock.now(),
   });
 }
@@ -69,7 +68,6 @@ export async function acceptApplication(ctx: ServiceContext, number: string, raw
       data: { decisionId: decision.id },
       set: { acceptedAt: ctx.clock.now() },
     });
-    await notifyCitizen(w, ctx, 'acceptance', { deemed: false, dueDate: w.app.dueDate });
   });
 }
 
@@ -115,9 +113,7 @@ export async function completeApplication(ctx: ServiceContext, number: string, r
       set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber: input.documentNumber, delivery: input.delivery } },
     });
     await settleItem(w.tx, w.item.id, 'done');
-    await notifyCitizen(w, ctx, 'completion', { documentNumber: input.documentNumber, delivery: input.delivery });
-    // 好差评: every completed matter invites a rating.
-    await notifyCitizen(w, ctx, 'ratingInvitation', {});
+    await inviteRating(w, ctx);
   });
 }
 

@@ -34,6 +34,15 @@ export const mobile = () =>
     .transform(normalizeMobile)
     .refine((v) => checkMobile(v) === null, 'mobile.format');
 
+/** Optional; what a mail server accepts in practice (one @, a dot in the domain), at most 254 characters. */
+export const optionalEmail = () =>
+  z
+    .string()
+    .trim()
+    .max(254, 'tooLong')
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'email.format')
+    .optional();
+
 export const plate = () =>
   z
     .string(required)

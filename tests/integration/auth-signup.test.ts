@@ -95,6 +95,31 @@ describe('sign-up', () => {
     expect(later.status).toBe(302);
   });
 
+  it('keeps an optional e-mail address and the language signed up in, for notifications; refuses a malformed address with 400', async () => {
+    const withMail = form({ email: ' wang@example.org ' });
+    expect((await run(action, post('/signup', withMail, { lng: 'en' }), appContext(h.db))).status).toBe(302);
+    expect((await usersWithId(withMail.idNumber))[0]).toMatchObject({ email: 'wang@example.org', locale: 'en' });
+
+    const without = form({ email: '' });
+    expect((await run(action, post('/signup', without), appContext(h.db))).status).toBe(302);
+    expect((await usersWithId(without.idNumber))[0]).toMatchObject({ email: null, locale: 'zh-CN' });
+
+    const bad = form({ email: 'wang@example' });
+    const res = await run(action, post('/signup', bad), appContext(h.db));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as Reply).lastResult.error?.email).toEqual(['email.format']);
+    expect(await usersWithId(bad.idNumber)).toHaveLength(0);
+  });
+
+  it('remembers the language a signed-in citizen switches to (?lng), for their messages', async () => {
+    const { loader: rootLoader } = await import('../../app/root.js');
+    const { sessionCookieFor } = await import('../support/factories.js');
+    const citizen = await createCitizen(h.db, { idNumber: makeIdNumber('110101', '19900101'), mobile: makeMobile() });
+    const cookie = await sessionCookieFor(h.db, fixedClock(), citizen.id);
+    expect((await run(rootLoader, get('/services?lng=en', { cookie }), appContext(h.db))).status).toBe(200);
+    expect((await h.db.select().from(users).where(eq(users.id, citizen.id)))[0].locale).toBe('en');
+  });
+
   it('rejects mismatched passwords on the confirmation field', async () => {
     const f = form({ confirmPassword: 'a different passphrase' });
     const res = await run(action, post('/signup', f), appContext(h.db));

@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { applicationFiles } from '../../db/schema/index.js';
+import { applicationFiles, decisionDocuments } from '../../db/schema/index.js';
+import { withdrawApplication } from '../../services/applications/withdraw.js';
 import { claimNext } from '../../services/queue/claim.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
@@ -38,7 +39,7 @@ const row = (anonymous: Outcome, citizens: [Outcome, Outcome], staff: [Outcome, 
 
 type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 type RouteModule = { loader?: Fn; action?: Fn };
-type Fixture = { appNumber: string; noticeNumber: string; fileId: string };
+type Fixture = { appNumber: string; noticeNumber: string; fileId: string; decidedNumber: string; documentId: string };
 type Case = {
   url: (f: Fixture) => string;
   params?: (f: Fixture) => Record<string, string>;
@@ -86,6 +87,11 @@ const MATRIX: Record<string, Case> = {
   'applications.$number.notice.tsx': {
     url: (f) => `/applications/${f.noticeNumber}/notice`,
     params: (f) => ({ number: f.noticeNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+  },
+  'applications.$number.documents.$id.tsx': {
+    url: (f) => `/applications/${f.decidedNumber}/documents/${f.documentId}`,
+    params: (f) => ({ number: f.decidedNumber, id: f.documentId }),
     get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
   },
   'applications.$number.supplement.tsx': {
@@ -155,7 +161,11 @@ beforeAll(async () => {
   await issueNotice(wctx, flagged.number, leaseVersion);
   const clean = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
   const [file] = await h.db.select().from(applicationFiles).where(eq(applicationFiles.applicationId, clean.applicationId)).limit(1);
-  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id };
+  // Withdrawn by citizen A: an application with a decision document (the withdrawal's).
+  const decided = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
+  await withdrawApplication(decided.ctx, { number: decided.number, confirmed: true });
+  const [doc] = await h.db.select().from(decisionDocuments).where(eq(decisionDocuments.applicationId, decided.applicationId));
+  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id, decidedNumber: decided.number, documentId: doc.id };
 
   const users = {
     citizenA,

@@ -177,8 +177,14 @@ describe('a message for every decision', () => {
       ].sort(),
     );
     expect(rows.every((m) => m.userId === citizen.id && m.channel === 'sms' && m.status === 'pending')).toBe(true);
-    expect(rows.find((m) => m.template === 'acceptance')?.params).toMatchObject({ applicationNumber: number, deemed: false });
-    expect(rows.find((m) => m.template === 'completion')?.params).toMatchObject({ applicationNumber: number, documentNumber: complete.documentNumber, delivery: 'pickup' });
+    // Each names the decision document it announces (services/documents/issue.ts).
+    expect(rows.find((m) => m.template === 'acceptance')?.params).toMatchObject({ applicationNumber: number, documentNumber: expect.stringMatching(/-SL-/) });
+    expect(rows.find((m) => m.template === 'completion')?.params).toMatchObject({
+      applicationNumber: number,
+      documentNumber: expect.stringMatching(/-BJ-/),
+      certificateNumber: complete.documentNumber,
+      delivery: 'pickup',
+    });
 
     // The gateway renders each template in the citizen's language.
     await h.db.update(messages).set({ nextAttemptAt: clock.now() }).where(like(messages.idempotencyKey, `%:${applicationId}`));
@@ -220,9 +226,10 @@ describe('a message for every decision', () => {
     const rows = await h.db
       .select()
       .from(messages)
-      .where(and(eq(messages.applicationId, sub.applicationId), eq(messages.template, 'acceptance')));
+      .where(and(eq(messages.applicationId, sub.applicationId), like(messages.idempotencyKey, 'acceptance:%')));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ idempotencyKey: `acceptance:${sub.applicationId}`, userId: sub.citizen.id, status: 'pending' });
-    expect(rows[0].params).toMatchObject({ applicationNumber: sub.number, deemed: true });
+    // Its own text (视为受理), under the acceptance event's key.
+    expect(rows[0]).toMatchObject({ template: 'deemedAcceptance', idempotencyKey: `acceptance:${sub.applicationId}`, userId: sub.citizen.id, status: 'pending' });
+    expect(rows[0].params).toMatchObject({ applicationNumber: sub.number, documentNumber: expect.stringMatching(/-SSL-/) });
   });
 });

@@ -69,7 +69,7 @@ const cases: Case[] = [
     system: 'smsGateway',
     name: 'sendSms',
     route: gatewayRoutes.sms,
-    call: () => sendSms(cfg, { to: '13800138000', template: 'receipt', locale: 'zh-CN', params: { number: 'X' }, idempotencyKey: 'k-sms' }),
+    call: () => sendSms(cfg, { to: '13800138000', template: 'receipt', locale: 'zh-CN', params: { number: 'X' }, text: '您的申请X已收到。', idempotencyKey: 'k-sms' }),
     expectSuccess: (out) => {
       expect(out).toEqual({ messageId: 'sms-k-sms', duplicate: false });
       expect(gatewayLog.deliveredCount('k-sms')).toBe(1);
@@ -81,7 +81,7 @@ const cases: Case[] = [
     system: 'email',
     name: 'sendEmail',
     route: gatewayRoutes.email,
-    call: () => sendEmail(cfg, { to: 'a@example.org', template: 'receipt', locale: 'en', params: {}, idempotencyKey: 'k-mail' }),
+    call: () => sendEmail(cfg, { to: 'a@example.org', template: 'receipt', locale: 'en', params: {}, subject: 'Received', text: 'Your application was received.', idempotencyKey: 'k-mail' }),
     expectSuccess: (out) => expect(out).toEqual({ id: 'email-k-mail', duplicate: false }),
     notFound: 'rejected',
     attemptsOn5xx: 1,

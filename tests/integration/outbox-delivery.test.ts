@@ -92,7 +92,15 @@ describe('the transactional outbox', () => {
     const row = await messageRow(key);
     expect(row).toMatchObject({ status: 'sent', attempts: 1, providerRef: `sms-${key}`, lastError: null });
     expect(gatewayLog.delivered.filter((d) => d.key === key)).toEqual([
-      expect.objectContaining({ channel: 'sms', to: citizen.mobile, template: 'receipt', locale: 'zh-CN', params: expect.objectContaining({ number }) }),
+      expect.objectContaining({
+        channel: 'sms',
+        to: citizen.mobile,
+        template: 'receipt',
+        locale: 'zh-CN',
+        params: expect.objectContaining({ number }),
+        // The text is the portal's, from locales/zh-CN/messages.json, not the carrier's.
+        text: expect.stringMatching(new RegExp(`^【公安政务服务】您的临时居民身份证申请已收到，申请编号${number}。`)),
+      }),
     ]);
     // Running again sends nothing more.
     await drain(worker());

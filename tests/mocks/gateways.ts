@@ -7,7 +7,16 @@ export const gatewayRoutes = {
   email: { method: 'post', url: `${MOCK_BASE_URLS.email}/v1/mail` },
 } satisfies Record<string, Route>;
 
-export type Delivered = { key: string; to: string; template: string; locale: string; params: Record<string, unknown> };
+export type Delivered = {
+  key: string;
+  to: string;
+  template: string;
+  locale: string;
+  params: Record<string, unknown>;
+  /** What the citizen reads (the SMS, or the mail's body); subject for mail only. */
+  text: string;
+  subject?: string;
+};
 
 /**
  * What the simulated gateways did, per idempotency key: how many requests arrived and how many
@@ -30,9 +39,13 @@ function gateway(channel: 'sms' | 'email', route: Route) {
     const key = request.headers.get('idempotency-key');
     if (!key) return HttpResponse.json({ error: 'idempotency_key_required' }, { status: 400 });
     const body = (await request.json()) as Omit<Delivered, 'key'>;
+    // The contract: the portal sends the rendered text (and a mail its subject).
+    if (typeof body.text !== 'string' || body.text === '' || (channel === 'email' && !body.subject)) {
+      return HttpResponse.json({ error: 'text_required' }, { status: 400 });
+    }
     gatewayLog.requests.set(key, (gatewayLog.requests.get(key) ?? 0) + 1);
     const duplicate = gatewayLog.delivered.some((d) => d.key === key && d.channel === channel);
-    if (!duplicate) gatewayLog.delivered.push({ channel, key, to: body.to, template: body.template, locale: body.locale, params: body.params });
+    if (!duplicate) gatewayLog.delivered.push({ channel, key, to: body.to, template: body.template, locale: body.locale, params: body.params, text: body.text, subject: body.subject });
     const id = `${channel}-${key}`;
     return HttpResponse.json(channel === 'sms' ? { messageId: id, duplicate } : { id, duplicate });
   });

@@ -15,7 +15,7 @@ describe('clock messages', () => {
   for (const [template, params] of Object.entries(PARAMS)) {
     it(`${template} has its texts in every language, with the sweep's params`, () => {
       for (const lng of SUPPORTED_LANGUAGES) {
-        const texts = (resources[lng].messages as Record<string, Record<string, string>>)[template];
+        const texts = (resources[lng].messages as unknown as Record<string, Record<string, string>>)[template];
         expect(Object.keys(texts).sort()).toEqual(['emailBody', 'emailSubject', 'sms']);
         for (const text of Object.values(texts)) {
           const used = [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);

@@ -1,0 +1,97 @@
+import { Link } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import type { ApplicationDetail } from '#services/applications/read';
+import { formatDay } from './format';
+
+type Props = { application: ApplicationDetail; locale: string };
+
+const DEEMED = new Set(['deemedAcceptance', 'deemedWithdrawal']);
+
+/** The words of the application's current state: the page's heading, its summary and what comes next. */
+export function useStateText({ application: a, locale }: Props) {
+  const { t } = useTranslation(['applications', 'common', 'desk']);
+  const status = a.status === 'draft' ? 'submitted' : a.status;
+  const facts = a.decision?.facts ?? {};
+  const officeName = (code: string | null | undefined) => (code ? t(`common:offices.${code}`) : '');
+  const reasonKey = a.status === 'refused' ? `desk:refuse.reasons.${facts.reasonCode}` : `desk:notAccept.reasons.${facts.reasonCode}`;
+  const params = {
+    office: officeName(a.officeCode),
+    documentNumber: a.decision?.number ?? '',
+    certificateNumber: facts.certificateNumber ?? '',
+    completenessDeadline: formatDay(a.completenessDeadline, locale),
+    dueDate: formatDay(a.dueDate, locale),
+    reason: facts.reasonCode ? t(reasonKey) : '',
+  };
+  const deemed = !!a.decision && DEEMED.has(a.decision.kind);
+  return {
+    heading: t(`applications:state.${status}.heading`),
+    summary: t(`applications:state.${status}.${deemed ? 'summaryDeemed' : 'summary'}`, params),
+    next: t(`applications:state.${status}.next`),
+    /** Where and how to collect, or where to apply instead: the practical line after a decision. */
+    practical:
+      a.status === 'completed' && facts.delivery
+        ? t(`applications:state.completed.${facts.delivery}`, {
+            office: params.office,
+            phone: facts.officePhone ?? a.officePhone ?? '',
+          })
+        : a.status === 'not_accepted' && facts.redirectOfficeCode
+        ? t('applications:state.not_accepted.redirect', {
+            office: officeName(facts.redirectOfficeCode),
+            phone: facts.redirectPhone ?? '',
+          })
+        : null,
+  };
+}
+
+/** The documents issued for the application, each a link to its printable page. */
+export function DocumentList({ application: a, locale }: Props) {
+  const { t } = useTranslation(['applications', 'documents']);
+  return (
+    <section className="card" aria-labelledby="documents-heading">
+      <h2 id="documents-heading">{t('applications:documents.heading')}</h2>
+      {a.documents.length === 0 ? (
+        <p>{t('applications:documents.none')}</p>
+      ) : (
+        <>
+          <p className="hint">{t('applications:documents.intro')}</p>
+          <div className="table-wrap">
+            <table>
+              <caption className="visually-hidden">{t('applications:documents.caption')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('applications:documents.kind')}</th>
+                  <th scope="col">{t('applications:documents.number')}</th>
+                  <th scope="col">{t('applications:documents.date')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {a.documents.map((d) => {
+                  const title = t(`documents:kinds.${d.kind}`);
+                  return (
+                    <tr key={d.id}>
+                      <th scope="row">
+                        <Link
+                          to={`/applications/${a.number}/documents/${d.id}`}
+                          aria-label={t('applications:documents.view', {
+                            title,
+                            number: d.number,
+                          })}
+                        >
+                          {title}
+                        </Link>
+                      </th>
+                      <td>{d.number}</td>
+                      <td>
+                        <time dateTime={d.issueDate}>{formatDay(d.issueDate, locale)}</time>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,160 @@
+import { desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { applications, decisionDocuments, decisions, notices, offices, users, type DocumentKind } from '../../db/schema/index.js';
+import { SUPPORTED_LANGUAGES } from '../../locales/index.js';
+import type { Transition } from '../applications/status-machine.js';
+import { chinaDate } from '../calendar/working-days.js';
+import type { ServiceContext } from '../context.js';
+import { notifyApplicantAt } from '../notifications/notify.js';
+import { nextDocumentNumber } from './numbers.js';
+import { renderDocument, type DocumentFacts } from './render.js';
+
+/** A status change as changeStatus made it, with what its caller said about it. */
+export type DecidedChange = {
+  applicationId: string;
+  to: string;
+  by: Transition['by'];
+  deemed: boolean;
+  reason: string | null;
+  data: Record<string, unknown>;
+};
+
+/**
+ * Which document a status change issues, if any. The one-time notice is its own document
+ * (services/review/notice.ts); review starting and supplements decide nothing.
+ */
+export function documentKindFor(change: Pick<DecidedChange, 'to' | 'by' | 'deemed'>): DocumentKind | null {
+  switch (change.to) {
+    case 'accepted':
+      return change.deemed ? 'deemedAcceptance' : 'acceptance';
+    case 'not_accepted':
+      return 'nonAcceptance';
+    case 'completed':
+      return 'completion';
+    case 'refused':
+      return 'refusal';
+    case 'withdrawn':
+      return change.by === 'system' ? 'deemedWithdrawal' : 'withdrawal';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The outbox event a document is announced under. Acceptance keeps one event whether a clerk
+ * accepted or the law deemed it, so whichever comes first is the one message the citizen gets.
+ */
+const EVENT_OF: Record<DocumentKind, string> = {
+  acceptance: 'acceptance',
+  deemedAcceptance: 'acceptance',
+  nonAcceptance: 'nonAcceptance',
+  completion: 'completion',
+  refusal: 'refusal',
+  withdrawal: 'withdrawal',
+  deemedWithdrawal: 'withdrawal',
+};
+
+export type IssuedDocument = { id: string; number: string; kind: DocumentKind };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * Issues the decision document of a status change and tells the applicant, in the change's
+ * transaction (called by changeStatus, so every path that decides — a clerk, the citizen, the
+ * clock — issues it and nothing survives a rollback). The document is numbered per office, year
+ * and kind, dated in China time, rendered in every language and stored as issued (immutable);
+ * the message goes through the outbox, an SMS and an e-mail when the applicant gave an address.
+ */
+export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'clock'>, change: DecidedChange): Promise<IssuedDocument | null> {
+  const kind = documentKindFor(change);
+  if (!kind) return null;
+  const [row] = await tx
+    .select({ app: applications, applicant: { realName: users.realName, email: users.email }, officePhone: offices.phone })
+    .from(applications)
+    .innerJoin(users, eq(users.id, applications.applicantId))
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.id, change.applicationId))
+    .limit(1);
+  const { app } = row;
+  if (!app.officeCode || !app.number) throw new Error(`application ${app.id} decided without an office or number`);
+  const decisionId = str(change.data.decisionId);
+  const [decision] = decisionId ? await tx.select().from(decisions).where(eq(decisions.id, decisionId)).limit(1) : [];
+  // The notice whose deadline passed: the one the caller names, else the application's latest.
+  const noticeId = str(change.data.noticeId);
+  const [notice] =
+    kind !== 'deemedWithdrawal'
+      ? []
+      : await tx
+          .select()
+          .from(notices)
+          .where(noticeId ? eq(notices.id, noticeId) : eq(notices.applicationId, change.applicationId))
+          .orderBy(desc(notices.sequence))
+          .limit(1);
+  const redirectOfficeCode = decision?.redirectOfficeCode ?? str(change.data.redirectOfficeCode);
+  const [redirect] = redirectOfficeCode
+    ? await tx.select({ phone: offices.phone }).from(offices).where(eq(offices.code, redirectOfficeCode)).limit(1)
+    : [];
+
+  const now = ctx.clock.now();
+  const issueDate = chinaDate(now);
+  const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
+  const delivery = decision?.delivery ?? (str(change.data.delivery) as 'pickup' | 'mail' | null);
+  const facts: DocumentFacts = {
+    number,
+    applicant: row.applicant.realName,
+    applicationNumber: app.number,
+    serviceCode: app.serviceCode,
+    officeCode: app.officeCode,
+    officePhone: row.officePhone,
+    receivedDay: app.submittedAt ? chinaDate(app.submittedAt) : null,
+    issueDate,
+    dueDate: app.dueDate,
+    completenessDeadline: app.completenessDeadline,
+    acceptedDay: app.acceptedAt ? chinaDate(app.acceptedAt) : null,
+    reasonCode: decision?.reasonCode ?? str(change.data.reasonCode),
+    legalBasisKey: decision?.legalBasisKey ?? str(change.data.legalBasisKey),
+    note: decision?.note ?? (kind === 'nonAcceptance' || kind === 'refusal' ? change.reason : null),
+    redirectOfficeCode,
+    redirectPhone: redirect?.phone ?? null,
+    certificateNumber: decision?.documentNumber ?? str(change.data.documentNumber),
+    delivery,
+    noticeNumber: notice?.number ?? null,
+    noticeDate: notice?.issueDate ?? null,
+    deadline: notice?.supplementDeadline ?? null,
+  };
+  const [doc] = await tx
+    .insert(decisionDocuments)
+    .values({
+      number,
+      applicationId: app.id,
+      decisionId: decision?.id ?? null,
+      kind,
+      officeCode: app.officeCode,
+      issuedAt: now,
+      issueDate,
+      facts,
+      content: Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, renderDocument(kind, facts, lng)])),
+    })
+    .returning({ id: decisionDocuments.id });
+
+  await notifyApplicantAt(
+    tx,
+    {
+      applicationId: app.id,
+      applicantId: app.applicantId,
+      template: kind,
+      params: {
+        applicationNumber: app.number,
+        serviceCode: app.serviceCode,
+        officeCode: app.officeCode,
+        documentNumber: number,
+        dueDate: app.dueDate,
+        ...(kind === 'completion' ? { certificateNumber: facts.certificateNumber, delivery } : {}),
+      },
+      eventKey: `${EVENT_OF[kind]}:${app.id}`,
+      createdAt: now,
+    },
+    row.applicant.email,
+  );
+  return { id: doc.id, number, kind };
+}

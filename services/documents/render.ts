@@ -1,0 +1,97 @@
+import type { DocumentKind, RenderedDocument } from '../../db/schema/index.js';
+import type { Language } from '../../locales/index.js';
+import { formatChinaDay, lookup, text } from '../locale-text.js';
+
+/**
+ * What a document says, as values: codes, keys and China days. Stored beside the text so the
+ * facts stay readable by machines; the text is rendered from them once, at issue.
+ */
+export type DocumentFacts = {
+  number: string;
+  applicant: string;
+  applicationNumber: string;
+  serviceCode: string;
+  officeCode: string;
+  officePhone: string | null;
+  receivedDay: string | null;
+  issueDate: string;
+  dueDate: string | null;
+  completenessDeadline: string | null;
+  acceptedDay: string | null;
+  /** nonAcceptance / refusal: desk:notAccept.reasons.<code> / desk:refuse.reasons.<code>. */
+  reasonCode: string | null;
+  /** refusal: catalog:basis.<key>; nonAcceptance: the key recorded by the desk. */
+  legalBasisKey: string | null;
+  note: string | null;
+  redirectOfficeCode: string | null;
+  redirectPhone: string | null;
+  /** completion: the certificate or document the office issued, and how it reaches the citizen. */
+  certificateNumber: string | null;
+  delivery: 'pickup' | 'mail' | null;
+  /** deemedWithdrawal: the one-time notice whose deadline passed. */
+  noticeNumber: string | null;
+  noticeDate: string | null;
+  deadline: string | null;
+};
+
+/** Decisions the citizen may challenge carry the reconsideration and litigation rights. */
+const CHALLENGEABLE: ReadonlySet<DocumentKind> = new Set(['nonAcceptance', 'refusal']);
+
+/** The document in one language: title, header facts, paragraphs, signature last. */
+export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Language): RenderedDocument {
+  const day = (d: string | null) => formatChinaDay(lng, d);
+  const office = lookup(lng, `common:offices.${f.officeCode}`) ?? f.officeCode;
+  const service = lookup(lng, `catalog:services.${f.serviceCode}.name`) ?? f.serviceCode;
+  const reasonKey = kind === 'refusal' ? `desk:refuse.reasons.${f.reasonCode}` : `desk:notAccept.reasons.${f.reasonCode}`;
+  const reason = f.reasonCode ? (lookup(lng, reasonKey) ?? f.reasonCode) : '';
+  const basis =
+    kind === 'nonAcceptance'
+      ? (lookup(lng, `documents:nonAcceptanceBasis.${f.reasonCode}`) ?? '')
+      : f.legalBasisKey
+        ? (lookup(lng, f.legalBasisKey) ?? f.legalBasisKey)
+        : '';
+  const vars = {
+    applicant: f.applicant,
+    service,
+    office,
+    phone: f.officePhone ?? '',
+    receivedDate: day(f.receivedDay),
+    issueDate: day(f.issueDate),
+    dueDate: day(f.dueDate),
+    completenessDeadline: day(f.completenessDeadline),
+    acceptedDate: day(f.acceptedDay),
+    // In an English sentence the reason is not a heading: no capital.
+    reason: lng === 'en' ? reason.charAt(0).toLowerCase() + reason.slice(1) : reason,
+    basis,
+    note: f.note ?? '',
+    redirectOffice: f.redirectOfficeCode ? (lookup(lng, `common:offices.${f.redirectOfficeCode}`) ?? f.redirectOfficeCode) : '',
+    redirectPhone: f.redirectPhone ?? '',
+    documentNumber: f.certificateNumber ?? '',
+    noticeNumber: f.noticeNumber ?? '',
+    noticeDate: day(f.noticeDate),
+    deadline: day(f.deadline),
+    reconsiderationBody: lookup(lng, `documents:reconsiderationBody.${f.officeCode}`) ?? text(lng, 'documents:reconsiderationBody.default'),
+  };
+  const p = (key: string) => text(lng, `documents:body.${key}`, vars);
+  const paragraphs = [p(kind)];
+  if (kind === 'nonAcceptance' && f.redirectOfficeCode) paragraphs.push(p('redirect'));
+  if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery));
+  if ((kind === 'nonAcceptance' || kind === 'refusal') && f.note) paragraphs.push(p('note'));
+  if (CHALLENGEABLE.has(kind)) paragraphs.push(p('rights'));
+  if (kind !== 'completion' && f.officePhone) paragraphs.push(p('contact'));
+  paragraphs.push(p('signature'));
+  const fact = (key: string, value: string) => ({ label: text(lng, `documents:facts.${key}`), value });
+  return {
+    title: text(lng, `documents:kinds.${kind}`),
+    facts: [
+      fact('number', f.number),
+      fact('applicant', f.applicant),
+      fact('applicationNumber', f.applicationNumber),
+      fact('service', service),
+      fact('office', office),
+      fact('receivedDate', vars.receivedDate),
+      fact('issueDate', vars.issueDate),
+    ],
+    paragraphs,
+  };
+}

@@ -1,0 +1,29 @@
+import type { Language } from '../../locales/index.js';
+import { formatChinaDay, lookup, text } from '../locale-text.js';
+
+export type RenderedMessage = { sms: string; emailSubject: string; emailBody: string };
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A message's text in the citizen's language, from locales/<lng>/messages.json (texts live with
+ * the portal, not at the carrier). Params carry codes and China days; this turns them into words:
+ * serviceCode → service, officeCode → office, toOfficeCode → toOffice, delivery → its label, and
+ * every 'YYYY-MM-DD' into the language's date. Undefined for a template without texts.
+ */
+export function renderMessage(template: string, lng: Language, params: Record<string, unknown>): RenderedMessage | undefined {
+  if (lookup(lng, `messages:${template}.sms`) === undefined) return undefined;
+  const vars: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) vars[k] = typeof v === 'string' && DAY.test(v) ? formatChinaDay(lng, v) : v;
+  // The receipt was recorded with `number` before the other templates settled on applicationNumber.
+  vars.applicationNumber ??= params.number;
+  if (typeof params.serviceCode === 'string') vars.service = lookup(lng, `catalog:services.${params.serviceCode}.name`) ?? params.serviceCode;
+  if (typeof params.officeCode === 'string') vars.office = lookup(lng, `common:offices.${params.officeCode}`) ?? params.officeCode;
+  if (typeof params.toOfficeCode === 'string') vars.toOffice = lookup(lng, `common:offices.${params.toOfficeCode}`) ?? params.toOfficeCode;
+  if (typeof params.delivery === 'string') vars.delivery = lookup(lng, `messages:values.delivery.${params.delivery}`) ?? params.delivery;
+  return {
+    sms: text(lng, `messages:${template}.sms`, vars),
+    emailSubject: text(lng, `messages:${template}.emailSubject`, vars),
+    emailBody: text(lng, `messages:${template}.emailBody`, vars),
+  };
+}

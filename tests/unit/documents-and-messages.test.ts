@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { DOCUMENT_KINDS } from '../../db/schema/documents.js';
+import { SUPPORTED_LANGUAGES } from '../../locales/index.js';
+import { formatDocumentNumber } from '../../services/documents/numbers.js';
+import { renderDocument, type DocumentFacts } from '../../services/documents/render.js';
+import { formatChinaDay } from '../../services/locale-text.js';
+import { MESSAGE_TEMPLATES } from '../../services/notifications/outbox.js';
+import { renderMessage } from '../../services/notifications/render.js';
+
+/** Every parameter any template uses, as the services record them. */
+const PARAMS = {
+  applicationNumber: 'GA20261123000042',
+  number: 'GA20261123000042',
+  serviceCode: 'temporary-id-card',
+  officeCode: 'bj-dongcheng',
+  toOfficeCode: 'bj-chaoyang',
+  documentNumber: 'BJ-DONGCHENG-2026-SL-000001',
+  certificateNumber: 'L110101202611230001',
+  delivery: 'mail',
+  dueDate: '2026-12-07',
+  completenessDeadline: '2026-11-30',
+  deadline: '2026-12-14',
+  noticeNumber: 'BZ2026000001',
+};
+
+const FACTS: DocumentFacts = {
+  number: 'BJ-DONGCHENG-2026-SL-000001',
+  applicant: '张三',
+  applicationNumber: 'GA20261123000042',
+  serviceCode: 'temporary-id-card',
+  officeCode: 'bj-dongcheng',
+  officePhone: '010-12345601',
+  receivedDay: '2026-11-23',
+  issueDate: '2026-11-24',
+  dueDate: '2026-12-07',
+  completenessDeadline: '2026-11-30',
+  acceptedDay: '2026-11-24',
+  reasonCode: 'outsideJurisdiction',
+  legalBasisKey: 'catalog:basis.idCardLaw12',
+  note: '说明',
+  redirectOfficeCode: 'bj-chaoyang',
+  redirectPhone: '010-12345602',
+  certificateNumber: 'L110101202611230001',
+  delivery: 'pickup',
+  noticeNumber: 'BZ2026000001',
+  noticeDate: '2026-11-24',
+  deadline: '2026-12-14',
+};
+
+describe('message texts', () => {
+  it.each(MESSAGE_TEMPLATES.flatMap((t) => SUPPORTED_LANGUAGES.map((l) => [t, l] as const)))('%s in %s: every part present, nothing left unfilled', (template, lng) => {
+    const m = renderMessage(template, lng, PARAMS);
+    expect(m).toBeDefined();
+    for (const part of Object.values(m!)) {
+      expect(part.trim()).not.toBe('');
+      expect(part).not.toMatch(/\{\{|\}\}/);
+    }
+    expect(m!.sms).toContain(PARAMS.applicationNumber);
+  });
+
+  it('turns codes and days into the language’s words', () => {
+    const zh = renderMessage('completion', 'zh-CN', PARAMS)!;
+    expect(zh.sms).toContain('领取方式：邮寄');
+    expect(zh.emailBody).toContain('北京市公安局东城分局综合服务窗口');
+    const en = renderMessage('receipt', 'en', PARAMS)!;
+    expect(en.sms).toContain('by November 30, 2026');
+    expect(renderMessage('transfer', 'en', PARAMS)!.sms).toContain('to Beijing PSB Chaoyang Branch');
+  });
+
+  it('has no text for a template nobody wrote', () => {
+    expect(renderMessage('madeUp', 'zh-CN', PARAMS)).toBeUndefined();
+  });
+});
+
+describe('document texts', () => {
+  it.each(DOCUMENT_KINDS.flatMap((k) => SUPPORTED_LANGUAGES.map((l) => [k, l] as const)))('%s in %s renders completely', (kind, lng) => {
+    const doc = renderDocument(kind, FACTS, lng);
+    expect(doc.title.trim()).not.toBe('');
+    expect(doc.facts.map((f) => f.value)).toContain(FACTS.number);
+    for (const p of doc.paragraphs) {
+      expect(p).not.toMatch(/\{\{|\}\}/);
+      expect(p.trim()).not.toBe('');
+    }
+    // Signed by the office, with the China date of issue.
+    expect(doc.paragraphs.at(-1)).toContain(formatChinaDay(lng, FACTS.issueDate));
+  });
+
+  it('gives the remedies exactly where the citizen may challenge the decision', () => {
+    const withRights = DOCUMENT_KINDS.filter((k) => renderDocument(k, FACTS, 'zh-CN').paragraphs.some((p) => p.includes('行政复议')));
+    expect(withRights).toEqual(['nonAcceptance', 'refusal']);
+  });
+
+  it('numbers documents by office, year and kind', () => {
+    expect(formatDocumentNumber('bj-dongcheng', 2026, 'refusal', 42)).toBe('BJ-DONGCHENG-2026-BYXK-000042');
+    expect(formatDocumentNumber('sh-huangpu', 2027, 'acceptance', 1234567)).toBe('SH-HUANGPU-2027-SL-1234567');
+  });
+});
