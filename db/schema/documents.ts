@@ -4,7 +4,7 @@ import { offices } from './people.js';
 import { decisions } from './review.js';
 
 /**
- * The written decision a status change produces (docs/decisions/0016). Acceptance and deemed
+ * The written decision a status change produces (docs/decisions/0019). Acceptance and deemed
  * acceptance, non-acceptance, completion, refusal, withdrawal and withdrawal at the supplement
  * deadline. The one-time notice keeps its own table (notices).
  */

@@ -31,7 +31,7 @@ type Changeable = keyof typeof STATUS_ACTIONS;
  * transition, writes the new status only if nobody changed it meanwhile, issues the decision's
  * document and tells the applicant (services/documents/issue.ts), and appends the audit row and
  * bumps the report rollup in the same transaction. Every path that decides goes through here, so
- * none can decide without a document and a message (docs/decisions/0016).
+ * none can decide without a document and a message (docs/decisions/0019).
  */
 export async function changeStatus(
   tx: Db,
