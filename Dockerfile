@@ -13,4 +13,6 @@ COPY --from=build /app /app
 RUN mkdir -p /app/uploads && chown node /app/uploads
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "server/index.ts"]
+# node itself is PID 1: under npx, docker stop's SIGTERM would die in a shell and the server would be
+# killed outright instead of finishing its requests and handing back the worker's batch.
+CMD ["node", "--import", "tsx", "server/index.ts"]
