@@ -28,7 +28,7 @@ export const signupSchema = (today: string) =>
 export type SignupInput = z.infer<ReturnType<typeof signupSchema>>;
 
 export const loginSchema = z.object({
-  identifier: z.string({ required_error: 'required' }).trim().min(1, 'required').max(64, 'tooLong'),
+  identifier: text(64),
   password: z.string({ required_error: 'required' }).min(1, 'required').max(128, 'password.tooLong'),
 });
 

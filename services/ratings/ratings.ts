@@ -7,6 +7,8 @@ import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { authorize, inScope } from '../permissions.js';
 import { isBadReview } from '../reports/counters.js';
 import { countRating } from '../reports/rollup.js';
+import { isApplicationNumber } from '../validation/ids.js';
+import { optionalText } from '../validation/zod.js';
 
 /** 1 非常不满意 … 5 非常满意; the comment is optional. */
 export const ratingSchema = z.object({
@@ -15,7 +17,7 @@ export const ratingSchema = z.object({
     .int('rating.scoreRequired')
     .min(1, 'rating.scoreRequired')
     .max(5, 'rating.scoreRequired'),
-  comment: z.string().trim().max(500, 'rating.commentTooLong').optional(),
+  comment: optionalText(500, { multiline: true, tooLong: 'rating.commentTooLong' }),
 });
 export type RatingInput = z.input<typeof ratingSchema>;
 
@@ -27,6 +29,7 @@ export type RatingView = { channel: RatingChannel; score: number; comment: strin
  */
 async function rateableApplication(ctx: ServiceContext, number: string) {
   const { actor, scope } = authorize(ctx.actor, 'rating:create');
+  if (!isApplicationNumber(number)) throw notFound('review.applicationNotFound');
   const [row] = await ctx.db
     .select({ app: applications, cityCode: offices.cityCode })
     .from(applications)
