@@ -6,6 +6,7 @@ import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope } from '../permissions.js';
+import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
 
 export type ApplicationSummary = {
@@ -109,7 +110,7 @@ export type ApplicationDetail = ApplicationSummary & {
 export async function getMyApplication(ctx: ServiceContext, number: string): Promise<ApplicationDetail> {
   const { actor, scope } = authorize(ctx.actor, 'application:read');
   if (scope !== 'own') throw forbidden();
-  if (!/^[A-Z0-9]{1,40}$/.test(number)) throw notFound('application.notFound');
+  if (!isApplicationNumber(number)) throw notFound('application.notFound');
   const [row] = await ctx.db
     .select({ app: applications, officePhone: offices.phone })
     .from(applications)
