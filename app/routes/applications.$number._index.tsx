@@ -34,7 +34,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
 }
 
-const withdrawSchema = z.object({ intent: z.literal('withdraw'), confirm: z.boolean().optional() });
+const withdrawSchema = z.object({
+  intent: z.literal('withdraw', { errorMap: () => ({ message: 'badRequest' }) }),
+  confirm: z.boolean({ invalid_type_error: 'application.withdrawConfirmRequired' }).optional(),
+});
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);

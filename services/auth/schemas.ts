@@ -3,7 +3,7 @@ import { idNumber, mobile, text } from '../validation/zod.js';
 
 /** 8–128 characters, no composition rules (NIST SP 800-63B). */
 export const password = () =>
-  z.string({ required_error: 'required' }).min(8, 'password.tooShort').max(128, 'password.tooLong');
+  z.string({ required_error: 'required', invalid_type_error: 'required' }).min(8, 'password.tooShort').max(128, 'password.tooLong');
 
 /**
  * The passwords are checked in their own object joined by an intersection: a refine on the
@@ -20,7 +20,7 @@ export const signupSchema = (today: string) =>
     z
       .object({
         password: password(),
-        confirmPassword: z.string({ required_error: 'required' }),
+        confirmPassword: z.string({ required_error: 'required', invalid_type_error: 'required' }),
       })
       .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] }),
   );
@@ -29,7 +29,7 @@ export type SignupInput = z.infer<ReturnType<typeof signupSchema>>;
 
 export const loginSchema = z.object({
   identifier: text(64),
-  password: z.string({ required_error: 'required' }).min(1, 'required').max(128, 'password.tooLong'),
+  password: z.string({ required_error: 'required', invalid_type_error: 'required' }).min(1, 'required').max(128, 'password.tooLong'),
 });
 
 export type LoginInput = z.infer<typeof loginSchema>;
@@ -38,7 +38,7 @@ export type LoginInput = z.infer<typeof loginSchema>;
 export const totpSchema = z.object({
   code: z.preprocess(
     (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
-    z.string({ required_error: 'required' }).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
+    z.string({ required_error: 'required', invalid_type_error: 'required' }).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
   ),
 });
 

@@ -86,7 +86,7 @@ export async function listRectifications(ctx: ServiceContext): Promise<Rectifica
 }
 
 export const followUpSchema = z.object({
-  id: z.string({ required_error: 'required' }).uuid('rectification.notFound'),
+  id: z.string({ required_error: 'required', invalid_type_error: 'required' }).uuid('rectification.notFound'),
   contactNote: text(1000, { multiline: true, tooLong: 'rectification.tooLong' }),
   outcome: z.enum(['fixed', 'explained', 'appealed'], { errorMap: () => ({ message: 'choice' }) }),
   outcomeNote: optionalText(1000, { multiline: true, tooLong: 'rectification.tooLong' }),

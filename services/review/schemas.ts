@@ -68,7 +68,7 @@ export const completeSchema = z.object({
 export const transferSchema = z
   .object({
     leaseVersion,
-    toClerkId: z.string().uuid('review.transferTarget').optional(),
+    toClerkId: z.string({ invalid_type_error: 'review.transferTarget' }).uuid('review.transferTarget').optional(),
     toOfficeCode: listCode(60).optional(),
     reason: text(500, MULTILINE),
   })

@@ -30,20 +30,19 @@ const nfc = (v: string) => v.normalize('NFC');
 
 type FreeTextOptions = TextOptions & { /** The message for a value over `max` (default 'tooLong'). */ tooLong?: string };
 
+// The characters are checked before trimming: trim() would silently drop a leading BOM or
+// U+2028 but not a NUL, and one rule is easier to state (and to test) than two.
 export const text = (max = 100, opts: FreeTextOptions = {}) =>
   z
     .string(required)
-    .trim()
-    .min(1, 'required')
-    .max(max, opts.tooLong ?? 'tooLong')
     .superRefine(refuseForbidden(opts))
+    .pipe(z.string().trim().min(1, 'required').max(max, opts.tooLong ?? 'tooLong'))
     .transform(nfc);
 export const optionalText = (max = 500, opts: FreeTextOptions = {}) =>
   z
-    .string()
-    .trim()
-    .max(max, opts.tooLong ?? 'tooLong')
+    .string(required)
     .superRefine(refuseForbidden(opts))
+    .pipe(z.string().trim().max(max, opts.tooLong ?? 'tooLong'))
     .transform(nfc)
     .optional();
 
@@ -68,7 +67,7 @@ export const INT32_MIN = -2_147_483_648;
  * A whole number from a form field that fits the integer column it is stored in. Only plain
  * decimal digits: z.coerce.number would also take '0x1f', '1e3', ' ' and '1e309' (Infinity).
  */
-export const int32 = (opts: { min?: number; max?: number; message?: string } = {}) => {
+export const int32 = (opts: { min?: number; max?: number; message?: string; required?: string } = {}) => {
   const message = opts.message ?? 'number.invalid';
   const min = Math.max(opts.min ?? INT32_MIN, INT32_MIN);
   const max = Math.min(opts.max ?? INT32_MAX, INT32_MAX);
@@ -79,7 +78,7 @@ export const int32 = (opts: { min?: number; max?: number; message?: string } = {
     const s = v.trim();
     return s === '' ? undefined : /^-?\d{1,10}$/.test(s) ? Number(s) : NaN;
   };
-  return z.preprocess(fromForm, z.number({ required_error: 'required', invalid_type_error: message }).int(message).min(min, message).max(max, message));
+  return z.preprocess(fromForm, z.number({ required_error: opts.required ?? 'required', invalid_type_error: message }).int(message).min(min, message).max(max, message));
 };
 
 export const idNumber = (today: string) =>
