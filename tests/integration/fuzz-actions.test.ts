@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
 import { randomUUID } from 'node:crypto';
-import { and, notLike, sql } from 'drizzle-orm';
+import { and, eq, notLike, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
@@ -48,7 +48,7 @@ import {
   prototypeKey,
   refusalMessages,
 } from '../support/hostile.js';
-import { get, post, run } from '../support/requests.js';
+import { files, get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
 
 /**
@@ -378,6 +378,40 @@ describe('hostile values in otherwise valid forms', () => {
         expect(res.status).toBe(400);
         await expectLocalizedRefusal(res);
       }),
+    );
+  });
+});
+
+describe('file names from the user\'s system', () => {
+  it('are kept without control, bidi or format characters, NFC, bounded, and named for what the bytes are', async () => {
+    const fileName = fc.oneof(
+      hostileText(60).map((s) => `${s}.pdf`),
+      fc.constantFrom('invoice\u202Efdp.exe', 'scan', '..\\..\\win.ini', '/etc/passwd', 'a\u0000b.pdf', '\uFEFFreport.PDF', '照片.jpg', 'x.pdf.exe', '"quoted".pdf'),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fileName, async (name) => {
+        const applicationId = randomUUID();
+        const res = await run(
+          apply.action as Fn,
+          post('/services/temporary-id-card/apply', { applicationId, intent: 'save', 'material.hukouBook': files.pdf(name) }, { cookie: cookies.citizen }),
+          appContext(h.db, clock, config),
+          { code: 'temporary-id-card' },
+        );
+        // A part with an empty file name is no file at all to the multipart parser.
+        if (name === '') return void (await expectLocalizedRefusal(res));
+        expect(res.status).toBe(302);
+        const [row] = await h.db
+          .select({ name: applicationFiles.originalName })
+          .from(applicationFiles)
+          .innerJoin(applications, eq(applications.id, applicationFiles.applicationId))
+          .where(eq(applications.id, applicationId));
+        expect(looksForbidden(row.name)).toBe(false);
+        expect(row.name).toBe(row.name.normalize('NFC'));
+        expect(row.name).toMatch(/^[^/\\"]+\.pdf$/i);
+        expect([...row.name].length).toBeLessThanOrEqual(200);
+      }),
+      { numRuns: RUNS },
     );
   });
 });
