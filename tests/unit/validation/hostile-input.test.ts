@@ -145,10 +145,15 @@ describe('whole numbers', () => {
 describe('codes from lists', () => {
   it('are ASCII letters, digits and . _ : - only', () => {
     fc.assert(
-      fc.property(hostileText(), (v) => {
-        expect(messagesOf(listCode(), v)).toEqual(['choice']);
+      fc.property(fc.oneof(hostileText(), fc.string({ unit: 'binary', maxLength: 20 })), (v) => {
+        // Whatever is taken (trimming may drop a leading BOM) is a plain code.
+        const r = listCode().safeParse(v);
+        if (r.success) expect(r.data).toMatch(/^[A-Za-z0-9_.:-]+$/);
+        else expect(r.error.issues.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^(choice|required)$/)]));
       }),
     );
+    expect(messagesOf(listCode(), 'photo\u0000')).toEqual(['choice']);
+    expect(messagesOf(listCode(), 'photo\u202E')).toEqual(['choice']);
     expect(listCode().parse(' photoSpec ')).toBe('photoSpec');
     expect(listCode().parse('catalog:basis.passportLaw6')).toBe('catalog:basis.passportLaw6');
   });
