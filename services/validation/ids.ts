@@ -7,17 +7,11 @@
 
 /** GA, the China day of receipt (8 digits), the sequence padded to at least 6 (numbers.ts). */
 const APPLICATION_NUMBER = /^GA\d{8}\d{6,19}$/;
-/** BZ, the year, the sequence padded to at least 6 (review/notice.ts). */
-const NOTICE_NUMBER = /^BZ\d{4}\d{6,19}$/;
 /** RFC 4122 text form (any version): what a uuid column accepts and prints. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Catalog codes as the definitions spell them (e.g. 'temporary-id-card'). */
 const SERVICE_CODE = /^[a-z][a-z0-9-]{0,63}$/;
-/** Office codes as seeded (e.g. 'bj-dongcheng'). */
-const OFFICE_CODE = /^[a-z]{2}-[a-z0-9-]{1,40}$/;
 
 export const isApplicationNumber = (v: unknown): v is string => typeof v === 'string' && APPLICATION_NUMBER.test(v);
-export const isNoticeNumber = (v: unknown): v is string => typeof v === 'string' && NOTICE_NUMBER.test(v);
 export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 export const isServiceCode = (v: unknown): v is string => typeof v === 'string' && SERVICE_CODE.test(v);
-export const isOfficeCode = (v: unknown): v is string => typeof v === 'string' && OFFICE_CODE.test(v);
