@@ -1,5 +1,11 @@
 import tseslint from 'typescript-eslint';
 
+const DB_OUT_OF_ROUTES = [
+  { group: ['#db/*', '**/db/*', '!#db/client'], message: 'Routes call services/, never the database.' },
+  { group: ['drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/*'], message: 'Routes call services/, never the database.' },
+];
+const ONE_BODY_READER = 'Read bodies with readFormData (app/utils/form-data.server.ts): it answers a body that is not a form with a 4xx, not a 500.';
+
 export default tseslint.config(
   { ignores: ['build/**', 'public/build/**', 'node_modules/**', '.cache/**', '.data/**', 'db/migrations/**', 'tests/e2e/artifacts/**'] },
   ...tseslint.configs.recommended,
@@ -16,12 +22,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { group: ['#db/*', '**/db/*', '!#db/client'], message: 'Routes call services/, never the database.' },
-            { group: ['drizzle-orm', 'drizzle-orm/*', 'pg', '@electric-sql/*'], message: 'Routes call services/, never the database.' },
-          ],
+          patterns: DB_OUT_OF_ROUTES,
+          paths: [{ name: '@remix-run/node', importNames: ['unstable_parseMultipartFormData'], message: ONE_BODY_READER }],
         },
       ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.type='MemberExpression'][callee.property.name='formData']", message: ONE_BODY_READER },
+      ],
+    },
+  },
+  {
+    // The one body reader itself.
+    files: ['app/utils/form-data.server.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: DB_OUT_OF_ROUTES }],
+      'no-restricted-syntax': 'off',
     },
   },
   {

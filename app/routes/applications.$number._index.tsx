@@ -16,6 +16,8 @@ import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
+import { readFormData } from '~/utils/form-data.server';
+import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents'] };
@@ -24,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
-  const application = await orThrowResponse(() => getMyApplication(ctx, params.number ?? ''));
+  const application = await orThrowResponse(() => getMyApplication(ctx, applicationNumberParam(params, 'application.notFound')));
   const t = await getFixedT(request, ['applications', 'common']);
   const status = application.status === 'draft' ? 'submitted' : application.status;
   return json({
@@ -34,14 +36,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   });
 }
 
-const withdrawSchema = z.object({ intent: z.literal('withdraw'), confirm: z.boolean().optional() });
+const withdrawSchema = z.object({
+  intent: z.literal('withdraw', { errorMap: () => ({ message: 'badRequest' }) }),
+  confirm: z.boolean({ invalid_type_error: 'application.withdrawConfirmRequired' }).optional(),
+});
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
-  const submission = parseWithZod(await request.formData(), { schema: withdrawSchema });
+  const number = applicationNumberParam(params, 'application.notFound');
+  const submission = parseWithZod(await readFormData(request), { schema: withdrawSchema });
   if (submission.status !== 'success') return invalidResponse(submission);
   try {
-    await withdrawApplication(ctx, { number: params.number ?? '', confirmed: submission.value.confirm === true });
+    await withdrawApplication(ctx, { number, confirmed: submission.value.confirm === true });
   } catch (e) {
     if (isDomainError(e)) {
       if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
@@ -49,7 +55,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
     throw e;
   }
-  return redirect(`/applications/${encodeURIComponent(params.number ?? '')}`, 303);
+  return redirect(`/applications/${number}`, 303);
 }
 
 /** Before acceptance the citizen may withdraw; a ticked confirmation guards against slips. */

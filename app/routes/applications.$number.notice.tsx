@@ -5,6 +5,7 @@ import { getLatestNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
+import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
 export const handle = { i18n: ['common', 'notice', 'catalog', 'errors'] };
@@ -14,7 +15,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 /** The one-time notice as issued, printable, in the reader's language; 404 for anyone else's. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context);
-  const view = await orThrowResponse(() => getLatestNotice(ctx, params.number ?? ''));
+  const view = await orThrowResponse(() => getLatestNotice(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
   const t = await getFixedT(request, ['notice', 'common']);
   return json({
     view,

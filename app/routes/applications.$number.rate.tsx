@@ -11,6 +11,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
+import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
 export const handle = { i18n: ['common', 'catalog', 'ratings', 'validation', 'errors'] };
@@ -23,14 +24,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen', 'clerk']);
-  const form = await orThrowResponse(() => getRatingForm(ctx, params.number ?? ''));
+  const form = await orThrowResponse(() => getRatingForm(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
   const t = await getFixedT(request, ['ratings', 'common']);
   return json({ form, role: ctx.actor.role, locale: await getLocale(request), title: `${t('ratings:title')} - ${t('common:siteName')}` });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen', 'clerk']);
-  const number = params.number ?? '';
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
   const submission = parseWithZod(await readFormData(request), { schema: ratingSchema });
   if (submission.status !== 'success') return invalidResponse(submission);
   try {

@@ -3,7 +3,6 @@ import { parseWithZod } from '@conform-to/zod';
 import {
   json,
   redirect,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -20,6 +19,8 @@ import { ErrorSummary, FileField, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { domainErrorResponse } from '~/utils/form-errors.server';
+import { readFormData } from '~/utils/form-data.server';
+import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
 export const handle = { i18n: ['common', 'notice', 'catalog', 'applications', 'validation', 'errors'] };
@@ -28,14 +29,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
-  const form = await orThrowResponse(() => getSupplementForm(ctx, params.number ?? ''));
+  const form = await orThrowResponse(() => getSupplementForm(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
   const t = await getFixedT(request, ['notice', 'common']);
   return json({ form, locale: await getLocale(request), title: `${t('notice:supplement.title')} - ${t('common:siteName')}` });
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
-  const number = params.number ?? '';
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
   const receiver = createUploadReceiver(ctx.config);
   const submission = parseWithZod(new FormData(), { schema: z.object({}) });
   try {
@@ -44,12 +45,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
       throw new DomainError('upload.requestTooLarge', 413, { params: { max: Math.round(ctx.config.maxRequestBytes / (1024 * 1024)) } });
     }
     if (!(request.headers.get('Content-Type') ?? '').startsWith('multipart/form-data')) throw new DomainError('badRequest', 415);
-    try {
-      await unstable_parseMultipartFormData(request, receiver.handle);
-    } catch (e) {
-      if (isDomainError(e)) throw e;
-      throw new DomainError('badRequest', 400);
-    }
+    await readFormData(request, receiver.handle);
     await submitSupplement(ctx, number, supplementFilesFrom(receiver, ctx.config));
   } catch (e) {
     if (isDomainError(e)) {

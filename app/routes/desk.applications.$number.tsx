@@ -41,6 +41,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { replyWithDomainError } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
+import { applicationNumberParam } from '~/utils/params.server';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations'] };
 
@@ -48,14 +49,20 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk', 'manager']);
-  const page = await orThrowResponse(() => getReview(ctx, params.number ?? ''));
+  const page = await orThrowResponse(() => getReview(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
   const t = await getFixedT(request, ['desk', 'common']);
   return json({
     page,
     locale: await getLocale(request),
-    done: new URL(request.url).searchParams.get('done'),
+    done: doneOf(new URL(request.url)),
     title: `${t('desk:review.title', { number: page.application.number })} - ${t('common:siteName')}`,
   });
+}
+
+/** ?done=<intent> after a decision: only a known intent is shown, anything else is ignored. */
+function doneOf(url: URL): string | null {
+  const done = url.searchParams.get('done') ?? '';
+  return Object.hasOwn(HANDLERS, done) ? done : null;
 }
 
 type Handler = { schema: z.ZodTypeAny; run: (ctx: Awaited<ReturnType<typeof requireUser>>, number: string, value: never) => Promise<unknown>; next?: 'desk' };
@@ -81,10 +88,11 @@ const HANDLERS: Record<string, Handler> = {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk', 'manager']);
-  const number = params.number ?? '';
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
   const formData = await readFormData(request);
   const intent = String(formData.get('intent') ?? '');
-  const handler = HANDLERS[intent];
+  // An own property only: 'constructor', '__proto__' or 'toString' would find Object.prototype's.
+  const handler = Object.hasOwn(HANDLERS, intent) ? HANDLERS[intent] : undefined;
   if (!handler) throw json({ code: 'badRequest', params: {} }, { status: 400 });
   const key = intent === 'verdict' ? String(formData.get('materialCode') ?? '') : undefined;
   const submission = parseWithZod(formData, { schema: handler.schema });

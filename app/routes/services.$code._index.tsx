@@ -5,6 +5,7 @@ import { guideOf } from '#services/catalog/guide';
 import { ServiceGuide } from '~/components/catalog/service-guide';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
+import { serviceCodeParam } from '~/utils/params.server';
 
 export const handle = { i18n: ['common', 'catalog'] };
 
@@ -15,7 +16,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 
 /** The public service guide (办事指南); an unknown code is the localized 404. */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const guide = await orThrowResponse(async () => guideOf(getService(params.code ?? '')));
+  const guide = await orThrowResponse(async () => guideOf(getService(serviceCodeParam(params))));
   const t = await getFixedT(request, ['catalog', 'common']);
   return json({
     locale: await getLocale(request),

@@ -3,7 +3,6 @@ import { parseWithZod } from '@conform-to/zod';
 import {
   json,
   redirect,
-  unstable_parseMultipartFormData,
   type ActionFunctionArgs,
   type LoaderFunctionArgs,
   type MetaFunction,
@@ -16,7 +15,7 @@ import { readApplyForm } from '#services/applications/apply-input';
 import { saveDraft } from '#services/applications/drafts';
 import { getApplyForm } from '#services/applications/form-view';
 import { submitApplication } from '#services/applications/submit';
-import { findService } from '#services/catalog/index';
+import { getService } from '#services/catalog/index';
 import { DomainError, isDomainError } from '#services/errors';
 import { createUploadReceiver, hardRequestCap, type UploadReceiver } from '#services/files/upload-receiver';
 import { AnswerField } from '~/components/application/answer-field';
@@ -24,7 +23,9 @@ import { formatInstant } from '~/components/application/format';
 import { MaterialUpload } from '~/components/application/material-upload';
 import { ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
-import { notFoundResponse, orThrowResponse } from '~/utils/errors.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { readFormData } from '~/utils/form-data.server';
+import { serviceCodeParam } from '~/utils/params.server';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 
@@ -35,7 +36,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
   const url = new URL(request.url);
-  const view = await orThrowResponse(() => getApplyForm(ctx, params.code ?? '', { draftId: url.searchParams.get('draft') }));
+  const view = await orThrowResponse(() => getApplyForm(ctx, serviceCodeParam(params), { draftId: url.searchParams.get('draft') }));
   if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
   const t = await getFixedT(request, ['applications', 'catalog', 'common']);
   return json({
@@ -49,30 +50,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 /**
  * Reads the posted form. Multipart bodies go through the upload receiver, which enforces the
  * file limits part by part without throwing, so the other fields survive an oversized or
- * mistyped file; a form without files may arrive urlencoded.
+ * mistyped file; a form without files may arrive urlencoded. A body far over the limit is
+ * refused by its declared length before a byte is read.
  */
 async function readBody(request: Request, receiver: UploadReceiver, limits: Parameters<typeof hardRequestCap>[0]): Promise<FormData> {
   const length = Number(request.headers.get('Content-Length') ?? '0');
   if (length > hardRequestCap(limits)) {
     throw new DomainError('upload.requestTooLarge', 413, { params: { max: Math.round(limits.maxRequestBytes / (1024 * 1024)) } });
   }
-  const type = request.headers.get('Content-Type') ?? '';
-  try {
-    if (type.startsWith('multipart/form-data')) return await unstable_parseMultipartFormData(request, receiver.handle);
-    if (type.startsWith('application/x-www-form-urlencoded')) return await request.formData();
-  } catch (e) {
-    if (isDomainError(e)) throw e;
-    // A body that does not parse as the form it claims to be is the sender's fault.
-    throw new DomainError('badRequest', 400);
-  }
-  throw new DomainError('badRequest', 415);
+  return readFormData(request, receiver.handle);
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
-  const code = params.code ?? '';
-  const def = findService(code);
-  if (!def) throw notFoundResponse('service.notFound', { code });
+  const code = serviceCodeParam(params);
+  const def = await orThrowResponse(async () => getService(code));
 
   const receiver = createUploadReceiver(ctx.config);
   const formData = await orThrowResponse(() => readBody(request, receiver, ctx.config));

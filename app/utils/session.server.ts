@@ -71,11 +71,26 @@ export async function endSession(request: Request, context: AppLoadContext): Pro
   return sessionCookie(context).serialize('', { maxAge: 0 });
 }
 
-/** Only same-site relative paths, so ?redirectTo cannot send people elsewhere. */
+const SELF = 'http://onewindow.invalid';
+
+/**
+ * Only same-site relative paths, so ?redirectTo cannot send people elsewhere, and always one
+ * that a Location header can carry: the path is returned as the URL parser serializes it, so
+ * non-Latin-1 characters (which would make building the header throw after the session row was
+ * created, leaving the browser without its cookie) arrive percent-encoded.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = '/'): string {
   if (typeof to !== 'string' || !to.startsWith('/') || to.startsWith('//') || to.startsWith('/\\')) return fallback;
-  // Browsers drop tabs and newlines from URLs ('/\t/evil' becomes '//evil') and read '\' as '/';
-  // control characters would also make the Location header itself invalid (a 500).
-  if (/[\u0000-\u001f\u007f\\]/.test(to)) return fallback;
-  return to;
+  // Browsers drop tabs and newlines from URLs ('/\t/evil' becomes '//evil') and read '\' as '/'.
+  if (/[\u0000-\u001f\u007f\\]/.test(to) || to.length > 2048) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, SELF);
+  } catch {
+    return fallback;
+  }
+  const path = url.pathname + url.search + url.hash;
+  // The parser resolves dot segments: '/.//evil.com' becomes '//evil.com', another host to a browser.
+  if (url.origin !== SELF || !path.startsWith('/') || path.startsWith('//') || !/^[\x21-\x7e]*$/.test(path)) return fallback;
+  return path;
 }

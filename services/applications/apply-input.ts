@@ -5,6 +5,8 @@ import { checkFile, type CheckedFile, type IncomingFile } from '../files/files.j
 import { FILE_KINDS } from '../files/sniff.js';
 import type { ReceivedFile, UploadProblem } from '../files/upload-receiver.js';
 import { fieldError, mib, refuseUploadProblems } from '../files/upload-problems.js';
+import { isUuid } from '../validation/ids.js';
+import { FORBIDDEN_CHARACTERS_MESSAGE, hasForbiddenCharacters } from '../validation/text.js';
 
 /**
  * What the apply form posts, and the checks every entry point repeats before touching the
@@ -29,8 +31,6 @@ const MATERIAL_PREFIX = 'material.';
 
 /** Drafts keep raw, unvalidated answers; this bounds what a half-filled form may store. */
 export const MAX_ANSWERS_BYTES = 32 * 1024;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const materialField = (code: string) => `${MATERIAL_PREFIX}${code}`;
 
@@ -75,7 +75,7 @@ export function readApplyForm(
   refuseUnexpected(unexpected);
 
   if (!intent || !(APPLY_INTENTS as readonly string[]).includes(intent)) throw new DomainError('application.badIntent', 400);
-  if (!applicationId || !UUID.test(applicationId)) throw new DomainError('application.badId', 400);
+  if (!isUuid(applicationId)) throw new DomainError('application.badId', 400);
 
   refuseUploadProblems(received.problems, config);
 
@@ -95,6 +95,24 @@ export function readApplyForm(
 }
 
 /**
+ * A draft stores its answers before the definition's schema has judged them, so the characters
+ * no field may hold (validation/text.ts) are refused here, beside the field, for drafts and
+ * submissions alike: a NUL would fail in the jsonb column, a bidi override would reach a clerk.
+ */
+function refuseForbiddenCharacters(def: ServiceDefinition, raw: RawAnswers): void {
+  const fieldErrors: Record<string, string[]> = {};
+  for (const f of def.fields) {
+    const value = raw[f.name];
+    if (value === undefined) continue;
+    const multiline = f.kind === 'textarea';
+    if ((Array.isArray(value) ? value : [value]).some((v) => hasForbiddenCharacters(v, { multiline }))) {
+      fieldErrors[f.name] = [FORBIDDEN_CHARACTERS_MESSAGE];
+    }
+  }
+  if (Object.keys(fieldErrors).length > 0) throw new DomainError('form.invalid', 400, { fieldErrors });
+}
+
+/**
  * The checks saveDraft and submitApplication make before any write: only declared answers,
  * bounded size, one file per known material, each within the size limit and of an accepted type
  * by its bytes. Any failure refuses the whole request (nothing from it is stored).
@@ -104,7 +122,7 @@ export async function checkApplyInput(
   input: ApplyInput,
   config: Pick<Config, 'maxFileBytes'>,
 ): Promise<CheckedFile[]> {
-  if (!UUID.test(input.applicationId)) throw new DomainError('application.badId', 400);
+  if (!isUuid(input.applicationId)) throw new DomainError('application.badId', 400);
   const answerNames = new Set(def.fields.map((f) => f.name));
   const unexpected = Object.keys(input.rawAnswers).filter((k) => !answerNames.has(k));
   for (const f of input.files) if (!def.materials.some((m) => m.code === f.materialCode)) unexpected.push(materialField(f.materialCode));
@@ -117,6 +135,7 @@ export async function checkApplyInput(
   if (new TextEncoder().encode(JSON.stringify(input.rawAnswers)).byteLength > MAX_ANSWERS_BYTES) {
     throw new DomainError('application.answersTooLarge', 413);
   }
+  refuseForbiddenCharacters(def, input.rawAnswers);
 
   const fieldErrors: Record<string, string[]> = {};
   const checked: CheckedFile[] = [];

@@ -12,6 +12,7 @@ import { FILE_KINDS } from '../files/sniff.js';
 import { officesHandling } from '../offices/offices.js';
 import { REGIONS } from '../offices/regions.js';
 import { authorize } from '../permissions.js';
+import { isUuid } from '../validation/ids.js';
 import type { RawAnswers } from './apply-input.js';
 import { rawAnswersOf } from './parse-answers.js';
 
@@ -93,7 +94,7 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
 
   const mine = and(eq(applications.applicantId, actor.id), eq(applications.serviceCode, def.code));
   const [row] = opts.draftId
-    ? /^[0-9a-f-]{36}$/i.test(opts.draftId)
+    ? isUuid(opts.draftId)
       ? await ctx.db.select().from(applications).where(and(mine, eq(applications.id, opts.draftId))).limit(1)
       : []
     : await ctx.db

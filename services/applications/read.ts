@@ -7,6 +7,7 @@ import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope } from '../permissions.js';
+import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
 
 export type ApplicationSummary = {
@@ -114,7 +115,7 @@ export type ApplicationDetail = ApplicationSummary & {
 export async function getMyApplication(ctx: ServiceContext, number: string): Promise<ApplicationDetail> {
   const { actor, scope } = authorize(ctx.actor, 'application:read');
   if (scope !== 'own') throw forbidden();
-  if (!/^[A-Z0-9]{1,40}$/.test(number)) throw notFound('application.notFound');
+  if (!isApplicationNumber(number)) throw notFound('application.notFound');
   const [row] = await ctx.db
     .select({ app: applications, officePhone: offices.phone })
     .from(applications)

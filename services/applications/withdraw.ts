@@ -3,6 +3,7 @@ import { applications, queueItems } from '../../db/schema/index.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
+import { isApplicationNumber } from '../validation/ids.js';
 import { changeStatus } from './transition.js';
 import { canTransition } from './status-machine.js';
 
@@ -15,6 +16,7 @@ export async function withdrawApplication(ctx: ServiceContext, input: { number: 
   if (!input.confirmed) {
     throw new DomainError('application.withdrawNotConfirmed', 400, { fieldErrors: { confirm: ['application.withdrawConfirmRequired'] } });
   }
+  if (!isApplicationNumber(input.number)) throw notFound('application.notFound');
   await ctx.db.transaction(async (tx) => {
     const [app] = await tx
       .select({ id: applications.id, status: applications.status, officeCode: applications.officeCode, applicantId: applications.applicantId })

@@ -136,8 +136,10 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
 }
 
 /** What an audit row may say about an identifier that matched no account: its shape, not its value. */
-function maskIdentifier(id: string): string {
-  return id.length <= 4 ? '*'.repeat(id.length) : `${id.slice(0, 2)}${'*'.repeat(Math.min(id.length - 4, 16))}${id.slice(-2)}`;
+function maskIdentifier(raw: string): string {
+  // By characters, not UTF-16 units: half a surrogate pair is not storable (the audit row failed).
+  const id = [...raw];
+  return id.length <= 4 ? '*'.repeat(id.length) : `${id.slice(0, 2).join('')}${'*'.repeat(Math.min(id.length - 4, 16))}${id.slice(-2).join('')}`;
 }
 
 /**

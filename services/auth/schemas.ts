@@ -9,7 +9,7 @@ import { passwordRuleProblem } from './password-rules.js';
  */
 export const password = () =>
   z
-    .string({ required_error: 'required' })
+    .string({ required_error: 'required', invalid_type_error: 'required' })
     .min(8, 'password.tooShort')
     .max(128, 'password.tooLong')
     .superRefine((v, ctx) => {
@@ -35,7 +35,7 @@ export const signupSchema = (today: string) =>
     z
       .object({
         password: password(),
-        confirmPassword: z.string({ required_error: 'required' }),
+        confirmPassword: z.string({ required_error: 'required', invalid_type_error: 'required' }),
       })
       .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] }),
   );
@@ -43,8 +43,8 @@ export const signupSchema = (today: string) =>
 export type SignupInput = z.infer<ReturnType<typeof signupSchema>>;
 
 export const loginSchema = z.object({
-  identifier: z.string({ required_error: 'required' }).trim().min(1, 'required').max(64, 'tooLong'),
-  password: z.string({ required_error: 'required' }).min(1, 'required').max(128, 'password.tooLong'),
+  identifier: text(64),
+  password: z.string({ required_error: 'required', invalid_type_error: 'required' }).min(1, 'required').max(128, 'password.tooLong'),
 });
 
 export type LoginInput = z.infer<typeof loginSchema>;
@@ -53,7 +53,7 @@ export type LoginInput = z.infer<typeof loginSchema>;
 export const totpSchema = z.object({
   code: z.preprocess(
     (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
-    z.string({ required_error: 'required' }).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
+    z.string({ required_error: 'required', invalid_type_error: 'required' }).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
   ),
 });
 

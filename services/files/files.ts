@@ -6,8 +6,11 @@ import type { FileKind } from '../catalog/types.js';
 import type { Config, ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { authorize, inScope } from '../permissions.js';
+import { EXTENSIONS_OF } from './kinds.js';
 import { FILE_KINDS, MIME_OF, sniffKind } from './sniff.js';
 import { readBlob, writeBlob } from './storage.js';
+import { isUuid } from '../validation/ids.js';
+import { stripForbidden, takeCodePoints } from '../validation/text.js';
 
 export type IncomingFile = { materialCode: string; originalName: string; bytes: Uint8Array };
 export type CheckedFile = IncomingFile & { kind: FileKind };
@@ -25,11 +28,24 @@ export async function checkFile(
   return { ok: true, file: { ...file, kind } };
 }
 
-/** Names as people see them in a download dialog: no path, no control characters, bounded. */
-export function cleanFileName(name: string): string {
-  const base = name.split(/[/\\]/).pop() ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
-  return (clean || 'file').slice(0, 200);
+const MAX_FILE_NAME = 200;
+
+/**
+ * The name a file is kept and shown under. It comes from the user's operating system, not their
+ * keyboard, so it is normalized rather than refused: no path, no control, bidi or invisible
+ * format characters (validation/text.ts; "invoice\u202Efdp.exe" would show a clerk
+ * "invoiceexe.pdf"), NFC, at most 200 characters (never half a pair), and an extension that
+ * says what the bytes are: a PDF named "x.exe" is kept as "x.exe.pdf", one named "scan" as
+ * "scan.pdf".
+ */
+export function cleanFileName(name: string, kind: FileKind): string {
+  const base = stripForbidden(name).split(/[/\\]/).pop() ?? '';
+  const clean = base.replace(/"/g, '').trim();
+  const dot = clean.lastIndexOf('.');
+  const honest = dot > 0 && EXTENSIONS_OF[kind].includes(clean.slice(dot + 1).toLowerCase());
+  const extension = honest ? clean.slice(dot) : `.${EXTENSIONS_OF[kind][0]}`;
+  const stem = takeCodePoints(honest ? clean.slice(0, dot) : clean, MAX_FILE_NAME - extension.length).trim();
+  return `${stem || 'file'}${extension}`;
 }
 
 export type FileRow = typeof applicationFiles.$inferSelect;
@@ -67,7 +83,7 @@ export async function storeBlobs(
         applicationId,
         materialCode: f.materialCode,
         storageKey: blob.storageKey,
-        originalName: cleanFileName(f.originalName),
+        originalName: cleanFileName(f.originalName, f.kind),
         mimeType: MIME_OF[f.kind],
         sizeBytes: blob.sizeBytes,
         sha256: blob.sha256,
@@ -125,7 +141,7 @@ export type Download = { name: string; mimeType: string; sizeBytes: number; body
  */
 export async function getFile(ctx: ServiceContext, id: string): Promise<Download> {
   const { actor, scope } = authorize(ctx.actor, 'file:read');
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw notFound('file.notFound');
+  if (!isUuid(id)) throw notFound('file.notFound');
   const [row] = await ctx.db
     .select({ file: applicationFiles, app: applications, cityCode: offices.cityCode })
     .from(applicationFiles)

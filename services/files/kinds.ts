@@ -9,8 +9,14 @@ export const MIME_OF: Record<FileKind, string> = {
   png: 'image/png',
 };
 
+/** The file-name extensions of each kind, the usual one first (lower case, without the dot). */
+export const EXTENSIONS_OF: Record<FileKind, readonly [string, ...string[]]> = {
+  pdf: ['pdf'],
+  jpeg: ['jpg', 'jpeg'],
+  png: ['png'],
+};
+
 /** What an `accept` attribute should offer for these kinds (a hint for the browser only). */
 export function acceptAttribute(kinds: readonly FileKind[]): string {
-  const ext: Record<FileKind, string> = { pdf: '.pdf', jpeg: '.jpg,.jpeg', png: '.png' };
-  return kinds.flatMap((k) => [MIME_OF[k], ext[k]]).join(',');
+  return kinds.flatMap((k) => [MIME_OF[k], EXTENSIONS_OF[k].map((e) => `.${e}`).join(',')]).join(',');
 }

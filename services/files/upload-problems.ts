@@ -21,7 +21,8 @@ export function refuseUploadProblems(
   config: Pick<Config, 'maxFileBytes' | 'maxFilesPerRequest' | 'maxRequestBytes'>,
 ): void {
   if (problems.length === 0) return;
-  const fieldErrors: Record<string, string[]> = {};
+  // Keyed by field names as posted: '__proto__' or 'constructor' must be keys, not Object.prototype's.
+  const fieldErrors: Record<string, string[]> = Object.create(null);
   let tooLarge = false;
   for (const p of problems) {
     const message =

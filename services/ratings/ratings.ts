@@ -7,15 +7,13 @@ import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { authorize, inScope } from '../permissions.js';
 import { isBadReview } from '../reports/counters.js';
 import { countRating } from '../reports/rollup.js';
+import { isApplicationNumber } from '../validation/ids.js';
+import { int32, optionalText } from '../validation/zod.js';
 
 /** 1 非常不满意 … 5 非常满意; the comment is optional. */
 export const ratingSchema = z.object({
-  score: z.coerce
-    .number({ invalid_type_error: 'rating.scoreRequired', required_error: 'rating.scoreRequired' })
-    .int('rating.scoreRequired')
-    .min(1, 'rating.scoreRequired')
-    .max(5, 'rating.scoreRequired'),
-  comment: z.string().trim().max(500, 'rating.commentTooLong').optional(),
+  score: int32({ min: 1, max: 5, message: 'rating.scoreRequired', required: 'rating.scoreRequired' }),
+  comment: optionalText(500, { multiline: true, tooLong: 'rating.commentTooLong' }),
 });
 export type RatingInput = z.input<typeof ratingSchema>;
 
@@ -27,6 +25,7 @@ export type RatingView = { channel: RatingChannel; score: number; comment: strin
  */
 async function rateableApplication(ctx: ServiceContext, number: string) {
   const { actor, scope } = authorize(ctx.actor, 'rating:create');
+  if (!isApplicationNumber(number)) throw notFound('review.applicationNotFound');
   const [row] = await ctx.db
     .select({ app: applications, cityCode: offices.cityCode })
     .from(applications)

@@ -6,6 +6,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
+import { optionalText, text } from '../validation/zod.js';
 
 export type RectificationView = {
   id: string;
@@ -85,10 +86,10 @@ export async function listRectifications(ctx: ServiceContext): Promise<Rectifica
 }
 
 export const followUpSchema = z.object({
-  id: z.string({ required_error: 'required' }).uuid('rectification.notFound'),
-  contactNote: z.string({ required_error: 'required' }).trim().min(1, 'required').max(1000, 'rectification.tooLong'),
+  id: z.string({ required_error: 'required', invalid_type_error: 'required' }).uuid('rectification.notFound'),
+  contactNote: text(1000, { multiline: true, tooLong: 'rectification.tooLong' }),
   outcome: z.enum(['fixed', 'explained', 'appealed'], { errorMap: () => ({ message: 'choice' }) }),
-  outcomeNote: z.string().trim().max(1000, 'rectification.tooLong').optional(),
+  outcomeNote: optionalText(1000, { multiline: true, tooLong: 'rectification.tooLong' }),
 });
 export type FollowUpInput = z.input<typeof followUpSchema>;
 

@@ -9,6 +9,10 @@ import type { ServiceContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { rowsOf } from '../sql.js';
+import { isRealIsoDate } from '../validation/zod.js';
+
+const REPORT_FIRST_DAY = '2000-01-01';
+const REPORT_LAST_DAY = '2099-12-31';
 
 /**
  * Every figure of /reports, each defined once here (what each rollup column counts: counters.ts).
@@ -19,7 +23,11 @@ import { rowsOf } from '../sql.js';
 
 export type Period = 'day' | 'week' | 'month';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'reports.dateInvalid').refine((d) => !Number.isNaN(Date.parse(d)), 'reports.dateInvalid');
+/**
+ * A real calendar day of the years a report can be about: Date.parse takes '2026-02-30' (as
+ * 2 March), and years 0000 or 9999 are days PostgreSQL refuses or day arithmetic overflows.
+ */
+const day = z.string().refine((d) => isRealIsoDate(d) && d >= REPORT_FIRST_DAY && d <= REPORT_LAST_DAY, 'reports.dateInvalid');
 export const reportFilterSchema = z
   .object({
     from: day.optional(),

@@ -4,6 +4,7 @@ import { applications, offices } from '../../db/schema/index.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { notFound } from '../errors.js';
 import { authorize, inScope, type Action, type Scope } from '../permissions.js';
+import { isApplicationNumber } from '../validation/ids.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
 
@@ -18,6 +19,7 @@ export async function applicationInScope(
   action: Action,
 ): Promise<{ app: ApplicationRow; actor: UserActor; scope: Scope }> {
   const { actor, scope } = authorize(ctx.actor, action);
+  if (!isApplicationNumber(number)) throw notFound('review.applicationNotFound');
   const rows = await db
     .select({ app: applications, cityCode: offices.cityCode })
     .from(applications)

@@ -1,21 +1,24 @@
 import { z } from 'zod';
-import { optionalText, text } from '../validation/zod.js';
+import { int32, listCode, optionalText, text } from '../validation/zod.js';
 
 /**
  * Desk forms. Messages are i18n keys under `validation:`. Every decision form carries the lease
  * version it was rendered with, so a form from a lost lease is refused.
  */
-const leaseVersion = z.coerce.number({ invalid_type_error: 'required' }).int().min(0);
+const leaseVersion = int32({ min: 0 });
+
+/** Notes and reasons are textareas: line breaks are allowed in them, nothing else invisible. */
+const MULTILINE = { multiline: true } as const;
 
 export const VERDICTS = ['ok', 'missing', 'deficient'] as const;
 
 export const verdictSchema = z
   .object({
     leaseVersion,
-    materialCode: text(60),
+    materialCode: listCode(60),
     verdict: z.enum(VERDICTS, { errorMap: () => ({ message: 'choice' }) }),
-    reasonCode: z.string().trim().max(60).optional(),
-    note: optionalText(500),
+    reasonCode: listCode(60).optional(),
+    note: optionalText(500, MULTILINE),
   })
   .superRefine((v, ctx) => {
     if (v.verdict === 'deficient' && !v.reasonCode) {
@@ -37,8 +40,8 @@ export const notAcceptSchema = z
   .object({
     leaseVersion,
     reasonCode: z.enum(NOT_ACCEPTED_REASONS, { errorMap: () => ({ message: 'choice' }) }),
-    redirectOfficeCode: z.string().trim().max(60).optional(),
-    note: text(500),
+    redirectOfficeCode: listCode(60).optional(),
+    note: text(500, MULTILINE),
   })
   .superRefine((v, ctx) => {
     if (v.reasonCode === 'outsideJurisdiction' && !v.redirectOfficeCode) {
@@ -52,8 +55,8 @@ export const REFUSAL_REASONS = ['conditionsNotMet', 'falseMaterials', 'statutory
 export const refuseSchema = z.object({
   leaseVersion,
   reasonCode: z.enum(REFUSAL_REASONS, { errorMap: () => ({ message: 'choice' }) }),
-  legalBasisKey: text(80),
-  note: text(500),
+  legalBasisKey: listCode(80),
+  note: text(500, MULTILINE),
 });
 
 export const completeSchema = z.object({
@@ -65,9 +68,9 @@ export const completeSchema = z.object({
 export const transferSchema = z
   .object({
     leaseVersion,
-    toClerkId: z.string().uuid('review.transferTarget').optional(),
-    toOfficeCode: z.string().trim().max(60).optional(),
-    reason: text(500),
+    toClerkId: z.string({ invalid_type_error: 'review.transferTarget' }).uuid('review.transferTarget').optional(),
+    toOfficeCode: listCode(60).optional(),
+    reason: text(500, MULTILINE),
   })
   .superRefine((v, ctx) => {
     if (!v.toClerkId === !v.toOfficeCode) {
@@ -75,7 +78,7 @@ export const transferSchema = z
     }
   });
 
-export const overrideSchema = z.object({ reason: text(500).pipe(z.string().min(10, 'review.overrideReasonShort')) });
+export const overrideSchema = z.object({ reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
 
 export type VerdictInput = z.infer<typeof verdictSchema>;
 export type NotAcceptInput = z.infer<typeof notAcceptSchema>;

@@ -117,7 +117,8 @@ export function maskName(name: string | null | undefined): string {
   // Latin names: keep the first letter of each word.
   return name
     .split(/\s+/)
-    .map((w) => (w ? w[0] + '*'.repeat(Math.max(1, w.length - 1)) : w))
+    .map((w) => [...w])
+    .map((w) => (w.length ? w[0] + '*'.repeat(Math.max(1, w.length - 1)) : ''))
     .join(' ');
 }
 

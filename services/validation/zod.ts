@@ -9,6 +9,7 @@ import {
   normalizeMobile,
   normalizePlate,
 } from './identifiers.js';
+import { FORBIDDEN_CHARACTERS_MESSAGE, forbiddenCharacter, type TextOptions } from './text.js';
 
 /**
  * zod building blocks. Messages are i18n keys (namespace `validation`), so the same schema
@@ -16,8 +17,69 @@ import {
  */
 const required = { required_error: 'required', invalid_type_error: 'required' };
 
-export const text = (max = 100) => z.string(required).trim().min(1, 'required').max(max, 'tooLong');
-export const optionalText = (max = 500) => z.string().trim().max(max, 'tooLong').optional();
+/**
+ * Free text typed by a person: trimmed, refused when it holds control, bidi or other invisible
+ * format characters (services/validation/text.ts says which and why), NFC-normalized. Every
+ * free-text field of every form goes through these two, so the rule is the same everywhere;
+ * `multiline` (textareas) also lets TAB, LF and CR through.
+ */
+const refuseForbidden = (opts: TextOptions) => (v: string, ctx: z.RefinementCtx) => {
+  if (forbiddenCharacter(v, opts) !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, message: FORBIDDEN_CHARACTERS_MESSAGE });
+};
+const nfc = (v: string) => v.normalize('NFC');
+
+type FreeTextOptions = TextOptions & { /** The message for a value over `max` (default 'tooLong'). */ tooLong?: string };
+
+// The characters are checked before trimming: trim() would silently drop a leading BOM or
+// U+2028 but not a NUL, and one rule is easier to state (and to test) than two.
+export const text = (max = 100, opts: FreeTextOptions = {}) =>
+  z
+    .string(required)
+    .superRefine(refuseForbidden(opts))
+    .pipe(z.string().trim().min(1, 'required').max(max, opts.tooLong ?? 'tooLong'))
+    .transform(nfc);
+export const optionalText = (max = 500, opts: FreeTextOptions = {}) =>
+  z
+    .string(required)
+    .superRefine(refuseForbidden(opts))
+    .pipe(z.string().trim().max(max, opts.tooLong ?? 'tooLong'))
+    .transform(nfc)
+    .optional();
+
+/**
+ * A code chosen from a list the page offered (reason codes, material codes, i18n keys): ASCII
+ * letters, digits and . _ : - only, so nothing else reaches a query; whether it is one of the
+ * listed codes is the service's check. Anything else reads as "choose one of the options".
+ */
+export const listCode = (max = 80) =>
+  z
+    .string(required)
+    .trim()
+    .min(1, 'required')
+    .max(max, 'choice')
+    .regex(/^[A-Za-z0-9_.:-]+$/, 'choice');
+
+/** The largest value of a PostgreSQL integer column; a bigger number is refused here, not there. */
+export const INT32_MAX = 2_147_483_647;
+export const INT32_MIN = -2_147_483_648;
+
+/**
+ * A whole number from a form field that fits the integer column it is stored in. Only plain
+ * decimal digits: z.coerce.number would also take '0x1f', '1e3', ' ' and '1e309' (Infinity).
+ */
+export const int32 = (opts: { min?: number; max?: number; message?: string; required?: string } = {}) => {
+  const message = opts.message ?? 'number.invalid';
+  const min = Math.max(opts.min ?? INT32_MIN, INT32_MIN);
+  const max = Math.min(opts.max ?? INT32_MAX, INT32_MAX);
+  // A string that is not plain digits becomes NaN here, before conform's own coercion (which
+  // is Number()) could read it as hex or exponent notation.
+  const fromForm = (v: unknown) => {
+    if (typeof v !== 'string') return v;
+    const s = v.trim();
+    return s === '' ? undefined : /^-?\d{1,10}$/.test(s) ? Number(s) : NaN;
+  };
+  return z.preprocess(fromForm, z.number({ required_error: opts.required ?? 'required', invalid_type_error: message }).int(message).min(min, message).max(max, message));
+};
 
 export const idNumber = (today: string) =>
   z
@@ -41,6 +103,8 @@ export const optionalEmail = () =>
     .trim()
     .max(254, 'tooLong')
     .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'email.format')
+    // The one free-text rule too: an address is text a person typed (a NUL is not whitespace).
+    .refine((v) => forbiddenCharacter(v) === null, FORBIDDEN_CHARACTERS_MESSAGE)
     .optional();
 
 export const plate = () =>

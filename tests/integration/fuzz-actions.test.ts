@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { and, notLike, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, eq, notLike, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
@@ -13,19 +14,51 @@ import * as supplement from '../../app/routes/applications.$number.supplement.js
 import * as desk from '../../app/routes/desk._index.js';
 import * as review from '../../app/routes/desk.applications.$number.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
+import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
-import { claimNext } from '../../services/queue/claim.js';
+import { enrollTotp, currentTotpCode } from '../../services/auth/totp.js';
+import { getService } from '../../services/catalog/index.js';
+import { claimApplication, claimNext } from '../../services/queue/claim.js';
+import { rateApplication } from '../../services/ratings/ratings.js';
+import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
-import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
+import { hasForbiddenCharacters } from '../../services/validation/text.js';
+import {
+  actorOf,
+  appContext,
+  createStaff,
+  fixedClock,
+  makeIdNumber,
+  makeMobile,
+  sessionCookieFor,
+  TEST_PASSWORD,
+  testConfig,
+  testContext,
+} from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
-import { run } from '../support/requests.js';
+import {
+  anyHostile,
+  badInteger,
+  hostileRedirect,
+  hostileText,
+  isLocalizedKey,
+  looksForbidden,
+  plainText,
+  prototypeKey,
+  refusalMessages,
+} from '../support/hostile.js';
+import { files, get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
 
 /**
  * Arbitrary bodies for every action: random and known field names, unicode, huge values, files
  * where text is expected, and the wrong content types (text/plain, JSON, broken multipart, none).
- * The answer is never a 500, and a refused request stores nothing.
+ * The answer is never a 500, a refusal is localized, and a refused request stores nothing. Then
+ * each form valid but for one hostile value (tracker issue 13's classes: control characters and
+ * NUL, bidi and other format characters, lone surrogates, prototype keys, numbers beyond int32,
+ * non-Latin-1 redirectTo), signed in as citizen, clerk and manager; and at the end nothing
+ * stored anywhere holds a character the text rule refuses.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const BASE = 'http://localhost:3000';
@@ -34,18 +67,20 @@ const KNOWN = [
   'intent', 'realName', 'idNumber', 'mobile', 'password', 'confirmPassword', 'identifier', 'code', 'redirectTo',
   'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
   'answers.hukouRegion', 'answers.reason', 'answers.delivery', 'material.photo', 'material.hukouBook', 'hp_website',
-  'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote',
+  'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
+  'purpose', 'agentName', 'delivery',
 ];
-const INTENTS = ['save', 'submit', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
 const text = fc.oneof(
+  anyHostile,
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
   fc.constantFrom('', ' ', '\u0000', '\uFEFF', '\uD800', '-1', '0', '1e309', 'NaN', 'null', '[]', '{"a":1}', '<script>alert(1)</script>', '../../etc/passwd', '110101199003071233', '13800138000', '123456'),
   fc.constantFrom(...INTENTS),
   fc.integer({ min: 2, max: 5 }).map((n) => '字'.repeat(10 ** n)),
 );
-const name = fc.oneof(fc.constantFrom(...KNOWN), fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
+const name = fc.oneof(fc.constantFrom(...KNOWN), prototypeKey, fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
 const file = fc.record({ name: fc.string({ maxLength: 30 }), bytes: fc.uint8Array({ maxLength: 2048 }), type: fc.constantFrom('', 'application/pdf', 'image/png', 'text/html', 'application/x-msdownload') });
 const fields = fc.array(fc.tuple(name, fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: file })), { maxLength: 12 });
 
@@ -90,24 +125,45 @@ function toRequest(path: string, b: Body, cookie?: string): Request {
 let h: DbHandle;
 const clock = fixedClock();
 const config = testConfig();
-const cookies: Record<'citizen' | 'clerk' | 'manager', string> = { citizen: '', clerk: '', manager: '' };
-let numbers: { clean: string; flagged: string };
+// 'leaving' is the session the logout fuzz ends; the others must stay signed in throughout.
+const cookies: Record<'citizen' | 'leaving' | 'clerk' | 'manager', string> = { citizen: '', leaving: '', clerk: '', manager: '' };
+let numbers: { clean: string; flagged: string; withdrawable: string; review: string; completed: string };
+/** The lease the signed-in clerk holds on numbers.review. */
+let reviewLease = 0;
+let rectificationId = '';
 
 beforeAll(async () => {
   h = await createTestDb();
   const citizen = await createApplicant(h.db);
   const worker = await createStaff(h.db);
-  const flagged = await createSubmittedApplication(h.db, { citizen, clock, config });
+  const clerk = await createStaff(h.db);
+  const submitted = () => createSubmittedApplication(h.db, { citizen, clock, config });
+  const flagged = await submitted();
   const wctx = testContext(h.db, actorOf(worker), clock, config);
   const { leaseVersion } = (await claimNext(wctx))!;
   for (const [materialCode, verdict] of [['hukouBook', 'ok'], ['idCollectionReceipt', 'ok'], ['photo', 'missing']] as const) {
     await recordVerdict(wctx, flagged.number, { leaseVersion, materialCode, verdict });
   }
   await issueNotice(wctx, flagged.number, leaseVersion);
-  const clean = await createSubmittedApplication(h.db, { citizen, clock, config });
-  numbers = { clean: clean.number, flagged: flagged.number };
+
+  // Completed, rated badly at the window: the citizen may rate it online, the manager follows up.
+  const completed = await submitted();
+  const done = await claimApplication(wctx, completed.number);
+  for (const m of getService('temporary-id-card').materials) {
+    await recordVerdict(wctx, completed.number, { leaseVersion: done.leaseVersion, materialCode: m.code, verdict: 'ok' });
+  }
+  await acceptApplication(wctx, completed.number, { leaseVersion: done.leaseVersion });
+  await completeApplication(wctx, completed.number, { leaseVersion: done.leaseVersion, documentNumber: 'LS-0001', delivery: 'pickup' });
+  rectificationId = (await rateApplication(wctx, completed.number, { score: 1 })).rectificationId!;
+
+  const review = await submitted();
+  reviewLease = (await claimApplication(testContext(h.db, actorOf(clerk), clock, config), review.number)).leaseVersion;
+  const clean = await submitted();
+  const withdrawable = await submitted();
+  numbers = { clean: clean.number, flagged: flagged.number, withdrawable: withdrawable.number, review: review.number, completed: completed.number };
   cookies.citizen = await sessionCookieFor(h.db, clock, citizen.id);
-  cookies.clerk = await sessionCookieFor(h.db, clock, (await createStaff(h.db)).id);
+  cookies.leaving = await sessionCookieFor(h.db, clock, citizen.id);
+  cookies.clerk = await sessionCookieFor(h.db, clock, clerk.id);
   cookies.manager = await sessionCookieFor(h.db, clock, (await createStaff(h.db, { role: 'manager' })).id);
 });
 afterAll(() => h.close());
@@ -126,13 +182,35 @@ async function counts() {
   };
 }
 
+/** A refusal carries messages, and every one of them is a key of both languages. */
+async function expectLocalizedRefusal(res: Response): Promise<string[]> {
+  const text = await res.clone().text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`a ${res.status} answer that is not a localized error: ${text.slice(0, 200)}`);
+  }
+  const messages = refusalMessages(body);
+  expect(messages, `a ${res.status} answer without a message: ${text.slice(0, 200)}`).not.toEqual([]);
+  for (const m of messages) expect(isLocalizedKey(m), `not a key of both locales: ${m}`).toBe(true);
+  return messages;
+}
+
+/** The fields' messages of a form refusal. */
+async function fieldErrors(res: Response): Promise<Record<string, string[]>> {
+  const body = (await res.clone().json()) as { lastResult?: { error?: Record<string, string[]> } };
+  return body.lastResult?.error ?? {};
+}
+
 type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => Record<string, string>; as?: keyof typeof cookies }[] = [
   { label: 'signup', action: signup.action as Fn, path: () => '/signup' },
   { label: 'login', action: login.action as Fn, path: () => '/login' },
   { label: 'login/totp', action: loginTotp.action as Fn, path: () => '/login/totp' },
-  { label: 'logout', action: logout.action as Fn, path: () => '/logout', as: 'citizen' },
+  { label: 'logout', action: logout.action as Fn, path: () => '/logout', as: 'leaving' },
   { label: 'apply', action: apply.action as Fn, path: () => '/services/temporary-id-card/apply', params: () => ({ code: 'temporary-id-card' }), as: 'citizen' },
+  { label: 'withdraw', action: receipt.action as Fn, path: () => `/applications/${numbers.withdrawable}`, params: () => ({ number: numbers.withdrawable }), as: 'citizen' },
   { label: 'supplement', action: supplement.action as Fn, path: () => `/applications/${numbers.flagged}/supplement`, params: () => ({ number: numbers.flagged }), as: 'citizen' },
   { label: 'desk', action: desk.action as Fn, path: () => '/desk', as: 'clerk' },
   { label: 'desk review (clerk)', action: review.action as Fn, path: () => `/desk/applications/${numbers.clean}`, params: () => ({ number: numbers.clean }), as: 'clerk' },
@@ -143,22 +221,290 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
 
 describe('fuzzing every action', () => {
   for (const a of ACTIONS) {
-    it(`${a.label}: never a 500, and a refused request stores nothing`, async () => {
+    it(`${a.label}: never a 500, a localized refusal, and a refused request stores nothing`, async () => {
       await fc.assert(
         fc.asyncProperty(body, async (b) => {
           const before = await counts();
-          let status: number;
+          let res: Response;
           try {
-            const res = await run(a.action, toRequest(a.path(), b, a.as && cookies[a.as]), appContext(h.db, clock, config), a.params?.() ?? {});
-            status = res.status;
+            res = await run(a.action, toRequest(a.path(), b, a.as && cookies[a.as]), appContext(h.db, clock, config), a.params?.() ?? {});
           } catch (e) {
             throw new Error(`threw instead of answering: ${String(e)}`);
           }
-          expect(status).toBeLessThan(500);
-          if (status >= 400) expect(await counts()).toEqual(before);
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) {
+            await expectLocalizedRefusal(res);
+            expect(await counts()).toEqual(before);
+          }
         }),
         { numRuns: RUNS },
       );
     });
   }
+});
+
+/**
+ * Each form filled in correctly but for one value from the hostile classes. A free-text value
+ * with a forbidden character is refused with the text rule's message beside that very field;
+ * any other refusal is still localized; nothing is a 500. Decisions that would end the item are
+ * sent with a lease the clerk does not hold, so a clean value is a 409 after the schema passed.
+ */
+type Form = {
+  label: string;
+  action: Fn;
+  path: () => string;
+  params?: () => Record<string, string>;
+  as?: keyof typeof cookies;
+  field: string;
+  multiline?: boolean;
+  fields: (value: string) => Record<string, string>;
+};
+const wrongLease = () => String(reviewLease + 1000);
+const FORMS: Form[] = [
+  {
+    label: 'signup real name',
+    action: signup.action as Fn,
+    path: () => '/signup',
+    field: 'realName',
+    fields: (v) => ({ realName: v, idNumber: makeIdNumber(), mobile: makeMobile(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD }),
+  },
+  { label: 'login identifier', action: login.action as Fn, path: () => '/login', field: 'identifier', fields: (v) => ({ identifier: v, password: 'not-the-password' }) },
+  ...(['purpose', 'agentName'] as const).map((field) => ({
+    label: `draft answer ${field}`,
+    action: apply.action as Fn,
+    path: () => '/services/household-certificate/apply',
+    params: () => ({ code: 'household-certificate' }),
+    as: 'citizen' as const,
+    field,
+    fields: (v: string) => ({ applicationId: randomUUID(), intent: 'save', byAgent: 'yes', [field]: v }),
+  })),
+  ...(
+    [
+      { field: 'note', fields: (v: string) => ({ intent: 'verdict', leaseVersion: String(reviewLease), materialCode: 'photo', verdict: 'deficient', reasonCode: 'photoSpec', note: v }) },
+      { field: 'note', fields: (v: string) => ({ intent: 'notAccept', leaseVersion: wrongLease(), reasonCode: 'noLicenceNeeded', note: v }) },
+      { field: 'note', fields: (v: string) => ({ intent: 'refuse', leaseVersion: wrongLease(), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.residentIdCardLaw', note: v }) },
+      { field: 'reason', fields: (v: string) => ({ intent: 'transfer', leaseVersion: wrongLease(), toOfficeCode: 'bj-chaoyang', reason: v }) },
+      { field: 'documentNumber', single: true, fields: (v: string) => ({ intent: 'complete', leaseVersion: wrongLease(), documentNumber: v, delivery: 'pickup' }) },
+    ] as { field: string; single?: boolean; fields: (v: string) => Record<string, string> }[]
+  ).map((f) => ({
+    label: `desk ${f.fields('x').intent} ${f.field}`,
+    action: review.action as Fn,
+    path: () => `/desk/applications/${numbers.review}`,
+    params: () => ({ number: numbers.review }),
+    as: 'clerk' as const,
+    field: f.field,
+    multiline: !f.single,
+    fields: f.fields,
+  })),
+  {
+    label: 'manager override reason',
+    action: review.action as Fn,
+    path: () => `/desk/applications/${numbers.flagged}`,
+    params: () => ({ number: numbers.flagged }),
+    as: 'manager',
+    field: 'reason',
+    multiline: true,
+    fields: (v) => ({ intent: 'override', reason: `${v}，申请人材料需再次补正说明` }),
+  },
+  {
+    label: 'rating comment',
+    action: rate.action as Fn,
+    path: () => `/applications/${numbers.completed}/rate`,
+    params: () => ({ number: numbers.completed }),
+    as: 'citizen',
+    field: 'comment',
+    multiline: true,
+    fields: (v) => ({ score: '4', comment: v }),
+  },
+  ...(['contactNote', 'outcomeNote'] as const).map((field) => ({
+    label: `rectification ${field}`,
+    action: rectificationsRoute.action as Fn,
+    path: () => '/reports/rectifications',
+    as: 'manager' as const,
+    field,
+    multiline: true,
+    fields: (v: string) => ({ id: rectificationId, contactNote: '已电话联系申请人', outcome: 'explained', [field]: v }),
+  })),
+];
+
+const value = fc.oneof({ weight: 3, arbitrary: hostileText() }, { weight: 1, arbitrary: plainText() }, { weight: 1, arbitrary: anyHostile });
+
+describe('hostile values in otherwise valid forms', () => {
+  for (const f of FORMS) {
+    it(`${f.label}: refused beside the field when it holds a forbidden character, never a 500`, async () => {
+      await fc.assert(
+        fc.asyncProperty(value, async (v) => {
+          const res = await run(f.action, post(f.path(), f.fields(v), { cookie: f.as && cookies[f.as] }), appContext(h.db, clock, config), f.params?.() ?? {});
+          expect(res.status).toBeLessThan(500);
+          // What the browser sends: a form body carries no lone surrogate (it becomes U+FFFD).
+          const sent = new URLSearchParams({ v }).get('v')!;
+          if (looksForbidden(sent, f.multiline)) {
+            const codes = [...sent].map((c) => c.codePointAt(0)!.toString(16)).join(' ');
+            expect(res.status, codes).toBe(400);
+            expect((await fieldErrors(res))[f.field], codes).toContain('text.forbiddenCharacters');
+          }
+          if (res.status >= 400) await expectLocalizedRefusal(res);
+        }),
+        { numRuns: RUNS },
+      );
+    });
+  }
+
+  it('numbers beyond int32, in hex or exponent notation are a localized 400 (lease versions, scores)', async () => {
+    await fc.assert(
+      fc.asyncProperty(badInteger, fc.boolean(), async (n, asScore) => {
+        const res = asScore
+          ? await run(rate.action as Fn, post(`/applications/${numbers.completed}/rate`, { score: n }, { cookie: cookies.citizen }), appContext(h.db, clock, config), { number: numbers.completed })
+          : await run(
+              review.action as Fn,
+              post(`/desk/applications/${numbers.review}`, { intent: 'verdict', leaseVersion: n, materialCode: 'photo', verdict: 'ok' }, { cookie: cookies.clerk }),
+              appContext(h.db, clock, config),
+              { number: numbers.review },
+            );
+        expect(res.status).toBe(400);
+        expect(Object.keys(await fieldErrors(res))).toEqual([asScore ? 'score' : 'leaseVersion']);
+        await expectLocalizedRefusal(res);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('intents named after Object.prototype properties are a localized 400', async () => {
+    await fc.assert(
+      fc.asyncProperty(prototypeKey, async (intent) => {
+        const res = await run(review.action as Fn, post(`/desk/applications/${numbers.review}`, { intent, leaseVersion: String(reviewLease) }, { cookie: cookies.clerk }), appContext(h.db, clock, config), {
+          number: numbers.review,
+        });
+        expect(res.status).toBe(400);
+        await expectLocalizedRefusal(res);
+      }),
+    );
+  });
+});
+
+describe('file names from the user\'s system', () => {
+  it('are kept without control, bidi or format characters, NFC, bounded, and named for what the bytes are', async () => {
+    const fileName = fc.oneof(
+      hostileText(60).map((s) => `${s}.pdf`),
+      fc.constantFrom('invoice\u202Efdp.exe', 'scan', '..\\..\\win.ini', '/etc/passwd', 'a\u0000b.pdf', '\uFEFFreport.PDF', '照片.jpg', 'x.pdf.exe', '"quoted".pdf'),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fileName, async (name) => {
+        const applicationId = randomUUID();
+        const res = await run(
+          apply.action as Fn,
+          post('/services/temporary-id-card/apply', { applicationId, intent: 'save', 'material.hukouBook': files.pdf(name) }, { cookie: cookies.citizen }),
+          appContext(h.db, clock, config),
+          { code: 'temporary-id-card' },
+        );
+        // A part with an empty file name is no file at all to the multipart parser.
+        if (name === '') return void (await expectLocalizedRefusal(res));
+        expect(res.status).toBe(302);
+        const [row] = await h.db
+          .select({ name: applicationFiles.originalName })
+          .from(applicationFiles)
+          .innerJoin(applications, eq(applications.id, applicationFiles.applicationId))
+          .where(eq(applications.id, applicationId));
+        expect(looksForbidden(row.name)).toBe(false);
+        expect(row.name).toBe(row.name.normalize('NFC'));
+        expect(row.name).toMatch(/^[^/\\"]+\.pdf$/i);
+        expect([...row.name].length).toBeLessThanOrEqual(200);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+/** A Location a browser follows to this site: a path, ASCII, not protocol-relative. */
+function expectSafeLocation(res: Response) {
+  expect(res.status).toBe(302);
+  const location = res.headers.get('Location')!;
+  expect(location).toMatch(/^\/(?![/\\])[\x21-\x7e]*$/);
+}
+const sessionSet = (res: Response) => res.headers.getSetCookie().some((c) => c.startsWith('__session=') && !c.startsWith('__session=;'));
+
+describe('redirectTo after sign-in, whatever it holds', () => {
+  it('login: the session cookie is set and the Location is a safe path', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileRedirect, async (redirectTo) => {
+        const citizen = await createApplicant(h.db);
+        const res = await run(login.action as Fn, post('/login', { identifier: citizen.mobile!, password: TEST_PASSWORD, redirectTo }), appContext(h.db, clock, config));
+        expectSafeLocation(res);
+        expect(sessionSet(res)).toBe(true);
+      }),
+      { numRuns: Math.ceil(RUNS / 2) },
+    );
+  });
+
+  it('signup: the session cookie is set and the Location is a safe path', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileRedirect, async (redirectTo) => {
+        const fields = { realName: '王小明', idNumber: makeIdNumber(), mobile: makeMobile(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD, redirectTo };
+        const res = await run(signup.action as Fn, post('/signup', fields), appContext(h.db, clock, config));
+        expectSafeLocation(res);
+        expect(sessionSet(res)).toBe(true);
+      }),
+      { numRuns: Math.ceil(RUNS / 4) },
+    );
+  });
+
+  it('staff code: the password step and the code step both answer with a safe Location', async () => {
+    const SECRET = 'JBSWY3DPEHPK3PXP';
+    await fc.assert(
+      fc.asyncProperty(hostileRedirect, async (redirectTo) => {
+        const staff = await createStaff(h.db);
+        await enrollTotp(h.db, config.dataKeys, staff.id, SECRET);
+        const step = await run(login.action as Fn, post('/login', { identifier: staff.staffNo!, password: TEST_PASSWORD, redirectTo }), appContext(h.db, clock, config));
+        expectSafeLocation(step);
+        const pending = step.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('__pending_login='))!;
+        const res = await run(loginTotp.action as Fn, post('/login/totp', { code: currentTotpCode(SECRET, clock), redirectTo }, { cookie: pending }), appContext(h.db, clock, config));
+        expectSafeLocation(res);
+        expect(sessionSet(res)).toBe(true);
+      }),
+      { numRuns: Math.ceil(RUNS / 4) },
+    );
+  });
+
+  it('the sign-in pages, opened while signed in, send on to a safe path', async () => {
+    const pages = [
+      { fn: login.loader as Fn, path: '/login' },
+      { fn: signup.loader as Fn, path: '/signup' },
+      { fn: loginTotp.loader as Fn, path: '/login/totp' },
+    ];
+    await fc.assert(
+      fc.asyncProperty(hostileRedirect, fc.constantFrom(...pages), fc.constantFrom('citizen', 'clerk', 'manager') as fc.Arbitrary<keyof typeof cookies>, async (redirectTo, page, who) => {
+        const query = new URLSearchParams({ redirectTo }).toString();
+        const res = await run(page.fn, get(`${page.path}?${query}`, { cookie: cookies[who] }), appContext(h.db, clock, config));
+        expectSafeLocation(res);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('after the run', () => {
+  it('nothing stored in any table holds a control, bidi or format character', async () => {
+    const tables = (await h.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)) as unknown as
+      | { rows: { table_name: string }[] }
+      | { table_name: string }[];
+    const names = (Array.isArray(tables) ? tables : tables.rows).map((r) => r.table_name);
+    expect(names).toEqual(expect.arrayContaining(['users', 'applications', 'application_files', 'notices', 'audit_events', 'ratings', 'rectifications']));
+    const bad: string[] = [];
+    const walk = (where: string, v: unknown): void => {
+      if (typeof v === 'string') {
+        if (hasForbiddenCharacters(v, { multiline: true }) || looksForbidden(v, true)) bad.push(`${where}: ${JSON.stringify(v).slice(0, 80)}`);
+      } else if (Array.isArray(v)) v.forEach((x, i) => walk(`${where}[${i}]`, x));
+      else if (v && typeof v === 'object' && !(v instanceof Date) && !ArrayBuffer.isView(v)) for (const [k, x] of Object.entries(v)) walk(`${where}.${k}`, x);
+    };
+    let rows = 0;
+    for (const t of names) {
+      const result = (await h.db.execute(sql`select * from ${sql.identifier(t)}`)) as unknown as { rows: unknown[] } | unknown[];
+      const list = Array.isArray(result) ? result : result.rows;
+      rows += list.length;
+      list.forEach((r, i) => walk(`${t}[${i}]`, r));
+    }
+    expect(rows).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+  });
 });

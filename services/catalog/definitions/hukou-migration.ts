@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineService, type Answers } from '../types.js';
-import { choice, officeCode, text } from '../../validation/zod.js';
+import { choice, int32, officeCode, text } from '../../validation/zod.js';
 import { REASONS, str } from './shared.js';
 
 /** The five categories that are 跨省通办 since 2021-12-01 (facts §1.1). */
@@ -29,11 +29,7 @@ export const hukouMigration = defineService({
       officeCode: officeCode(),
       originAddress: text(200),
       destinationAddress: text(200),
-      movers: z.coerce
-        .number({ invalid_type_error: 'required', required_error: 'required' })
-        .int('choice')
-        .min(1, 'choice')
-        .max(10, 'choice'),
+      movers: int32({ min: 1, max: 10, message: 'choice' }),
     }),
   fields: [
     { name: 'category', kind: 'radio', options: MIGRATION_CATEGORIES },

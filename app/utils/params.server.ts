@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from '@remix-run/node';
+import { isApplicationNumber, isServiceCode, isUuid } from '#services/validation/ids';
+import { stripForbidden, takeCodePoints } from '#services/validation/text';
+import { notFoundResponse } from '~/utils/errors.server';
+
+/**
+ * Path parameters, one reader per kind of id. A value that cannot be an id of its kind names
+ * nothing: the localized 404 the service would have given, thrown before any query (a NUL or a
+ * malformed uuid would otherwise fail inside PostgreSQL, a 500). Routes call these after their
+ * role check, so a signed-out visitor is still sent to sign in first.
+ */
+type Params = LoaderFunctionArgs['params'];
+
+export function applicationNumberParam(params: Params, notFoundCode: 'application.notFound' | 'review.applicationNotFound'): string {
+  const number = params.number;
+  if (!isApplicationNumber(number)) throw notFoundResponse(notFoundCode);
+  return number;
+}
+
+export function fileIdParam(params: Params): string {
+  const id = params.id;
+  if (!isUuid(id)) throw notFoundResponse('file.notFound');
+  return id;
+}
+
+/** The 404 names the code asked for, cleaned of what a page should not show and shortened. */
+export function serviceCodeParam(params: Params): string {
+  const code = params.code ?? '';
+  if (!isServiceCode(code)) throw notFoundResponse('service.notFound', { code: takeCodePoints(stripForbidden(code), 64) });
+  return code;
+}
