@@ -161,6 +161,8 @@ describe('processes that survive faults', () => {
     expect(server.child.exitCode, server.log()).toBeNull();
     expect(worker.child.exitCode, worker.log()).toBeNull();
     expect(Object.keys(answers).filter((k) => k.startsWith('no answer'))).toEqual([]);
+    // A request the lost connection broke is the edge's 503 (try again), never a 500.
+    expect(answers['500'] ?? 0, JSON.stringify(answers)).toBe(0);
 
     // The database is back at once: the next requests succeed, without a restart of anything.
     for (const cookie of cookies) {
