@@ -1,4 +1,4 @@
-import { messages } from '../../db/schema/index.js';
+import { DOCUMENT_KINDS, messages } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 
 /**
@@ -9,13 +9,8 @@ import type { Db } from '../../db/client.js';
 export const MESSAGE_TEMPLATES = [
   'receipt',
   'notice',
-  'acceptance',
-  'deemedAcceptance',
-  'nonAcceptance',
-  'completion',
-  'refusal',
-  'withdrawal',
-  'deemedWithdrawal',
+  // One per decision document: the message announces the document.
+  ...DOCUMENT_KINDS,
   'transfer',
   'ratingInvitation',
   // Deadlines, not decisions (services/clock-rules): a reminder to the citizen, an alert to the office.
