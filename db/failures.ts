@@ -70,3 +70,30 @@ export function dataExceptionCode(error: unknown): string | null {
   }
   return null;
 }
+
+/**
+ * An error as a log line may carry it: drizzle's DrizzleQueryError puts the statement's bound
+ * parameters in its message and stack (what people typed, session ids), so a failed query is
+ * logged as its SQL text and the driver's own error, never its parameters. Other errors keep
+ * their stack: they are bugs, and the stack is how they get fixed.
+ */
+export function loggable(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const query = (error as { query?: unknown; params?: unknown }).query;
+  if (typeof query === 'string' && 'params' in error) {
+    const cause = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause ?? '');
+    const code = codeOf(error.cause);
+    return `Failed query (parameters not logged): ${query}\n${code ? `SQLSTATE ${code}: ` : ''}${cause}`;
+  }
+  const cause = error.cause === undefined ? '' : `\ncaused by: ${loggable(error.cause)}`;
+  return `${error.stack ?? error.message}${cause}`;
+}
+
+/** The first error code (socket code or SQLSTATE) in the chain, for a one-line message. */
+export function failureCode(error: unknown): string | null {
+  for (const e of causes(error)) {
+    const code = codeOf(e);
+    if (code) return code;
+  }
+  return null;
+}

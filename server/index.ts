@@ -9,7 +9,7 @@ import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
-import { serverSettings } from './settings.js';
+import { serverSettings, startupFailure } from './settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -88,6 +88,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(startupFailure(e, process.env));
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { failureCode, isDatabaseUnavailable, loggable } from '../db/failures.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { dataKeysFromEnv, generatedSecret } from './secrets.js';
 
@@ -77,4 +78,24 @@ export function serverSettings(env: Env, root: string): ServerSettings {
     dataKeys: dataKeysFromEnv(env, root),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
+}
+
+/**
+ * What a process that could not start prints: one sentence an operator can act on when the
+ * database is out of reach (which setting, which host), otherwise the error as a log may carry it.
+ */
+export function startupFailure(error: unknown, env: Env): string {
+  if (isDatabaseUnavailable(error)) {
+    let where = 'the embedded database';
+    if (env.DATABASE_URL) {
+      try {
+        const u = new URL(env.DATABASE_URL);
+        where = `PostgreSQL at ${u.hostname}:${u.port || '5432'}${u.pathname} (DATABASE_URL)`;
+      } catch {
+        where = 'the PostgreSQL server DATABASE_URL names';
+      }
+    }
+    return `onewindow: cannot reach ${where} (${failureCode(error) ?? (error instanceof Error ? error.message : String(error))}). Is the server running, and is the URL right?`;
+  }
+  return `onewindow: could not start: ${loggable(error)}`;
 }

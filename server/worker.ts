@@ -2,7 +2,7 @@ import { createDb } from '../db/client.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
-import { mocksEnabled } from './settings.js';
+import { mocksEnabled, startupFailure } from './settings.js';
 
 /**
  * The outbox worker (and identity re-checks) as its own process: `npm run worker`. It needs
@@ -20,7 +20,7 @@ async function main() {
   const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
   const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }) });
   const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
-  console.log(`onewindow worker: delivering notifications every ${config.integrations.outbox.pollMs} ms`);
+  console.log(`onewindow worker: every ${config.integrations.outbox.pollMs} ms, delivers notifications and runs the law's clocks (deemed acceptance, supplement deadlines, overdue)`);
   // Stop on the first signal: the message being sent is finished and recorded, the rest of the
   // batch handed back (DeliverOptions.signal), the connections closed; then exit 0. A second
   // signal changes nothing: stopping waits only for the step in hand.
@@ -45,6 +45,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  console.error(e);
+  console.error(startupFailure(e, process.env));
   process.exit(1);
 });

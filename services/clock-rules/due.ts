@@ -1,6 +1,7 @@
 import { and, asc, gte, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
+import { loggable } from '../../db/failures.js';
 import { applications } from '../../db/schema/index.js';
 import { chinaTime } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -83,7 +84,7 @@ export async function forEachDue<T>(ids: readonly { id: string }[], step: (id: s
       const r = await step(id);
       if (r !== null) out.push(r);
     } catch (e) {
-      console.warn(`clock: application ${id} left for the next round`, e);
+      console.warn(`clock: application ${id} left for the next round`, loggable(e));
     }
   }
   return out;

@@ -1,3 +1,4 @@
+import { loggable } from '../../db/failures.js';
 import { runClockSweeps } from '../clock-rules/sweep.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
@@ -12,7 +13,7 @@ import { deliverDueMessages, type WorkerContext } from './worker.js';
  * process that exits delivers nothing. Whoever starts the loop stops it.
  */
 export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, e?: unknown) => void } = {}): { stop: () => Promise<void> } {
-  const log = opts.log ?? ((msg, e) => console.warn(msg, e ?? ''));
+  const log = opts.log ?? ((msg, e) => console.warn(msg, e === undefined ? '' : loggable(e)));
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();

@@ -88,7 +88,7 @@ beforeAll(async () => {
   // A short visibility timeout: a claim whose backend was terminated between the send and its
   // record is taken over in seconds, not the default five minutes.
   worker = startWorker('worker', { url, env: { OUTBOX_POLL_MS: String(POLL_MS), OUTBOX_VISIBILITY_TIMEOUT_MS: '2000' } });
-  await waitForLog(worker, /delivering notifications every 200 ms/);
+  await waitForLog(worker, /every 200 ms, delivers notifications and runs the law.s clocks/);
   const citizens = await Promise.all([1, 2, 3, 4].map(() => createApplicant(handle.db)));
   cookies = await Promise.all(citizens.map((c) => sessionCookie(handle.db, c.id)));
 });
