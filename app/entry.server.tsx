@@ -1,4 +1,5 @@
-import type { AppLoadContext, EntryContext, HandleDataRequestFunction } from '@remix-run/node';
+import type { AppLoadContext, EntryContext, HandleDataRequestFunction, HandleErrorFunction } from '@remix-run/node';
+import { isRouteErrorResponse } from '@remix-run/react';
 import { RemixServer } from '@remix-run/react';
 import { renderToString } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
@@ -42,4 +43,16 @@ export default async function handleRequest(
 export const handleDataRequest: HandleDataRequestFunction = (response) => {
   if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
   return response;
+};
+
+/**
+ * What the server logs of an error Remix caught. A URL that matches no route (a browser's
+ * /favicon.ico, a scanner's probe) is a 404 page, not a fault: no stack for it. A request the
+ * client abandoned is no fault either. Everything else is logged as Remix would (database query
+ * errors arrive here already stripped of their parameters: server/guarded-build.ts).
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status === 404) return;
+  console.error(error);
 };

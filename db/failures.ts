@@ -79,8 +79,8 @@ export function dataExceptionCode(error: unknown): string | null {
  */
 export function loggable(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const query = (error as { query?: unknown; params?: unknown }).query;
-  if (typeof query === 'string' && 'params' in error) {
+  if (isFailedQuery(error)) {
+    const { query } = error;
     const cause = error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause ?? '');
     const code = codeOf(error.cause);
     return `Failed query (parameters not logged): ${query}\n${code ? `SQLSTATE ${code}: ` : ''}${cause}`;
@@ -96,4 +96,9 @@ export function failureCode(error: unknown): string | null {
     if (code) return code;
   }
   return null;
+}
+
+/** drizzle's DrizzleQueryError (its message and stack hold the bound parameters). */
+export function isFailedQuery(error: unknown): error is Error & { query: string; params: unknown } {
+  return error instanceof Error && typeof (error as { query?: unknown }).query === 'string' && 'params' in error;
 }

@@ -1,7 +1,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type ServerBuild } from '@remix-run/node';
 import type { ErrorPayload } from '~/utils/errors.server';
 import { FORM_BODY_LIMIT, MULTIPART_OVERHEAD, bodyGuardOf, type BodyGuard } from './body-limit.js';
-import { dataExceptionCode, isDatabaseUnavailable } from '../db/failures.js';
+import { dataExceptionCode, isDatabaseUnavailable, isFailedQuery, loggable } from '../db/failures.js';
 
 /**
  * The server build with every route's loader and action wrapped once, here, so that no route
@@ -48,6 +48,12 @@ async function guarded<T>(routeId: string, kind: 'loader' | 'action', args: Load
     if (sqlstate) {
       console.warn(`400 ${args.request.method} ${routeId} ${kind}: the database refused a value (SQLSTATE ${sqlstate}); an input check is missing`);
       throw json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 400 });
+    }
+    if (isFailedQuery(e)) {
+      // A bug, and a 500; but Remix would log drizzle's error whole, with what the user typed and
+      // the session id among its parameters. Log it without them, and pass on an error that has none.
+      console.error(`500 ${args.request.method} ${routeId} ${kind}: ${loggable(e)}`);
+      throw new Error(`a database query failed in ${routeId} ${kind} (logged above without its parameters)`);
     }
     throw e;
   }
