@@ -43,7 +43,7 @@ export default function DecisionDocument() {
       <article className="notice-doc card" aria-labelledby="document-title" lang={doc.lang === locale ? undefined : doc.lang}>
         <h1 id="document-title">{doc.text.title}</h1>
         <p className="notice-number">{doc.number}</p>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={doc.text.title}>
           <table>
             <caption className="visually-hidden">{doc.text.title}</caption>
             <tbody>

@@ -51,7 +51,7 @@ export default function NoticePage() {
           </dd>
         </dl>
         <p>{t('notice:body', { service: t(`catalog:services.${application.serviceCode}.name`) })}</p>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('notice:itemsCaption')}>
           <table>
             <caption className="visually-hidden">{t('notice:itemsCaption')}</caption>
             <thead>

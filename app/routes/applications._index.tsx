@@ -40,7 +40,7 @@ export default function MyApplications() {
           </p>
         </div>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:list.caption')}>
           <table>
             <caption className="visually-hidden">{t('applications:list.caption')}</caption>
             <thead>

@@ -106,7 +106,7 @@ function FilterForm({ lastResult, report, offices, services }: { lastResult?: Su
 function DataTable({ table, locale, query }: { table: ReportTable; locale: string; query: string }) {
   const { t } = useTranslation('reports');
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={table.caption}>
       <table className="report-table">
         <caption>{table.caption}</caption>
         <thead>

@@ -121,7 +121,7 @@ export default function Rectifications() {
       ))}
       <h2>{t('ratings:rectifications.closed', { count: closed.length })}</h2>
       {closed.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('ratings:rectifications.closedCaption')}>
           <table>
             <caption>{t('ratings:rectifications.closedCaption')}</caption>
             <thead>

@@ -54,7 +54,7 @@ export function DocumentList({ application: a, locale }: Props) {
       ) : (
         <>
           <p className="hint">{t('applications:documents.intro')}</p>
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:documents.caption')}>
             <table>
               <caption className="visually-hidden">{t('applications:documents.caption')}</caption>
               <thead>

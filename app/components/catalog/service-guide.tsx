@@ -75,7 +75,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
           <section className="card" aria-labelledby={id('materials')}>
             <h2 id={id('materials')}>{t('catalog:guide.materials')}</h2>
             <p className="muted">{t('catalog:guide.materialsIntro')}</p>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('catalog:guide.materials')}>
               <table className="materials-table">
                 <thead>
                   <tr>
@@ -134,7 +134,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
                 <strong>{t('catalog:guide.free')}</strong>
               </p>
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('catalog:guide.fees')}>
                 <table>
                   <thead>
                     <tr>

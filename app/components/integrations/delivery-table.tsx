@@ -16,7 +16,7 @@ export function DeliveryTable({ deliveries, locale }: { deliveries: DeliveryView
       {deliveries.length === 0 ? (
         <p className="muted">{t('integrations:delivery.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('integrations:delivery.caption')}>
           <table>
             <caption className="visually-hidden">{t('integrations:delivery.caption')}</caption>
             <thead>
