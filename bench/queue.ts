@@ -79,7 +79,7 @@ const TEMPLATES: Template[] = [
   {
     serviceCode: 'inspection-mark',
     applicant: 'demoCitizen',
-    answers: () => ({ plate: '京A12345', vehicleType: 'smallPassenger', registrationDate: '2022-12-15', delivery: 'electronic' }),
+    answers: () => ({ plate: '京A12345', filingAs: 'owner', vehicleType: 'smallPassenger', registrationDate: '2022-12-15', delivery: 'electronic' }),
   },
   {
     serviceCode: 'passport',

@@ -33,7 +33,7 @@ import {
   ReleaseForm,
   TransferForm,
 } from '~/components/desk/decision-forms';
-import { Answers, ApplicantFacts, ApplicationFacts } from '~/components/desk/review-facts';
+import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
 import { ChecklistItem } from '~/components/desk/verdict-form';
 import { DeliveryTable } from '~/components/integrations/delivery-table';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -135,6 +135,7 @@ export default function ReviewPage() {
         <div>
           <ApplicationFacts page={page} locale={locale} />
           <ApplicantFacts page={page} />
+          <VehicleOwnerFacts page={page} />
           <Answers page={page} />
           <section aria-labelledby="checklist-heading">
             <h2 id="checklist-heading">{t('desk:review.checklist')}</h2>

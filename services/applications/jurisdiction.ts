@@ -12,7 +12,9 @@ export function decideOffice(
   def: ServiceDefinition,
   answers: Answers,
 ): { office: OfficeRow } | { field: string; error: string } {
-  const { kind, field } = def.jurisdiction;
+  const j = def.jurisdiction;
+  // A vehicle item may route by a region instead of the plate (art. 27 para. 3), as 'hukou' does.
+  const { kind, field } = j.kind === 'vehicle' && j.alternative?.when(answers) ? { kind: 'hukou' as const, field: j.alternative.field } : j;
   const value = answers[field];
   if (typeof value !== 'string' || value === '') return { field, error: 'required' };
   switch (kind) {

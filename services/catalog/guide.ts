@@ -95,7 +95,10 @@ export function guideOf(def: ServiceDefinition): ServiceGuide {
     handling: { mode: def.handling.mode, modeKey: c(`guide.handlingMode.${def.handling.mode}`), visits: def.handling.visits },
     crossProvince: def.crossProvince,
     crossProvinceKey: c(def.department === 'exit_entry' ? 'guide.nationwide' : 'guide.crossProvince'),
-    jurisdiction: { kind: def.jurisdiction.kind, key: c(`guide.jurisdiction.${def.jurisdiction.kind}`) },
+    jurisdiction: {
+      kind: def.jurisdiction.kind,
+      key: c(`guide.jurisdiction.${def.jurisdiction.kind === 'vehicle' && def.jurisdiction.alternative ? 'vehicleOrResidence' : def.jurisdiction.kind}`),
+    },
     legalBasisKeys: def.legalBasisKeys.map((k) => c(`basis.${k}`)),
     applyHref: `/services/${def.code}/apply`,
   };

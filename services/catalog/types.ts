@@ -117,8 +117,12 @@ export type HandlingMode = 'online' | 'online_then_visit' | 'window';
 export type Jurisdiction =
   /** Household-registration region from the named field decides the office. */
   | { kind: 'hukou'; field: string }
-  /** The plate's prefix decides the vehicle office. */
-  | { kind: 'vehicle'; field: string }
+  /**
+   * The plate's prefix decides the vehicle office; where `alternative.when` holds, the region in
+   * `alternative.field` does instead (机动车登记规定 art. 27 para. 3: a small car or motorcycle
+   * traded where the buyer lives is registered by the buyer's office).
+   */
+  | { kind: 'vehicle'; field: string; alternative?: { field: string; when: (answers: Answers) => boolean } }
   /** Cross-province / nationwide items: the citizen chooses an office handling the department. */
   | { kind: 'chosen'; field: string };
 

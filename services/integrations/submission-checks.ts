@@ -6,7 +6,8 @@ import { normalizeIdNumber, normalizePlate } from '../validation/identifiers.js'
 import { checkControls } from './exit-entry-controls.js';
 import { isIntegrationError } from './http.js';
 import { householdOf } from './population-registry.js';
-import { vehicleByPlate, type Unsettled } from './vehicle-records.js';
+import { corrections, CORRECTIONS_KEY, VEHICLE_OWNER_KEY, type VehicleOwnerSnapshot } from '../catalog/definitions/vehicle-shared.js';
+import { vehicleByPlate, type Unsettled, type VehicleRecord } from './vehicle-records.js';
 
 /** What the systems around the portal said about an application about to be submitted. */
 export type SubmissionFacts = {
@@ -23,9 +24,10 @@ const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: nu
 /**
  * Asks the systems an application depends on, before the submit transaction opens (a slow system
  * must not hold row locks). `answers` are the parsed answers. Each service asks only what it needs:
- * - the inspection mark: vehicle records for the plate — refused while anything is unsettled
- *   (listing it), refused with "try again later" when the records cannot be asked, and the
- *   registration date and type of the records decide exempt vs on-site;
+ * - the inspection mark and a used-vehicle transfer: vehicle records for the plate — the mark
+ *   only for the registered owner or their named agent, both refused while anything is unsettled,
+ *   refused with "try again later" when the records cannot be asked; the records' type (and
+ *   registration date) replace the typed ones, with the corrections recorded (vehicleFacts);
  * - exit-entry items: the controls — a hit, or no answer, routes to a manual check;
  * - items with materials the registry can confirm (MaterialDef.sharedFact): the household record;
  *   no answer just means the material is asked for as usual.
@@ -40,17 +42,14 @@ export async function submissionFacts(
   const out: SubmissionFacts = { ...NONE, answersPatch: {} };
   const cfg = ctx.config.integrations;
 
-  if (def.code === 'inspection-mark') {
+  if (def.code === 'inspection-mark' || def.code === 'used-vehicle-transfer') {
     const plate = normalizePlate(String(answers.plate ?? ''));
     try {
       const v = await vehicleByPlate(cfg, plate);
       if (!v) {
         out.refusal = new DomainError('vehicle.notFound', 400, { params: { plate }, fieldErrors: { plate: ['vehicle.notFound'] } });
-      } else if (v.unsettled.length > 0) {
-        out.refusal = unsettledRefusal(plate, v.unsettled);
       } else {
-        out.answersPatch.vehicleType = v.vehicleType;
-        out.answersPatch.registrationDate = v.registrationDate;
+        Object.assign(out, vehicleFacts(def.code, answers, v, await applicant()));
       }
     } catch (e) {
       if (!isIntegrationError(e)) throw e;
@@ -103,6 +102,60 @@ export async function confirmedSharedFacts(
     if (!isIntegrationError(e)) throw e;
   }
   return facts.filter((f) => wanted.has(f));
+}
+
+/**
+ * What the vehicle records decide for a vehicle item, in this order:
+ * 1. the inspection mark is the owner's to claim (机动车登记规定 arts. 54–55, "机动车所有人"), or an
+ *    agent's who names the owner (art. 86) — anyone else is refused beside the plate, before
+ *    anything about the vehicle (its violations) is told; a transfer's applicant is the buyer
+ *    (art. 26 "现机动车所有人"), so the records' owner is the seller and is only shown to the clerk;
+ * 2. nothing unsettled (art. 54 para. 2 for the mark, art. 25 para. 2 for a transfer);
+ * 3. the records' type and registration date replace the typed ones, each change recorded so the
+ *    citizen and the clerk see both values.
+ */
+function vehicleFacts(
+  code: string,
+  answers: Answers,
+  v: VehicleRecord,
+  person: { realName: string; idNumber: string | null },
+): Pick<SubmissionFacts, 'answersPatch' | 'refusal'> {
+  const plate = v.plate;
+  const applicantIsOwner = !!person.idNumber && normalizeIdNumber(person.idNumber) === normalizeIdNumber(v.owner.idNumber);
+  if (code === 'inspection-mark' && !applicantIsOwner) {
+    if (answers.filingAs !== 'agent') {
+      return { answersPatch: {}, refusal: new DomainError('vehicle.notOwner', 400, { params: { plate }, fieldErrors: { plate: ['vehicle.notOwner'] } }) };
+    }
+    const typedId = typeof answers.ownerIdNumber === 'string' ? normalizeIdNumber(answers.ownerIdNumber) : '';
+    const typedName = typeof answers.ownerName === 'string' ? answers.ownerName.trim() : '';
+    if (typedId !== normalizeIdNumber(v.owner.idNumber) || typedName !== v.owner.name) {
+      return {
+        answersPatch: {},
+        refusal: new DomainError('vehicle.ownerMismatch', 400, {
+          params: { plate },
+          fieldErrors: { ownerName: ['vehicle.ownerMismatch'], ownerIdNumber: ['vehicle.ownerMismatch'] },
+        }),
+      };
+    }
+  }
+  if (v.unsettled.length > 0) {
+    // The buyer is told that something is unsettled, not the seller's violations themselves.
+    return { answersPatch: {}, refusal: code === 'inspection-mark' ? unsettledRefusal(plate, v.unsettled) : unsettledTransferRefusal(plate, v.unsettled) };
+  }
+  const fromRecords: Record<string, string> =
+    code === 'inspection-mark' ? { vehicleType: v.vehicleType, registrationDate: v.registrationDate } : { vehicleType: v.vehicleType };
+  const owner: VehicleOwnerSnapshot = { plate, name: v.owner.name, idNumber: normalizeIdNumber(v.owner.idNumber), applicantIsOwner };
+  return {
+    answersPatch: { ...fromRecords, [CORRECTIONS_KEY]: corrections(answers, fromRecords), [VEHICLE_OWNER_KEY]: owner },
+    refusal: null,
+  };
+}
+
+function unsettledTransferRefusal(plate: string, items: Unsettled[]): DomainError {
+  return new DomainError('vehicle.unsettledTransfer', 400, {
+    params: { plate, count: items.length },
+    fieldErrors: { plate: ['vehicle.unsettledTransfer'] },
+  });
 }
 
 function unsettledRefusal(plate: string, items: Unsettled[]): DomainError {

@@ -3,6 +3,8 @@ import { decisions, noticeOverrides, offices, queueItems, users, type ManualChec
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { recordAudit } from '../audit.js';
 import { getService, type FileKind } from '../catalog/index.js';
+import { correctionsOf, vehicleOwnerOf, type Correction } from '../catalog/definitions/vehicle-shared.js';
+import { maskIdNumber } from '../validation/identifiers.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden } from '../errors.js';
 import { applicationDeliveries, type DeliveryView } from '../notifications/deliveries.js';
@@ -41,6 +43,14 @@ export type ReviewPage = {
     result: Record<string, unknown> | null;
   };
   applicant: { realName: string; idNumber: string | null; mobile: string | null };
+  /**
+   * A vehicle item: the registered owner as the vehicle records named them at filing (ID masked:
+   * the owner may be a third party; the match was checked on the full number), and how the
+   * applicant stands to them. null for other items.
+   */
+  vehicle: { plate: string; ownerName: string; ownerIdNumber: string; applicantRole: 'owner' | 'agent' | 'buyer' } | null;
+  /** Answers the vehicle records replaced at filing: what the citizen typed and what the records say. */
+  corrections: Correction[];
   checklist: ReviewItem[];
   /** Materials the population registry confirmed: listed as verified by data sharing, no verdict. */
   sharedMaterials: { code: string; requirementKey: string }[];
@@ -103,11 +113,12 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
         .orderBy(asc(users.staffNo))
     : [];
 
+  const owner = vehicleOwnerOf(app.answers);
   await recordAudit(ctx.db, ctx, {
     applicationId: app.id,
     action: 'pii.viewed',
     officeCode: app.officeCode,
-    data: { fields: ['realName', 'idNumber', 'mobile', 'answers'] },
+    data: { fields: ['realName', 'idNumber', 'mobile', 'answers', ...(owner ? ['vehicleOwner'] : [])] },
   });
 
   return {
@@ -127,6 +138,15 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       result: app.result ?? null,
     },
     applicant: applicant ?? { realName: '', idNumber: null, mobile: null },
+    vehicle: owner
+      ? {
+          plate: owner.plate,
+          ownerName: owner.name,
+          ownerIdNumber: maskIdNumber(owner.idNumber),
+          applicantRole: app.serviceCode === 'used-vehicle-transfer' ? 'buyer' : owner.applicantIsOwner ? 'owner' : 'agent',
+        }
+      : null,
+    corrections: correctionsOf(app.answers),
     checklist: items.map((i) => ({
       code: i.material.code,
       requirementKey: i.requirementKey,

@@ -68,7 +68,8 @@ const KNOWN = [
   'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
   'answers.hukouRegion', 'answers.reason', 'answers.delivery', 'material.photo', 'material.hukouBook', 'hp_website',
   'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
-  'purpose', 'agentName', 'delivery',
+  'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
+  'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
 ];
 const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 

@@ -14,7 +14,7 @@ import { controlsRoutes } from '../mocks/exit-entry-controls.js';
 import { mockServer } from '../mocks/node.js';
 import { registryRoutes } from '../mocks/population-registry.js';
 import { failures } from '../mocks/scenarios.js';
-import { vehicleRoutes } from '../mocks/vehicle-records.js';
+import { vehicleOwnedBy, vehicleRoutes } from '../mocks/vehicle-records.js';
 import { createTestDb } from '../setup/test-db.js';
 import { createApplicant, sampleFileBytes } from '../support/applications.js';
 import { actorOf, appContext, fixedClock, makeIdNumber, makeMobile, sessionCookieFor, testContext } from '../support/factories.js';
@@ -41,6 +41,7 @@ async function filesFor(serviceCode: string, only?: string[]) {
 
 const inspection = (plate: string) => ({
   plate,
+  filingAs: 'owner',
   // What the citizen typed; the records decide (a van registered in 2010 would need an on-site test).
   vehicleType: 'van',
   registrationDate: '2010-05-01',
@@ -112,6 +113,7 @@ describe('sign-up and the population registry', () => {
 describe('inspection mark and vehicle records', () => {
   it('is refused before submission while anything is unsettled, listing it; the draft is kept', async () => {
     const citizen = await createApplicant(h.db);
+    mockServer.use(vehicleOwnedBy('京B67890', citizen));
     const ctx = testContext(h.db, actorOf(citizen), TODAY_CLOCK(), config);
     const applicationId = randomUUID();
     const err = await submitApplication(ctx, {
@@ -194,6 +196,7 @@ describe('inspection mark and vehicle records', () => {
 
   it('a clean vehicle is submitted; exempt vs on-site follows the registration date and type of the records', async () => {
     const citizen = await createApplicant(h.db);
+    mockServer.use(vehicleOwnedBy('京A12345', citizen));
     const applicationId = randomUUID();
     // No on-site inspection certificate: the records say a small car registered 2022-12-15 (year 4: exempt).
     await submitApplication(testContext(h.db, actorOf(citizen), TODAY_CLOCK(), config), {

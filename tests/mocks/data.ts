@@ -4,7 +4,8 @@ import type { VehicleRecord } from '../../services/integrations/vehicle-records.
 /**
  * The simulated systems' records, for tests and for the offline demo (MOCKS=true). The demo
  * citizens of db/seed-data.ts are here, so the demo shows data sharing, an unsettled vehicle and
- * a clean one. Every ID number and plate is fictional.
+ * a clean one; every vehicle names its registered owner, whom the vehicle items check. Every ID
+ * number and plate is fictional.
  */
 
 /** Household records by ID number. Anyone else is unknown to the household part of the registry. */
@@ -58,6 +59,30 @@ export const VEHICLES: Record<string, VehicleRecord> = {
     owner: { name: '李四', idNumber: '310101198511224569' },
     vehicleType: 'van',
     registrationDate: '2021-03-02',
+    unsettled: [],
+  },
+  // 张三's motorcycle: since the 2022 reform it claims the mark without a test in year 2, 4 and 8.
+  京C13579: {
+    plate: '京C13579',
+    owner: { name: '张三', idNumber: '110101199003071233' },
+    vehicleType: 'motorcycle',
+    registrationDate: '2018-12-20',
+    unsettled: [],
+  },
+  // A used car on sale in Beijing (the example transfer), registered to a seller who is no demo citizen.
+  京B23456: {
+    plate: '京B23456',
+    owner: { name: '王五', idNumber: '110105197805150319' },
+    vehicleType: 'smallPassenger',
+    registrationDate: '2019-04-08',
+    unsettled: [],
+  },
+  // A truck registered in Shanghai, for the transfer that stays with the registering office (art. 27 para. 1).
+  沪D24680: {
+    plate: '沪D24680',
+    owner: { name: '赵六', idNumber: '310104198203020571' },
+    vehicleType: 'truck',
+    registrationDate: '2017-09-01',
     unsettled: [],
   },
 };

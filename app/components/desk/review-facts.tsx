@@ -61,6 +61,35 @@ export function ApplicantFacts({ page }: { page: ReviewPage }) {
   );
 }
 
+/** The vehicle's registered owner from the records, beside the applicant (机动车登记规定 arts. 54, 86). */
+export function VehicleOwnerFacts({ page }: { page: ReviewPage }) {
+  const { t } = useTranslation(['desk']);
+  const v = page.vehicle;
+  if (!v) return null;
+  return (
+    <section aria-labelledby="vehicle-heading" className="card">
+      <h2 id="vehicle-heading">{t('desk:review.vehicle.heading')}</h2>
+      <p className="muted">{t('desk:review.vehicle.hint')}</p>
+      <dl className="facts">
+        <dt>{t('desk:review.vehicle.plate')}</dt>
+        <dd className="mono">{v.plate}</dd>
+        <dt>{t('desk:review.vehicle.ownerName')}</dt>
+        <dd>{v.ownerName}</dd>
+        <dt>{t('desk:review.vehicle.ownerIdNumber')}</dt>
+        <dd className="mono">{v.ownerIdNumber}</dd>
+        <dt>{t('desk:review.vehicle.applicantRole')}</dt>
+        <dd>
+          {v.applicantRole === 'owner'
+            ? t('desk:review.vehicle.applicantIsOwner')
+            : v.applicantRole === 'agent'
+              ? t('desk:review.vehicle.agentFiling')
+              : t('desk:review.vehicle.buyerFiling')}
+        </dd>
+      </dl>
+    </section>
+  );
+}
+
 function answerText(t: (k: string) => string, serviceCode: string, f: ReviewPage['application']['fields'][number], value: unknown): string {
   const values = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
   return values
@@ -83,12 +112,25 @@ export function Answers({ page }: { page: ReviewPage }) {
     <section aria-labelledby="answers-heading" className="card">
       <h2 id="answers-heading">{t('desk:review.answers')}</h2>
       <dl className="facts">
-        {a.fields.map((f) => (
-          <div key={f.name} className="facts-row">
-            <dt>{t(`catalog:services.${a.serviceCode}.fields.${f.name}.label`)}</dt>
-            <dd>{answerText(t, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}</dd>
-          </div>
-        ))}
+        {a.fields.map((f) => {
+          const corrected = page.corrections.find((c) => c.field === f.name);
+          return (
+            <div key={f.name} className="facts-row">
+              <dt>{t(`catalog:services.${a.serviceCode}.fields.${f.name}.label`)}</dt>
+              <dd>
+                {answerText(t, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
+                {corrected && (
+                  <div className="hint">
+                    {t('desk:review.vehicle.corrected', {
+                      entered: answerText(t, a.serviceCode, f, corrected.entered),
+                      records: answerText(t, a.serviceCode, f, corrected.records),
+                    })}
+                  </div>
+                )}
+              </dd>
+            </div>
+          );
+        })}
       </dl>
     </section>
   );

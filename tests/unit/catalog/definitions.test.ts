@@ -178,28 +178,12 @@ describe('temporary-id-card', () => {
 });
 
 describe('used-vehicle-transfer', () => {
-  it('charges for plates only when new plates are made', () => {
-    const keys = (o: Record<string, string>) => fees('used-vehicle-transfer', o).map((l) => l.key);
-    expect(keys({ ownerResidence: 'local', plateOption: 'keep' })).toEqual(['drivingLicense', 'registrationCertificate']);
-    expect(keys({ ownerResidence: 'local', plateOption: 'new' })).toEqual(['plates', 'drivingLicense', 'registrationCertificate']);
-    expect(keys({ ownerResidence: 'elsewhere', plateOption: '' })).toEqual(['plates', 'drivingLicense', 'registrationCertificate']);
-    const all = fees('used-vehicle-transfer', { ownerResidence: 'elsewhere' });
-    expect(all.reduce((s, l) => s + l.amount, 0)).toBe(120);
-    expect(getService('used-vehicle-transfer').fee.fromAmount).toBe(20);
-  });
-
   it('needs an inspection certificate and insurance only when the inspection expired, mortgagee consent only when mortgaged', () => {
     expect(materials('used-vehicle-transfer', {})).toEqual(['idCard', 'ownershipTransferProof', 'registrationCertificate', 'drivingLicense']);
     expect(materials('used-vehicle-transfer', { inspectionExpired: 'yes' })).toEqual(
       expect.arrayContaining(['inspectionCertificate', 'compulsoryInsurance']),
     );
     expect(materials('used-vehicle-transfer', { mortgaged: 'yes' })).toContain('mortgageeConsent');
-  });
-
-  it('requires the plate choice within the same jurisdiction and a valid plate', () => {
-    const def = getService('used-vehicle-transfer');
-    expect(errorsOf(def, { ...EXAMPLE_ANSWERS['used-vehicle-transfer'], plateOption: '' }).plateOption).toEqual(['required']);
-    expect(errorsOf(def, { ...EXAMPLE_ANSWERS['used-vehicle-transfer'], plate: '京I12345' }).plate).toEqual(['plate.format']);
   });
 
   it('notes a transfer past the 30-day deadline', () => {
@@ -227,8 +211,8 @@ describe('motorcycle-registration', () => {
     expect(materials('motorcycle-registration', { origin: 'imported' })).not.toContain('factoryCertificate');
   });
 
-  it('routes by the owner’s household registration, since there is no plate yet', () => {
-    expect(getService('motorcycle-registration').jurisdiction).toEqual({ kind: 'hukou', field: 'hukouRegion' });
+  it('routes by the owner’s domicile, since there is no plate yet', () => {
+    expect(getService('motorcycle-registration').jurisdiction).toEqual({ kind: 'hukou', field: 'residenceRegion' });
   });
 
   it('rejects a VIN with I, O or Q or of the wrong length', () => {
