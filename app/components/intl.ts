@@ -14,3 +14,10 @@ function memoized<O extends object, F>(make: (locale: string, options: O) => F):
 
 export const numberFormat = memoized((locale, options: Intl.NumberFormatOptions) => new Intl.NumberFormat(locale, options));
 export const dateTimeFormat = memoized((locale, options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, options));
+
+const listFormat = memoized((locale, options: Intl.ListFormatOptions) => new Intl.ListFormat(locale, options));
+
+/** Items joined as the language joins a list ("A、B和C", "A, B, and C"). */
+export function formatList(items: readonly string[], locale: string): string {
+  return listFormat(locale, { type: 'conjunction' }).format(items);
+}

@@ -21,6 +21,7 @@ import {
 import { recordVerdict } from '#services/review/verdicts';
 import { isDomainError } from '#services/errors';
 import { formatDay } from '~/components/application/format';
+import { formatList } from '~/components/intl';
 import type { DeskActionData } from '~/components/desk/action-data';
 import {
   AcceptForm,
@@ -162,7 +163,7 @@ export default function ReviewPage() {
                       number: n.number,
                       date: formatDay(n.issueDate, locale),
                       deadline: formatDay(n.supplementDeadline, locale),
-                      items: n.items.map((i) => t(`catalog:materials.${i.materialCode}.name`)).join('、'),
+                      items: formatList(n.items.map((i) => t(`catalog:materials.${i.materialCode}.name`)), locale),
                     })}
                     {n.overrideReason && <div className="muted">{t('desk:review.noticeOverride', { reason: n.overrideReason })}</div>}
                   </li>

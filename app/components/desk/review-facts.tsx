@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ReviewPage } from '#services/review/review-page';
 import { formatDay, formatInstant } from '~/components/application/format';
+import { formatList } from '~/components/intl';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
 
@@ -90,23 +91,24 @@ export function VehicleOwnerFacts({ page }: { page: ReviewPage }) {
   );
 }
 
-function answerText(t: (k: string) => string, serviceCode: string, f: ReviewPage['application']['fields'][number], value: unknown): string {
+function answerText(t: (k: string) => string, locale: string, serviceCode: string, f: ReviewPage['application']['fields'][number], value: unknown): string {
   const values = Array.isArray(value) ? value : value === undefined || value === null || value === '' ? [] : [value];
-  return values
-    .map((v) => {
+  return formatList(
+    values.map((v) => {
       const s = String(v);
       if (f.options?.includes(s)) return t(`catalog:services.${serviceCode}.fields.${f.name}.options.${s}`);
       if (f.kind === 'region') return t(`common:regions.${s}`);
       if (f.kind === 'office') return t(`common:offices.${s}`);
       if (f.kind === 'checkbox') return t(s === 'true' || s === 'on' ? 'common:yes' : 'common:no');
       return s;
-    })
-    .join('、');
+    }),
+    locale,
+  );
 }
 
 /** The answers as submitted, labelled as the citizen saw them. */
 export function Answers({ page }: { page: ReviewPage }) {
-  const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const { t, i18n } = useTranslation(['desk', 'catalog', 'common']);
   const a = page.application;
   return (
     <section aria-labelledby="answers-heading" className="card">
@@ -118,12 +120,12 @@ export function Answers({ page }: { page: ReviewPage }) {
             <div key={f.name} className="facts-row">
               <dt>{t(`catalog:services.${a.serviceCode}.fields.${f.name}.label`)}</dt>
               <dd>
-                {answerText(t, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
+                {answerText(t, i18n.language, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
                 {corrected && (
                   <div className="hint">
                     {t('desk:review.vehicle.corrected', {
-                      entered: answerText(t, a.serviceCode, f, corrected.entered),
-                      records: answerText(t, a.serviceCode, f, corrected.records),
+                      entered: answerText(t, i18n.language, a.serviceCode, f, corrected.entered),
+                      records: answerText(t, i18n.language, a.serviceCode, f, corrected.records),
                     })}
                   </div>
                 )}
