@@ -104,7 +104,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       priority: priorityOf(def),
       completenessDeadline: addWorkingDays(today, ctx.config.completenessDays, calendar),
       // The limit these answers are promised (an endorsement alone is on the spot; a passport outside
-      // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0020).
+      // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0021).
       dueDate: committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar),
       manualCheck: external?.manualCheck ?? null,
       at: now,

@@ -62,7 +62,7 @@ export function addWorkingDays(start: string, n: number, cal: Calendar): string 
 }
 
 /**
- * Office hours for counting a committed limit (docs/decisions/0020): what is received before
+ * Office hours for counting a committed limit (docs/decisions/0021): what is received before
  * closing on a working day is received that day; anything later, or on a day off, is taken up the
  * next working day.
  */
@@ -71,7 +71,7 @@ export const OFFICE_HOURS = { opens: '09:00', closes: '17:00' } as const;
 /**
  * The due date of a committed limit for something received at `receivedAt` (a filing, or the
  * supplement that restarts the clock). The one rule for due dates, so reports judge 按时办结率
- * against what was promised (docs/decisions/0020):
+ * against what was promised (docs/decisions/0021):
  * - n working days (n ≥ 1): n working days from the day after receipt (the receipt day is not
  *   counted, so an evening filing loses nothing);
  * - 0 working days (当场办结 / 即办件): the day of receipt if it came in during office hours of a

@@ -108,7 +108,7 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       const app = await lockApplication(tx, seen.id);
       if (app.status === 'needs_supplement' && today > notice.supplementDeadline) throw conflict('review.supplementDeadlinePassed');
       const cal = await loadCalendar(ctx.db, today, tx);
-      // The same due-date rule as at filing (docs/decisions/0020), for the limit these answers were promised.
+      // The same due-date rule as at filing (docs/decisions/0021), for the limit these answers were promised.
       const office = offices.find((o) => o.code === app.officeCode);
       const dueDate = committedDueDate(now, commitmentOf(def, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal);
       const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, cal);

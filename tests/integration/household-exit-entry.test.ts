@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, offices, queueItems, users } from '../../db/schema/index.js';
+import { getMyApplication } from '../../services/applications/read.js';
 import { submitApplication } from '../../services/applications/submit.js';
 import { applicableMaterials, getService, REGISTERED_HUKOU_KEY } from '../../services/catalog/index.js';
 import { exampleIdNumber } from '../../services/catalog/examples.js';
@@ -21,7 +22,7 @@ import { fastConfig } from '../support/integrations.js';
 /**
  * Tracker issue 15 on a real database: routing of the household certificate, whose matter an
  * application is (and whom the external checks ask about), the answer-dependent limits, and the
- * same-day due date that reports judge 按时办结率 by (docs/decisions/0020).
+ * same-day due date that reports judge 按时办结率 by (docs/decisions/0021).
  */
 
 let h: DbHandle;
@@ -145,8 +146,14 @@ describe('limits that depend on the answers, as due dates', () => {
   it('an HK/Macao endorsement alone is due on the spot; a new permit in 7 working days', async () => {
     const citizen = await createApplicant(h.db);
     const base = { idNumber: citizen.idNumber!, officeCode: 'bj-dongcheng', endorsementType: 'G', trips: 'single', stateFunctionary: 'no', delivery: 'pickup' };
-    expect((await file(citizen, 'hk-macao-permit', { ...base, holdsValidPermit: 'yes', permitNumber: 'C12345678' })).dueDate).toBe('2026-11-23');
-    expect((await file(citizen, 'hk-macao-permit', { ...base, holdsValidPermit: 'no' })).dueDate).toBe('2026-12-02');
+    const only = await file(citizen, 'hk-macao-permit', { ...base, holdsValidPermit: 'yes', permitNumber: 'C12345678' });
+    expect(only.dueDate).toBe('2026-11-23');
+    const permit = await file(citizen, 'hk-macao-permit', { ...base, holdsValidPermit: 'no' });
+    expect(permit.dueDate).toBe('2026-12-02');
+    // The citizen's page promises the same: on the spot with no visit, or 7 working days with one.
+    const ctx = testContext(h.db, actorOf(citizen), fixedClock(MORNING), config);
+    expect(await getMyApplication(ctx, only.number!)).toMatchObject({ committed: { days: 0, unit: 'working' }, handling: { visits: 0 } });
+    expect(await getMyApplication(ctx, permit.number!)).toMatchObject({ committed: { days: 7, unit: 'working' }, handling: { visits: 1 } });
   });
 
   it('a passport at the hukou province in 7 working days, in another province in 20 days (the registry says where)', async () => {
@@ -157,7 +164,11 @@ describe('limits that depend on the answers, as due dates', () => {
     const home = await file(zhang, 'passport', passport('bj-dongcheng'));
     expect(home).toMatchObject({ dueDate: '2026-12-02', answers: { [REGISTERED_HUKOU_KEY]: '110101' } });
     // 2026-11-23 + 20 days = Sunday 2026-12-13, so Monday 2026-12-14.
-    expect((await file(zhang, 'passport', passport('sh-huangpu'))).dueDate).toBe('2026-12-14');
+    const away = await file(zhang, 'passport', passport('sh-huangpu'));
+    expect(away.dueDate).toBe('2026-12-14');
+    const ctx = testContext(h.db, actorOf(zhang), fixedClock(MORNING), config);
+    expect(await getMyApplication(ctx, away.number!)).toMatchObject({ committed: { days: 20, unit: 'calendar' } });
+    expect(await getMyApplication(ctx, home.number!)).toMatchObject({ committed: { days: 7, unit: 'working' } });
     // Someone the registry does not know: the longer limit.
     const unknown = await createApplicant(h.db);
     expect((await file(unknown, 'passport', { ...passport('bj-dongcheng'), idNumber: unknown.idNumber! })).dueDate).toBe('2026-12-14');

@@ -19,7 +19,7 @@ const forAdult = (a: Answers, env: DefinitionEnv) => filingAsAgent(a) && !isUnde
  * The form used to take any ID number, so an account could ask for anyone's travel records.
  *
  * Limits: 法定 1 working day, committed 当场 (Weihai item page, facts §3.3); 0 working days counts
- * by the same-day rule of docs/decisions/0020. Fee: none listed ([ASSUMPTION] free). 全程网办, 0 visits.
+ * by the same-day rule of docs/decisions/0021. Fee: none listed ([ASSUMPTION] free). 全程网办, 0 visits.
  */
 export const entryExitRecords = defineService({
   code: 'entry-exit-records',

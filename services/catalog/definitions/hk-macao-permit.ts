@@ -58,7 +58,7 @@ const holds = (a: Answers) => yes(a, 'holdsValidPermit');
  * one visit for photo and fingerprints (NIA reform 2018-09-01); an endorsement alone on a valid
  * e-permit is issued on the spot at a self-service machine, 立等可取 (facts §3.2), so 0 working
  * days and no window visit — the due date of such a filing follows the same-day rule of
- * docs/decisions/0020. Fees: permit 60 (发改价格〔2019〕914号); endorsements 15/30/80/120/160/240
+ * docs/decisions/0021. Fees: permit 60 (发改价格〔2019〕914号); endorsements 15/30/80/120/160/240
  * (发改价格〔2017〕1186号). Whose permit: as for the passport, the applicant's own; a guardian's
  * for a child under 16.
  */

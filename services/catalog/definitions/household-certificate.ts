@@ -25,7 +25,7 @@ export const CERTIFICATE_KINDS = ['itemChange', 'deregistration', 'kinship', 'no
  * 委托书"). Before this the form asked for the agent's particulars while the subject was implicit.
  *
  * Limits: no national statutory limit was found; 即办件 is the usual commitment (facts §8.2,
- * [ASSUMPTION]); 0 working days is counted by the same-day rule of docs/decisions/0020.
+ * [ASSUMPTION]); 0 working days is counted by the same-day rule of docs/decisions/0021.
  * Fee: none — no fee basis exists (facts §8.1, [ASSUMPTION]).
  */
 export const householdCertificate = defineService({

@@ -36,7 +36,7 @@ describe('first resident ID card: 45 days (公通字〔2021〕12号 art. 80), no
   });
 });
 
-describe('same-day items: 0 working days for an online filing (docs/decisions/0020)', () => {
+describe('same-day items: 0 working days for an online filing (docs/decisions/0021)', () => {
   const zero = { days: 0, unit: 'working' } as const;
   it('received during office hours on a working day: due that day', () => {
     // Monday 2026-11-23.
