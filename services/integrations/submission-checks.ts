@@ -62,7 +62,14 @@ export async function submissionFacts(
   }
 
   // Whose matter it is decides every check below (docs/catalog-sources.md, "Whose records").
-  const needsSubject = def.department === 'exit_entry' || !!def.subject || def.materials.some((m) => m.sharedFact);
+  // Read only when a check below uses it, or to refuse filing "as an agent" for oneself: a citizen
+  // filing a household certificate for themselves costs no extra round trip.
+  const needsSubject =
+    def.department === 'exit_entry' ||
+    !!def.commitments ||
+    def.materials.some((m) => m.sharedFact) ||
+    def.subject?.kind === 'typed' ||
+    (def.subject?.kind === 'filingAs' && answers.filingAs === 'agent');
   const subject = needsSubject ? subjectOf(def, answers, await applicant(), today) : null;
   if (subject && 'refusal' in subject) {
     out.refusal = subject.refusal;
