@@ -173,7 +173,12 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
    * Where the committed limit or the visits depend on the answers: every case, and which one
    * applies. Without it, timeLimits.committedWorkingDays and handling.visits hold for everyone.
    */
-  commitments?: { cases: readonly CommitmentCase[]; pick: (answers: Answers, env: CommitmentEnv) => string };
+  commitments?: {
+    cases: readonly CommitmentCase[];
+    pick: (answers: Answers, env: CommitmentEnv) => string;
+    /** Whether `pick` reads the subject's registered hukou region (REGISTERED_HUKOU_KEY), so submission asks the registry. */
+    readsRegisteredHukou?: boolean;
+  };
   /**
    * Whose matter it is, when the form names a person (docs/catalog-sources.md, "Whose records"):
    * - 'typed': the ID number typed in `idField` (a guardian applies for a child under 16; anyone

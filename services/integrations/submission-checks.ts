@@ -27,7 +27,11 @@ const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: nu
  * - the inspection mark: vehicle records for the plate — refused while anything is unsettled
  *   (listing it), refused with "try again later" when the records cannot be asked, and the
  *   registration date and type of the records decide exempt vs on-site;
+ * - first, whose matter it is (subjectOf): an adult's ID number other than the filer's, or filing
+ *   "as an agent" for oneself, is refused; every check below asks about that subject;
  * - exit-entry items: the controls — a hit, or no answer, routes to a manual check;
+ * - a limit that depends on where the subject is registered (the passport): the registry's
+ *   hukou region; no answer leaves the longer limit;
  * - items with materials the registry can confirm (MaterialDef.sharedFact): the household record;
  *   no answer just means the material is asked for as usual.
  */
@@ -66,7 +70,7 @@ export async function submissionFacts(
   // filing a household certificate for themselves costs no extra round trip.
   const needsSubject =
     def.department === 'exit_entry' ||
-    !!def.commitments ||
+    !!def.commitments?.readsRegisteredHukou ||
     def.materials.some((m) => m.sharedFact) ||
     def.subject?.kind === 'typed' ||
     (def.subject?.kind === 'filingAs' && answers.filingAs === 'agent');
@@ -87,7 +91,7 @@ export async function submissionFacts(
     }
   }
 
-  if (def.commitments && person) {
+  if (def.commitments?.readsRegisteredHukou && person) {
     // The committed limit may depend on where the subject is registered (a passport outside the
     // hukou province); the registry's record wins, and no answer leaves the longer limit.
     try {

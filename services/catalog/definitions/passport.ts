@@ -82,6 +82,7 @@ export const passport = defineService({
       { key: 'elsewhere', days: 20, unit: 'calendar', visits: 1, basisKey: 'passportElsewhere' },
     ],
     pick: passportCommitment,
+    readsRegisteredHukou: true,
   },
   subject: { kind: 'typed', idField: 'idNumber' },
   fee: {
