@@ -39,14 +39,15 @@ const BOUNDARY = '----onewindowbench7MA4YWxkTrZu0gW';
 export const MULTIPART = `multipart/form-data; boundary=${BOUNDARY}`;
 
 /**
- * A household-registration certificate (户籍证明) filed at `officeCode`: the answers and the ID
- * card, the one material it needs for a citizen filing for themselves. No external system is
- * asked for this item, so what is measured is the portal and its database.
+ * A household-registration certificate (户籍证明) for a region `officeCode` covers: the answers and
+ * the ID card, the one material it needs for a citizen filing for themselves. The region routes it
+ * (the registration-place station); `officeCode` names where it is expected to land. No external
+ * system is asked for this item, so what is measured is the portal and its database.
  */
-export function certificateFiling(officeCode: string, hukouRegion: string) {
+export function certificateFiling(_officeCode: string, hukouRegion: string) {
   return {
     serviceCode: 'household-certificate',
-    answers: { kind: 'kinship', hukouRegion, officeCode, purpose: '办理继承公证', byAgent: 'no' },
+    answers: { kind: 'kinship', hukouRegion, purpose: '办理继承公证', filingAs: 'self' },
     files: [{ materialCode: 'idCard', originalName: 'id-card.pdf', bytes: new Uint8Array(PDF) }],
   };
 }

@@ -18,7 +18,7 @@ const DEMO_FILINGS: { serviceCode: string; answers: RawAnswers }[] = [
   { serviceCode: 'temporary-id-card', answers: { hukouRegion: '110101', reason: 'applying', delivery: 'pickup' } },
   {
     serviceCode: 'household-certificate',
-    answers: { kind: 'kinship', hukouRegion: '110101', officeCode: 'bj-dongcheng', purpose: '办理继承公证', byAgent: 'no' },
+    answers: { kind: 'kinship', hukouRegion: '110101', purpose: '办理继承公证', filingAs: 'self' },
   },
   { serviceCode: 'temporary-id-card', answers: { hukouRegion: '110101', reason: 'replacing', delivery: 'mail' } },
 ];

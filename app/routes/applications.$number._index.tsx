@@ -106,11 +106,13 @@ export default function Receipt() {
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
   const office = a.officeCode ? t(`common:offices.${a.officeCode}`) : '';
   const limit =
-    a.committedWorkingDays === null
+    a.committed === null
       ? ''
-      : a.committedWorkingDays === 0
-        ? t('common:format.onTheSpot')
-        : t('common:format.workingDays', { count: a.committedWorkingDays });
+      : a.committed.unit === 'calendar'
+        ? t('common:format.calendarDays', { count: a.committed.days })
+        : a.committed.days === 0
+          ? t('common:format.onTheSpot')
+          : t('common:format.workingDays', { count: a.committed.days });
   const money = (value: number) => t('common:format.yuan', { value });
 
   return (

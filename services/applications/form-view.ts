@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
 import { applications, users } from '../../db/schema/index.js';
-import { getService, type Department, type FieldKind, type FileKind } from '../catalog/index.js';
+import { getService, type Department, type FieldKind, type FileKind, type ServiceDefinition } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { currentFiles } from '../files/files.js';
-import { confirmedSharedFacts } from '../integrations/submission-checks.js';
+import { confirmedSharedFacts, subjectOf } from '../integrations/submission-checks.js';
 import { FILE_KINDS } from '../files/sniff.js';
 import { officesHandling } from '../offices/offices.js';
 import { REGIONS } from '../offices/regions.js';
@@ -120,9 +120,7 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     draft = { answers: rawAnswersOf(row.answers), files, updatedAt: row.updatedAt.toISOString() };
   }
 
-  const shared = def.materials.some((m) => m.sharedFact)
-    ? await confirmedSharedFacts(ctx, def, draft?.answers ?? {}, (await ctx.db.select({ idNumber: users.idNumber }).from(users).where(eq(users.id, actor.id)))[0]?.idNumber ?? null)
-    : [];
+  const shared = def.materials.some((m) => m.sharedFact) ? await sharedFactsOfDraft(ctx, def, actor.id, draft?.answers ?? {}) : [];
   const materials: MaterialView[] = def.materials.map((m) => ({
     code: m.code,
     field: `material.${m.code}`,
@@ -142,4 +140,11 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     submittedNumber: row && row.status !== 'draft' ? row.number : null,
     maxFileBytes: ctx.config.maxFileBytes,
   };
+}
+
+/** What the registry confirms for the draft's subject (the person the form names, else the filer). */
+async function sharedFactsOfDraft(ctx: ServiceContext, def: ServiceDefinition, userId: string, answers: RawAnswers) {
+  const [me] = await ctx.db.select({ realName: users.realName, idNumber: users.idNumber }).from(users).where(eq(users.id, userId));
+  const subject = subjectOf(def, answers, me ?? { realName: '', idNumber: null }, chinaDate(ctx.clock.now()));
+  return 'person' in subject && subject.person ? confirmedSharedFacts(ctx, def, answers, subject.person.idNumber) : [];
 }

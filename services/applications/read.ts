@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
 import { applications, auditEvents, offices } from '../../db/schema/index.js';
-import { findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
+import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
@@ -101,7 +101,8 @@ export type ApplicationDetail = ApplicationSummary & {
   fees: FeeLine[];
   feeTotal: number;
   handling: { mode: HandlingMode; visits: number } | null;
-  committedWorkingDays: number | null;
+  /** The limit these answers were promised (an endorsement alone on the spot, a passport elsewhere 20 days). */
+  committed: { days: number; unit: 'working' | 'calendar' } | null;
   notes: { key: string; params?: Record<string, string | number> }[];
   files: { id: string; materialCode: string; originalName: string; sizeBytes: number; uploadedAt: string }[];
   timeline: TimelineEntry[];
@@ -117,7 +118,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   if (scope !== 'own') throw forbidden();
   if (!isApplicationNumber(number)) throw notFound('application.notFound');
   const [row] = await ctx.db
-    .select({ app: applications, officePhone: offices.phone })
+    .select({ app: applications, officePhone: offices.phone, officeCity: offices.cityCode })
     .from(applications)
     .leftJoin(offices, eq(offices.code, applications.officeCode))
     .where(and(eq(applications.number, number), eq(applications.applicantId, actor.id)))
@@ -129,6 +130,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   // Submitted answers are the schema's output, which is what the fee and note functions expect.
   const fees = def ? def.fee.lines(app.answers) : [];
   const notes = def?.notes && receivedDay ? def.notes(app.answers, { today: receivedDay }) : [];
+  const commitment = def ? commitmentOf(def, app.answers, { officeProvince: row.officeCity ? row.officeCity.slice(0, 2) : null }) : null;
   const files = await currentFiles(ctx.db, app.id);
   const documents = await documentsOf(ctx.db, app.id);
   return {
@@ -147,8 +149,8 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     receivedDay,
     fees,
     feeTotal: fees.reduce((sum, l) => sum + l.amount, 0),
-    handling: def ? { mode: def.handling.mode, visits: def.handling.visits } : null,
-    committedWorkingDays: def ? def.timeLimits.committedWorkingDays : null,
+    handling: def && commitment ? { mode: def.handling.mode, visits: commitment.visits } : null,
+    committed: commitment ? { days: commitment.days, unit: commitment.unit } : null,
     notes,
     files: files.map((f) => ({ id: f.id, materialCode: f.materialCode, originalName: f.originalName, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt.toISOString() })),
     timeline: await timelineOf(ctx, app.id),

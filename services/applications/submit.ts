@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
-import { applicableMaterials, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
-import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
+import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
+import { addWorkingDays, chinaDate, committedDueDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, DomainError } from '../errors.js';
 import { attachFiles, currentFiles, storeBlobs, type NewFileRow } from '../files/files.js';
@@ -89,7 +89,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
   const today = chinaDate(now);
   // Asked before the transaction opens, so a slow system holds no locks (services/integrations/submission-checks.ts).
   const early = parseAnswers(def, input.rawAnswers, { today });
-  const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id)) : null;
+  const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id), today) : null;
   // Reference data, cached per process (services/reference-cache.ts): no round trip on most filings.
   const [candidates, calendar] = await Promise.all([officesHandling(ctx.db, def.department), loadCalendar(ctx.db, today)]);
   const posted = new Set(files.map((f) => f.materialCode));
@@ -103,7 +103,9 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
       office: decided.office,
       priority: priorityOf(def),
       completenessDeadline: addWorkingDays(today, ctx.config.completenessDays, calendar),
-      dueDate: addWorkingDays(today, def.timeLimits.committedWorkingDays, calendar),
+      // The limit these answers are promised (an endorsement alone is on the spot; a passport outside
+      // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0021).
+      dueDate: committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar),
       manualCheck: external?.manualCheck ?? null,
       at: now,
       day: today,

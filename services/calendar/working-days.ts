@@ -61,6 +61,37 @@ export function addWorkingDays(start: string, n: number, cal: Calendar): string 
   return day;
 }
 
+/**
+ * Office hours for counting a committed limit (docs/decisions/0021): what is received before
+ * closing on a working day is received that day; anything later, or on a day off, is taken up the
+ * next working day.
+ */
+export const OFFICE_HOURS = { opens: '09:00', closes: '17:00' } as const;
+
+/**
+ * The due date of a committed limit for something received at `receivedAt` (a filing, or the
+ * supplement that restarts the clock). The one rule for due dates, so reports judge 按时办结率
+ * against what was promised (docs/decisions/0021):
+ * - n working days (n ≥ 1): n working days from the day after receipt (the receipt day is not
+ *   counted, so an evening filing loses nothing);
+ * - 0 working days (当场办结 / 即办件): the day of receipt if it came in during office hours of a
+ *   working day, else the next working day — an online filing at 22:00 is due the next working
+ *   day, not "already overdue" by the next morning;
+ * - n calendar days: the calendar day n days after receipt, moved to the next working day when it
+ *   falls on a day off (民法典 art. 203: a period ending on a holiday ends on the day after it).
+ */
+export function committedDueDate(receivedAt: Date, limit: { days: number; unit: 'working' | 'calendar' }, cal: Calendar): string {
+  const day = chinaDate(receivedAt);
+  if (limit.unit === 'calendar') {
+    let due = addDays(day, limit.days);
+    while (!isWorkingDay(due, cal)) due = nextDay(due);
+    return due;
+  }
+  if (limit.days > 0) return addWorkingDays(day, limit.days, cal);
+  const duringHours = isWorkingDay(day, cal) && receivedAt < chinaTime(day, OFFICE_HOURS.closes);
+  return duringHours ? day : addWorkingDays(day, 1, cal);
+}
+
 /** Working days strictly after `from` up to and including `to` (0 when to <= from). */
 export function workingDaysBetween(from: string, to: string, cal: Calendar): number {
   let count = 0;

@@ -24,11 +24,10 @@ export const EXAMPLE_ANSWERS: Record<string, Record<string, string>> = {
   'household-certificate': {
     kind: 'kinship',
     hukouRegion: '110101',
-    officeCode: 'bj-dongcheng',
     purpose: '办理继承公证',
-    byAgent: 'yes',
-    agentName: '李四',
-    agentIdNumber: agent,
+    filingAs: 'agent',
+    subjectName: '李四',
+    subjectIdNumber: agent,
   },
   'birth-registration': {
     hukouRegion: '110101',
@@ -76,5 +75,5 @@ export const EXAMPLE_ANSWERS: Record<string, Record<string, string>> = {
     stateFunctionary: 'no',
     delivery: 'pickup',
   },
-  'entry-exit-records': { idNumber: adult, officeCode: 'bj-dongcheng', byAgent: 'no', delivery: 'electronic' },
+  'entry-exit-records': { officeCode: 'bj-dongcheng', filingAs: 'self', delivery: 'electronic' },
 };

@@ -28,6 +28,11 @@ export type ServiceGuide = {
     /** basisKey is a full i18n key here. */
     statutory: TimeLimit | null;
     committedWorkingDays: number;
+    /**
+     * Where the committed limit and visits depend on the answers, every case with its label and
+     * basis (full keys); [] when the one limit above holds for everyone.
+     */
+    cases: { labelKey: string; days: number; unit: 'working' | 'calendar'; visits: 0 | 1; basisKey: string }[];
   };
   fee: {
     lines: { key: string; amount: number }[];
@@ -85,6 +90,13 @@ export function guideOf(def: ServiceDefinition): ServiceGuide {
     timeLimits: {
       statutory: statutory ? { days: statutory.days, unit: statutory.unit, basisKey: c(`basis.${statutory.basisKey}`) } : null,
       committedWorkingDays: def.timeLimits.committedWorkingDays,
+      cases: (def.commitments?.cases ?? []).map((k) => ({
+        labelKey: c(`${s}.commitments.${k.key}`),
+        days: k.days,
+        unit: k.unit,
+        visits: k.visits,
+        basisKey: c(`basis.${k.basisKey}`),
+      })),
     },
     fee: {
       lines: def.fee.guideLines.map((l) => ({ key: c(`${s}.fees.${l.key}`), amount: l.amount })),

@@ -61,6 +61,13 @@ export type SharedFact = (typeof SHARED_FACTS)[number];
  */
 export const SHARED_FACTS_KEY = '_sharedFacts';
 
+/**
+ * Where submission records the region of the subject's household registration as the population
+ * registry holds it (a passport's limit depends on whether the office is in that province).
+ * Written only by the submit service, like SHARED_FACTS_KEY.
+ */
+export const REGISTERED_HUKOU_KEY = '_registeredHukouRegion';
+
 export function sharedFactsOf(answers: Answers): SharedFact[] {
   const v = answers[SHARED_FACTS_KEY];
   return Array.isArray(v) ? v.filter((f): f is SharedFact => (SHARED_FACTS as readonly unknown[]).includes(f)) : [];
@@ -105,6 +112,30 @@ export type TimeLimit = {
   basisKey: string;
 };
 
+/**
+ * A committed limit and visits that hold for some answers only (HK/Macao endorsement alone vs a new
+ * permit; a passport at the hukou province vs elsewhere). The guide shows every case; the due date
+ * of a filing uses the case its answers pick (commitmentOf).
+ */
+export type CommitmentCase = {
+  /** services.<code>.commitments.<key> names the case in the guide. */
+  key: string;
+  days: number;
+  unit: 'working' | 'calendar';
+  visits: 0 | 1;
+  /** basis.<key>: where the limit is written. */
+  basisKey: string;
+};
+
+/** What picks a case besides the answers: where the filing goes. */
+export type CommitmentEnv = {
+  /** The province (first two GB/T 2260 digits) of the office the application is routed to; null before routing. */
+  officeProvince: string | null;
+};
+
+/** The limit and visits that apply to one application. */
+export type Commitment = { days: number; unit: 'working' | 'calendar'; visits: 0 | 1 };
+
 export type FeeLine = {
   /** services.<code>.fees.<key> */
   key: string;
@@ -142,6 +173,25 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
     /** Committed limit in working days; 0 = on the spot (即办件). */
     committedWorkingDays: number;
   };
+  /**
+   * Where the committed limit or the visits depend on the answers: every case, and which one
+   * applies. Without it, timeLimits.committedWorkingDays and handling.visits hold for everyone.
+   */
+  commitments?: {
+    cases: readonly CommitmentCase[];
+    pick: (answers: Answers, env: CommitmentEnv) => string;
+    /** Whether `pick` reads the subject's registered hukou region (REGISTERED_HUKOU_KEY), so submission asks the registry. */
+    readsRegisteredHukou?: boolean;
+  };
+  /**
+   * Whose matter it is, when the form names a person (docs/catalog-sources.md, "Whose records"):
+   * - 'typed': the ID number typed in `idField` (a guardian applies for a child under 16; anyone
+   *   older applies for themselves, so an adult's number must be the filer's own);
+   * - 'filingAs': the filer, unless `filingAs` is 'agent': then the person named in `nameField`
+   *   and `idField`, with a power of attorney signed by both.
+   * Without it the subject is the filer. Every external check (exit-entry controls, registry) runs on the subject.
+   */
+  subject?: { kind: 'typed'; idField: string } | { kind: 'filingAs'; nameField: string; idField: string };
   fee: {
     basisKey: string | null;
     /** The lines charged for these answers; [] for a free item. */
@@ -173,6 +223,15 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
 /** Keeps each definition's answer type while collecting them in one registry. */
 export function defineService<S extends z.ZodTypeAny>(def: ServiceDefinition<S>): ServiceDefinition<S> {
   return def;
+}
+
+/** The committed limit and visits for these answers (the definition's defaults when nothing varies). */
+export function commitmentOf(def: ServiceDefinition, answers: Answers, env: CommitmentEnv): Commitment {
+  const fallback: Commitment = { days: def.timeLimits.committedWorkingDays, unit: 'working', visits: def.handling.visits };
+  if (!def.commitments) return fallback;
+  const key = def.commitments.pick(answers, env);
+  const c = def.commitments.cases.find((x) => x.key === key);
+  return c ? { days: c.days, unit: c.unit, visits: c.visits } : fallback;
 }
 
 export function materialRequired(m: MaterialDef, answers: Answers, env: DefinitionEnv): boolean {

@@ -1,5 +1,6 @@
 import type { ManualCheck } from '../../db/schema/index.js';
-import { SHARED_FACTS_KEY, type Answers, type ServiceDefinition, type SharedFact } from '../catalog/types.js';
+import { isUnder16 } from '../catalog/definitions/shared.js';
+import { REGISTERED_HUKOU_KEY, SHARED_FACTS_KEY, type Answers, type ServiceDefinition, type SharedFact } from '../catalog/types.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { normalizeIdNumber, normalizePlate } from '../validation/identifiers.js';
@@ -24,11 +25,15 @@ const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: nu
 /**
  * Asks the systems an application depends on, before the submit transaction opens (a slow system
  * must not hold row locks). `answers` are the parsed answers. Each service asks only what it needs:
+ * - first, whose matter it is (subjectOf): an adult's ID number other than the filer's, or filing
+ *   "as an agent" for oneself, is refused; every check below asks about that subject;
  * - the inspection mark and a used-vehicle transfer: vehicle records for the plate — the mark
  *   only for the registered owner or their named agent, both refused while anything is unsettled,
  *   refused with "try again later" when the records cannot be asked; the records' type (and
  *   registration date) replace the typed ones, with the corrections recorded (vehicleFacts);
  * - exit-entry items: the controls — a hit, or no answer, routes to a manual check;
+ * - a limit that depends on where the subject is registered (the passport): the registry's
+ *   hukou region; no answer leaves the longer limit;
  * - items with materials the registry can confirm (MaterialDef.sharedFact): the household record;
  *   no answer just means the material is asked for as usual.
  */
@@ -38,6 +43,8 @@ export async function submissionFacts(
   answers: Answers,
   /** The signed-in citizen, read only by the checks that need them. */
   applicant: () => Promise<{ realName: string; idNumber: string | null }>,
+  /** Today in China: whether a typed subject is under 16. */
+  today: string,
 ): Promise<SubmissionFacts> {
   const out: SubmissionFacts = { ...NONE, answersPatch: {} };
   const cfg = ctx.config.integrations;
@@ -57,10 +64,25 @@ export async function submissionFacts(
     }
   }
 
-  const person = def.department === 'exit_entry' ? await applicant() : null;
-  if (person?.idNumber) {
+  // Whose matter it is decides every check below (docs/catalog-sources.md, "Whose records").
+  // Read only when a check below uses it, or to refuse filing "as an agent" for oneself: a citizen
+  // filing a household certificate for themselves costs no extra round trip.
+  const needsSubject =
+    def.department === 'exit_entry' ||
+    !!def.commitments?.readsRegisteredHukou ||
+    def.materials.some((m) => m.sharedFact) ||
+    def.subject?.kind === 'typed' ||
+    (def.subject?.kind === 'filingAs' && answers.filingAs === 'agent');
+  const subject = needsSubject ? subjectOf(def, answers, await applicant(), today) : null;
+  if (subject && 'refusal' in subject) {
+    out.refusal = subject.refusal;
+    return out;
+  }
+  const person = subject?.person ?? null;
+
+  if (def.department === 'exit_entry' && person) {
     try {
-      const c = await checkControls(cfg, { name: person.realName, idNumber: person.idNumber });
+      const c = await checkControls(cfg, person);
       if (c.hit) out.manualCheck = 'controlsHit';
     } catch (e) {
       if (!isIntegrationError(e)) throw e;
@@ -68,28 +90,80 @@ export async function submissionFacts(
     }
   }
 
+  if (def.commitments?.readsRegisteredHukou && person) {
+    // The committed limit may depend on where the subject is registered (a passport outside the
+    // hukou province); the registry's record wins, and no answer leaves the longer limit.
+    try {
+      const h = await householdOf(cfg, person.idNumber);
+      if (h) out.answersPatch[REGISTERED_HUKOU_KEY] = h.hukouRegion;
+    } catch (e) {
+      if (!isIntegrationError(e)) throw e;
+    }
+  }
+
   if (def.materials.some((m) => m.sharedFact)) {
-    out.answersPatch[SHARED_FACTS_KEY] = await confirmedSharedFacts(ctx, def, answers, (await applicant()).idNumber);
+    out.answersPatch[SHARED_FACTS_KEY] = await confirmedSharedFacts(ctx, def, answers, person?.idNumber ?? null);
   }
   return out;
 }
 
+export type Subject = { name: string; idNumber: string };
+
 /**
- * The facts the population registry confirms for the person an application is about — a typed ID
- * number (e.g. a child's first ID card), else the applicant — limited to those the definition's
- * materials can use. [] when the registry cannot be asked: the materials are then asked for as usual.
+ * The person an application is about (ServiceDefinition.subject), or why it may not be filed:
+ * - by default, and when filing as 'self', the account holder;
+ * - 'filingAs' agent: the person named, whose authorisation the materials ask for;
+ * - 'typed': the ID number typed; it must be the filer's own unless that person is under 16
+ *   (a guardian applies for a child: 居民身份证法 art. 10, 护照法 art. 5 "由本人…申请").
+ *   The name is the filer's when it is their own number, else unknown ('').
+ * person is null when the account has no ID number (staff-created accounts): nothing to check.
+ */
+export function subjectOf(
+  def: ServiceDefinition,
+  answers: Answers,
+  applicant: { realName: string; idNumber: string | null },
+  today: string,
+): { person: Subject | null } | { refusal: DomainError } {
+  const self = applicant.idNumber ? { name: applicant.realName, idNumber: normalizeIdNumber(applicant.idNumber) } : null;
+  const spec = def.subject;
+  if (!spec) return { person: self };
+  const typed = typeof answers[spec.idField] === 'string' ? normalizeIdNumber(answers[spec.idField] as string) : '';
+  if (spec.kind === 'filingAs') {
+    if (answers.filingAs !== 'agent') return { person: self };
+    const name = typeof answers[spec.nameField] === 'string' ? (answers[spec.nameField] as string) : '';
+    if (!typed) return { person: self };
+    if (self && typed === self.idNumber) {
+      // Filing "as an agent" for oneself would ask for a power of attorney from oneself.
+      return { refusal: subjectRefusal('agentForSelf', spec.idField) };
+    }
+    return { person: { name, idNumber: typed } };
+  }
+  if (!typed || (self && typed === self.idNumber)) return { person: self };
+  if (!isUnder16(typed, today)) {
+    return { refusal: subjectRefusal('notYourIdNumber', spec.idField) };
+  }
+  return { person: { name: '', idNumber: typed } };
+}
+
+/** A 400 naming the field: application.<why> on the page, apply.<why> beside the field. */
+function subjectRefusal(why: 'agentForSelf' | 'notYourIdNumber', field: string): DomainError {
+  return new DomainError(`application.${why}`, 400, { fieldErrors: { [field]: [`apply.${why}`] } });
+}
+
+/**
+ * The facts the population registry confirms for the subject of an application (subjectOf) —
+ * limited to those the definition's materials can use. [] when the registry cannot be asked: the
+ * materials are then asked for as usual.
  */
 export async function confirmedSharedFacts(
   ctx: Pick<ServiceContext, 'config'>,
   def: ServiceDefinition,
   answers: Answers,
-  applicantIdNumber: string | null,
+  subjectIdNumber: string | null,
 ): Promise<SharedFact[]> {
   const wanted = new Set(def.materials.flatMap((m) => (m.sharedFact ? [m.sharedFact] : [])));
   if (wanted.size === 0) return [];
-  const idField = def.fields.find((f) => f.kind === 'idNumber');
-  const typed = idField ? answers[idField.name] : undefined;
-  const subject = idField ? (typeof typed === 'string' && typed ? normalizeIdNumber(typed) : null) : applicantIdNumber;
+  const subject = subjectIdNumber;
   if (!subject) return [];
   const facts: SharedFact[] = [];
   try {

@@ -4,8 +4,9 @@ import { materialField } from '../applications/apply-input.js';
 import { fieldError, mib, refuseUploadProblems } from '../files/upload-problems.js';
 import { withBlobCleanup } from '../applications/drafts.js';
 import { recordAudit } from '../audit.js';
-import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
-import { getService, type FileKind } from '../catalog/index.js';
+import { addWorkingDays, chinaDate, committedDueDate, loadCalendar } from '../calendar/working-days.js';
+import { commitmentOf, getService, type FileKind } from '../catalog/index.js';
+import { allOffices } from '../offices/offices.js';
 import type { Config, ServiceContext } from '../context.js';
 import { conflict, DomainError, notFound } from '../errors.js';
 import { attachFiles, checkFile, type CheckedFile, type IncomingFile } from '../files/files.js';
@@ -97,6 +98,8 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
     throw new DomainError(code, status, { fieldErrors });
   }
 
+  // Reference data read before the transaction (cached per process; never read through ctx.db inside it).
+  const offices = await allOffices(ctx.db);
   await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx) => {
       const now = ctx.clock.now();
@@ -105,7 +108,9 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       const app = await lockApplication(tx, seen.id);
       if (app.status === 'needs_supplement' && today > notice.supplementDeadline) throw conflict('review.supplementDeadlinePassed');
       const cal = await loadCalendar(ctx.db, today, tx);
-      const dueDate = addWorkingDays(today, def.timeLimits.committedWorkingDays, cal);
+      // The same due-date rule as at filing (docs/decisions/0021), for the limit these answers were promised.
+      const office = offices.find((o) => o.code === app.officeCode);
+      const dueDate = committedDueDate(now, commitmentOf(def, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal);
       const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, cal);
       // changeStatus refuses (409) unless the application is waiting for this supplement.
       await changeStatus(tx, ctx, app, 'supplemented', 'citizen', {

@@ -247,10 +247,11 @@ describe('/services/:code/apply — drafts and submission', () => {
   });
 
   it('refuses a chosen office that does not exist, beside the office field, and submits nothing', async () => {
-    const { cookie } = await citizenCookie();
+    const { citizen, cookie } = await citizenCookie();
     const passport = '/services/passport/apply';
     const view = await formView(cookie, passport, { code: 'passport' });
-    const answers = { idNumber: makeIdNumber('110101', '19900307'), officeCode: 'bj-nowhere', applicationType: view.fields.find((f) => f.name === 'applicationType')!.options[0].value, stateFunctionary: 'no', delivery: 'pickup' };
+    // The applicant's own number: an adult applies for themselves (护照法 art. 5).
+    const answers = { idNumber: citizen.idNumber!, officeCode: 'bj-nowhere', applicationType: view.fields.find((f) => f.name === 'applicationType')!.options[0].value, stateFunctionary: 'no', delivery: 'pickup' };
     const fileFields = Object.fromEntries(view.materials.map((m) => [m.field, m.accept.includes('pdf') ? files.pdf() : files.png()]));
     const res = await run(action, post(passport, { applicationId: view.applicationId, intent: 'submit', ...answers, ...fileFields }, { cookie }), ctx(), { code: 'passport' });
     expect(res.status).toBe(400);

@@ -97,7 +97,15 @@ describe('/services/:code', () => {
     expect(g.materials.find((m) => m.code === 'idCard')?.conditionKey).toBeNull();
     expect(g.materials.find((m) => m.code === 'guardianIdCard')?.conditionKey).toBe('catalog:conditions.under16');
     expect(g.materials.find((m) => m.code === 'unitApproval')?.conditionKey).toBe('catalog:conditions.stateFunctionary');
-    expect(g.timeLimits).toEqual({ statutory: { days: 15, unit: 'calendar', basisKey: 'catalog:basis.passportLaw6' }, committedWorkingDays: 7 });
+    expect(g.timeLimits).toEqual({
+      statutory: { days: 15, unit: 'calendar', basisKey: 'catalog:basis.passportLaw6' },
+      committedWorkingDays: 7,
+      // 7 working days at the hukou province, 20 days elsewhere (docs/catalog-sources.md).
+      cases: [
+        { labelKey: 'catalog:services.passport.commitments.hukouProvince', days: 7, unit: 'working', visits: 1, basisKey: 'catalog:basis.exitEntryReform2018' },
+        { labelKey: 'catalog:services.passport.commitments.elsewhere', days: 20, unit: 'calendar', visits: 1, basisKey: 'catalog:basis.passportElsewhere' },
+      ],
+    });
     expect(g.fee).toMatchObject({ lines: [{ key: 'catalog:services.passport.fees.passport', amount: 120 }], basisKey: 'catalog:basis.passportFee2019' });
     expect(g.jurisdiction.kind).toBe('chosen');
     expect(g.applyHref).toBe('/services/passport/apply');
@@ -146,6 +154,27 @@ describe('/services/:code', () => {
     expect(t).toContain('On the spot');
     expect(t).toContain('1 working day');
     expect(t).toContain('Free of charge');
+  });
+
+  it('shows both HK/Macao cases, endorsement alone on the spot with no visit, in both languages', async () => {
+    const en = text(await render(createElement(ServiceGuide, { guide: ((await (await guide('hk-macao-permit', 'en')).json()) as GuideData).guide, locale: 'en' }), 'en'));
+    expect(en).toContain('Endorsement only, on a valid e-permit (issued on the spot at a self-service machine)');
+    expect(en).toMatch(/Endorsement only[^]*On the spot[^]*None/);
+    expect(en).toContain('received during office hours on a working day (9:00–17:00), done that day');
+    const zh = text(await render(createElement(ServiceGuide, { guide: ((await (await guide('hk-macao-permit')).json()) as GuideData).guide, locale: 'zh-CN' }), 'zh-CN'));
+    expect(zh).toContain('已持有效电子通行证，仅办理签注');
+    expect(zh).toContain('自助签注机办理签注，立等可取');
+  });
+
+  it('shows the passport’s 20 days outside the hukou province and the first ID card’s 45 days, in both languages', async () => {
+    const pEn = text(await render(createElement(ServiceGuide, { guide: ((await (await guide('passport', 'en')).json()) as GuideData).guide, locale: 'en' }), 'en'));
+    expect(pEn).toMatch(/At an exit-entry window in another province\s*20 days/);
+    const pZh = text(await render(createElement(ServiceGuide, { guide: ((await (await guide('passport')).json()) as GuideData).guide, locale: 'zh-CN' }), 'zh-CN'));
+    expect(pZh).toContain('跨省异地申请普通护照签发时限为20日');
+    const idEn = text(await render(createElement(ServiceGuide, { guide: ((await (await guide('first-id-card', 'en')).json()) as GuideData).guide, locale: 'en' }), 'en'));
+    expect(idEn).toContain('45 days');
+    expect(idEn).not.toContain('60 days');
+    expect(idEn).toContain('art. 80');
   });
 
   it('answers 404 with the localized not-found code for an unknown item', async () => {

@@ -70,6 +70,7 @@ const KNOWN = [
   'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
   'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
+  'subjectName', 'subjectIdNumber',
 ];
 const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
@@ -270,14 +271,14 @@ const FORMS: Form[] = [
     fields: (v) => ({ realName: v, idNumber: makeIdNumber(), mobile: makeMobile(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD }),
   },
   { label: 'login identifier', action: login.action as Fn, path: () => '/login', field: 'identifier', fields: (v) => ({ identifier: v, password: 'not-the-password' }) },
-  ...(['purpose', 'agentName'] as const).map((field) => ({
+  ...(['purpose', 'subjectName'] as const).map((field) => ({
     label: `draft answer ${field}`,
     action: apply.action as Fn,
     path: () => '/services/household-certificate/apply',
     params: () => ({ code: 'household-certificate' }),
     as: 'citizen' as const,
     field,
-    fields: (v: string) => ({ applicationId: randomUUID(), intent: 'save', byAgent: 'yes', [field]: v }),
+    fields: (v: string) => ({ applicationId: randomUUID(), intent: 'save', filingAs: 'agent', [field]: v }),
   })),
   ...(
     [

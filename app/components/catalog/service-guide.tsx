@@ -124,6 +124,34 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
               <dt>{t('catalog:guide.committedLimit')}</dt>
               <dd>{formatCommitted(t, guide.timeLimits.committedWorkingDays)}</dd>
             </dl>
+            {guide.timeLimits.cases.length > 0 && (
+              <div className="table-wrap">
+                <table data-commitments="">
+                  <caption>{t('catalog:guide.casesCaption')}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('catalog:guide.caseName')}</th>
+                      <th scope="col">{t('catalog:guide.committedLimit')}</th>
+                      <th scope="col">{t('catalog:guide.visits')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {guide.timeLimits.cases.map((k) => (
+                      <tr key={k.labelKey}>
+                        <th scope="row">{t(k.labelKey)}</th>
+                        <td>
+                          {k.unit === 'working' ? formatCommitted(t, k.days) : formatLimit(t, { days: k.days, unit: 'calendar' })}
+                          <br />
+                          <span className="muted">{t('catalog:guide.limitBasis', { basis: t(k.basisKey) })}</span>
+                        </td>
+                        <td>{t(k.visits === 0 ? 'catalog:guide.visitsNone' : 'catalog:guide.visitsOne')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+            <p className="muted small">{t('catalog:guide.sameDayRule')}</p>
             <p className="muted small">{t('catalog:guide.oneTimeNotice')}</p>
           </section>
 

@@ -72,7 +72,10 @@ export const birthRegistration = defineService({
   fee: { basisKey: null, lines: () => [], guideLines: [] },
   // [ASSUMPTION] Filed online; one visit to have the child entered in the 户口簿.
   handling: { mode: 'online_then_visit', visits: 1 },
-  crossProvince: false,
+  // 新生儿入户 跨省通办: announced as a pilot in 2021; the MPS said on 2024-05-27 it is "稳步扩大
+  // 实施范围" (being extended), not yet everywhere — the guide says so (services.*.place); the
+  // station of the parent's registration place still registers the child (jurisdiction below).
+  crossProvince: true,
   jurisdiction: { kind: 'hukou', field: 'hukouRegion' },
   legalBasisKeys: ['hukouRegulations', 'mpsHukouNorms2021Birth'],
   priority: 3,

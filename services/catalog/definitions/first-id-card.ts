@@ -35,16 +35,21 @@ export const firstIdCard = defineService({
     ...guardianMaterials('idNumber'),
   ],
   timeLimits: {
-    // Law art. 12: 60 days (+30 in remote areas); the MPS norm of 2021 shortens it to 45.
-    statutory: { days: 60, unit: 'calendar', basisKey: 'idCardLaw12' },
+    // Law art. 12 allows 60 days (+30 in remote areas); the MPS norm of 2021 (公通字〔2021〕12号
+    // art. 80) commits the police station to 45 (+30), and that is the limit a citizen can hold it
+    // to, so the guide shows 45 with its article (the law's 60 stays in the legal basis).
+    statutory: { days: 45, unit: 'calendar', basisKey: 'mpsHukouNorms2021IdCard80' },
     // [2ND] Beijing commits 10 working days in urban districts.
     committedWorkingDays: 10,
   },
   // Free since 2018-04-01 for every first application; the basis explains why.
   fee: { basisKey: 'idCardFirstFree2018', lines: () => [], guideLines: [] },
   handling: { mode: 'online_then_visit', visits: 1 },
-  crossProvince: false,
+  // 首次申领 is 跨省通办 nationwide (MPS press conference 2024-05-27; pilots from 2021, facts §1.4).
+  crossProvince: true,
   jurisdiction: { kind: 'hukou', field: 'hukouRegion' },
+  // Under 16 the guardian applies (居民身份证法 art. 10); anyone older applies for themselves.
+  subject: { kind: 'typed', idField: 'idNumber' },
   legalBasisKeys: ['idCardLaw', 'mpsHukouNorms2021IdCard'],
   noteKeys: ['validityYears', 'validityLongTerm', 'mustApplyAt16'],
   notes: (answers, env) => {

@@ -53,6 +53,14 @@ const holds = (a: Answers) => yes(a, 'holdsValidPermit');
 /**
  * 往来港澳通行证及签注 — 《中国公民因私事往来香港地区或者澳门地区的暂行管理办法》(1986);
  * facts §3.2. 全国通办: any exit-entry window, chosen by the citizen.
+ *
+ * Limits: statutory 60 days (1986 measures art. 11). Committed: a new permit 7 working days with
+ * one visit for photo and fingerprints (NIA reform 2018-09-01); an endorsement alone on a valid
+ * e-permit is issued on the spot at a self-service machine, 立等可取 (facts §3.2), so 0 working
+ * days and no window visit — the due date of such a filing follows the same-day rule of
+ * docs/decisions/0021. Fees: permit 60 (发改价格〔2019〕914号); endorsements 15/30/80/120/160/240
+ * (发改价格〔2017〕1186号). Whose permit: as for the passport, the applicant's own; a guardian's
+ * for a child under 16.
  */
 export const hkMacaoPermit = defineService({
   code: 'hk-macao-permit',
@@ -138,6 +146,14 @@ export const hkMacaoPermit = defineService({
     // NIA reform of 2018-09-01: 7 working days at the household-registration place.
     committedWorkingDays: 7,
   },
+  commitments: {
+    cases: [
+      { key: 'newPermit', days: 7, unit: 'working', visits: 1, basisKey: 'exitEntryReform2018' },
+      { key: 'endorsementOnly', days: 0, unit: 'working', visits: 0, basisKey: 'selfServiceEndorsement' },
+    ],
+    pick: (a) => (holds(a) ? 'endorsementOnly' : 'newPermit'),
+  },
+  subject: { kind: 'typed', idField: 'idNumber' },
   fee: {
     basisKey: 'exitEntryFees',
     lines: (a) => hkMacaoFeeLines(a),

@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import { ageOn, birthDateFromId, normalizeIdNumber } from '../../validation/identifiers.js';
-import type { Answers, DefinitionEnv, MaterialDef } from '../types.js';
+import { choice, idNumber, optionalText } from '../../validation/zod.js';
+import type { Answers, DefinitionEnv, FieldDef, MaterialDef } from '../types.js';
 
 /**
  * The reason codes clerks pick when a material is deficient (keys catalog:deficiency.<reason>).
@@ -71,3 +73,32 @@ export function addMonths(day: string, months: number): string {
 }
 
 export { addDays } from '../../calendar/working-days.js';
+
+/**
+ * Filing for someone else, kept minimal (docs/catalog-sources.md, "Whose records"): the subject is
+ * the account holder ('self'), unless the account holder files as the agent of the person named
+ * here, with a power of attorney signed by both. The subject's name and ID are asked only then.
+ */
+export const FILING_AS = ['self', 'agent'] as const;
+
+export const filingAsAgent = (a: Answers) => str(a, 'filingAs') === 'agent';
+
+export function agentFilingShape(today: string) {
+  return { filingAs: choice(FILING_AS), subjectName: optionalText(50), subjectIdNumber: idNumber(today).optional() };
+}
+
+/** The subject's particulars are required when filing as an agent, and are the filer's own otherwise. */
+export function requireSubjectWhenAgent(
+  v: { filingAs: string; subjectName?: string; subjectIdNumber?: string },
+  ctx: z.RefinementCtx,
+): void {
+  if (v.filingAs !== 'agent') return;
+  if (!v.subjectName) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['subjectName'], message: 'required' });
+  if (!v.subjectIdNumber) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['subjectIdNumber'], message: 'required' });
+}
+
+export const AGENT_FILING_FIELDS: readonly FieldDef[] = [
+  { name: 'filingAs', kind: 'radio', options: FILING_AS },
+  { name: 'subjectName', kind: 'text', showWhen: { field: 'filingAs', in: ['agent'] }, autoComplete: 'off' },
+  { name: 'subjectIdNumber', kind: 'idNumber', showWhen: { field: 'filingAs', in: ['agent'] }, autoComplete: 'off' },
+];

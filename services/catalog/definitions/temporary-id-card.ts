@@ -38,7 +38,9 @@ export const temporaryIdCard = defineService({
     guideLines: [{ key: 'card', amount: 10 }],
   },
   handling: { mode: 'online_then_visit', visits: 1 },
-  crossProvince: false,
+  // 异地: issued at the residence police station with the ID card's 异地受理 (公通字〔2021〕12号
+  // art. 87), which is 跨省通办 nationwide since the first ID card is (MPS 2024-05-27).
+  crossProvince: true,
   jurisdiction: { kind: 'hukou', field: 'hukouRegion' },
   legalBasisKeys: ['idCardLaw12', 'temporaryIdRules'],
   priority: 2,

@@ -70,23 +70,30 @@ describe('hukou-migration', () => {
 });
 
 describe('household-certificate', () => {
-  it('needs the letter of authorisation and the agent’s ID only when an agent applies', () => {
+  it('needs the power of attorney and the agent’s ID only when filing as an agent', () => {
     expect(materials('household-certificate', {})).toEqual(['idCard', 'powerOfAttorney', 'agentIdCard']);
-    expect(materials('household-certificate', { byAgent: 'no', agentName: '', agentIdNumber: '' })).toEqual(['idCard']);
+    expect(materials('household-certificate', { filingAs: 'self', subjectName: '', subjectIdNumber: '' })).toEqual(['idCard']);
   });
 
-  it('requires the agent’s name and a valid ID number when an agent applies', () => {
+  it('requires the principal’s name and a valid ID number when filing as an agent, and nothing of the kind for oneself', () => {
     const def = getService('household-certificate');
-    const errors = errorsOf(def, { ...EXAMPLE_ANSWERS['household-certificate'], agentName: '', agentIdNumber: '' });
-    expect(errors.agentName).toEqual(['required']);
-    expect(errors.agentIdNumber).toEqual(['required']);
-    const bad = errorsOf(def, { ...EXAMPLE_ANSWERS['household-certificate'], agentIdNumber: '110101199003071234' });
-    expect(bad.agentIdNumber).toEqual(['idNumber.checksum']);
+    const errors = errorsOf(def, { ...EXAMPLE_ANSWERS['household-certificate'], subjectName: '', subjectIdNumber: '' });
+    expect(errors.subjectName).toEqual(['required']);
+    expect(errors.subjectIdNumber).toEqual(['required']);
+    const bad = errorsOf(def, { ...EXAMPLE_ANSWERS['household-certificate'], subjectIdNumber: '110101199003071234' });
+    expect(bad.subjectIdNumber).toEqual(['idNumber.checksum']);
+    expect(errorsOf(def, { ...EXAMPLE_ANSWERS['household-certificate'], filingAs: 'self', subjectName: '', subjectIdNumber: '' })).toEqual({});
   });
 
   it('offers only certificates police stations still issue', () => {
     const errors = errorsOf(getService('household-certificate'), { ...EXAMPLE_ANSWERS['household-certificate'], kind: 'maritalStatus' });
     expect(errors.kind).toEqual(['choice']);
+  });
+
+  it('is routed by the hukou region to the registration-place station, not to an office the citizen picks', () => {
+    const def = getService('household-certificate');
+    expect(def.jurisdiction).toEqual({ kind: 'hukou', field: 'hukouRegion' });
+    expect(def.fields.map((f) => f.name)).not.toContain('officeCode');
   });
 });
 
@@ -312,12 +319,25 @@ describe('entry-exit-records', () => {
     expect(def.handling.visits).toBe(0);
   });
 
-  it('needs the authorisation and the agent’s ID for an agent, guardian documents under 16', () => {
+  it('asks nothing more of someone querying their own records; an agent for an adult brings the authorisation signed by both', () => {
     expect(materials('entry-exit-records', {})).toEqual(['identityDocument']);
-    expect(
-      materials('entry-exit-records', { byAgent: 'yes', agentName: '李四', agentIdNumber: exampleIdNumber('110105', '19850612', '456') }),
-    ).toEqual(['identityDocument', 'powerOfAttorney', 'agentIdCard']);
-    expect(materials('entry-exit-records', { idNumber: idBornOn('20150601') })).toEqual(['identityDocument', 'guardianIdCard', 'guardianshipProof']);
+    const agent = { filingAs: 'agent', subjectName: '李四', subjectIdNumber: exampleIdNumber('110105', '19850612', '456') };
+    expect(materials('entry-exit-records', agent)).toEqual(['identityDocument', 'powerOfAttorney', 'agentIdCard']);
+  });
+
+  it('a guardian for a child under 16 brings guardianship documents instead, on both sides of the 16th birthday', () => {
+    // TODAY is 2026-11-23: born 2010-11-24 is still 15, born 2010-11-23 turns 16 today.
+    const child = { filingAs: 'agent', subjectName: '张小明', subjectIdNumber: idBornOn('20101124') };
+    expect(materials('entry-exit-records', child)).toEqual(['identityDocument', 'guardianIdCard', 'guardianshipProof']);
+    const sixteen = { ...child, subjectIdNumber: idBornOn('20101123') };
+    expect(materials('entry-exit-records', sixteen)).toEqual(['identityDocument', 'powerOfAttorney', 'agentIdCard']);
+  });
+
+  it('takes no ID number of its own: the subject is the account holder unless filing as an agent', () => {
+    const def = getService('entry-exit-records');
+    expect(def.fields.map((f) => f.name)).toEqual(['officeCode', 'filingAs', 'subjectName', 'subjectIdNumber', 'delivery']);
+    expect(def.subject).toEqual({ kind: 'filingAs', nameField: 'subjectName', idField: 'subjectIdNumber' });
+    expect(errorsOf(def, { ...EXAMPLE_ANSWERS['entry-exit-records'], filingAs: 'agent' })).toEqual({ subjectName: ['required'], subjectIdNumber: ['required'] });
   });
 });
 

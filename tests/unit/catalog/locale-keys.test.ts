@@ -35,6 +35,7 @@ function impliedKeys(def: ServiceDefinition): string[] {
     for (const r of m.deficiencyReasons) keys.push(`deficiency.${r}`);
   }
   for (const b of def.legalBasisKeys) keys.push(`basis.${b}`);
+  for (const k of def.commitments?.cases ?? []) keys.push(`${s}.commitments.${k.key}`, `basis.${k.basisKey}`);
   if (def.fee.basisKey) keys.push(`basis.${def.fee.basisKey}`);
   if (def.timeLimits.statutory) keys.push(`basis.${def.timeLimits.statutory.basisKey}`);
   keys.push(`guide.handlingMode.${def.handling.mode}`, `guide.jurisdiction.${def.jurisdiction.kind}`);
