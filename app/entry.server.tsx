@@ -36,7 +36,10 @@ export default async function handleRequest(
   );
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
   // Only the streaming renderer writes the doctype itself; without it browsers use quirks mode.
-  return new Response(`<!DOCTYPE html>${markup}`, { headers: responseHeaders, status: responseStatusCode });
+  // A value sent back into a form (conform echoes what was posted, refusals included) may hold a
+  // NUL; React escapes markup but not NUL. The HTML parser turns a NUL in text or an attribute
+  // into U+FFFD anyway, so that is what we send: no served byte stream carries a NUL.
+  return new Response(`<!DOCTYPE html>${markup.replaceAll('\u0000', '\uFFFD')}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 /** Loader data (client navigations) carries the same personal data as pages. */

@@ -102,11 +102,19 @@ export function createApp(build: ServerBuild, context: OneWindowContext, root: s
   );
   // Last resort for a failure outside any loader or action: logged here, a plain page out there.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    console.error(error);
     if (res.headersSent) {
+      console.error(error);
       res.destroy();
       return;
     }
+    // Express marks what the client got wrong with a 4xx (a path whose percent-encoding is not
+    // UTF-8, `%FF` or `%ED%A0%80`, is a URIError with status 400): the client's fault, no stack.
+    const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      sendEdgeError(req, res, status, 'badRequest').catch(() => res.destroy());
+      return;
+    }
+    console.error(error);
     sendEdgeError(req, res, 500, 'internal').catch(() => res.destroy());
   });
   return app;

@@ -25,6 +25,9 @@ export function guardBuild(build: ServerBuild): ServerBuild {
     const { loader, action } = route.module;
     if (loader) module.loader = (args: LoaderFunctionArgs) => guarded(id, 'loader', args, () => loader(args));
     if (action) module.action = (args: ActionFunctionArgs) => guarded(id, 'action', args, () => action(args));
+    // A POST to a page without a form: Remix's own 405 would carry its internal message (the
+    // route's id) into the page data and log a stack; ours is the localized code, like any refusal.
+    else module.action = () => Promise.reject(json<ErrorPayload>({ code: 'methodNotAllowed', params: {} }, { status: 405 }));
     routes[id] = { ...route, module };
   }
   return { ...build, routes };

@@ -18,10 +18,33 @@ export async function readFormData(request: Request, uploadHandler?: UploadHandl
   if (!multipart && !type.startsWith('application/x-www-form-urlencoded')) {
     throw json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 415 });
   }
+  let form: FormData;
   try {
-    return multipart && uploadHandler ? await unstable_parseMultipartFormData(request, uploadHandler) : await request.formData();
+    form = multipart && uploadHandler ? await unstable_parseMultipartFormData(request, uploadHandler) : await request.formData();
   } catch (e) {
     if (isDomainError(e)) throw e;
     throw json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 400 });
   }
+  if (!formShapeIsSane(form)) throw json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 400 });
+  return form;
+}
+
+/**
+ * Field names as conform reads them (`a.b[3].c`): every form of ours has a few dozen fields, paths
+ * a few levels deep and lists of at most a few dozen items. conform builds a sparse array up to the
+ * highest index a name gives and echoes it back when the form is shown again: `a[99999999]=1`
+ * (twenty bytes) froze the process building and serialising a hundred million nulls, and a name
+ * 5,000 levels deep overflowed its stack. Far beyond any form of ours, a body is refused as a 400.
+ */
+export const FORM_SHAPE = { maxFields: 500, maxNameLength: 200, maxDepth: 8, maxIndex: 999 } as const;
+
+export function formShapeIsSane(form: FormData): boolean {
+  let fields = 0;
+  for (const name of form.keys()) {
+    if (++fields > FORM_SHAPE.maxFields || name.length > FORM_SHAPE.maxNameLength) return false;
+    const segments = name.split(/[.[]/);
+    if (segments.length > FORM_SHAPE.maxDepth) return false;
+    for (const m of name.matchAll(/\[(\d*)\]/g)) if (m[1].length > 3 || Number(m[1]) > FORM_SHAPE.maxIndex) return false;
+  }
+  return true;
 }

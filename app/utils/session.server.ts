@@ -1,6 +1,7 @@
-import { createCookie, redirect, type AppLoadContext } from '@remix-run/node';
+import { createCookie, json, redirect, type AppLoadContext } from '@remix-run/node';
 import { createSession, resolveSession, revokeSession } from '#services/auth/sessions';
 import type { Actor, Role, ServiceContext, UserActor } from '#services/context';
+import type { ErrorPayload } from '~/utils/errors.server';
 
 function sessionCookie(context: AppLoadContext) {
   return createCookie('__session', {
@@ -52,7 +53,8 @@ export async function requireUser(
   const ctx = await serviceContext(request, context);
   if (ctx.actor.kind !== 'user') loginRedirect(request);
   if (roles && !roles.includes(ctx.actor.role)) {
-    throw new Response('forbidden', { status: 403 });
+    // The error code every refusal carries, so pages and `?_data` answers say it in the reader's language.
+    throw json<ErrorPayload>({ code: 'forbidden', params: {} }, { status: 403 });
   }
   return ctx as ServiceContext & { actor: UserActor };
 }

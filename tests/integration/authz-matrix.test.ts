@@ -49,6 +49,8 @@ type Case = {
 
 const MATRIX: Record<string, Case> = {
   '_index.tsx': { url: () => '/', get: all('ok') },
+  // Every URL no other route matches: the same not-found for everyone, whatever the method.
+  '$.tsx': { url: () => '/no-such-page', params: () => ({ '*': 'no-such-page' }), get: all(404), post: { body: () => ({}), expect: all(404) } },
   'healthz.ts': { url: () => '/healthz', get: all('ok') },
   'services._index.tsx': { url: () => '/services', get: all('ok') },
   'services.$code._index.tsx': { url: () => '/services/temporary-id-card', params: () => ({ code: 'temporary-id-card' }), get: all('ok') },

@@ -375,3 +375,60 @@ describe('started the way `npm start` starts it', () => {
     }
   });
 });
+
+describe('what a hostile probe of the running server found', () => {
+  const FORM_TYPE = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+  it('a field name with a huge list index or a deep path is a 400 at once, not a frozen process or a 500', async () => {
+    const base = await serve(context(h.db, { production: true }));
+    // Twenty bytes that made conform build (and echo back) a hundred million nulls.
+    const sparse = await request(base, 'POST', '/login', FORM_TYPE, 'a%5B99999999%5D=1');
+    expect(sparse.status).toBe(400);
+    expect(sparse.body.length).toBeLessThan(20_000);
+    // 5,000 levels overflowed conform's stack.
+    const deep = await request(base, 'POST', '/login', FORM_TYPE, `identifier=x&password=y&a${'.b'.repeat(5000)}=1`);
+    expect(deep.status).toBe(400);
+    const deepList = await request(base, 'POST', '/signup', FORM_TYPE, `a${'[0]'.repeat(5000)}=1`);
+    expect(deepList.status).toBe(400);
+    // An ordinary form still goes through.
+    expect((await request(base, 'POST', '/login', FORM_TYPE, 'identifier=13800000000&password=wrong-password-1')).status).toBe(401);
+  });
+
+  it('a path whose percent-encoding is not UTF-8 is a localized 400, not a 500', async () => {
+    const base = await serve(context(h.db, { production: true }));
+    for (const target of ['/%FF', '/applications/%ED%A0%80', '/services/%C0%AF', '/%E4%B8', '/%zz']) {
+      const zh = await request(base, 'GET', target);
+      expect(zh.status, target).toBe(400);
+      expect(zh.body).toContain('请求无效');
+      const data = await request(base, 'GET', `${target}?_data=root`);
+      expect(data.status, target).toBe(400);
+      expect(JSON.parse(data.body)).toEqual({ code: 'badRequest', params: {} });
+    }
+  });
+
+  it('what a form sends back never puts a NUL byte in the page', async () => {
+    const base = await serve(context(h.db, { production: true }));
+    const page = await request(base, 'GET', '/login?redirectTo=%2Fab%00cd');
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('\u0000');
+    const refused = await request(base, 'POST', '/login', FORM_TYPE, 'identifier=ab%00cd&password=x');
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(refused.body).not.toContain('\u0000');
+  });
+
+  it('a URL no route serves and a POST to a page without a form answer with the localized code, not Remix internals', async () => {
+    const base = await serve(context(h.db, { production: true }));
+    const missing = await request(base, 'GET', '/no-such-page-xyz');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toContain('<!DOCTYPE html>');
+    expect(missing.body).not.toMatch(/No route matches/);
+    expect(missing.body).toContain('"code":"notFound"');
+    const post = await request(base, 'POST', '/services', FORM_TYPE, 'a=1');
+    expect(post.status).toBe(405);
+    expect(post.body).not.toMatch(/did not provide an action/);
+    expect(post.body).toContain('"code":"methodNotAllowed"');
+    const postData = await request(base, 'POST', '/services?_data=routes%2Fservices._index', FORM_TYPE, 'a=1');
+    expect(postData.status).toBe(405);
+    expect(JSON.parse(postData.body)).toEqual({ code: 'methodNotAllowed', params: {} });
+  });
+});
