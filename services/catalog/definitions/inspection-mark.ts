@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineService, type Answers, type DefinitionEnv } from '../types.js';
 import { choice, flag, isoDate, plate } from '../../validation/zod.js';
 import { ageOn } from '../../validation/identifiers.js';
-import { addMonths, REASONS, str, yes } from './shared.js';
+import { deliveryAnswers, deliveryFields, addMonths, REASONS, str, yes } from './shared.js';
 
 export const VEHICLE_TYPES = ['smallPassenger', 'van', 'motorcycle', 'operatingPassenger', 'largePassenger', 'truck'] as const;
 export type VehicleType = (typeof VEHICLE_TYPES)[number];
@@ -86,7 +86,7 @@ export const inspectionMark = defineService({
       illegalModification: flag(),
       convertedFromOperating: flag(),
       lateFirstRegistration: flag(),
-      delivery: choice(['electronic', 'mail'] as const),
+      ...deliveryAnswers(['electronic', 'mail'] as const),
     }),
   fields: [
     { name: 'plate', kind: 'plate', autoComplete: 'off' },
@@ -96,7 +96,7 @@ export const inspectionMark = defineService({
     { name: 'illegalModification', kind: 'checkbox' },
     { name: 'convertedFromOperating', kind: 'checkbox' },
     { name: 'lateFirstRegistration', kind: 'checkbox' },
-    { name: 'delivery', kind: 'radio', options: ['electronic', 'mail'] },
+    ...deliveryFields(['electronic', 'mail']),
   ],
   materials: [
     { code: 'drivingLicense', required: 'always', deficiencyReasons: REASONS.idDocument },
