@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORBIDDEN_CHARACTERS_MESSAGE, forbiddenCharacter } from '../validation/text.js';
 import { int32, listCode, optionalText, text } from '../validation/zod.js';
 
 /**
@@ -83,7 +84,9 @@ export const completeSchema = z
     const waybill = (rawWaybill ?? '').trim().toUpperCase();
     if (!carrier.success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['carrier'], message: carrier.error.issues[0].message });
     // Waybill numbers are letters and digits, 8 to 30 of them across the carriers listed.
-    if (!waybill) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'required' });
+    // Typed by a person: an invisible character gets the one free-text message, before the format's.
+    if (forbiddenCharacter(rawWaybill ?? '') !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: FORBIDDEN_CHARACTERS_MESSAGE });
+    else if (!waybill) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'required' });
     else if (!/^[A-Z0-9]{8,30}$/.test(waybill)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'waybill.format' });
     if (!carrier.success || !/^[A-Z0-9]{8,30}$/.test(waybill)) return z.NEVER;
     return { ...rest, carrier: carrier.data, waybill };

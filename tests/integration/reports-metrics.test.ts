@@ -69,7 +69,7 @@ async function handMadeHistory() {
   expect(claim.number).toBe(b.number);
   for (const m of ['idCollectionReceipt', 'photo']) await recordVerdict(ctx, b.number, { leaseVersion: claim.leaseVersion, materialCode: m, verdict: 'ok' });
   await acceptApplication(ctx, b.number, { leaseVersion: claim.leaseVersion });
-  await completeApplication(ctx, b.number, { leaseVersion: claim.leaseVersion, documentNumber: 'L-0002', delivery: 'mail' });
+  await completeApplication(ctx, b.number, { leaseVersion: claim.leaseVersion, documentNumber: 'L-0002', delivery: 'mail', carrier: 'ems', waybill: 'EMS1234567890' });
 
   clock.set('2026-12-01T02:00:00.000Z');
   expect(await applyDeemedAcceptance(ctx)).toEqual([d.number]);

@@ -62,7 +62,7 @@ describe('report rollup', () => {
         await issueNotice(ctx, n, lv);
       },
       supplement: (n, c) => submitSupplement(c, n, []).catch(ignore).then(async () => submitSupplement(c, n, [{ materialCode: 'photo', originalName: 'p.pdf', bytes: await sampleFileBytes(['pdf']) }])),
-      complete: async (n) => completeApplication(ctx, n, { leaseVersion: await claimed(n), documentNumber: 'L-1', delivery: pick(['pickup', 'mail'] as const) }),
+      complete: async (n) => completeApplication(ctx, n, { leaseVersion: await claimed(n), documentNumber: 'L-1', delivery: pick(['pickup', 'mail'] as const), carrier: 'ems', waybill: 'EMS1234567890' }),
       refuse: async (n) =>
         refuseApplication(ctx, n, { leaseVersion: await claimed(n), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.idCardLaw12', note: '不符合条件' }),
       notAccept: async (n) => notAcceptApplication(ctx, n, { leaseVersion: await claimed(n), reasonCode: 'noLicenceNeeded', note: '无需许可' }),
