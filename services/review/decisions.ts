@@ -3,6 +3,7 @@ import type { ZodError } from 'zod';
 import { decisions, offices, type DecisionKind } from '../../db/schema/index.js';
 import { getService } from '../catalog/index.js';
 import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
+import { postalAddressOf } from '../validation/address.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { notifyApplicant } from '../notifications/notify.js';
@@ -115,6 +116,8 @@ export async function completeApplication(ctx: ServiceContext, number: string, r
     if (input.delivery === 'electronic' && !deliveryOptionsOf(getService(w.app.serviceCode)).includes('electronic')) {
       throw invalid('form.invalid', { delivery: ['review.electronicNotOffered'] });
     }
+    // "Posted to the address you gave" must be true: the post needs the citizen's address.
+    if (input.delivery === 'mail' && !postalAddressOf(w.app.answers)) throw invalid('form.invalid', { delivery: ['review.noPostalAddress'] });
     const { documentNumber, delivery, carrier, waybill } = input;
     const decision = await recordDecision(w, ctx, 'completed', { documentNumber, delivery, carrier, waybill });
     await changeStatus(w.tx, ctx, w.app, 'completed', 'clerk', {

@@ -74,7 +74,8 @@ export type ReviewPage = {
 };
 
 function resultDeliveryOf(offered: readonly string[], chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
-  const options: CompletionDelivery[] = ['pickup', 'mail', ...(offered.includes('electronic') ? (['electronic'] as const) : [])];
+  // The post only where there is an address to post to; electronic only where the item offers it.
+  const options: CompletionDelivery[] = ['pickup', ...(address ? (['mail'] as const) : []), ...(offered.includes('electronic') ? (['electronic'] as const) : [])];
   const kind = chosen === 'paper' ? 'pickup' : chosen;
   return { chosen: options.find((o) => o === kind) ?? null, options, address };
 }

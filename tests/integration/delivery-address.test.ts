@@ -186,6 +186,16 @@ describe('the desk', () => {
     expect(row.status).toBe('accepted');
   });
 
+  it('refuses to post the result of an application that gave no address, and does not offer it', async () => {
+    const a = await claimedBy('temporary-id-card', PICKUP, ['hukou']);
+    expect((await getReview(a.ctx, a.number)).resultDelivery).toEqual({ chosen: 'pickup', options: ['pickup'], address: null });
+    await expect(
+      completeApplication(a.ctx, a.number, { leaseVersion: a.lease, documentNumber: 'L-1', delivery: 'mail', carrier: 'ems', waybill: 'EA123456789CN' }),
+    ).rejects.toMatchObject({ status: 400, fieldErrors: { delivery: ['review.noPostalAddress'] } });
+    await completeApplication(a.ctx, a.number, { leaseVersion: a.lease, documentNumber: 'L-1', delivery: 'pickup' });
+    expect((await documentOf(a.applicationId)).content['zh-CN'].paragraphs.join('')).toContain('领取方式：窗口领取');
+  });
+
   it('records the carrier and waybill of a completion by post, on the decision, the document and the citizen’s page', async () => {
     const a = await claimedBy('temporary-id-card', POSTED, ['hukou']);
     await completeApplication(a.ctx, a.number, { leaseVersion: a.lease, documentNumber: 'L-1', delivery: 'mail', carrier: 'ems', waybill: ' ea123456789cn ' });
@@ -212,7 +222,7 @@ describe('the desk', () => {
     });
 
     const m = await claimedBy('inspection-mark', EXAMPLE_ANSWERS['inspection-mark'], ['traffic']);
-    expect((await getReview(m.ctx, m.number)).resultDelivery).toMatchObject({ chosen: 'electronic', options: ['pickup', 'mail', 'electronic'], address: null });
+    expect((await getReview(m.ctx, m.number)).resultDelivery).toMatchObject({ chosen: 'electronic', options: ['pickup', 'electronic'], address: null });
     await completeApplication(m.ctx, m.number, { leaseVersion: m.lease, documentNumber: 'JC-1', delivery: 'electronic', carrier: 'ems', waybill: 'IGNORED123' });
     const [decision] = await h.db.select().from(decisions).where(and(eq(decisions.applicationId, m.applicationId), eq(decisions.kind, 'completed')));
     expect(decision).toMatchObject({ delivery: 'electronic', carrier: null, waybill: null });
