@@ -78,17 +78,13 @@ function answerText(t: (k: string) => string, serviceCode: string, f: ReviewPage
 /** One line, as a parcel is addressed: region names, street, recipient and mobile, postcode. */
 export function AddressLine({ address: a }: { address: NonNullable<ReviewPage['resultDelivery']['address']> }) {
   const { t } = useTranslation(['desk', 'common']);
-  return (
-    <>
-      {t('desk:review.addressLine', {
-        region: t(`common:regions.${a.district}`),
-        street: a.street,
-        recipient: a.recipient,
-        mobile: a.mobile,
-      })}
-      {a.postcode ? ` ${t('desk:review.postcode', { postcode: a.postcode })}` : ''}
-    </>
-  );
+  return t('desk:review.addressLine', {
+    region: t(`common:regions.${a.district}`),
+    street: a.street,
+    recipient: a.recipient,
+    mobile: a.mobile,
+    postcode: a.postcode ? t('desk:review.postcode', { postcode: a.postcode }) : '',
+  });
 }
 
 /** The answers as submitted, labelled as the citizen saw them; the postal address whole, on one line. */
