@@ -27,6 +27,7 @@ import { submitApplication } from '../services/applications/submit.js';
 import { getService } from '../services/catalog/index.js';
 import type { Department } from '../services/catalog/types.js';
 import { defaultConfig, systemClock, type Config, type ServiceContext, type UserActor } from '../services/context.js';
+import { EXAMPLE_ADDRESS } from '../services/catalog/examples.js';
 import { claimNext } from '../services/queue/claim.js';
 import { loadChecklist } from '../services/review/checklist.js';
 import { acceptApplication } from '../services/review/decisions.js';
@@ -75,7 +76,7 @@ type Template = { serviceCode: string; applicant: 'demoCitizen' | 'newCitizen'; 
  */
 const TEMPLATES: Template[] = [
   { serviceCode: 'temporary-id-card', applicant: 'demoCitizen', answers: () => ({ hukouRegion: '110101', reason: 'applying', delivery: 'pickup' }) },
-  { serviceCode: 'temporary-id-card', applicant: 'newCitizen', answers: () => ({ hukouRegion: '110101', reason: 'replacing', delivery: 'mail' }) },
+  { serviceCode: 'temporary-id-card', applicant: 'newCitizen', answers: () => ({ hukouRegion: '110101', reason: 'replacing', delivery: 'mail', ...EXAMPLE_ADDRESS }) },
   {
     serviceCode: 'inspection-mark',
     applicant: 'demoCitizen',

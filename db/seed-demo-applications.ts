@@ -6,6 +6,7 @@ import { DEMO_USERS } from './seed-data.js';
 import { submitApplication } from '../services/applications/submit.js';
 import type { RawAnswers } from '../services/applications/apply-input.js';
 import { getService } from '../services/catalog/index.js';
+import { EXAMPLE_ADDRESS } from '../services/catalog/examples.js';
 import { systemClock, type Clock, type Config } from '../services/context.js';
 
 /** Smallest files whose bytes say what they are, as the upload checks require. */
@@ -20,7 +21,8 @@ const DEMO_FILINGS: { serviceCode: string; answers: RawAnswers }[] = [
     serviceCode: 'household-certificate',
     answers: { kind: 'kinship', hukouRegion: '110101', purpose: '办理继承公证', filingAs: 'self' },
   },
-  { serviceCode: 'temporary-id-card', answers: { hukouRegion: '110101', reason: 'replacing', delivery: 'mail' } },
+  // By post, so the desk shows a postal address (张三's, as the demo citizen gave it).
+  { serviceCode: 'temporary-id-card', answers: { hukouRegion: '110101', reason: 'replacing', delivery: 'mail', ...EXAMPLE_ADDRESS } },
 ];
 
 /**

@@ -11,7 +11,7 @@ import { isDomainError } from '#services/errors';
 import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { formatDay, formatInstant } from '~/components/application/format';
-import { DocumentList, useStateText } from '~/components/application/decision-summary';
+import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -101,6 +101,9 @@ function PrintButton() {
 export default function Receipt() {
   const { application: a, locale } = useLoaderData<typeof loader>();
   const state = useStateText({ application: a, locale });
+  const delivery = useDeliveryText({ application: a });
+  // Chosen the post or an electronic result: the visit (if any) is not to collect the result.
+  const handlingKey = a.handling?.mode === 'online_then_visit' && delivery ? 'online_then_visit_delivered' : a.handling?.mode;
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings']);
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
@@ -211,7 +214,8 @@ export default function Receipt() {
         <h2 id="receipt-next">{t('applications:receipt.nextStepsHeading')}</h2>
         {state.practical && <p>{state.practical}</p>}
         <p>{state.next}</p>
-        {a.handling && OPEN.has(a.status) && <p>{t(`applications:receipt.nextSteps.${a.handling.mode}`)}</p>}
+        {a.handling && OPEN.has(a.status) && <p>{t(`applications:receipt.nextSteps.${handlingKey}`)}</p>}
+        {delivery && OPEN.has(a.status) && <p>{delivery}</p>}
         {OPEN.has(a.status) && a.notes.length > 0 && (
           <>
             <h3>{t('applications:receipt.notesHeading')}</h3>

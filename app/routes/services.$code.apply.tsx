@@ -8,12 +8,12 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { readApplyForm } from '#services/applications/apply-input';
 import { saveDraft } from '#services/applications/drafts';
-import { getApplyForm } from '#services/applications/form-view';
+import { getApplyForm, type ApplyFormView } from '#services/applications/form-view';
 import { submitApplication } from '#services/applications/submit';
 import { getService } from '#services/catalog/index';
 import { DomainError, isDomainError } from '#services/errors';
@@ -21,7 +21,7 @@ import { createUploadReceiver, hardRequestCap, type UploadReceiver } from '#serv
 import { AnswerField } from '~/components/application/answer-field';
 import { formatInstant } from '~/components/application/format';
 import { MaterialUpload } from '~/components/application/material-upload';
-import { ErrorSummary, SubmitButton } from '~/components/forms';
+import { ErrorSummary, FieldGroup, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -92,6 +92,19 @@ function useHydrated() {
   return hydrated;
 }
 
+type FieldRun = { group: ApplyFormView['fields'][number]['group']; fields: ApplyFormView['fields'] };
+
+/** The fields in order, consecutive fields of one group (the postal address) gathered into one run. */
+function runsOf(fields: ApplyFormView['fields']): FieldRun[] {
+  const runs: FieldRun[] = [];
+  for (const f of fields) {
+    const last = runs[runs.length - 1];
+    if (f.group && last?.group === f.group) last.fields.push(f);
+    else runs.push({ group: f.group, fields: [f] });
+  }
+  return runs;
+}
+
 type ApplyShape = Record<string, unknown> & { material?: Record<string, unknown> };
 
 export default function ApplyPage() {
@@ -146,9 +159,27 @@ export default function ApplyPage() {
         <section className="card" aria-labelledby="apply-answers-title">
           <h2 id="apply-answers-title">{t('applications:apply.answersHeading')}</h2>
           <div className="form">
-            {view.fields.map((f) => (
-              <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} hidden={!visible(f)} />
-            ))}
+            {runsOf(view.fields).map((run) =>
+              run.group ? (
+                <FieldGroup
+                  key={run.group}
+                  id={`apply-${run.group}`}
+                  legend={t(`catalog:${run.group}.legend`)}
+                  hint={t(`catalog:${run.group}.hint`)}
+                  hidden={!run.fields.some(visible)}
+                >
+                  {run.fields.map((f) => (
+                    <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} />
+                  ))}
+                </FieldGroup>
+              ) : (
+                <Fragment key={run.fields[0].name}>
+                  {run.fields.map((f) => (
+                    <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} hidden={!visible(f)} />
+                  ))}
+                </Fragment>
+              ),
+            )}
           </div>
         </section>
 

@@ -129,6 +129,9 @@ export const waitingIntervals = pgTable(
 
 export type DecisionKind = 'accepted' | 'not_accepted' | 'completed' | 'refused';
 
+/** How a completed matter's result reaches the citizen: collected, posted, or issued electronically. */
+export type CompletionDelivery = 'pickup' | 'mail' | 'electronic';
+
 /**
  * The written decisions (受理 / 不予受理 / 办结 / 不予许可): who decided what, on which basis.
  * applications.result carries the latest for the citizen's page.
@@ -152,7 +155,10 @@ export const decisions = pgTable(
     redirectOfficeCode: text('redirect_office_code').references(() => offices.code),
     /** completed: the document issued and how it reaches the citizen. */
     documentNumber: text('document_number'),
-    delivery: text('delivery').$type<'pickup' | 'mail'>(),
+    delivery: text('delivery').$type<CompletionDelivery>(),
+    /** completed by post: the carrier (desk:complete.carriers.<code>) and its waybill number. */
+    carrier: text('carrier'),
+    waybill: text('waybill'),
   },
   (t) => [index('decisions_app_idx').on(t.applicationId, t.at)],
 );

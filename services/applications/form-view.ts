@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
 import { applications, users } from '../../db/schema/index.js';
-import { getService, type Department, type FieldKind, type FileKind, type ServiceDefinition } from '../catalog/index.js';
+import { fieldKeyBase, getService, type Department, type FieldGroup, type FieldKind, type FileKind, type ServiceDefinition } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
@@ -28,6 +28,8 @@ export type FieldView = {
   options: OptionView[];
   showWhen: { field: string; in: string[] } | null;
   autoComplete: string | null;
+  /** Set for fields shared across items (the postal address), rendered together in a fieldset. */
+  group: FieldGroup | null;
 };
 
 export type MaterialView = {
@@ -73,10 +75,10 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
   const offices = needsOffices ? await officesHandling(ctx.db, def.department) : [];
 
   const fields: FieldView[] = def.fields.map((f) => {
-    const base = `catalog:services.${def.code}.fields.${f.name}`;
+    const base = fieldKeyBase(def.code, f);
     const options: OptionView[] =
       f.kind === 'region'
-        ? REGIONS.map((r) => ({ value: r, labelKey: `common:regions.${r}` }))
+        ? (f.options ?? REGIONS).map((r) => ({ value: r, labelKey: `common:regions.${r}` }))
         : f.kind === 'office'
           ? offices.map((o) => ({ value: o.code, labelKey: `common:offices.${o.code}` }))
           : (f.options ?? []).map((o) => ({ value: o, labelKey: `${base}.options.${o}` }));
@@ -89,6 +91,7 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
       options,
       showWhen: f.showWhen ? { field: f.showWhen.field, in: [...f.showWhen.in] } : null,
       autoComplete: f.autoComplete ?? null,
+      group: f.group ?? null,
     };
   });
 

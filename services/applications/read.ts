@@ -7,6 +7,7 @@ import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope } from '../permissions.js';
+import { maskAddress, postalAddressOf, type MaskedAddress } from '../validation/address.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
 
@@ -108,9 +109,20 @@ export type ApplicationDetail = ApplicationSummary & {
   timeline: TimelineEntry[];
   /** The decision documents issued, oldest first (services/documents). */
   documents: DocumentSummary[];
+  /**
+   * How the result is to reach the citizen, as they chose it ('pickup', 'mail', 'electronic',
+   * 'paper'), with the postal address masked (the page may be read over a shoulder or printed).
+   */
+  resultDelivery: { kind: string; address: MaskedAddress | null } | null;
   /** The latest document and what it said, for the page's summary; null before any decision. */
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
 };
+
+function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['resultDelivery'] {
+  if (typeof answers.delivery !== 'string') return null;
+  const address = answers.delivery === 'mail' ? postalAddressOf(answers) : null;
+  return { kind: answers.delivery, address: address ? maskAddress(address) : null };
+}
 
 /** One of the citizen's own submitted applications by its public number; anyone else's is 404. */
 export async function getMyApplication(ctx: ServiceContext, number: string): Promise<ApplicationDetail> {
@@ -155,6 +167,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     files: files.map((f) => ({ id: f.id, materialCode: f.materialCode, originalName: f.originalName, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt.toISOString() })),
     timeline: await timelineOf(ctx, app.id),
     documents: documents.map(({ facts: _facts, ...d }) => d),
+    resultDelivery: resultDeliveryOf(app.answers),
     decision: documents.at(-1) ?? null,
   };
 }

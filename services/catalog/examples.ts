@@ -9,6 +9,17 @@ export function exampleIdNumber(region: string, birth: string, seq = '123'): str
 const adult = exampleIdNumber('110101', '19900307');
 const agent = exampleIdNumber('110105', '19850612', '456');
 
+/** A postal address as the form posts it, for the items whose examples choose the post. */
+export const EXAMPLE_ADDRESS: Record<string, string> = {
+  addressRecipient: '张三',
+  addressMobile: '13800138000',
+  addressProvince: '110000',
+  addressCity: '110100',
+  addressDistrict: '110101',
+  addressStreet: '东华门街道南池子大街 10 号院 3 号楼 201 室',
+  addressPostcode: '100006',
+};
+
 /**
  * One complete, valid answer set per catalog item, as the browser posts it (strings only, a
  * ticked checkbox is 'on'). For tests and demo data; valid on any day after 2024.
@@ -37,7 +48,7 @@ export const EXAMPLE_ANSWERS: Record<string, Record<string, string>> = {
     registeredWith: 'mother',
     parentsMarried: 'yes',
   },
-  'first-id-card': { hukouRegion: '110101', idNumber: exampleIdNumber('110101', '20080115'), delivery: 'mail' },
+  'first-id-card': { hukouRegion: '110101', idNumber: exampleIdNumber('110101', '20080115'), delivery: 'mail', ...EXAMPLE_ADDRESS },
   'temporary-id-card': { hukouRegion: '110101', reason: 'replacing', delivery: 'pickup' },
   'inspection-mark': {
     plate: '京A12345',
@@ -65,7 +76,7 @@ export const EXAMPLE_ANSWERS: Record<string, Record<string, string>> = {
     manufactureDate: '2024-09-01',
     purchaseDate: '2024-10-18',
   },
-  passport: { idNumber: adult, officeCode: 'bj-dongcheng', applicationType: 'first', stateFunctionary: 'no', delivery: 'mail' },
+  passport: { idNumber: adult, officeCode: 'bj-dongcheng', applicationType: 'first', stateFunctionary: 'no', delivery: 'mail', ...EXAMPLE_ADDRESS },
   'hk-macao-permit': {
     idNumber: adult,
     officeCode: 'bj-dongcheng',

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { requirePostalAddress } from '../validation/address.js';
 
 /**
  * The shape every catalog item conforms to. A definition is data plus a few pure functions of
@@ -90,7 +91,7 @@ export type FieldKind =
   | 'select'
   | 'radio'
   | 'checkbox'
-  /** Region of household registration (GB/T 2260, 6 digits), chosen from the seeded list. */
+  /** A GB/T 2260 code chosen from `options` (default: the seeded household-registration regions). */
   | 'region'
   /** The office the citizen files at, for cross-province / nationwide items. */
   | 'office';
@@ -103,7 +104,19 @@ export type FieldDef = {
   /** Shown only when another field has one of these values (progressive: all show without JS). */
   showWhen?: { field: string; in: readonly string[] };
   autoComplete?: string;
+  /**
+   * Fields several items share (the postal address): their keys are catalog:<group>.<name>.label /
+   * .hint instead of the item's own, and the form sets them apart in a fieldset.
+   */
+  group?: FieldGroup;
 };
+
+export type FieldGroup = 'postalAddress';
+
+/** The catalog key a field's label, hint and options hang from (namespace included). */
+export function fieldKeyBase(serviceCode: string, f: { name: string; group?: FieldGroup | null }): string {
+  return f.group ? `catalog:${f.group}.${f.name}` : `catalog:services.${serviceCode}.fields.${f.name}`;
+}
 
 export type TimeLimit = {
   days: number;
@@ -220,9 +233,17 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
   notes?: (answers: z.infer<S>, env: DefinitionEnv) => { key: string; params?: Record<string, string | number> }[];
 };
 
-/** Keeps each definition's answer type while collecting them in one registry. */
+/**
+ * Keeps each definition's answer type while collecting them in one registry. An item whose form
+ * has the postal address (services/catalog/definitions/shared.ts deliveryFields) gets the one
+ * rule that goes with it here, so no definition can offer the post and forget the address.
+ */
 export function defineService<S extends z.ZodTypeAny>(def: ServiceDefinition<S>): ServiceDefinition<S> {
-  return def;
+  if (!def.fields.some((f) => f.group === 'postalAddress')) return def;
+  // The transform keeps the answers' type (it checks the address parts or drops them), so the
+  // definition's functions of the answers read the same type.
+  const schema = (env: DefinitionEnv) => def.schema(env).transform((answers: Answers, ctx: z.RefinementCtx) => requirePostalAddress(answers, ctx)) as unknown as S;
+  return { ...def, schema };
 }
 
 /** The committed limit and visits for these answers (the definition's defaults when nothing varies). */

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, decisionDocuments, decisions, notices, offices, users, type DocumentKind } from '../../db/schema/index.js';
+import { applications, decisionDocuments, decisions, notices, offices, users, type CompletionDelivery, type DocumentKind } from '../../db/schema/index.js';
 import { SUPPORTED_LANGUAGES } from '../../locales/index.js';
 import type { Transition } from '../applications/status-machine.js';
 import { chinaDate } from '../calendar/working-days.js';
@@ -98,7 +98,7 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
   const now = ctx.clock.now();
   const issueDate = chinaDate(now);
   const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
-  const delivery = decision?.delivery ?? (str(change.data.delivery) as 'pickup' | 'mail' | null);
+  const delivery = decision?.delivery ?? (str(change.data.delivery) as CompletionDelivery | null);
   const facts: DocumentFacts = {
     number,
     applicant: row.applicant.realName,
@@ -118,6 +118,8 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
     redirectPhone: redirect?.phone ?? null,
     certificateNumber: decision?.documentNumber ?? str(change.data.documentNumber),
     delivery,
+    carrier: decision?.carrier ?? str(change.data.carrier),
+    waybill: decision?.waybill ?? str(change.data.waybill),
     noticeNumber: notice?.number ?? null,
     noticeDate: notice?.issueDate ?? null,
     deadline: notice?.supplementDeadline ?? null,

@@ -1,4 +1,4 @@
-import type { DocumentKind, RenderedDocument } from '../../db/schema/index.js';
+import type { CompletionDelivery, DocumentKind, RenderedDocument } from '../../db/schema/index.js';
 import type { Language } from '../../locales/index.js';
 import { formatChinaDay, lookup, text } from '../locale-text.js';
 
@@ -27,7 +27,10 @@ export type DocumentFacts = {
   redirectPhone: string | null;
   /** completion: the certificate or document the office issued, and how it reaches the citizen. */
   certificateNumber: string | null;
-  delivery: 'pickup' | 'mail' | null;
+  delivery: CompletionDelivery | null;
+  /** completion by post: documents:carriers.<code> and the waybill number (absent in documents issued before). */
+  carrier?: string | null;
+  waybill?: string | null;
   /** deemedWithdrawal: the one-time notice whose deadline passed. */
   noticeNumber: string | null;
   noticeDate: string | null;
@@ -67,6 +70,8 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
     redirectOffice: f.redirectOfficeCode ? (lookup(lng, `common:offices.${f.redirectOfficeCode}`) ?? f.redirectOfficeCode) : '',
     redirectPhone: f.redirectPhone ?? '',
     documentNumber: f.certificateNumber ?? '',
+    carrier: f.carrier ? (lookup(lng, `documents:carriers.${f.carrier}`) ?? f.carrier) : '',
+    waybill: f.waybill ?? '',
     noticeNumber: f.noticeNumber ?? '',
     noticeDate: day(f.noticeDate),
     deadline: day(f.deadline),
@@ -75,7 +80,8 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
   const p = (key: string) => text(lng, `documents:body.${key}`, vars);
   const paragraphs = [p(kind)];
   if (kind === 'nonAcceptance' && f.redirectOfficeCode) paragraphs.push(p('redirect'));
-  if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery));
+  // A posting recorded before waybills were (no waybill) keeps the old wording.
+  if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery === 'mail' && f.waybill ? 'mailTracked' : f.delivery));
   if ((kind === 'nonAcceptance' || kind === 'refusal') && f.note) paragraphs.push(p('note'));
   if (CHALLENGEABLE.has(kind)) paragraphs.push(p('rights'));
   if (kind !== 'completion' && f.officePhone) paragraphs.push(p('contact'));
@@ -91,6 +97,7 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
       fact('office', office),
       fact('receivedDate', vars.receivedDate),
       fact('issueDate', vars.issueDate),
+      ...(kind === 'completion' && f.waybill ? [fact('carrier', vars.carrier), fact('waybill', vars.waybill)] : []),
     ],
     paragraphs,
   };

@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { ZodError } from 'zod';
 import { decisions, offices, type DecisionKind } from '../../db/schema/index.js';
 import { getService } from '../catalog/index.js';
+import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
+import { postalAddressOf } from '../validation/address.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { notifyApplicant } from '../notifications/notify.js';
@@ -103,14 +105,24 @@ export async function notAcceptApplication(ctx: ServiceContext, number: string, 
   });
 }
 
-/** 办结: the document issued and whether it is collected or mailed. */
+/**
+ * 办结: the document issued and how it reaches the citizen: collected, posted (with the carrier
+ * and waybill, which the completion document and the citizen's page show) or, where the item's
+ * result can be electronic (its form offers it), issued electronically.
+ */
 export async function completeApplication(ctx: ServiceContext, number: string, raw: CompleteInput): Promise<void> {
   const input = parse(completeSchema, raw);
   await withLease(ctx, number, input.leaseVersion, async (w) => {
-    const decision = await recordDecision(w, ctx, 'completed', { documentNumber: input.documentNumber, delivery: input.delivery });
+    if (input.delivery === 'electronic' && !deliveryOptionsOf(getService(w.app.serviceCode)).includes('electronic')) {
+      throw invalid('form.invalid', { delivery: ['review.electronicNotOffered'] });
+    }
+    // "Posted to the address you gave" must be true: the post needs the citizen's address.
+    if (input.delivery === 'mail' && !postalAddressOf(w.app.answers)) throw invalid('form.invalid', { delivery: ['review.noPostalAddress'] });
+    const { documentNumber, delivery, carrier, waybill } = input;
+    const decision = await recordDecision(w, ctx, 'completed', { documentNumber, delivery, carrier, waybill });
     await changeStatus(w.tx, ctx, w.app, 'completed', 'clerk', {
-      data: { decisionId: decision.id, documentNumber: input.documentNumber, delivery: input.delivery },
-      set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber: input.documentNumber, delivery: input.delivery } },
+      data: { decisionId: decision.id, documentNumber, delivery, carrier, waybill },
+      set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber, delivery, carrier, waybill } },
     });
     await settleItem(w.tx, w.item.id, 'done');
     await inviteRating(w, ctx);

@@ -1,8 +1,8 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
-import { decisions, noticeOverrides, offices, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
+import { decisions, noticeOverrides, offices, queueItems, users, type CompletionDelivery, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { recordAudit } from '../audit.js';
-import { getService, type FileKind } from '../catalog/index.js';
+import { fieldKeyBase, getService, type FileKind } from '../catalog/index.js';
 import { correctionsOf, vehicleOwnerOf, type Correction } from '../catalog/definitions/vehicle-shared.js';
 import { maskIdNumber } from '../validation/identifiers.js';
 import type { ServiceContext } from '../context.js';
@@ -10,6 +10,8 @@ import { forbidden } from '../errors.js';
 import { applicationDeliveries, type DeliveryView } from '../notifications/deliveries.js';
 import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
 import { FILE_KINDS } from '../files/kinds.js';
+import { postalAddressOf, type PostalAddress } from '../validation/address.js';
+import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
 import { applicationInScope } from './access.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
 
@@ -39,7 +41,7 @@ export type ReviewPage = {
     deemedAccepted: boolean;
     manualCheck: ManualCheck | null;
     answers: Record<string, unknown>;
-    fields: { name: string; kind: string; options?: readonly string[] }[];
+    fields: { name: string; kind: string; options?: readonly string[]; labelKey: string; group: string | null }[];
     result: Record<string, unknown> | null;
   };
   applicant: { realName: string; idNumber: string | null; mobile: string | null };
@@ -55,7 +57,7 @@ export type ReviewPage = {
   /** Materials the population registry confirmed: listed as verified by data sharing, no verdict. */
   sharedMaterials: { code: string; requirementKey: string }[];
   notices: Pick<NoticeRow, 'number' | 'sequence' | 'issueDate' | 'supplementDeadline' | 'items' | 'overrideReason'>[];
-  decisions: { kind: string; at: string; reasonCode: string | null; legalBasisKey: string | null; note: string | null; documentNumber: string | null; delivery: string | null; redirectOfficeCode: string | null }[];
+  decisions: { kind: string; at: string; reasonCode: string | null; legalBasisKey: string | null; note: string | null; documentNumber: string | null; delivery: string | null; carrier: string | null; waybill: string | null; redirectOfficeCode: string | null }[];
   queue: {
     state: 'waiting' | 'claimed' | 'parked' | 'done';
     holder: { staffNo: string | null; name: string } | null;
@@ -73,7 +75,20 @@ export type ReviewPage = {
   leaseMinutes: number;
   /** What the citizen was told and whether it reached them; dead letters need a clerk to call. */
   deliveries: DeliveryView[];
+  /**
+   * How the result is to reach the citizen: what they chose (the completion form starts from it,
+   * 'paper' being collected), the kinds the completion may record here, and the postal address
+   * in full (recorded as viewed with the other personal data).
+   */
+  resultDelivery: { chosen: CompletionDelivery | null; options: CompletionDelivery[]; address: PostalAddress | null };
 };
+
+function resultDeliveryOf(offered: readonly string[], chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
+  // The post only where there is an address to post to; electronic only where the item offers it.
+  const options: CompletionDelivery[] = ['pickup', ...(address ? (['mail'] as const) : []), ...(offered.includes('electronic') ? (['electronic'] as const) : [])];
+  const kind = chosen === 'paper' ? 'pickup' : chosen;
+  return { chosen: options.find((o) => o === kind) ?? null, options, address };
+}
 
 /**
  * Everything the review page shows. The applicant's full name, ID and mobile are shown unmasked
@@ -114,11 +129,13 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     : [];
 
   const owner = vehicleOwnerOf(app.answers);
+  const postalAddress = postalAddressOf(app.answers);
   await recordAudit(ctx.db, ctx, {
     applicationId: app.id,
     action: 'pii.viewed',
     officeCode: app.officeCode,
-    data: { fields: ['realName', 'idNumber', 'mobile', 'answers', ...(owner ? ['vehicleOwner'] : [])] },
+    // The postal address is named apart: it is a third person's data (the recipient) too.
+    data: { fields: ['realName', 'idNumber', 'mobile', 'answers', ...(owner ? ['vehicleOwner'] : []), ...(postalAddress ? ['postalAddress'] : [])] },
   });
 
   return {
@@ -134,7 +151,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       deemedAccepted: app.deemedAccepted === 1,
       manualCheck: app.manualCheck ?? null,
       answers: app.answers,
-      fields: def.fields.map((f) => ({ name: f.name, kind: f.kind, options: f.options })),
+      fields: def.fields.map((f) => ({ name: f.name, kind: f.kind, options: f.options, labelKey: `${fieldKeyBase(def.code, f)}.label`, group: f.group ?? null })),
       result: app.result ?? null,
     },
     applicant: applicant ?? { realName: '', idNumber: null, mobile: null },
@@ -177,6 +194,8 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       note: d.note,
       documentNumber: d.documentNumber,
       delivery: d.delivery,
+      carrier: d.carrier,
+      waybill: d.waybill,
       redirectOfficeCode: d.redirectOfficeCode,
     })),
     queue: item
@@ -200,5 +219,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
     leaseMinutes: ctx.config.leaseMinutes,
     deliveries,
+    resultDelivery: resultDeliveryOf(deliveryOptionsOf(def), app.answers.delivery, postalAddress),
   };
 }

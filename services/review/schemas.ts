@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORBIDDEN_CHARACTERS_MESSAGE, forbiddenCharacter } from '../validation/text.js';
 import { int32, listCode, optionalText, text } from '../validation/zod.js';
 
 /**
@@ -59,11 +60,37 @@ export const refuseSchema = z.object({
   note: text(500, MULTILINE),
 });
 
-export const completeSchema = z.object({
-  leaseVersion,
-  documentNumber: text(40),
-  delivery: z.enum(['pickup', 'mail'], { errorMap: () => ({ message: 'choice' }) }),
-});
+/** Carriers a completion by post may name (desk:complete.carriers.<code>): China Post EMS, SF Express, JD Logistics. */
+export const CARRIERS = ['ems', 'sf', 'jd'] as const;
+export const COMPLETION_DELIVERIES = ['pickup', 'mail', 'electronic'] as const;
+
+/**
+ * 办结. By post the clerk names the carrier and the waybill, so the citizen can follow the parcel;
+ * the two are dropped for any other delivery. Whether 'electronic' is open to this item is the
+ * service's check (it needs the catalog definition).
+ */
+export const completeSchema = z
+  .object({
+    leaseVersion,
+    documentNumber: text(40),
+    delivery: z.enum(COMPLETION_DELIVERIES, { errorMap: () => ({ message: 'choice' }) }),
+    carrier: z.string().nullish(),
+    waybill: z.string().nullish(),
+  })
+  .transform((v, ctx) => {
+    const { carrier: rawCarrier, waybill: rawWaybill, ...rest } = v;
+    if (v.delivery !== 'mail') return { ...rest, carrier: null, waybill: null };
+    const carrier = z.enum(CARRIERS, { errorMap: (i) => ({ message: i.code === 'invalid_type' ? 'required' : 'choice' }) }).safeParse(rawCarrier || undefined);
+    const waybill = (rawWaybill ?? '').trim().toUpperCase();
+    if (!carrier.success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['carrier'], message: carrier.error.issues[0].message });
+    // Waybill numbers are letters and digits, 8 to 30 of them across the carriers listed.
+    // Typed by a person: an invisible character gets the one free-text message, before the format's.
+    if (forbiddenCharacter(rawWaybill ?? '') !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: FORBIDDEN_CHARACTERS_MESSAGE });
+    else if (!waybill) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'required' });
+    else if (!/^[A-Z0-9]{8,30}$/.test(waybill)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'waybill.format' });
+    if (!carrier.success || !/^[A-Z0-9]{8,30}$/.test(waybill)) return z.NEVER;
+    return { ...rest, carrier: carrier.data, waybill };
+  });
 
 export const transferSchema = z
   .object({
@@ -83,4 +110,4 @@ export const overrideSchema = z.object({ reason: text(500, MULTILINE).pipe(z.str
 export type VerdictInput = z.infer<typeof verdictSchema>;
 export type NotAcceptInput = z.infer<typeof notAcceptSchema>;
 export type RefuseInput = z.infer<typeof refuseSchema>;
-export type CompleteInput = z.infer<typeof completeSchema>;
+export type CompleteInput = z.input<typeof completeSchema>;

@@ -71,6 +71,8 @@ const KNOWN = [
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
   'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
   'subjectName', 'subjectIdNumber',
+  'carrier', 'waybill',
+  'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
 ];
 const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
@@ -280,6 +282,15 @@ const FORMS: Form[] = [
     field,
     fields: (v: string) => ({ applicationId: randomUUID(), intent: 'save', filingAs: 'agent', [field]: v }),
   })),
+  ...(['addressRecipient', 'addressStreet'] as const).map((field) => ({
+    label: `posted answer ${field}`,
+    action: apply.action as Fn,
+    path: () => '/services/temporary-id-card/apply',
+    params: () => ({ code: 'temporary-id-card' }),
+    as: 'citizen' as const,
+    field,
+    fields: (v: string) => ({ applicationId: randomUUID(), intent: 'save', delivery: 'mail', [field]: v }),
+  })),
   ...(
     [
       { field: 'note', fields: (v: string) => ({ intent: 'verdict', leaseVersion: String(reviewLease), materialCode: 'photo', verdict: 'deficient', reasonCode: 'photoSpec', note: v }) },
@@ -287,6 +298,7 @@ const FORMS: Form[] = [
       { field: 'note', fields: (v: string) => ({ intent: 'refuse', leaseVersion: wrongLease(), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.residentIdCardLaw', note: v }) },
       { field: 'reason', fields: (v: string) => ({ intent: 'transfer', leaseVersion: wrongLease(), toOfficeCode: 'bj-chaoyang', reason: v }) },
       { field: 'documentNumber', single: true, fields: (v: string) => ({ intent: 'complete', leaseVersion: wrongLease(), documentNumber: v, delivery: 'pickup' }) },
+      { field: 'waybill', single: true, fields: (v: string) => ({ intent: 'complete', leaseVersion: wrongLease(), documentNumber: 'L-1', delivery: 'mail', carrier: 'ems', waybill: v }) },
     ] as { field: string; single?: boolean; fields: (v: string) => Record<string, string> }[]
   ).map((f) => ({
     label: `desk ${f.fields('x').intent} ${f.field}`,

@@ -12,7 +12,8 @@ import { issueNotice } from '../../services/review/notice.js';
 import { submitSupplement } from '../../services/review/supplement.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, createStaff, fixedClock, makeIdNumber, testConfig, testContext } from '../support/factories.js';
-import { createApplicant, createSubmittedApplication, sampleFileBytes } from '../support/applications.js';
+import { createApplicant, createSubmittedApplication, sampleFileBytes, VALID_ANSWERS } from '../support/applications.js';
+import { EXAMPLE_ADDRESS } from '../../services/catalog/examples.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -37,7 +38,7 @@ const MATERIALS = ['hukouBook', 'idCollectionReceipt', 'photo'];
 async function handMadeHistory() {
   const clock = fixedClock('2026-11-23T02:00:00.000Z');
   const a = await createSubmittedApplication(h.db, { clock, config });
-  const b = await createSubmittedApplication(h.db, { clock, config });
+  const b = await createSubmittedApplication(h.db, { clock, config, answers: { ...VALID_ANSWERS['temporary-id-card'], delivery: 'mail', ...EXAMPLE_ADDRESS } });
   const shanghai = await createApplicant(h.db, { idNumber: makeIdNumber('310101', '19800101') });
   const c = await createSubmittedApplication(h.db, { clock, config, citizen: shanghai });
   const d = await createSubmittedApplication(h.db, { clock, config });
@@ -69,7 +70,7 @@ async function handMadeHistory() {
   expect(claim.number).toBe(b.number);
   for (const m of ['idCollectionReceipt', 'photo']) await recordVerdict(ctx, b.number, { leaseVersion: claim.leaseVersion, materialCode: m, verdict: 'ok' });
   await acceptApplication(ctx, b.number, { leaseVersion: claim.leaseVersion });
-  await completeApplication(ctx, b.number, { leaseVersion: claim.leaseVersion, documentNumber: 'L-0002', delivery: 'mail' });
+  await completeApplication(ctx, b.number, { leaseVersion: claim.leaseVersion, documentNumber: 'L-0002', delivery: 'mail', carrier: 'ems', waybill: 'EMS1234567890' });
 
   clock.set('2026-12-01T02:00:00.000Z');
   expect(await applyDeemedAcceptance(ctx)).toEqual([d.number]);

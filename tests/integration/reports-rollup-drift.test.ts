@@ -13,7 +13,8 @@ import { grantNoticeOverride, issueNotice } from '../../services/review/notice.j
 import { submitSupplement } from '../../services/review/supplement.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, createStaff, fixedClock, makeIdNumber, testConfig, testContext } from '../support/factories.js';
-import { createApplicant, createSubmittedApplication, sampleFileBytes } from '../support/applications.js';
+import { createApplicant, createSubmittedApplication, sampleFileBytes, VALID_ANSWERS } from '../support/applications.js';
+import { EXAMPLE_ADDRESS } from '../../services/catalog/examples.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -62,7 +63,7 @@ describe('report rollup', () => {
         await issueNotice(ctx, n, lv);
       },
       supplement: (n, c) => submitSupplement(c, n, []).catch(ignore).then(async () => submitSupplement(c, n, [{ materialCode: 'photo', originalName: 'p.pdf', bytes: await sampleFileBytes(['pdf']) }])),
-      complete: async (n) => completeApplication(ctx, n, { leaseVersion: await claimed(n), documentNumber: 'L-1', delivery: pick(['pickup', 'mail'] as const) }),
+      complete: async (n) => completeApplication(ctx, n, { leaseVersion: await claimed(n), documentNumber: 'L-1', delivery: pick(['pickup', 'mail'] as const), carrier: 'ems', waybill: 'EMS1234567890' }),
       refuse: async (n) =>
         refuseApplication(ctx, n, { leaseVersion: await claimed(n), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.idCardLaw12', note: '不符合条件' }),
       notAccept: async (n) => notAcceptApplication(ctx, n, { leaseVersion: await claimed(n), reasonCode: 'noLicenceNeeded', note: '无需许可' }),
@@ -75,7 +76,8 @@ describe('report rollup', () => {
       const r = rnd();
       if (apps.length < 3 || r < 0.15) {
         const citizen = rnd() < 0.3 ? await createApplicant(h.db, { idNumber: makeIdNumber('310101', '19850505') }) : undefined;
-        apps.push(await createSubmittedApplication(h.db, { clock, config, citizen }));
+        // By post, so a completion may post it (pick chooses the delivery).
+        apps.push(await createSubmittedApplication(h.db, { clock, config, citizen, answers: { ...VALID_ANSWERS['temporary-id-card'], delivery: 'mail', ...EXAMPLE_ADDRESS } }));
       } else if (r < 0.25) {
         clock.advance(Math.floor(rnd() * 4) * 86_400_000);
         await applyDeemedAcceptance(ctx);

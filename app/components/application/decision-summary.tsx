@@ -9,7 +9,7 @@ const DEEMED = new Set(['deemedAcceptance', 'deemedWithdrawal']);
 
 /** The words of the application's current state: the page's heading, its summary and what comes next. */
 export function useStateText({ application: a, locale }: Props) {
-  const { t } = useTranslation(['applications', 'common', 'desk']);
+  const { t } = useTranslation(['applications', 'common', 'desk', 'documents']);
   const status = a.status === 'draft' ? 'submitted' : a.status;
   const facts = a.decision?.facts ?? {};
   const officeName = (code: string | null | undefined) => (code ? t(`common:offices.${code}`) : '');
@@ -30,9 +30,11 @@ export function useStateText({ application: a, locale }: Props) {
     /** Where and how to collect, or where to apply instead: the practical line after a decision. */
     practical:
       a.status === 'completed' && facts.delivery
-        ? t(`applications:state.completed.${facts.delivery}`, {
+        ? t(`applications:state.completed.${facts.delivery === 'mail' && facts.waybill ? 'mailTracked' : facts.delivery}`, {
             office: params.office,
             phone: facts.officePhone ?? a.officePhone ?? '',
+            carrier: facts.carrier ? t(`documents:carriers.${facts.carrier}`) : '',
+            waybill: facts.waybill ?? '',
           })
         : a.status === 'not_accepted' && facts.redirectOfficeCode
         ? t('applications:state.not_accepted.redirect', {
@@ -41,6 +43,25 @@ export function useStateText({ application: a, locale }: Props) {
           })
         : null,
   };
+}
+
+/**
+ * Before the decision: how the result will reach the citizen, as they chose it. By post it names
+ * the (masked) address, so nobody reads "come and collect" after choosing the post.
+ */
+export function useDeliveryText({ application: a }: Pick<Props, 'application'>): string | null {
+  const { t } = useTranslation(['applications', 'common']);
+  const d = a.resultDelivery;
+  if (!d) return null;
+  if (d.kind === 'mail' && d.address) {
+    return t('applications:receipt.delivery.mail', {
+      region: t(`common:regions.${d.address.district}`),
+      street: d.address.street,
+      recipient: d.address.recipient,
+      mobile: d.address.mobile,
+    });
+  }
+  return d.kind === 'electronic' ? t('applications:receipt.delivery.electronic') : null;
 }
 
 /** The documents issued for the application, each a link to its printable page. */

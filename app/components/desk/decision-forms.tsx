@@ -4,6 +4,7 @@ import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewPage } from '#services/review/review-page';
 import {
+  CARRIERS,
   completeSchema,
   NOT_ACCEPTED_REASONS,
   notAcceptSchema,
@@ -14,6 +15,7 @@ import {
 } from '#services/review/schemas';
 import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField, TextField, translateError } from '~/components/forms';
 import { resultFor } from './action-data';
+import { AddressLine } from './review-facts';
 
 type Props = { page: ReviewPage; actionData: unknown };
 
@@ -123,28 +125,55 @@ export function NotAcceptForm({ page, actionData }: Props) {
 
 export function CompleteForm({ page, actionData }: Props) {
   const { t } = useTranslation('desk');
+  const delivery = page.resultDelivery;
   const [form, fields] = useForm({
     id: 'complete',
     lastResult: resultFor(actionData, 'complete'),
+    defaultValue: { delivery: delivery.chosen ?? undefined },
     shouldValidate: 'onSubmit',
     onValidate: ({ formData }) => parseWithZod(formData, { schema: completeSchema }),
   });
-  const labels = { documentNumber: t('complete.documentNumber'), delivery: t('complete.delivery') };
+  const labels = {
+    documentNumber: t('complete.documentNumber'),
+    delivery: t('complete.delivery'),
+    carrier: t('complete.carrier'),
+    waybill: t('complete.waybill'),
+  };
   return (
     <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="complete-heading">
       <h3 id="complete-heading">{t('complete.heading')}</h3>
-      <ErrorSummary form={form} fields={[{ meta: fields.documentNumber, label: labels.documentNumber }, { meta: fields.delivery, label: labels.delivery }]} />
+      <ErrorSummary
+        form={form}
+        fields={[
+          { meta: fields.documentNumber, label: labels.documentNumber },
+          { meta: fields.delivery, label: labels.delivery },
+          { meta: fields.carrier, label: labels.carrier },
+          { meta: fields.waybill, label: labels.waybill },
+        ]}
+      />
       <Hidden intent="complete" leaseVersion={page.queue?.leaseVersion} />
       <TextField meta={fields.documentNumber} label={labels.documentNumber} hint={t('complete.documentNumberHint')} required spellCheck={false} />
       <RadioGroup
         meta={fields.delivery}
         legend={labels.delivery}
+        hint={delivery.chosen ? t('complete.chosen', { kind: t(`complete.${delivery.chosen}`) }) : undefined}
         required
-        options={[
-          { value: 'pickup', label: t('complete.pickup') },
-          { value: 'mail', label: t('complete.mail') },
-        ]}
+        options={delivery.options.map((o) => ({ value: o, label: t(`complete.${o}`) }))}
       />
+      {delivery.address && (
+        <p className="hint">
+          {t('complete.postTo')} <AddressLine address={delivery.address} />
+        </p>
+      )}
+      {/* Asked whatever the choice (no script needed); the server requires them only for the post. */}
+      <SelectField
+        meta={fields.carrier}
+        label={labels.carrier}
+        hint={t('complete.onlyIfPosted')}
+        placeholder={t('complete.carrierPlaceholder')}
+        options={CARRIERS.map((c) => ({ value: c, label: t(`complete.carriers.${c}`) }))}
+      />
+      <TextField meta={fields.waybill} label={labels.waybill} hint={t('complete.onlyIfPosted')} autoComplete="off" spellCheck={false} />
       <div className="actions">
         <SubmitButton>{t('complete.submit')}</SubmitButton>
       </div>

@@ -96,8 +96,8 @@ function answerText(t: (k: string) => string, locale: string, serviceCode: strin
   return formatList(
     values.map((v) => {
       const s = String(v);
-      if (f.options?.includes(s)) return t(`catalog:services.${serviceCode}.fields.${f.name}.options.${s}`);
       if (f.kind === 'region') return t(`common:regions.${s}`);
+      if (f.options?.includes(s)) return t(`catalog:services.${serviceCode}.fields.${f.name}.options.${s}`);
       if (f.kind === 'office') return t(`common:offices.${s}`);
       if (f.kind === 'checkbox') return t(s === 'true' || s === 'on' ? 'common:yes' : 'common:no');
       return s;
@@ -106,33 +106,56 @@ function answerText(t: (k: string) => string, locale: string, serviceCode: strin
   );
 }
 
-/** The answers as submitted, labelled as the citizen saw them. */
+/** One line, as a parcel is addressed: region names, street, recipient and mobile, postcode. */
+export function AddressLine({ address: a }: { address: NonNullable<ReviewPage['resultDelivery']['address']> }) {
+  const { t } = useTranslation(['desk', 'common']);
+  return t('desk:review.addressLine', {
+    region: t(`common:regions.${a.district}`),
+    street: a.street,
+    recipient: a.recipient,
+    mobile: a.mobile,
+    postcode: a.postcode ? t('desk:review.postcode', { postcode: a.postcode }) : '',
+  });
+}
+
+/** The answers as submitted, labelled as the citizen saw them; the postal address whole, on one line. */
 export function Answers({ page }: { page: ReviewPage }) {
   const { t, i18n } = useTranslation(['desk', 'catalog', 'common']);
   const a = page.application;
+  const address = page.resultDelivery.address;
   return (
     <section aria-labelledby="answers-heading" className="card">
       <h2 id="answers-heading">{t('desk:review.answers')}</h2>
       <dl className="facts">
-        {a.fields.map((f) => {
-          const corrected = page.corrections.find((c) => c.field === f.name);
-          return (
-            <div key={f.name} className="facts-row">
-              <dt>{t(`catalog:services.${a.serviceCode}.fields.${f.name}.label`)}</dt>
-              <dd>
-                {answerText(t, i18n.language, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
-                {corrected && (
-                  <div className="hint">
-                    {t('desk:review.vehicle.corrected', {
-                      entered: answerText(t, i18n.language, a.serviceCode, f, corrected.entered),
-                      records: answerText(t, i18n.language, a.serviceCode, f, corrected.records),
-                    })}
-                  </div>
-                )}
-              </dd>
-            </div>
-          );
-        })}
+        {a.fields
+          .filter((f) => !f.group)
+          .map((f) => {
+            const corrected = page.corrections.find((c) => c.field === f.name);
+            return (
+              <div key={f.name} className="facts-row">
+                <dt>{t(f.labelKey)}</dt>
+                <dd>
+                  {answerText(t, i18n.language, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
+                  {corrected && (
+                    <div className="hint">
+                      {t('desk:review.vehicle.corrected', {
+                        entered: answerText(t, i18n.language, a.serviceCode, f, corrected.entered),
+                        records: answerText(t, i18n.language, a.serviceCode, f, corrected.records),
+                      })}
+                    </div>
+                  )}
+                </dd>
+              </div>
+            );
+          })}
+        {address && (
+          <div className="facts-row">
+            <dt>{t('desk:review.postalAddress')}</dt>
+            <dd>
+              <AddressLine address={address} />
+            </dd>
+          </div>
+        )}
       </dl>
     </section>
   );

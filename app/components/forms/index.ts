@@ -14,6 +14,7 @@
  */
 export { ErrorSummary } from './error-summary';
 export { CheckboxField, DateField, FileField, RadioGroup, SelectField, TextareaField, TextField, type Option } from './fields';
+export { FieldGroup } from './field-group';
 export { Honeypot } from './honeypot';
 export { HONEYPOT_FIELD } from './honeypot-field';
 export { SubmitButton } from './submit-button';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { defineService } from '../types.js';
-import { choice, idNumber, regionCode } from '../../validation/zod.js';
+import { idNumber, regionCode } from '../../validation/zod.js';
 import { ageOn, birthDateFromId } from '../../validation/identifiers.js';
-import { guardianMaterials, REASONS } from './shared.js';
+import { deliveryAnswers, deliveryFields, guardianMaterials, REASONS } from './shared.js';
 
 /** Validity by age on application (居民身份证法 art. 5): years, or null for long-term. */
 export function idCardValidityYears(age: number): number | null {
@@ -23,12 +23,12 @@ export const firstIdCard = defineService({
     z.object({
       hukouRegion: regionCode(),
       idNumber: idNumber(env.today),
-      delivery: choice(['pickup', 'mail'] as const),
+      ...deliveryAnswers(['pickup', 'mail'] as const),
     }),
   fields: [
     { name: 'hukouRegion', kind: 'region' },
     { name: 'idNumber', kind: 'idNumber', autoComplete: 'off' },
-    { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
+    ...deliveryFields(['pickup', 'mail']),
   ],
   materials: [
     { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate, sharedFact: 'householdRegister' },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineService, type Answers, type FeeLine } from '../types.js';
 import { choice, hkMacaoPermitNumber, idNumber, officeCode, yesNo } from '../../validation/zod.js';
-import { guardianMaterials, isUnder16, REASONS, str, yes } from './shared.js';
+import { deliveryAnswers, deliveryFields, guardianMaterials, isUnder16, REASONS, str, yes } from './shared.js';
 
 /** Endorsement types: 探亲, 商务, 团队旅游, 个人旅游, 逗留, 其他. */
 export const ENDORSEMENT_TYPES = ['T', 'S', 'L', 'G', 'D', 'Q'] as const;
@@ -75,7 +75,7 @@ export const hkMacaoPermit = defineService({
         endorsementType: choice(ENDORSEMENT_TYPES),
         trips: choice(TRIP_OPTIONS),
         stateFunctionary: yesNo(),
-        delivery: choice(['pickup', 'mail'] as const),
+        ...deliveryAnswers(['pickup', 'mail'] as const),
       })
       .superRefine((v, ctx) => {
         if (v.holdsValidPermit === 'yes' && !v.permitNumber) {
@@ -93,7 +93,7 @@ export const hkMacaoPermit = defineService({
     { name: 'endorsementType', kind: 'radio', options: ENDORSEMENT_TYPES },
     { name: 'trips', kind: 'radio', options: TRIP_OPTIONS },
     { name: 'stateFunctionary', kind: 'radio', options: ['no', 'yes'] },
-    { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
+    ...deliveryFields(['pickup', 'mail']),
   ],
   materials: [
     { code: 'idCard', required: 'always', requirementKey: 'requirements.idCardOrTemporary', deficiencyReasons: REASONS.idDocument },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineService, type Answers, type DefinitionEnv } from '../types.js';
 import { choice, flag, idNumber, isoDate, optionalText, plate } from '../../validation/zod.js';
 import { ageOn } from '../../validation/identifiers.js';
-import { addMonths, REASONS, str, yes } from './shared.js';
+import { addMonths, deliveryAnswers, deliveryFields, REASONS, str, yes } from './shared.js';
 import { agentMaterials, correctionNotes, FILING_AS, requireOwnerWhenAgent } from './vehicle-shared.js';
 
 export const VEHICLE_TYPES = ['smallPassenger', 'van', 'motorcycle', 'operatingPassenger', 'largePassenger', 'truck'] as const;
@@ -109,7 +109,7 @@ export const inspectionMark = defineService({
       illegalModification: flag(),
       convertedFromOperating: flag(),
       lateFirstRegistration: flag(),
-      delivery: choice(['electronic', 'mail'] as const),
+      ...deliveryAnswers(['electronic', 'mail'] as const),
     })
     .superRefine(requireOwnerWhenAgent),
   fields: [
@@ -123,7 +123,7 @@ export const inspectionMark = defineService({
     { name: 'illegalModification', kind: 'checkbox' },
     { name: 'convertedFromOperating', kind: 'checkbox' },
     { name: 'lateFirstRegistration', kind: 'checkbox' },
-    { name: 'delivery', kind: 'radio', options: ['electronic', 'mail'] },
+    ...deliveryFields(['electronic', 'mail']),
   ],
   materials: [
     { code: 'drivingLicense', required: 'always', deficiencyReasons: REASONS.idDocument },

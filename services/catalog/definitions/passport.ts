@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineService, REGISTERED_HUKOU_KEY, type Answers, type CommitmentEnv } from '../types.js';
 import { choice, idNumber, officeCode, yesNo } from '../../validation/zod.js';
-import { guardianMaterials, isUnder16, REASONS, str, yes } from './shared.js';
+import { deliveryAnswers, deliveryFields, guardianMaterials, isUnder16, REASONS, str, yes } from './shared.js';
 
 export const PASSPORT_APPLICATION_TYPES = ['first', 'renewal', 'replacement'] as const;
 
@@ -41,14 +41,14 @@ export const passport = defineService({
       officeCode: officeCode(),
       applicationType: choice(PASSPORT_APPLICATION_TYPES),
       stateFunctionary: yesNo(),
-      delivery: choice(['pickup', 'mail'] as const),
+      ...deliveryAnswers(['pickup', 'mail'] as const),
     }),
   fields: [
     { name: 'idNumber', kind: 'idNumber', autoComplete: 'off' },
     { name: 'officeCode', kind: 'office' },
     { name: 'applicationType', kind: 'radio', options: PASSPORT_APPLICATION_TYPES },
     { name: 'stateFunctionary', kind: 'radio', options: ['no', 'yes'] },
-    { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
+    ...deliveryFields(['pickup', 'mail']),
   ],
   materials: [
     { code: 'idCard', required: 'always', requirementKey: 'requirements.idCardOrTemporary', deficiencyReasons: REASONS.idDocument },

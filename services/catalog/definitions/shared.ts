@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ageOn, birthDateFromId, normalizeIdNumber } from '../../validation/identifiers.js';
 import { choice, idNumber, optionalText } from '../../validation/zod.js';
 import type { Answers, DefinitionEnv, FieldDef, MaterialDef } from '../types.js';
+import { ADDRESS_CITIES, ADDRESS_DISTRICTS, ADDRESS_FIELDS, ADDRESS_PROVINCES, postalAddressAnswers } from '../../validation/address.js';
 
 /**
  * The reason codes clerks pick when a material is deficient (keys catalog:deficiency.<reason>).
@@ -70,6 +71,47 @@ export function addMonths(day: string, months: number): string {
   const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
   first.setUTCDate(Math.min(d, last));
   return first.toISOString().slice(0, 10);
+}
+
+/**
+ * How the result reaches the citizen (the `delivery` answer). 'mail' brings the postal address
+ * with it: deliveryAnswers adds its parts to the schema and deliveryFields to the form, shown only
+ * when the post is chosen, and defineService judges them only then. 'electronic' marks an item
+ * whose result can be issued electronically, which the completion may then record.
+ */
+export const DELIVERY_KINDS = ['pickup', 'mail', 'electronic', 'paper'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
+export function deliveryAnswers<T extends readonly [DeliveryKind, ...DeliveryKind[]]>(options: T) {
+  return { delivery: choice(options), ...postalAddressAnswers() };
+}
+
+const POST_ONLY = { field: 'delivery', in: ['mail'] } as const;
+
+export function deliveryFields(options: readonly DeliveryKind[]): FieldDef[] {
+  const address = (name: string, kind: FieldDef['kind'], autoComplete: string, opts?: readonly string[]): FieldDef => ({
+    name,
+    kind,
+    group: 'postalAddress',
+    showWhen: POST_ONLY,
+    autoComplete,
+    ...(opts ? { options: opts } : {}),
+  });
+  return [
+    { name: 'delivery', kind: 'radio', options },
+    address(ADDRESS_FIELDS.recipient, 'text', 'shipping name'),
+    address(ADDRESS_FIELDS.mobile, 'mobile', 'shipping tel'),
+    address(ADDRESS_FIELDS.province, 'region', 'shipping address-level1', ADDRESS_PROVINCES),
+    address(ADDRESS_FIELDS.city, 'region', 'shipping address-level2', ADDRESS_CITIES),
+    address(ADDRESS_FIELDS.district, 'region', 'shipping address-level3', ADDRESS_DISTRICTS),
+    address(ADDRESS_FIELDS.street, 'text', 'shipping street-address'),
+    address(ADDRESS_FIELDS.postcode, 'text', 'shipping postal-code'),
+  ];
+}
+
+/** The delivery kinds an item's form offers (its `delivery` field), [] when it has none. */
+export function deliveryOptionsOf(def: { fields: readonly FieldDef[] }): readonly string[] {
+  return def.fields.find((f) => f.name === 'delivery')?.options ?? [];
 }
 
 export { addDays } from '../../calendar/working-days.js';

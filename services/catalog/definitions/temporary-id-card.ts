@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineService } from '../types.js';
 import { choice, regionCode } from '../../validation/zod.js';
-import { REASONS } from './shared.js';
+import { deliveryAnswers, deliveryFields, REASONS } from './shared.js';
 
 /**
  * 临时居民身份证 — 居民身份证法 art. 12 para. 2; 公安部令第78号; facts §1.5. Only for someone whose
@@ -14,12 +14,12 @@ export const temporaryIdCard = defineService({
     z.object({
       hukouRegion: regionCode(),
       reason: choice(['applying', 'renewing', 'replacing'] as const),
-      delivery: choice(['pickup', 'mail'] as const),
+      ...deliveryAnswers(['pickup', 'mail'] as const),
     }),
   fields: [
     { name: 'hukouRegion', kind: 'region' },
     { name: 'reason', kind: 'radio', options: ['applying', 'renewing', 'replacing'] },
-    { name: 'delivery', kind: 'radio', options: ['pickup', 'mail'] },
+    ...deliveryFields(['pickup', 'mail']),
   ],
   materials: [
     { code: 'hukouBook', required: 'always', deficiencyReasons: REASONS.certificate, sharedFact: 'householdRegister' },

@@ -23,8 +23,11 @@ function impliedKeys(def: ServiceDefinition): string[] {
   const s = `services.${def.code}`;
   const keys = ['name', 'summary', 'eligibility', 'place'].map((k) => `${s}.${k}`);
   for (const f of def.fields) {
-    keys.push(`${s}.fields.${f.name}.label`, `${s}.fields.${f.name}.hint`);
-    for (const o of f.options ?? []) keys.push(`${s}.fields.${f.name}.options.${o}`);
+    // Shared fields (the postal address) hang from their group; region options are named in common.
+    const base = f.group ? `${f.group}.${f.name}` : `${s}.fields.${f.name}`;
+    keys.push(`${base}.label`, `${base}.hint`);
+    if (f.group) keys.push(`${f.group}.legend`, `${f.group}.hint`);
+    if (f.kind !== 'region') for (const o of f.options ?? []) keys.push(`${base}.options.${o}`);
   }
   for (const line of def.fee.guideLines) keys.push(`${s}.fees.${line.key}`);
   for (const note of def.noteKeys ?? []) keys.push(`${s}.notes.${note}`);
@@ -58,6 +61,9 @@ describe('catalog locale keys', () => {
           const missing = impliedKeys(def).filter((k) => !lookup(lng, 'catalog', k)?.trim());
           expect(missing).toEqual([]);
           expect(lookup(lng, 'common', `departments.${def.department}`)).toBeTruthy();
+          for (const f of def.fields.filter((x) => x.kind === 'region')) {
+            for (const o of f.options ?? []) expect(lookup(lng, 'common', `regions.${o}`), o).toBeTruthy();
+          }
         });
       }
 

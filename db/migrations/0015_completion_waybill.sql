@@ -1,0 +1,2 @@
+ALTER TABLE "decisions" ADD COLUMN "carrier" text;--> statement-breakpoint
+ALTER TABLE "decisions" ADD COLUMN "waybill" text;
