@@ -7,7 +7,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notifyApplicantAt } from '../notifications/notify.js';
 import { nextDocumentNumber } from './numbers.js';
-import { renderDocument, type DocumentFacts } from './render.js';
+import { bodyOf, renderDocument, type DocumentFacts } from './render.js';
 
 /** A status change as changeStatus made it, with what its caller said about it. */
 export type DecidedChange = {
@@ -144,7 +144,8 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
     {
       applicationId: app.id,
       applicantId: app.applicantId,
-      template: kind,
+      // The message says what the document's first paragraph says.
+      template: bodyOf(kind, facts),
       params: {
         applicationNumber: app.number,
         serviceCode: app.serviceCode,

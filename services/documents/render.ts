@@ -40,6 +40,15 @@ export type DocumentFacts = {
 /** Decisions the citizen may challenge carry the reconsideration and litigation rights. */
 const CHALLENGEABLE: ReadonlySet<DocumentKind> = new Set(['nonAcceptance', 'refusal']);
 
+/**
+ * The first paragraph's text. A deemed acceptance can come after the committed date has passed
+ * (a same-day item's due date falls before its completeness deadline): it then says the office must
+ * decide at once, never that it will decide "by" a day already gone.
+ */
+export function bodyOf(kind: DocumentKind, f: Pick<DocumentFacts, 'dueDate' | 'issueDate'>): DocumentKind | 'deemedAcceptanceOverdue' {
+  return kind === 'deemedAcceptance' && f.dueDate !== null && f.dueDate < f.issueDate ? 'deemedAcceptanceOverdue' : kind;
+}
+
 /** The document in one language: title, header facts, paragraphs, signature last. */
 export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Language): RenderedDocument {
   const day = (d: string | null) => formatChinaDay(lng, d);
@@ -78,7 +87,7 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
     reconsiderationBody: lookup(lng, `documents:reconsiderationBody.${f.officeCode}`) ?? text(lng, 'documents:reconsiderationBody.default'),
   };
   const p = (key: string) => text(lng, `documents:body.${key}`, vars);
-  const paragraphs = [p(kind)];
+  const paragraphs = [p(bodyOf(kind, f))];
   if (kind === 'nonAcceptance' && f.redirectOfficeCode) paragraphs.push(p('redirect'));
   // A posting recorded before waybills were (no waybill) keeps the old wording.
   if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery === 'mail' && f.waybill ? 'mailTracked' : f.delivery));

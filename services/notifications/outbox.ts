@@ -11,6 +11,8 @@ export const MESSAGE_TEMPLATES = [
   'notice',
   // One per decision document: the message announces the document.
   ...DOCUMENT_KINDS,
+  // A deemed acceptance that comes after the promised completion date (services/documents/render.ts).
+  'deemedAcceptanceOverdue',
   'transfer',
   'ratingInvitation',
   // Deadlines, not decisions (services/clock-rules): a reminder to the citizen, an alert to the office.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCUMENT_KINDS } from '../../db/schema/documents.js';
 import { SUPPORTED_LANGUAGES } from '../../locales/index.js';
 import { formatDocumentNumber } from '../../services/documents/numbers.js';
-import { renderDocument, type DocumentFacts } from '../../services/documents/render.js';
+import { bodyOf, renderDocument, type DocumentFacts } from '../../services/documents/render.js';
 import { formatChinaDay } from '../../services/locale-text.js';
 import { MESSAGE_TEMPLATES } from '../../services/notifications/outbox.js';
 import { renderMessage } from '../../services/notifications/render.js';
@@ -83,6 +83,18 @@ describe('document texts', () => {
     }
     // Signed by the office, with the China date of issue.
     expect(doc.paragraphs.at(-1)).toContain(formatChinaDay(lng, FACTS.issueDate));
+  });
+
+  it('a deemed acceptance after the promised date says the office must decide at once, not "by" a day gone', () => {
+    const late = { ...FACTS, dueDate: '2026-12-04', issueDate: '2026-12-11' };
+    const onTime = { ...FACTS, dueDate: '2026-12-20', issueDate: '2026-12-11' };
+    expect(bodyOf('deemedAcceptance', late)).toBe('deemedAcceptanceOverdue');
+    expect(bodyOf('deemedAcceptance', onTime)).toBe('deemedAcceptance');
+    expect(bodyOf('acceptance', late)).toBe('acceptance');
+    expect(renderDocument('deemedAcceptance', late, 'zh-CN').paragraphs[0]).toContain('已过，本机关将立即作出决定');
+    expect(renderDocument('deemedAcceptance', onTime, 'zh-CN').paragraphs[0]).toContain('前作出决定');
+    expect(renderDocument('deemedAcceptance', late, 'en').paragraphs[0]).toContain('has passed');
+    for (const lng of SUPPORTED_LANGUAGES) expect(renderMessage('deemedAcceptanceOverdue', lng, { applicationNumber: 'GA1', documentNumber: 'D1', dueDate: '2026-12-04', serviceCode: 'passport' })?.sms).not.toMatch(/\{\{/);
   });
 
   it('gives the remedies exactly where the citizen may challenge the decision', () => {
