@@ -1,0 +1,6 @@
+DROP INDEX "queue_items_waiting_idx";--> statement-breakpoint
+CREATE INDEX "users_real_name_prefix_idx" ON "users" USING btree ("real_name" text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "applications_desk_counts_idx" ON "applications" USING btree ("office_code","status","department","service_code","due_date") WHERE status in ('submitted','under_review','needs_supplement','supplemented','accepted');--> statement-breakpoint
+CREATE INDEX "queue_items_desk_work_idx" ON "queue_items" USING btree ("office_code","front_of_queue","completeness_deadline","due_date","priority" DESC NULLS FIRST,"received_at","id","department","service_code") WHERE state in ('waiting','claimed');--> statement-breakpoint
+CREATE INDEX "queue_items_desk_parked_idx" ON "queue_items" USING btree ("office_code","front_of_queue","completeness_deadline","due_date","priority" DESC NULLS FIRST,"received_at","id","department","service_code") WHERE state = 'parked';--> statement-breakpoint
+CREATE INDEX "queue_items_waiting_idx" ON "queue_items" USING btree ("office_code","front_of_queue","completeness_deadline","due_date","priority" DESC NULLS FIRST,"received_at","id") WHERE state = 'waiting';
