@@ -82,11 +82,6 @@ export const applications = pgTable(
     index('applications_deemed_due_idx')
       .on(t.completenessDeadline)
       .where(sql`status in ('submitted','under_review') and supplement_deadline is null`),
-    // The desk's counts (services/queue/desk.ts): one grouped index-only scan over the office's
-    // open applications, whatever the volume of closed ones. Same status list as the query.
-    index('applications_desk_counts_idx')
-      .on(t.officeCode, t.status, t.department, t.serviceCode, t.dueDate)
-      .where(sql`status in ('submitted','under_review','needs_supplement','supplemented','accepted')`),
     index('applications_supplement_due_idx').on(t.supplementDeadline).where(sql`status = 'needs_supplement'`),
     index('applications_reminder_due_idx')
       .on(t.supplementDeadline)

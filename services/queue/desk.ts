@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, like, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { applications, auditEvents, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
+import { applications, auditEvents, deskTallies, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { chinaDate, loadCalendar, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
@@ -21,7 +21,7 @@ import { URGENCY_ORDER } from './urgency.js';
 export const DESK_TABS = ['work', 'waiting', 'mine'] as const;
 export type DeskTab = (typeof DESK_TABS)[number];
 
-/** Open statuses, each in exactly one of the two office tabs; the same list as applications_desk_counts_idx. */
+/** Open statuses, each in exactly one of the two office tabs; the same list as desk_tally() (migration 0015). */
 const OPEN_STATUSES = ['submitted', 'under_review', 'needs_supplement', 'supplemented', 'accepted'] as const;
 const WAITING_STATUS = 'needs_supplement';
 
@@ -183,20 +183,22 @@ function toDeskRow(r: RawRow, actor: UserActor, now: Date, today: string, cal: C
 type Group = { status: string; department: string; serviceCode: string; overdue: boolean; n: number };
 
 /**
- * Every count the desk shows, from one grouped index-only scan (applications_desk_counts_idx):
- * at most statuses × departments × services × 2 groups, whatever the volume, folded here.
+ * Every count the desk shows, from the office's tallies (db/schema/desk.ts: kept by a trigger in
+ * the transaction of every change, one row per status, department, service and due date), summed
+ * and grouped by whether the due date has passed: one statement reading a few hundred rows of one
+ * primary-key range, however many thousand items the office holds.
  */
 function officeGroups(db: Db, officeCode: string, today: string): Promise<Group[]> {
   return db
     .select({
-      status: applications.status,
-      department: applications.department,
-      serviceCode: applications.serviceCode,
-      overdue: sql<boolean>`(${applications.status} <> ${WAITING_STATUS} and ${applications.dueDate} < ${today})`.as('overdue'),
-      n: sql<number>`count(*)::int`.as('n'),
+      status: deskTallies.status,
+      department: deskTallies.department,
+      serviceCode: deskTallies.serviceCode,
+      overdue: sql<boolean>`(${deskTallies.status} <> ${WAITING_STATUS} and ${deskTallies.dueDate} < ${today})`.as('overdue'),
+      n: sql<number>`sum(${deskTallies.n})::int`.as('n'),
     })
-    .from(applications)
-    .where(and(eq(applications.officeCode, officeCode), inArray(applications.status, [...OPEN_STATUSES])))
+    .from(deskTallies)
+    .where(eq(deskTallies.officeCode, officeCode))
     .groupBy(sql`1, 2, 3, 4`);
 }
 
@@ -270,10 +272,10 @@ function listWhere(tab: DeskTab, actor: UserActor, now: Date, today: string, f: 
 /**
  * The office's queue as the desk shows it: one tab, filtered, one page of 50 in the order "take
  * next" serves (services/queue/urgency.ts), personal data masked, each running deadline with the
- * working days left. Everything is counted and filtered in PostgreSQL: the counts from one
- * grouped index-only scan (plus the few items the clerk holds), the page from one walk down the
- * tab's partial index in the queue's order, joined to its applications and applicants only for
- * the rows shown. So the cost does not grow with the office's volume (bench/desk.ts).
+ * working days left. Everything is counted and filtered in PostgreSQL: the counts from the
+ * office's tallies (plus the few items the clerk holds), the page from one walk down the tab's
+ * partial index in the queue's order, joined to its applications and applicants only for the
+ * rows shown. So the cost does not grow with the office's volume (bench/desk.ts).
  *
  * Paging is LIMIT/OFFSET: the counts already give the number of pages, links can name any page
  * without JS, and clerks work from the top (take next, or search for one item) — page 50 walks
@@ -304,17 +306,7 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
       ? []
       : await selectRows(
           ctx.db,
-          inArray(
-            queueItems.id,
-            ctx.db
-              .select({ id: queueItems.id })
-              .from(queueItems)
-              .innerJoin(applications, eq(applications.id, queueItems.applicationId))
-              .where(listWhere(tab, actor, now, today, filters))
-              .orderBy(...URGENCY_ORDER)
-              .limit(DESK_PAGE_SIZE)
-              .offset((page - 1) * DESK_PAGE_SIZE),
-          ),
+          inArray(queueItems.id, pageIds(ctx.db, listWhere(tab, actor, now, today, filters), !!filters.status).limit(DESK_PAGE_SIZE).offset((page - 1) * DESK_PAGE_SIZE)),
           DESK_PAGE_SIZE,
         );
   return {
@@ -328,6 +320,15 @@ export async function loadDesk(ctx: ServiceContext, filters: DeskFilters = {}): 
     counts,
     search: null,
   };
+}
+
+/** The ids of the tab's rows in the queue's order; the application is joined only when a status filter needs it. */
+function pageIds(db: Db, where: SQL | undefined, byStatus: boolean) {
+  const items = db.select({ id: queueItems.id }).from(queueItems);
+  return (byStatus ? items.innerJoin(applications, eq(applications.id, queueItems.applicationId)) : items)
+    .where(where)
+    .orderBy(...URGENCY_ORDER)
+    .$dynamic();
 }
 
 function deskActor(ctx: ServiceContext): UserActor {
