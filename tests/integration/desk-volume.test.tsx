@@ -1,11 +1,19 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Db, DbHandle } from '../../db/client.js';
-import { applications, auditEvents, queueItems, users } from '../../db/schema/index.js';
+import { applications, auditEvents, deskTallies, queueItems, users } from '../../db/schema/index.js';
 import { getService } from '../../services/catalog/index.js';
 import { claimNext } from '../../services/queue/claim.js';
 import { DESK_PAGE_SIZE, loadDesk, searchDesk, type Desk, type DeskFilters, type DeskTab } from '../../services/queue/desk.js';
 import { parseDeskSearch } from '../../services/queue/desk-search.js';
+import { claimApplication } from '../../services/queue/claim.js';
+import { transferApplication } from '../../services/queue/handover.js';
+import { withdrawApplication } from '../../services/applications/withdraw.js';
+import { applyDeemedAcceptance } from '../../services/clock-rules/deemed-acceptance.js';
+import { issueNotice } from '../../services/review/notice.js';
+import { submitSupplement } from '../../services/review/supplement.js';
+import { recordVerdict } from '../../services/review/verdicts.js';
+import { createSubmittedApplication, sampleFileBytes } from '../support/applications.js';
 import type { ApplicationStatus } from '../../services/applications/status-machine.js';
 import { actorOf, appContext, createStaff, fixedClock, makeIdNumber, makeMobile, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { get, run } from '../support/requests.js';
@@ -209,6 +217,51 @@ describe('counts', () => {
       expect(both.numbers).toHaveLength(overdue.first.counts.service.passport ?? 0);
     }
     expect(top.counts.overdue).toBeGreaterThan(0);
+  });
+});
+
+describe('the tallies the counts are read from', () => {
+  it('follow every change the trigger sees — filing, review, notice, supplement, withdrawal, transfer, deemed acceptance — and equal a recount', async () => {
+    const clock = fixedClock();
+    const recount = async () =>
+      (
+        await h.db
+          .select({ officeCode: applications.officeCode, status: applications.status, department: applications.department, serviceCode: applications.serviceCode, dueDate: applications.dueDate, n: sql<number>`count(*)::int` })
+          .from(applications)
+          .where(inArray(applications.status, ['submitted', 'under_review', 'needs_supplement', 'supplemented', 'accepted']))
+          .groupBy(applications.officeCode, applications.status, applications.department, applications.serviceCode, applications.dueDate)
+      ).map((r) => JSON.stringify(r)).sort();
+    const tallies = async () => (await h.db.select().from(deskTallies)).map((r) => JSON.stringify(r)).sort();
+    const same = async (step: string) => expect(await tallies(), step).toEqual(await recount());
+
+    const [a, b, c, d] = [
+      await createSubmittedApplication(h.db, { clock, config }),
+      await createSubmittedApplication(h.db, { clock, config }),
+      await createSubmittedApplication(h.db, { clock, config }),
+      await createSubmittedApplication(h.db, { clock, config }),
+    ];
+    await same('filed');
+    expect((await tallies()).length).toBeGreaterThan(0);
+    const ctx = testContext(h.db, actorOf(await createStaff(h.db)), clock, config);
+    const claimA = await claimApplication(ctx, a.number);
+    await same('under review');
+    for (const materialCode of ['hukouBook', 'idCollectionReceipt']) await recordVerdict(ctx, a.number, { leaseVersion: claimA.leaseVersion, materialCode, verdict: 'ok' });
+    await recordVerdict(ctx, a.number, { leaseVersion: claimA.leaseVersion, materialCode: 'photo', verdict: 'missing' });
+    await issueNotice(ctx, a.number, claimA.leaseVersion);
+    await same('notice');
+    clock.advance(2 * 86_400_000);
+    await submitSupplement(testContext(h.db, actorOf(a.citizen), clock, config), a.number, [{ materialCode: 'photo', originalName: 'p.jpg', bytes: await sampleFileBytes(['jpeg']) }]);
+    await same('supplemented, with a new due date');
+    await withdrawApplication(testContext(h.db, actorOf(b.citizen), clock, config), { number: b.number, confirmed: true });
+    await same('withdrawn');
+    const claimC = await claimApplication(ctx, c.number);
+    await transferApplication(ctx, c.number, claimC.leaseVersion, { toOfficeCode: 'bj-chaoyang' }, '属地管辖');
+    await same('transferred');
+    clock.set('2026-12-01T16:00:00.000Z');
+    expect(await applyDeemedAcceptance(testContext(h.db, { kind: 'anonymous' }, clock, config))).toContain(d.number);
+    await same('deemed accepted');
+    const desk = await loadDesk(ctx);
+    expect(desk.counts.tabs).toEqual({ work: 2, waiting: 0, mine: 0 });
   });
 });
 
