@@ -1,7 +1,8 @@
 /**
- * `npm run bench -- [--duration 10] [--only submissions,pages,queue,reports]
+ * `npm run bench -- [--duration 10] [--only submissions,pages,queue,reports,desk]
  *                   [--connections 16,64] [--page-connections 16] [--queue-items 100000]
- *                   [--reports-sizes 1000000,…] [--reports-iterations 10] [--keep-db]`
+ *                   [--reports-sizes 1000000,…] [--reports-iterations 10] [--desk-sizes 1000,10000,100000]
+ *                   [--desk-iterations 60] [--keep-db]`
  *
  * Issue 7: every row measured beside its reference in the same run, against the production
  * build on the local PostgreSQL (DATABASE_URL, its database part ignored; default
@@ -12,7 +13,8 @@
  *   port (bench/server.ts); bench/submissions.ts, bench/pages.ts;
  * - queue: bench/queue.ts (in-process, its own databases);
  * - reports: bench/reports.ts, on the onewindow_bench_<n> databases that are already seeded
- *   (largest first; 20,000 when there is none, seeded on the way).
+ *   (largest first; 20,000 when there is none, seeded on the way);
+ * - desk: bench/desk.ts (in-process, its own databases onewindow_bench_desk_<n>, dropped after).
  *
  * Exits 1 when any check fails (a response that was not success, an item claimed twice, …);
  * only the sections whose checks held are written to bench/README.md.
@@ -24,6 +26,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createDb } from '../db/client.js';
 import { databaseUrl, ensureDatabase } from '../scripts/seed-volume.js';
+import { deskTableRows, runDeskBench } from './desk.js';
 import { runPagesBench } from './pages.js';
 import { runQueueBench, type BenchRow } from './queue.js';
 import { machineLine, runReportsBench, writeReadmeSection } from './reports.js';
@@ -31,7 +34,7 @@ import { buildApp, serverFactory } from './server.js';
 import { runSubmissionsBench } from './submissions.js';
 import { markdownTable, ms, rate, textTable, type Row } from './table.js';
 
-const PARTS = ['submissions', 'pages', 'queue', 'reports'] as const;
+const PARTS = ['submissions', 'pages', 'queue', 'reports', 'desk'] as const;
 type Part = (typeof PARTS)[number];
 
 function arg(name: string): string | undefined {
@@ -50,7 +53,8 @@ function numbers(name: string, fallback: number[]): number[] {
 function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- [--duration 10] [--only ${PARTS.join(',')}] [--connections 16,64] [--page-connections 16]
-                        [--queue-items 100000] [--reports-sizes N,…] [--reports-iterations 10] [--keep-db]`);
+                        [--queue-items 100000] [--reports-sizes N,…] [--reports-iterations 10] [--desk-sizes N,…]
+                        [--desk-iterations 60] [--keep-db]`);
   process.exit(2);
 }
 
@@ -110,7 +114,7 @@ function queueRow(r: BenchRow): Row {
 }
 
 async function main() {
-  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--keep-db'];
+  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--desk-sizes', '--desk-iterations', '--keep-db'];
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !known.includes(a));
   if (unknown.length) usage(`unknown option ${unknown.join(' ')}`);
   const seconds = Number(arg('duration') ?? 10);
@@ -219,6 +223,20 @@ Latest run: ${today}, ${seconds} s per load, load average ${loadAtStart} at the 
       });
     }
     sections.push({ name: 'reports', body: `${r.markdown}\nLatest run: ${today}. Machine: ${machineLine(r.version)}.` });
+  }
+
+  if (only.has('desk')) {
+    const d = await runDeskBench({
+      baseUrl: base,
+      sizes: numbers('desk-sizes', [1_000, 10_000, 100_000]),
+      iterations: numbers('desk-iterations', [60])[0],
+      log,
+      keep: process.argv.includes('--keep-db'),
+    });
+    version ||= d.version;
+    rows.push(...deskTableRows(d.rows));
+    if (d.ok) sections.push({ name: 'desk', body: `${d.markdown}\nLatest run: ${today}, load average ${loadAtStart} at the start of \`npm run bench\` and ${load()} after the desk (other work may share the machine). Machine: ${machineLine(d.version)}.` });
+    else failed.push('desk');
   }
 
   console.log(`\n${textTable(rows)}\n`);

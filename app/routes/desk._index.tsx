@@ -3,8 +3,12 @@ import { Form, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { DEPARTMENTS } from '#services/catalog/types';
 import { claimNext } from '#services/queue/claim';
-import { loadDesk, type DeskFilters as Filters } from '#services/queue/desk';
+import { DESK_TABS, loadDesk, searchDesk, type DeskFilters as Filters, type DeskTab } from '#services/queue/desk';
+import { parseDeskSearch } from '#services/queue/desk-search';
 import { DeskFilters } from '~/components/desk/desk-filters';
+import { DeskPager } from '~/components/desk/desk-pager';
+import { DeskSearch } from '~/components/desk/desk-search';
+import { DeskTabs } from '~/components/desk/desk-tabs';
 import { QueueTable } from '~/components/desk/queue-table';
 import { SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -19,17 +23,21 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 const CODE = /^[a-z][a-z0-9_-]{0,40}$/;
 
 /** Filters from the query string; anything malformed is ignored rather than refused. */
-function filtersFrom(url: URL): Filters {
+function filtersFrom(url: URL): Filters & { tab: DeskTab } {
   const p = url.searchParams;
   const department = p.get('department') ?? '';
   const service = p.get('service') ?? '';
   const status = p.get('status') ?? '';
+  const tab = p.get('tab') ?? '';
+  const page = p.get('page') ?? '';
   return {
+    // ?mine=1 was the desk's "mine only" before it had tabs; old bookmarks still land there.
+    tab: (DESK_TABS as readonly string[]).includes(tab) ? (tab as DeskTab) : p.get('mine') === '1' ? 'mine' : 'work',
     department: (DEPARTMENTS as readonly string[]).includes(department) ? department : undefined,
     service: CODE.test(service) ? service : undefined,
     status: CODE.test(status) ? status : undefined,
     overdue: p.get('overdue') === '1',
-    mine: p.get('mine') === '1',
+    page: /^\d{1,6}$/.test(page) ? Number(page) : 1,
   };
 }
 
@@ -37,17 +45,31 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk', 'manager']);
   const url = new URL(request.url);
   const filters = filtersFrom(url);
-  const desk = await orThrowResponse(() => loadDesk(ctx, filters));
+  const q = url.searchParams.get('q');
+  const search = parseDeskSearch(q);
+  const searchError = search && 'error' in search ? search.error : null;
+  const desk = await orThrowResponse(() => (search && !('error' in search) ? searchDesk(ctx, search, filters) : loadDesk(ctx, filters)));
+  // An exact number, ID or mobile that names one item lands on it (when the reader may open it).
+  const [only] = desk.rows;
+  if (desk.search && desk.search.kind !== 'name' && desk.rows.length === 1 && (ctx.actor.kind === 'user' && (ctx.actor.role === 'manager' || only.canHandle))) {
+    return redirect(`/desk/applications/${only.number}`);
+  }
   const t = await getFixedT(request, ['desk', 'common']);
-  return json({
-    desk,
-    filters,
-    canTake: ctx.actor.role === 'clerk',
-    leaseMinutes: ctx.config.leaseMinutes,
-    empty: url.searchParams.get('empty') === '1',
-    locale: await getLocale(request),
-    title: `${t('desk:title')} - ${t('common:siteName')}`,
-  });
+  return json(
+    {
+      desk,
+      filters,
+      q: searchError ? (q ?? '') : desk.search ? (q ?? '') : '',
+      // Where a refused search is said: beside the box (and as the 400's body, as forms do).
+      lastResult: searchError ? { error: { q: [searchError] } } : null,
+      canTake: ctx.actor.role === 'clerk',
+      leaseMinutes: ctx.config.leaseMinutes,
+      empty: url.searchParams.get('empty') === '1',
+      locale: await getLocale(request),
+      title: `${t('desk:title')} - ${t('common:siteName')}`,
+    },
+    { status: searchError ? 400 : 200 },
+  );
 }
 
 /** "Take next": the most urgent item the clerk may handle, straight to its review page. */
@@ -61,9 +83,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeskPage() {
-  const { desk, filters, canTake, empty, locale, leaseMinutes } = useLoaderData<typeof loader>();
+  const { desk, filters, q, lastResult, canTake, empty, locale, leaseMinutes } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const { t } = useTranslation(['desk', 'common']);
+  const searchError = lastResult?.error.q[0] ?? null;
   return (
     <div className="container">
       <h1>{t('desk:title')}</h1>
@@ -80,9 +103,24 @@ export default function DeskPage() {
           {t('desk:nothingToTake')}
         </p>
       )}
-      <DeskFilters counts={desk.counts} filters={filters} total={desk.total} />
-      <h2>{t('desk:queue.heading', { shown: desk.rows.length, total: desk.total })}</h2>
-      <QueueTable rows={desk.rows} locale={locale} />
+      <DeskSearch value={q} error={searchError} />
+      <DeskTabs tab={desk.tab} counts={desk.counts.tabs} searching={!!desk.search} />
+      {desk.search ? (
+        <>
+          <h2>{t('desk:search.heading', { count: desk.rows.length })}</h2>
+          <p className="muted">
+            {t('desk:search.recorded')} {desk.search.more && t('desk:search.more', { count: desk.rows.length })} <a href="/desk">{t('desk:search.back')}</a>
+          </p>
+          <QueueTable rows={desk.rows} locale={locale} emptyKey="desk:search.none" />
+        </>
+      ) : (
+        <>
+          <DeskFilters tab={desk.tab} counts={desk.counts} filters={filters} />
+          <h2>{t('desk:queue.heading', { shown: desk.rows.length, total: desk.total })}</h2>
+          <QueueTable rows={desk.rows} locale={locale} />
+          <DeskPager tab={desk.tab} filters={filters} page={desk.page} pages={desk.pages} />
+        </>
+      )}
     </div>
   );
 }

@@ -144,10 +144,20 @@ export const queueItems = pgTable(
   (t) => [
     uniqueIndex('queue_items_application_uq').on(t.applicationId),
     // "Take next" (services/queue/claim.ts) walks the office's waiting items in the order it serves
-    // them and stops at the first one not locked by another clerk: no sort, however long the queue.
+    // them (services/queue/urgency.ts) and stops at the first one not locked by another clerk: no
+    // sort, however long the queue.
     index('queue_items_waiting_idx')
-      .on(t.officeCode, t.frontOfQueue, t.completenessDeadline, t.dueDate, t.receivedAt, t.id)
+      .on(t.officeCode, t.frontOfQueue, t.completenessDeadline, t.dueDate, t.priority.desc().nullsFirst(), t.receivedAt, t.id)
       .where(sql`state = 'waiting'`),
+    // The desk's two lists (services/queue/desk.ts), "to work" and "waiting for the citizen", each
+    // read a page in the same order without sorting the office's queue. The department and service
+    // trail the order so the desk's filters are checked in the index, not on the table's rows.
+    index('queue_items_desk_work_idx')
+      .on(t.officeCode, t.frontOfQueue, t.completenessDeadline, t.dueDate, t.priority.desc().nullsFirst(), t.receivedAt, t.id, t.department, t.serviceCode)
+      .where(sql`state in ('waiting','claimed')`),
+    index('queue_items_desk_parked_idx')
+      .on(t.officeCode, t.frontOfQueue, t.completenessDeadline, t.dueDate, t.priority.desc().nullsFirst(), t.receivedAt, t.id, t.department, t.serviceCode)
+      .where(sql`state = 'parked'`),
     // … and finds expired leases without passing every item clerks still hold.
     index('queue_items_leased_idx').on(t.officeCode, t.leaseExpiresAt).where(sql`state = 'claimed'`),
   ],

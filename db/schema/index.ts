@@ -6,3 +6,4 @@ export * from './security.js';
 export * from './ratings.js';
 export * from './reports.js';
 export * from './documents.js';
+export * from './desk.js';

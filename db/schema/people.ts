@@ -48,6 +48,8 @@ export const users = pgTable(
     uniqueIndex('users_mobile_uq').on(t.mobile),
     uniqueIndex('users_staff_no_uq').on(t.staffNo),
     index('users_office_idx').on(t.officeCode),
+    // The desk's search by name (services/queue/desk.ts): a prefix, LIKE 'x%', in any collation.
+    index('users_real_name_prefix_idx').on(t.realName.op('text_pattern_ops')),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, queueItems } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -8,6 +8,7 @@ import { authorize } from '../permissions.js';
 import { applicationInScope, lockApplication, type ApplicationRow } from '../review/access.js';
 import { changeStatus } from '../applications/transition.js';
 import { leaseLive, leaseUntil, WORKABLE_STATUSES, type QueueItem } from './lease.js';
+import { compareUrgency, URGENCY_ORDER } from './urgency.js';
 
 export type Claim = { applicationId: string; number: string; leaseVersion: number; leaseExpiresAt: Date };
 
@@ -56,19 +57,14 @@ function clerkOf(ctx: ServiceContext): UserActor {
   return actor;
 }
 
-/** The order "take next" serves: front of queue (returned supplements), completeness deadline, due date, receipt. */
-const URGENCY = [queueItems.frontOfQueue, queueItems.completenessDeadline, queueItems.dueDate, queueItems.receivedAt, queueItems.id] as const;
-
 function moreUrgent(a: QueueItem, b: QueueItem): QueueItem {
-  const key = (i: QueueItem) => [i.frontOfQueue, i.completenessDeadline, i.dueDate, i.receivedAt.getTime(), i.id] as const;
-  const [ka, kb] = [key(a), key(b)];
-  for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k] < kb[k] ? a : b;
-  return a;
+  return compareUrgency(a, b) <= 0 ? a : b;
 }
 
 /**
- * "Take next": the most urgent item of the clerk's office within their skills — front of queue
- * (returned supplements) first, then earliest completeness deadline, due date, time received.
+ * "Take next": the most urgent item of the clerk's office within their skills, in the queue's
+ * one order (services/queue/urgency.ts: returned supplements, completeness deadline, due date,
+ * priority, time received) — the order the desk lists.
  * Expired leases count as free. SKIP LOCKED lets concurrent clerks pass over rows another
  * transaction is taking, so no two clerks get the same item. Null when nothing is left.
  *
@@ -94,7 +90,7 @@ export async function claimNext(ctx: ServiceContext): Promise<Claim | null> {
             inArray(applications.status, [...WORKABLE_STATUSES]),
           ),
         )
-        .orderBy(...URGENCY.map((c) => asc(c)))
+        .orderBy(...URGENCY_ORDER)
         .limit(1)
         .for('update', { of: queueItems, skipLocked: true });
       return rows[0]?.item;

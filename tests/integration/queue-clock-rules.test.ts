@@ -119,13 +119,13 @@ describe('the desk list', () => {
     await claimNext(ctx);
     const desk = await loadDesk(ctx);
     expect(desk.total).toBe(2);
-    expect(desk.counts).toMatchObject({ department: { hukou: 2 }, service: { 'temporary-id-card': 2 }, status: { under_review: 1, submitted: 1 }, mine: 1, overdue: 0 });
+    expect(desk.counts).toMatchObject({ tabs: { work: 2, waiting: 0, mine: 1 }, department: { hukou: 2 }, service: { 'temporary-id-card': 2 }, status: { under_review: 1, submitted: 1 }, overdue: 0 });
     const row = desk.rows.find((r) => r.number === a.number)!;
     expect(row.applicantName).toBe('测***'); // 测试用户
     expect(row.applicantIdNumber).toMatch(/^1101\*{10}\d{3}[\dX]$/);
     expect(row).toMatchObject({ mine: true, holder: { id: clerk.id, staffNo: clerk.staffNo }, canHandle: true, completenessDeadline: '2026-11-30', dueDate: '2026-11-24' });
     expect((await loadDesk(ctx, { status: 'submitted' })).rows).toHaveLength(1);
-    expect((await loadDesk(ctx, { mine: true })).rows.map((r) => r.number)).toEqual([a.number]);
+    expect((await loadDesk(ctx, { tab: 'mine' })).rows.map((r) => r.number)).toEqual([a.number]);
     expect((await loadDesk(ctx, { department: 'traffic' })).rows).toEqual([]);
     clock.set('2026-11-25T02:00:00.000Z');
     const later = await loadDesk(ctx, { overdue: true });
@@ -145,7 +145,9 @@ describe('the desk shows each running deadline', () => {
     await recordVerdict(ctx, waiting.number, { leaseVersion, materialCode: 'photo', verdict: 'missing' });
     await issueNotice(ctx, waiting.number, leaseVersion);
 
-    const rowOf = async (number: string) => (await loadDesk(ctx)).rows.find((r) => r.number === number)!;
+    // The waiting one is in its own tab ("waiting for the citizen"), not mixed with work.
+    const rowOf = async (number: string) =>
+      [...(await loadDesk(ctx)).rows, ...(await loadDesk(ctx, { tab: 'waiting' })).rows].find((r) => r.number === number)!;
     expect((await rowOf(filed.number)).deadlines).toEqual({
       completeness: { day: '2026-11-30', workingDaysLeft: 5 },
       supplement: null,

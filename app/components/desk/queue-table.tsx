@@ -24,9 +24,9 @@ function Deadline({ day, running, locale }: { day: string | null; running: Deadl
 }
 
 /** The office's queue, one row per application, personal data masked. The route loads `integrations` (manual-check badge). */
-export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale: string }) {
+export function QueueTable({ rows, locale, emptyKey = 'desk:queue.empty' }: { rows: readonly DeskRow[]; locale: string; emptyKey?: string }) {
   const { t } = useTranslation(['desk', 'catalog', 'common']);
-  if (rows.length === 0) return <p className="card">{t('desk:queue.empty')}</p>;
+  if (rows.length === 0) return <p className="card">{t(emptyKey)}</p>;
   return (
     <div className="table-wrap">
       <table className="queue-table">
@@ -58,6 +58,7 @@ export function QueueTable({ rows, locale }: { rows: readonly DeskRow[]; locale:
               <td>
                 {r.applicantName}
                 <div className="muted mono">{r.applicantIdNumber}</div>
+                {r.applicantMobile && <div className="muted mono">{r.applicantMobile}</div>}
               </td>
               <td>{formatInstant(r.receivedAt, locale)}</td>
               <td>
