@@ -22,6 +22,8 @@ import { createApplicant, createSubmittedApplication } from '../support/applicat
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { files, get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
+import { mockServer } from '../mocks/node.js';
+import { vehicleOwnedBy } from '../mocks/vehicle-records.js';
 
 /**
  * Tracker issue 15: choosing the post collects an address, the clerk sees it, the completion by
@@ -133,7 +135,10 @@ describe('the apply form', () => {
 
 async function claimedBy(serviceCode: string, answers: Record<string, string>, skills: ('hukou' | 'traffic' | 'exit_entry')[]) {
   const clock = fixedClock();
-  const sub = await createSubmittedApplication(h.db, { clock, config, serviceCode, answers });
+  const citizen = await createApplicant(h.db);
+  // A vehicle item is filed by the registered owner (the records say who that is).
+  if (typeof answers.plate === 'string') mockServer.use(vehicleOwnedBy(answers.plate, citizen));
+  const sub = await createSubmittedApplication(h.db, { clock, config, serviceCode, answers, citizen });
   const clerk = await createStaff(h.db, { skills });
   const ctx = testContext(h.db, actorOf(clerk), clock, config);
   const claim = await claimNext(ctx);
