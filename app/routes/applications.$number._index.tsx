@@ -170,11 +170,16 @@ export default function Receipt() {
           <dd>
             <StatusBadge status={a.status} />
           </dd>
-          <dt>{t('applications:receipt.completenessDeadline')}</dt>
-          <dd>
-            <time dateTime={a.completenessDeadline ?? undefined}>{formatDay(a.completenessDeadline, locale)}</time>
-            <p className="hint">{t('applications:receipt.completenessExplain')}</p>
-          </dd>
+          {/* The art. 32 promise holds only until the office accepts or gives its one notice. */}
+          {a.completenessRunning && (
+            <>
+              <dt>{t('applications:receipt.completenessDeadline')}</dt>
+              <dd>
+                <time dateTime={a.completenessDeadline ?? undefined}>{formatDay(a.completenessDeadline, locale)}</time>
+                <p className="hint">{t('applications:receipt.completenessExplain')}</p>
+              </dd>
+            </>
+          )}
           <dt>{t('applications:receipt.dueDate')}</dt>
           <dd>
             <time dateTime={a.dueDate ?? undefined}>{formatDay(a.dueDate, locale)}</time>

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
 import { applications, auditEvents, offices } from '../../db/schema/index.js';
 import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
+import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
@@ -97,6 +98,8 @@ export type ApplicationDetail = ApplicationSummary & {
   department: string;
   officePhone: string | null;
   completenessDeadline: string | null;
+  /** Whether art. 32's completeness promise still stands (no acceptance, no notice yet). */
+  completenessRunning: boolean;
   /** China day of receipt, the day the time limits count from. */
   receivedDay: string | null;
   fees: FeeLine[];
@@ -158,6 +161,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     department: app.department,
     officePhone: row.officePhone,
     completenessDeadline: app.completenessDeadline,
+    completenessRunning: completenessClockRuns(app),
     receivedDay,
     fees,
     feeTotal: fees.reduce((sum, l) => sum + l.amount, 0),

@@ -13,14 +13,17 @@ export { systemContext } from './due.js';
  * arrived. True from the day after the deadline (China date). The sweep acts on it; a notice
  * that comes too late is refused by it (services/review/notice.ts).
  */
+/** Art. 32's clock runs while the office has neither accepted nor given its one notice. */
+export function completenessClockRuns(app: Pick<ApplicationRow, 'status' | 'supplementDeadline'>, opts: { notified?: boolean } = {}): boolean {
+  return (app.status === 'submitted' || app.status === 'under_review') && !opts.notified && app.supplementDeadline === null;
+}
+
 export function deemedAcceptanceDue(
   app: Pick<ApplicationRow, 'status' | 'completenessDeadline' | 'supplementDeadline'>,
   today: string,
   opts: { notified?: boolean } = {},
 ): boolean {
-  const waiting = app.status === 'submitted' || app.status === 'under_review';
-  const notified = opts.notified || app.supplementDeadline !== null;
-  return waiting && !notified && !!app.completenessDeadline && app.completenessDeadline < today;
+  return completenessClockRuns(app, opts) && !!app.completenessDeadline && app.completenessDeadline < today;
 }
 
 /**

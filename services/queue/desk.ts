@@ -5,6 +5,7 @@ import { applications, auditEvents, deskTallies, queueItems, users, type ManualC
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { chinaDate, loadCalendar, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
+import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { forbidden } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -148,7 +149,7 @@ type RawRow = Awaited<ReturnType<typeof selectRows>>[number];
 
 function toDeskRow(r: RawRow, actor: UserActor, now: Date, today: string, cal: Calendar): DeskRow {
   const live = leaseLive({ state: r.state, leaseExpiresAt: r.leaseExpiresAt }, now);
-  const completenessRuns = r.status === 'submitted' || r.status === 'under_review' || r.status === 'supplemented';
+  const completenessRuns = completenessClockRuns(r);
   const waitingForCitizen = r.status === WAITING_STATUS;
   const skills = actor.role === 'clerk' ? (actor.skills as string[]) : [];
   return {

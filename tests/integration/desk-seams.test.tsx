@@ -228,8 +228,9 @@ describe('a message for every decision', () => {
       .from(messages)
       .where(and(eq(messages.applicationId, sub.applicationId), like(messages.idempotencyKey, 'acceptance:%')));
     expect(rows).toHaveLength(1);
-    // Its own text (视为受理), under the acceptance event's key.
-    expect(rows[0]).toMatchObject({ template: 'deemedAcceptance', idempotencyKey: `acceptance:${sub.applicationId}`, userId: sub.citizen.id, status: 'pending' });
+    // Its own text (视为受理), under the acceptance event's key. A temporary ID card is promised in
+    // one working day, so fourteen days on that promise has passed: the text says so.
+    expect(rows[0]).toMatchObject({ template: 'deemedAcceptanceOverdue', idempotencyKey: `acceptance:${sub.applicationId}`, userId: sub.citizen.id, status: 'pending' });
     expect(rows[0].params).toMatchObject({ applicationNumber: sub.number, documentNumber: expect.stringMatching(/-SSL-/) });
   });
 });
