@@ -100,10 +100,19 @@ export const usedVehicleTransfer = defineService({
   timeLimits: {
     // Art. 26: 一日 (a working day, art. 92), at the registering office or, for art. 27 para. 3, at the
     // buyer's. An outbound transfer has three working days at each end (art. 27; see the notes).
-    // [LIMIT] The committed limit is one number per item, so an outbound filing is committed at one
-    // working day too — shorter than the law allows, never longer.
     statutory: { days: 1, unit: 'working', basisKey: 'vehicleRegistration26' },
     committedWorkingDays: 1,
+  },
+  // The route decides the limit: one working day where the transfer is registered (art. 26, at the
+  // registering office or at the buyer's for art. 27 para. 3), three for an outbound transfer
+  // (art. 27 paras. 1–2), so the due date and the guide say what the law says for each.
+  commitments: {
+    cases: [
+      { key: 'local', days: 1, unit: 'working', visits: 1, basisKey: 'vehicleRegistration26' },
+      { key: 'atBuyer', days: 1, unit: 'working', visits: 1, basisKey: 'vehicleRegistration27' },
+      { key: 'outbound', days: 3, unit: 'working', visits: 1, basisKey: 'vehicleRegistration27' },
+    ],
+    pick: (a) => transferRoute(a),
   },
   fee: {
     basisKey: 'vehicleFees',

@@ -1,6 +1,6 @@
 import { parseWithZod } from '@conform-to/zod';
 import { describe, expect, it } from 'vitest';
-import { applicableMaterials, getService, type Answers, type ServiceDefinition } from '../../../services/catalog/index.js';
+import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../../../services/catalog/index.js';
 import { EXAMPLE_ANSWERS } from '../../../services/catalog/examples.js';
 import { guideOf } from '../../../services/catalog/guide.js';
 import { transferRoute } from '../../../services/catalog/definitions/used-vehicle-transfer.js';
@@ -70,6 +70,17 @@ describe('used-vehicle-transfer (arts. 25–27, 44)', () => {
     }
     expect(def.notes?.(answers({ ...elsewhere, tradedAtBuyer: 'yes' }), env).map((n) => n.key)).toContain('route.atBuyer');
     expect(def.notes?.(answers({ ...elsewhere, tradedAtBuyer: 'no' }), env).map((n) => n.key)).toContain('route.outbound');
+  });
+
+  it('the committed limit follows the route: one working day (arts. 26, 27 para. 3), three for a transfer out (art. 27)', () => {
+    const limit = (o: Record<string, string>) => {
+      const c = commitmentOf(def, answers(o), { officeProvince: '11' });
+      return `${c.days} ${c.unit}`;
+    };
+    expect(limit({})).toBe('1 working');
+    expect(limit({ ...elsewhere, vehicleType: 'smallPassenger', tradedAtBuyer: 'yes' })).toBe('1 working');
+    expect(limit({ ...elsewhere, vehicleType: 'smallPassenger', tradedAtBuyer: 'no' })).toBe('3 working');
+    expect(limit({ ...elsewhere, vehicleType: 'truck', tradedAtBuyer: 'yes' })).toBe('3 working');
   });
 
   it('art. 27 para. 3 routes to the buyer’s office; every other case to the registering office (by plate)', () => {
