@@ -14,14 +14,13 @@
  */
 import os from 'node:os';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { createDb, migrate, type Db } from '../db/client.js';
 import { users } from '../db/schema/index.js';
 import { seedReference } from '../db/seed.js';
 import { defaultConfig, systemClock, type ServiceContext, type UserActor } from '../services/context.js';
 import { loadDesk, searchDesk, type Desk, type DeskFilters } from '../services/queue/desk.js';
 import { parseDeskSearch } from '../services/queue/desk-search.js';
-import { databaseUrl, ensureDatabase } from '../scripts/seed-volume.js';
+import { databaseUrl, dropDatabase, ensureDatabase } from '../scripts/seed-volume.js';
 import { loadDeskBefore } from './desk-before.js';
 import { machineLine, writeReadmeSection } from './reports.js';
 import { ms, type Row } from './table.js';
@@ -226,15 +225,6 @@ export function deskTableRows(rows: DeskBenchRow[]): Row[] {
     }));
 }
 
-async function dropDatabase(base: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: databaseUrl(base, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const base = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createDb } from '../db/client.js';
-import { databaseUrl, ensureDatabase } from '../scripts/seed-volume.js';
+import { databaseUrl, dropDatabase, ensureDatabase } from '../scripts/seed-volume.js';
 import { deskTableRows, runDeskBench } from './desk.js';
 import { runPagesBench } from './pages.js';
 import { runQueueBench, type BenchRow } from './queue.js';
@@ -260,15 +260,6 @@ ${today}, ${seconds} s per load, load average ${loadAtStart} at the start and ${
   }
 }
 
-async function dropDatabase(base: string, name: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: databaseUrl(base, 'postgres') });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 main().catch((e) => {
   console.error(e);

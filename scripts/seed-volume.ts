@@ -66,6 +66,17 @@ export async function ensureDatabase(base: string, name: string, reset: boolean)
   }
 }
 
+/** Drops a database the benchmarks made (a throwaway: FORCE ends whatever still uses it). */
+export async function dropDatabase(base: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: databaseUrl(base, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const arr = (xs: readonly (string | number)[]) => `array[${xs.map((x) => (typeof x === 'number' ? String(x) : lit(x))).join(',')}]`;
 
