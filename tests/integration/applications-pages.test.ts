@@ -1,11 +1,5 @@
-import { createElement, type ComponentType } from 'react';
-import { createInstance } from 'i18next';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from 'react-router-dom/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { i18nConfig } from '../../app/i18n.js';
 import { resources } from '../../locales/index.js';
 import ApplyPage, { action as applyAction, loader as applyLoader } from '../../app/routes/services.$code.apply.js';
 import Receipt, { loader as receiptLoader } from '../../app/routes/applications.$number._index.js';
@@ -13,6 +7,7 @@ import MyApplications, { loader as listLoader } from '../../app/routes/applicati
 import { createApplicant } from '../support/applications.js';
 import { appContext, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { files, get, post, run } from '../support/requests.js';
+import { renderRoute as render, visibleText } from '../support/render-route.js';
 import { createTestDb } from '../setup/test-db.js';
 
 /**
@@ -30,28 +25,6 @@ const ctx = () => appContext(h.db, clock, config);
 const APPLY = '/services/temporary-id-card/apply';
 const ANSWERS = { hukouRegion: '110101', reason: 'applying', delivery: 'pickup' };
 
-/** Renders `Component` at `path` with the given loader (and action) responses, as Remix would after a POST. */
-async function render(Component: ComponentType, path: string, loaderRes: Response, actionRes?: Response, lng = 'zh-CN'): Promise<string> {
-  const loaderData = await loaderRes.json();
-  const actionData = actionRes ? await actionRes.json() : undefined;
-  const routes = [
-    {
-      id: 'page',
-      path: path.split('?')[0],
-      loader: () => loaderData,
-      action: () => actionData ?? null,
-      Component,
-    },
-  ];
-  const handler = createStaticHandler(routes);
-  const request = new Request(`http://localhost${path}`, actionRes ? { method: 'POST', body: new URLSearchParams() } : undefined);
-  const context = await handler.query(request);
-  if (context instanceof Response) throw new Error(`unexpected redirect ${context.status}`);
-  const router = createStaticRouter(handler.dataRoutes, context);
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({ ...i18nConfig, lng, resources });
-  return renderToString(createElement(I18nextProvider, { i18n }, createElement(StaticRouterProvider, { router, context, hydrate: false })));
-}
 
 /** Attributes of the first element matching `selector` (tag plus an attribute=value pair). */
 function attrs(html: string, tag: string, attr: string, value: string): Record<string, string> | null {
@@ -66,7 +39,7 @@ function attrs(html: string, tag: string, attr: string, value: string): Record<s
 type CatalogTexts = { services: Record<string, { name: string; fields: Record<string, { label: string }>; fees: Record<string, string> }> };
 const catalog = (lng: 'zh-CN' | 'en') => (resources[lng].catalog as unknown as CatalogTexts).services['temporary-id-card'];
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const text = visibleText;
 
 describe('apply page markup', () => {
   it('is a multipart form that works without JS: labelled fields, radio fieldsets, a file input per material, two intents', async () => {

@@ -8,6 +8,7 @@ import { createSubmittedApplication } from '../support/applications.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { missingKeys, renderPage } from '../support/render-page.js';
 import { get, run } from '../support/requests.js';
+import { visibleText } from '../support/render-route.js';
 
 /**
  * The citizen's application page follows the status (heading, summary, next steps) and lists the
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+const text = visibleText;
 
 async function decided(decide: 'complete' | 'notAccept') {
   const sub = await createSubmittedApplication(h.db, { clock, config });

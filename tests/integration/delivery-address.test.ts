@@ -1,13 +1,7 @@
-import { createElement, type ComponentType } from 'react';
 import { and, eq } from 'drizzle-orm';
-import { createInstance } from 'i18next';
-import { renderToString } from 'react-dom/server';
-import { I18nextProvider, initReactI18next } from 'react-i18next';
-import { createStaticHandler, createStaticRouter, StaticRouterProvider } from 'react-router-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applications, auditEvents, decisionDocuments, decisions } from '../../db/schema/index.js';
-import { i18nConfig } from '../../app/i18n.js';
 import { resources } from '../../locales/index.js';
 import ApplyPage, { action as applyAction, loader as applyLoader } from '../../app/routes/services.$code.apply.js';
 import Receipt, { loader as receiptLoader } from '../../app/routes/applications.$number._index.js';
@@ -21,6 +15,7 @@ import { ADDRESS_FIELD_NAMES } from '../../services/validation/address.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { files, get, post, run } from '../support/requests.js';
+import { renderRoute as render, visibleText } from '../support/render-route.js';
 import { createTestDb } from '../setup/test-db.js';
 import { mockServer } from '../mocks/node.js';
 import { vehicleOwnedBy } from '../mocks/vehicle-records.js';
@@ -41,19 +36,7 @@ const PICKUP = { hukouRegion: '110101', reason: 'applying', delivery: 'pickup' }
 const POSTED = { ...PICKUP, delivery: 'mail', ...EXAMPLE_ADDRESS };
 const MATERIALS = { 'material.hukouBook': files.pdf(), 'material.idCollectionReceipt': files.pdf(), 'material.photo': files.png() };
 
-async function render(Component: ComponentType, path: string, loaderRes: Response, actionRes?: Response, lng = 'zh-CN'): Promise<string> {
-  const loaderData = await loaderRes.json();
-  const actionData = actionRes ? await actionRes.json() : undefined;
-  const handler = createStaticHandler([{ id: 'page', path: path.split('?')[0], loader: () => loaderData, action: () => actionData ?? null, Component }]);
-  const request = new Request(`http://localhost${path}`, actionRes ? { method: 'POST', body: new URLSearchParams() } : undefined);
-  const context = await handler.query(request);
-  if (context instanceof Response) throw new Error(`unexpected redirect ${context.status}`);
-  const router = createStaticRouter(handler.dataRoutes, context);
-  const i18n = createInstance();
-  await i18n.use(initReactI18next).init({ ...i18nConfig, lng, resources });
-  return renderToString(createElement(I18nextProvider, { i18n }, createElement(StaticRouterProvider, { router, context, hydrate: false })));
-}
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const text = visibleText;
 
 /** Posts the apply form as a browser without JS does (every field present, the address parts empty unless given). */
 async function apply(fields: Record<string, string>) {

@@ -9,6 +9,7 @@ import { createTestDb } from '../setup/test-db.js';
 import { missingKeys, renderPage } from '../support/render-page.js';
 import { createSubmittedApplication } from '../support/applications.js';
 import { actorOf, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
+import { visibleText } from '../support/render-route.js';
 
 /** The review page as the clerk holding an application by post sees it: the address whole, the completion asking for the waybill. */
 vi.mock('@remix-run/react', async () => (await import('../support/render-page.js')).remixReactStub());
@@ -20,7 +21,7 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const config = testConfig();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+const text = visibleText;
 
 describe('review page of an application by post', () => {
   it('names the address in full among the answers and asks the completion for carrier and waybill, in both languages', async () => {

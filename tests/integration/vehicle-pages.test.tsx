@@ -10,6 +10,7 @@ import { createApplicant, sampleFileBytes } from '../support/applications.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { missingKeys, renderPage } from '../support/render-page.js';
 import { get, run } from '../support/requests.js';
+import { visibleText } from '../support/render-route.js';
 
 /**
  * The vehicle items' pages as served, in both languages: the apply forms resolve every string, the
@@ -26,7 +27,7 @@ afterAll(() => h.close());
 
 const config = testConfig();
 const clock = fixedClock();
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/\s+/g, ' ');
+const text = visibleText;
 
 describe('vehicle pages', () => {
   it('the three apply forms render every string in both languages, with the new questions', async () => {
