@@ -3,7 +3,7 @@ import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { loggable } from '../../db/failures.js';
 import { applications } from '../../db/schema/index.js';
-import { chinaTime } from '../calendar/working-days.js';
+import { chinaTime, OFFICE_HOURS } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 
 /** What a sweep needs: it acts for the system, not for a person (the worker's context). */
@@ -63,12 +63,9 @@ export const DUE = {
   overdue: (db: Db, today: string) => dueApplications(db, DUE_SETS.overdue, applications.dueDate, lt(applications.dueDate, today)),
 };
 
-/** When offices open: messages the clock sends at night wait until then. */
-const OFFICE_OPENS = '09:00';
-
-/** Now, or the opening time of today (China) if that is later. */
+/** Now, or the offices' opening time today (China) if that is later: what the clock decides at night is sent then. */
 export function duringOfficeHours(now: Date, today: string): Date {
-  const opens = chinaTime(today, OFFICE_OPENS);
+  const opens = chinaTime(today, OFFICE_HOURS.opens);
   return now < opens ? opens : now;
 }
 
