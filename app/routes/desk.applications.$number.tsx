@@ -68,9 +68,12 @@ function doneOf(url: URL): string | null {
 
 type Handler = { schema: z.ZodTypeAny; run: (ctx: Awaited<ReturnType<typeof requireUser>>, number: string, value: never) => Promise<unknown>; next?: 'desk' };
 
-/** Each desk form: its schema (also used by conform in the browser) and its one service call. */
+/**
+ * Each desk form: its schema and its one service call. Only the loader and action read this table;
+ * the annotation lets the browser build drop it, and with it every service it calls.
+ */
 const HANDLERS: Record<string, Handler> = {
-  claim: { schema: leaseOnlySchema.partial(), run: (ctx, number) => claimApplication(ctx, number) },
+  claim: { schema: /* @__PURE__ */ leaseOnlySchema.partial(), run: (ctx, number) => claimApplication(ctx, number) },
   release: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => releaseApplication(ctx, number, v.leaseVersion), next: 'desk' },
   verdict: { schema: verdictSchema, run: (ctx, number, v: z.infer<typeof verdictSchema>) => recordVerdict(ctx, number, v) },
   notice: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => issueNotice(ctx, number, v.leaseVersion) },

@@ -14,13 +14,9 @@ import { isApplicationNumber } from '../validation/ids.js';
 import { leaseLive } from './lease.js';
 import { URGENCY_ORDER } from './urgency.js';
 
-/**
- * The desk's three lists. "To work": what the office holds (submitted, under review,
- * supplemented, accepted; queue state waiting or claimed). "Waiting for the citizen": a one-time
- * notice is out (needs_supplement; queue state parked). "Mine": what the clerk holds right now.
- */
-export const DESK_TABS = ['work', 'waiting', 'mine'] as const;
-export type DeskTab = (typeof DESK_TABS)[number];
+// The tab names live in a module without database imports: the desk page's browser code needs them.
+import type { DeskTab } from './desk-tabs.js';
+export { DESK_TABS, type DeskTab } from './desk-tabs.js';
 
 /** Open statuses, each in exactly one of the two office tabs; the same list as desk_tally() (migration 0015). */
 const OPEN_STATUSES = ['submitted', 'under_review', 'needs_supplement', 'supplemented', 'accepted'] as const;

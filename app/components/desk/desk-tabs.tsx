@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { DESK_TABS, type DeskCounts, type DeskTab } from '#services/queue/desk';
+import type { DeskCounts } from '#services/queue/desk';
+import { DESK_TABS, type DeskTab } from '#services/queue/desk-tabs';
 import { deskHref } from './desk-links';
 
 /** The desk's three lists as links, each with its count; the current one is marked for assistive technology. */
