@@ -3,7 +3,10 @@ import { isRouteErrorResponse } from '@remix-run/react';
 import { RemixServer } from '@remix-run/react';
 import { renderToString } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
+import { requestInstance } from './compiled-translations.server';
 import { getLocale, i18nFor } from './i18next.server';
+import { bundleHref, inNamespaceOrder } from './locale-bundles.server';
+import { TranslationBundlesProvider } from './translation-bundles';
 import { NonceProvider } from './utils/nonce';
 
 /**
@@ -24,13 +27,22 @@ export default async function handleRequest(
   const nonce = loadContext.cspNonce ?? '';
   // Pages show personal data once signed in; nothing rendered is for shared caches.
   if (!responseHeaders.has('Cache-Control')) responseHeaders.set('Cache-Control', 'no-store');
-  // The process's instance for the language the root loader settled on (shared: it never changes language).
-  const instance = await i18nFor(await getLocale(request));
+  // The process's instance for the language the root loader settled on (shared: it never changes
+  // language), seen through a per-request view whose t() is precompiled (decision 0029).
+  const lng = await getLocale(request);
+  const used = new Set<string>();
+  const instance = requestInstance(await i18nFor(lng), lng, used);
+  // The browser gets the namespaces the matched routes declare (handle.i18n: what their forms may
+  // show later, validation messages) and every one the render reached.
+  const declared = remixContext.staticHandlerContext.matches.flatMap((m) => (remixContext.routeModules[m.route.id]?.handle as { i18n?: string[] } | undefined)?.i18n ?? []);
+  const bundles = () => inNamespaceOrder([...declared, ...used]).map((ns) => ({ ns, href: bundleHref(lng, ns) }));
   // A render error throws here; Remix then renders the error boundary with a 500.
   const markup = renderToString(
     <NonceProvider value={nonce}>
       <I18nextProvider i18n={instance}>
-        <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        <TranslationBundlesProvider value={bundles}>
+          <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+        </TranslationBundlesProvider>
       </I18nextProvider>
     </NonceProvider>,
   );

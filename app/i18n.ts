@@ -1,4 +1,4 @@
-import { DEFAULT_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES } from '#locales/index';
+import { DEFAULT_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES } from '#locales/languages';
 
 /** Shared by the server and browser i18next instances. */
 export const i18nConfig = {

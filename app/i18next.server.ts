@@ -3,6 +3,7 @@ import { createInstance, type i18n as I18n } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { RemixI18Next } from 'remix-i18next/server';
 import { DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES, resources } from '#locales/index';
+import { compiledT } from './compiled-translations.server';
 import { i18nConfig } from './i18n';
 
 export type Language = (typeof SUPPORTED_LANGUAGES)[number];
@@ -72,7 +73,8 @@ export function getLocale(request: Request): Promise<Language> {
   return p;
 }
 
+/** A loader's t: precompiled (app/compiled-translations.server.ts), i18next's answers. */
 export async function getFixedT(request: Request, ns: string | readonly [string, ...string[]] = 'common') {
   const lng = await getLocale(request);
-  return (await i18nFor(lng)).getFixedT(lng, ns as string | string[]);
+  return compiledT(await i18nFor(lng), lng, ns);
 }

@@ -18,6 +18,7 @@ import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
 import { getActor } from './utils/session.server';
 import { useNonce } from './utils/nonce';
+import { TranslationBundleLinks } from './translation-bundles';
 import styles from './styles/app.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
@@ -68,6 +69,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
+        {/* After the content: by now the server's render has reached every namespace it uses. */}
+        <TranslationBundleLinks />
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>

@@ -15,7 +15,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_KB = 80;
 /** Routes a citizen or an anonymous visitor loads; the rest are staff pages and resource routes. */
 const STAFF = /^routes\/(desk|reports)/;
-const RESOURCE = /^routes\/(files\.\$id|healthz|reports\.csv|logout)$/;
+const RESOURCE = /^routes\/(files\.\$id|healthz|reports\.csv|logout|locales\.\$lng\.\$ns)$/;
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onewindow-js-size-'));
 try {

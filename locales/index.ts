@@ -1,7 +1,10 @@
 /**
- * Every namespace of both languages. Adding a namespace means adding its two JSON files and
- * one line per language here; `npm run i18n:check` fails when the languages' keys differ.
+ * Every namespace of both languages (server code only: browsers fetch single namespaces, decision
+ * 0029). Adding a namespace means adding its two JSON files, one line per language here and its
+ * name in locales/languages.ts (the type check fails otherwise); `npm run i18n:check` fails when
+ * the languages' keys differ.
  */
+import { type Language, type Namespace } from './languages.js';
 import zhCommon from './zh-CN/common.json';
 import zhErrors from './zh-CN/errors.json';
 import zhValidation from './zh-CN/validation.json';
@@ -60,9 +63,6 @@ export const resources = {
     documents: enDocuments,
     messages: enMessages,
   },
-} as const;
+} as const satisfies Record<Language, Record<Namespace, object>>;
 
-export const SUPPORTED_LANGUAGES = ['zh-CN', 'en'] as const;
-export type Language = (typeof SUPPORTED_LANGUAGES)[number];
-export const DEFAULT_LANGUAGE: Language = 'zh-CN';
-export const NAMESPACES = Object.keys(resources['zh-CN']) as (keyof (typeof resources)['zh-CN'])[];
+export { DEFAULT_LANGUAGE, NAMESPACES, SUPPORTED_LANGUAGES, type Language, type Namespace } from './languages.js';

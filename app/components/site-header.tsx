@@ -1,6 +1,6 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { SUPPORTED_LANGUAGES } from '#locales/index';
+import { SUPPORTED_LANGUAGES } from '#locales/languages';
 
 type Props = { user: { role: 'citizen' | 'clerk' | 'manager' } | null; locale: string };
 
