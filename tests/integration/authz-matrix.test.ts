@@ -52,6 +52,8 @@ const MATRIX: Record<string, Case> = {
   // Every URL no other route matches: the same not-found for everyone, whatever the method.
   '$.tsx': { url: () => '/no-such-page', params: () => ({ '*': 'no-such-page' }), get: all(404), post: { body: () => ({}), expect: all(404) } },
   'healthz.ts': { url: () => '/healthz', get: all('ok') },
+  // Translation strings are public: every caller gets them (decision 0029).
+  'locales.$lng.$ns.ts': { url: () => '/locales/en/common', params: () => ({ lng: 'en', ns: 'common' }), get: all('ok') },
   'services._index.tsx': { url: () => '/services', get: all('ok') },
   'services.$code._index.tsx': { url: () => '/services/temporary-id-card', params: () => ({ code: 'temporary-id-card' }), get: all('ok') },
   'services.$code.apply.tsx': {
