@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
-import { applications, users } from '../../db/schema/index.js';
-import { fieldKeyBase, getService, type Department, type FieldGroup, type FieldKind, type FileKind, type ServiceDefinition } from '../catalog/index.js';
+import { applications } from '../../db/schema/index.js';
+import { fieldKeyBase, getService, type Department, type FieldGroup, type FieldKind, type FileKind } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { currentFiles } from '../files/files.js';
-import { confirmedSharedFacts, subjectOf } from '../integrations/submission-checks.js';
 import { FILE_KINDS } from '../files/sniff.js';
 import { officesHandling } from '../offices/offices.js';
 import { REGIONS } from '../offices/regions.js';
 import { authorize } from '../permissions.js';
 import { isUuid } from '../validation/ids.js';
 import type { RawAnswers } from './apply-input.js';
+import { appliesTo, sharedFactsForRaw } from './checklist.js';
 import { rawAnswersOf } from './parse-answers.js';
 
 /** One option of a choice field; `labelKey` is a full i18n key (namespace:key). */
@@ -45,6 +45,11 @@ export type MaterialView = {
    * shown as verified, no file needed. Re-checked at submission, against the answers given.
    */
   verifiedBySharing: boolean;
+  /**
+   * Whether the material applies to the answers known so far (the draft's, which after a first
+   * submit are what was posted): the server-rendered form marks it; null before any answer.
+   */
+  applies: boolean | null;
 };
 
 export type UploadedFileView = { id: string; originalName: string; mimeType: string; sizeBytes: number; uploadedAt: string };
@@ -59,6 +64,8 @@ export type ApplyFormView = {
   /** Set when the requested draft has been submitted meanwhile: show its receipt instead. */
   submittedNumber: string | null;
   maxFileBytes: number;
+  /** China day the conditions are judged on (ages), so the browser judges them as the server does. */
+  today: string;
 };
 
 /**
@@ -87,7 +94,9 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
       kind: f.kind,
       labelKey: `${base}.label`,
       hintKey: `${base}.hint`,
-      required: Boolean(constraint[f.name]?.required),
+      // A checkbox is a declaration the citizen may leave unticked (an accident, a modification):
+      // never marked required, whatever the schema's boolean says to conform.
+      required: f.kind !== 'checkbox' && Boolean(constraint[f.name]?.required),
       options,
       showWhen: f.showWhen ? { field: f.showWhen.field, in: [...f.showWhen.in] } : null,
       autoComplete: f.autoComplete ?? null,
@@ -123,7 +132,8 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     draft = { answers: rawAnswersOf(row.answers), files, updatedAt: row.updatedAt.toISOString() };
   }
 
-  const shared = def.materials.some((m) => m.sharedFact) ? await sharedFactsOfDraft(ctx, def, actor.id, draft?.answers ?? {}) : [];
+  const known = draft && Object.keys(draft.answers).length > 0 ? draft.answers : null;
+  const shared = await sharedFactsForRaw(ctx, def, actor.id, draft?.answers ?? {}, today);
   const materials: MaterialView[] = def.materials.map((m) => ({
     code: m.code,
     field: `material.${m.code}`,
@@ -132,6 +142,7 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     conditionKey: m.required === 'always' ? null : `catalog:conditions.${m.required.conditionKey}`,
     accept: [...(m.accept ?? FILE_KINDS)],
     verifiedBySharing: !!m.sharedFact && shared.includes(m.sharedFact),
+    applies: m.required === 'always' ? true : known ? appliesTo(m, known, { today }) : null,
   }));
 
   return {
@@ -142,12 +153,6 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     draft,
     submittedNumber: row && row.status !== 'draft' ? row.number : null,
     maxFileBytes: ctx.config.maxFileBytes,
+    today,
   };
-}
-
-/** What the registry confirms for the draft's subject (the person the form names, else the filer). */
-async function sharedFactsOfDraft(ctx: ServiceContext, def: ServiceDefinition, userId: string, answers: RawAnswers) {
-  const [me] = await ctx.db.select({ realName: users.realName, idNumber: users.idNumber }).from(users).where(eq(users.id, userId));
-  const subject = subjectOf(def, answers, me ?? { realName: '', idNumber: null }, chinaDate(ctx.clock.now()));
-  return 'person' in subject && subject.person ? confirmedSharedFacts(ctx, def, answers, subject.person.idNumber) : [];
 }
