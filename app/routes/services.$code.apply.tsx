@@ -36,7 +36,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
   const url = new URL(request.url);
-  const view = await orThrowResponse(() => getApplyForm(ctx, serviceCodeParam(params), { draftId: url.searchParams.get('draft') }));
+  const view = await orThrowResponse(() =>
+    getApplyForm(ctx, serviceCodeParam(params), {
+      draftId: url.searchParams.get('draft'),
+      fresh: url.searchParams.get('new') === '1',
+      forOther: url.searchParams.get('for') === 'child',
+    }),
+  );
   if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
   const t = await getFixedT(request, ['applications', 'catalog', 'common']);
   return json({
@@ -123,7 +129,8 @@ export default function ApplyPage() {
   const [form, fields] = useForm<ApplyShape>({
     id: 'apply',
     lastResult,
-    defaultValue: view.draft?.answers,
+    // What the portal knows (the citizen's own ID number) under what the draft says.
+    defaultValue: { ...view.prefill, ...view.draft?.answers } as typeof view.prefill,
     shouldValidate: 'onSubmit',
   });
   const materialFields = fields.material.getFieldset() as unknown as Record<string, FieldMetadata>;
@@ -171,7 +178,19 @@ export default function ApplyPage() {
         </p>
       )}
       {view.draft && !saved && !lastResult && (
-        <p className="muted">{t('applications:apply.draftLoaded', { date: formatInstant(view.draft.updatedAt, locale) })}</p>
+        <p className="muted">
+          {t('applications:apply.draftLoaded', { date: formatInstant(view.draft.updatedAt, locale) })}{' '}
+          <Link to={`/services/${view.service.code}/apply?new=1`}>{t('applications:apply.startNew')}</Link>
+        </p>
+      )}
+      {view.forOther !== null && (
+        <p className="hint">
+          {view.forOther ? (
+            <Link to={`/services/${view.service.code}/apply?new=1`}>{t('applications:apply.forSelf')}</Link>
+          ) : (
+            <Link to={`/services/${view.service.code}/apply?new=1&for=child`}>{t('applications:apply.forChild')}</Link>
+          )}
+        </p>
       )}
 
       <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)} noValidate>

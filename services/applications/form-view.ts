@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
-import { applications } from '../../db/schema/index.js';
+import { applications, users } from '../../db/schema/index.js';
 import { fieldKeyBase, getService, type Department, type FieldGroup, type FieldKind, type FileKind } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -30,6 +30,11 @@ export type FieldView = {
   autoComplete: string | null;
   /** Set for fields shared across items (the postal address), rendered together in a fieldset. */
   group: FieldGroup | null;
+  /**
+   * The citizen's own identity, from their real-name account, for an item about themselves:
+   * shown filled in and read-only (the form offers a way to file for a child under 16 instead).
+   */
+  locked: boolean;
 };
 
 export type MaterialView = {
@@ -63,6 +68,10 @@ export type ApplyFormView = {
   draft: { answers: RawAnswers; files: Record<string, UploadedFileView>; updatedAt: string } | null;
   /** Set when the requested draft has been submitted meanwhile: show its receipt instead. */
   submittedNumber: string | null;
+  /** What the portal already knows (the citizen's own ID number), under the draft's answers. */
+  prefill: Record<string, string>;
+  /** Whether the form names someone else (a child) instead of the citizen; offered where the item allows it. */
+  forOther: boolean | null;
   maxFileBytes: number;
   /** China day the conditions are judged on (ages), so the browser judges them as the server does. */
   today: string;
@@ -73,7 +82,11 @@ export type ApplyFormView = {
  * materials checklist, and the citizen's draft for this service (the one asked for, or the most
  * recently saved one).
  */
-export async function getApplyForm(ctx: ServiceContext, code: string, opts: { draftId?: string | null } = {}): Promise<ApplyFormView> {
+export async function getApplyForm(
+  ctx: ServiceContext,
+  code: string,
+  opts: { draftId?: string | null; fresh?: boolean; forOther?: boolean } = {},
+): Promise<ApplyFormView> {
   const { actor } = authorize(ctx.actor, 'application:create');
   const def = getService(code);
   const today = chinaDate(ctx.clock.now());
@@ -101,6 +114,7 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
       showWhen: f.showWhen ? { field: f.showWhen.field, in: [...f.showWhen.in] } : null,
       autoComplete: f.autoComplete ?? null,
       group: f.group ?? null,
+      locked: false,
     };
   });
 
@@ -109,12 +123,14 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     ? isUuid(opts.draftId)
       ? await ctx.db.select().from(applications).where(and(mine, eq(applications.id, opts.draftId))).limit(1)
       : []
-    : await ctx.db
-        .select()
-        .from(applications)
-        .where(and(mine, eq(applications.status, 'draft')))
-        .orderBy(desc(applications.updatedAt))
-        .limit(1);
+    : opts.fresh
+      ? []
+      : await ctx.db
+          .select()
+          .from(applications)
+          .where(and(mine, eq(applications.status, 'draft')))
+          .orderBy(desc(applications.updatedAt))
+          .limit(1);
   if (opts.draftId && !row) throw notFound('application.notFound');
 
   let draft: ApplyFormView['draft'] = null;
@@ -130,6 +146,23 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
       };
     }
     draft = { answers: rawAnswersOf(row.answers), files, updatedAt: row.updatedAt.toISOString() };
+  }
+
+  // No retyping (decision 0030): an item whose form names the person by ID number ('typed': the
+  // citizen, or a guardian's child under 16) starts with the citizen's own number, read-only,
+  // unless they chose to file for a child or the draft already names someone else. The server
+  // needs no lock of its own: another adult's number is refused by the subject check anyway.
+  const prefill: Record<string, string> = {};
+  let forOther: boolean | null = null;
+  if (def.subject?.kind === 'typed') {
+    const idField = def.subject.idField;
+    const [me] = await ctx.db.select({ idNumber: users.idNumber }).from(users).where(eq(users.id, actor.id));
+    const typed = draft?.answers[idField];
+    forOther = Boolean(opts.forOther) || (typeof typed === 'string' && typed.trim() !== '' && typed.trim().toUpperCase() !== me?.idNumber?.toUpperCase());
+    if (me?.idNumber && !forOther) {
+      prefill[idField] = me.idNumber;
+      for (const f of fields) if (f.name === idField) f.locked = true;
+    }
   }
 
   const known = draft && Object.keys(draft.answers).length > 0 ? draft.answers : null;
@@ -152,6 +185,8 @@ export async function getApplyForm(ctx: ServiceContext, code: string, opts: { dr
     materials,
     draft,
     submittedNumber: row && row.status !== 'draft' ? row.number : null,
+    prefill,
+    forOther,
     maxFileBytes: ctx.config.maxFileBytes,
     today,
   };

@@ -237,3 +237,38 @@ describe('check your answers', () => {
     expect(row.status).toBe('draft');
   });
 });
+
+describe('no retyping', () => {
+  it('an item about the citizen starts with their own ID number, read-only; filing for a child clears it', async () => {
+    const res = await formView('passport');
+    const view = ((await res.clone().json()) as { view: ApplyFormView }).view;
+    expect(view.prefill).toEqual({ idNumber });
+    expect(view.fields.find((f) => f.name === 'idNumber')?.locked).toBe(true);
+    const html = await renderRoute(ApplyPage, applyPath('passport'), res);
+    const input = html.slice(html.indexOf('id="apply-idNumber"') - 300, html.indexOf('id="apply-idNumber"') + 300);
+    expect(input).toContain(`value="${idNumber}"`);
+    expect(input).toMatch(/readonly=""/i);
+    expect(html).toContain('href="/services/passport/apply?new=1&amp;for=child"');
+
+    const forChild = ((await (await formView('passport', '?new=1&for=child')).json()) as { view: ApplyFormView }).view;
+    expect(forChild.prefill).toEqual({});
+    expect(forChild.fields.find((f) => f.name === 'idNumber')?.locked).toBe(false);
+    // Items that never name another person by ID number prefill nothing.
+    expect(((await (await formView('temporary-id-card')).json()) as { view: ApplyFormView }).view.prefill).toEqual({});
+  });
+
+  it('opening the form again offers the saved draft, with a way to start afresh instead', async () => {
+    const code = 'household-certificate';
+    const applicationId = crypto.randomUUID();
+    clock.advance(60_000);
+    await run(action, post(applyPath(code), { applicationId, intent: 'save', filingAs: 'self' }, { cookie }), ctx(), { code });
+    const res = await formView(code);
+    const view = ((await res.clone().json()) as { view: ApplyFormView }).view;
+    expect(view.applicationId).toBe(applicationId);
+    expect(view.draft?.answers).toMatchObject({ filingAs: 'self' });
+    expect(await renderRoute(ApplyPage, applyPath(code), res)).toContain(`href="/services/${code}/apply?new=1"`);
+    const fresh = ((await (await formView(code, '?new=1')).json()) as { view: ApplyFormView }).view;
+    expect(fresh.draft).toBeNull();
+    expect(fresh.applicationId).not.toBe(applicationId);
+  });
+});
