@@ -13,6 +13,7 @@ import { REGIONS } from '../offices/regions.js';
 import { authorize } from '../permissions.js';
 import { isUuid } from '../validation/ids.js';
 import type { RawAnswers } from './apply-input.js';
+import { postalAddressPrefill } from '../account/profile.js';
 import { appliesTo, sharedFactsForRaw } from './checklist.js';
 import { rawAnswersOf } from './parse-answers.js';
 
@@ -164,6 +165,9 @@ export async function getApplyForm(
       for (const f of fields) if (f.name === idField) f.locked = true;
     }
   }
+
+  // The postal address kept in the profile, for forms that can post the result (under the draft's answers).
+  if (def.fields.some((f) => f.group === 'postalAddress')) Object.assign(prefill, await postalAddressPrefill(ctx, actor.id));
 
   const known = draft && Object.keys(draft.answers).length > 0 ? draft.answers : null;
   const shared = await sharedFactsForRaw(ctx, def, actor.id, draft?.answers ?? {}, today);
