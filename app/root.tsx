@@ -16,6 +16,7 @@ import { SiteHeader } from './components/site-header';
 import { SiteFooter } from './components/site-footer';
 import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
+import { headerNameOf } from '#services/account/profile';
 import { getActor } from './utils/session.server';
 import { useNonce } from './utils/nonce';
 import { TranslationBundleLinks } from './translation-bundles';
@@ -38,7 +39,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json(
     {
       locale,
-      user: actor.kind === 'user' ? { role: actor.role } : null,
+      // The person, not the role: their name masked (a screen is often seen by others).
+      user: actor.kind === 'user' ? { role: actor.role, name: await headerNameOf(context, actor.id) } : null,
       // Error pages and routes without their own meta still get a title in the right language.
       titles: { site: t('siteName'), notFound: t('errorPage.notFoundTitle'), error: t('errorPage.title') },
     },

@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'notice:override': { manager: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
+  'profile:update': { citizen: 'own' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -2,7 +2,7 @@ import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { SUPPORTED_LANGUAGES } from '#locales/languages';
 
-type Props = { user: { role: 'citizen' | 'clerk' | 'manager' } | null; locale: string };
+type Props = { user: { role: 'citizen' | 'clerk' | 'manager'; name: string } | null; locale: string };
 
 /** A shield, drawn inline so the header needs no image request and stays crisp. */
 function Emblem() {
@@ -83,7 +83,14 @@ export function SiteHeader({ user, locale }: Props) {
           <div className="nav-account">
             {user ? (
               <>
-                <span className="nav-user">{t('siteChrome.signedIn', { role: t(`roles.${user.role}`) })}</span>
+                {/* The person (name masked), not the role; a citizen's name leads to their profile. */}
+                {user.role === 'citizen' ? (
+                  <NavLink to="/account" className="nav-user" aria-label={t('siteChrome.profileLabel', { name: user.name })}>
+                    {t('siteChrome.signedInName', { name: user.name })}
+                  </NavLink>
+                ) : (
+                  <span className="nav-user">{t('siteChrome.signedInStaff', { name: user.name, role: t(`roles.${user.role}`) })}</span>
+                )}
                 {/* Signing out changes state, so it is a POST (a link could be prefetched or forged). */}
                 <Form method="post" action="/logout" className="inline-form">
                   <button type="submit" className="link-button nav-button">

@@ -10,6 +10,7 @@ import { withdrawApplication } from '#services/applications/withdraw';
 import { isDomainError } from '#services/errors';
 import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
+import { AnswerList } from '~/components/application/answer-list';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { StatusBadge } from '~/components/application/status-badge';
@@ -234,6 +235,13 @@ export default function Receipt() {
       </section>
 
       <DocumentList application={a} locale={locale} />
+
+      {a.answers.length > 0 && (
+        <section className="card" aria-labelledby="receipt-answers">
+          <h2 id="receipt-answers">{t('applications:receipt.answersHeading')}</h2>
+          <AnswerList lines={a.answers} />
+        </section>
+      )}
 
       {a.files.length > 0 && (
         <section className="card" aria-labelledby="receipt-files">

@@ -52,7 +52,7 @@ export default function NoticePage() {
         </dl>
         <p>{t('notice:body', { service: t(`catalog:services.${application.serviceCode}.name`) })}</p>
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('notice:itemsCaption')}>
-          <table>
+          <table className="stack-table">
             <caption className="visually-hidden">{t('notice:itemsCaption')}</caption>
             <thead>
               <tr>
@@ -65,8 +65,8 @@ export default function NoticePage() {
               {notice.items.map((i) => (
                 <tr key={i.materialCode}>
                   <th scope="row">{t(`catalog:materials.${i.materialCode}.name`)}</th>
-                  <td>{t(`catalog:${i.requirementKey}`)}</td>
-                  <td>
+                  <td data-label={t('notice:requirement')}>{t(`catalog:${i.requirementKey}`)}</td>
+                  <td data-label={t('notice:problem')}>
                     {i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: t(`catalog:deficiency.${i.reasonCode}`) })}
                     {i.note && <div>{t('notice:clerkNote', { note: i.note })}</div>}
                   </td>

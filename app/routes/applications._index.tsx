@@ -41,7 +41,7 @@ export default function MyApplications() {
         </div>
       ) : (
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:list.caption')}>
-          <table>
+          <table className="stack-table">
             <caption className="visually-hidden">{t('applications:list.caption')}</caption>
             <thead>
               <tr>
@@ -59,11 +59,11 @@ export default function MyApplications() {
                 return (
                   <tr key={a.id}>
                     <th scope="row">{service}</th>
-                    <td>{a.number ?? t('applications:list.none')}</td>
-                    <td>
+                    <td data-label={t('applications:list.number')}>{a.number ?? t('applications:list.none')}</td>
+                    <td data-label={t('applications:list.status')}>
                       <StatusBadge status={a.status} />
                     </td>
-                    <td>
+                    <td data-label={t('applications:list.submittedAt')}>
                       {a.submittedAt ? (
                         formatInstant(a.submittedAt, locale)
                       ) : (
@@ -72,8 +72,8 @@ export default function MyApplications() {
                         </span>
                       )}
                     </td>
-                    <td>{a.dueDate ? formatDay(a.dueDate, locale) : t('applications:list.none')}</td>
-                    <td>
+                    <td data-label={t('applications:list.dueDate')}>{a.dueDate ? formatDay(a.dueDate, locale) : t('applications:list.none')}</td>
+                    <td className="stack-action">
                       {a.status === 'draft' ? (
                         <Link to={`/services/${a.serviceCode}/apply?draft=${a.id}`} aria-label={t('applications:list.continueLabel', { service })}>
                           {t('applications:list.continue')}

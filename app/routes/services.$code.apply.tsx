@@ -13,9 +13,9 @@ import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { readApplyForm } from '#services/applications/apply-input';
 import { saveDraft } from '#services/applications/drafts';
-import { getApplyForm, type ApplyFormView } from '#services/applications/form-view';
-import { submitApplication } from '#services/applications/submit';
-import { getService } from '#services/catalog/index';
+import { getApplyForm, type ApplyFormView, type MaterialView } from '#services/applications/form-view';
+import { checkApplication, submitApplication } from '#services/applications/submit';
+import { findService, getService, materialRequired } from '#services/catalog/index';
 import { DomainError, isDomainError } from '#services/errors';
 import { createUploadReceiver, hardRequestCap, type UploadReceiver } from '#services/files/upload-receiver';
 import { AnswerField } from '~/components/application/answer-field';
@@ -36,7 +36,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['citizen']);
   const url = new URL(request.url);
-  const view = await orThrowResponse(() => getApplyForm(ctx, serviceCodeParam(params), { draftId: url.searchParams.get('draft') }));
+  const view = await orThrowResponse(() =>
+    getApplyForm(ctx, serviceCodeParam(params), {
+      draftId: url.searchParams.get('draft'),
+      fresh: url.searchParams.get('new') === '1',
+      forOther: url.searchParams.get('for') === 'child',
+    }),
+  );
   if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
   const t = await getFixedT(request, ['applications', 'catalog', 'common']);
   return json({
@@ -75,6 +81,12 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     if (intent === 'save') {
       await saveDraft(ctx, input);
       return redirect(`/services/${encodeURIComponent(code)}/apply?draft=${input.applicationId}&saved=1`);
+    }
+    if (intent === 'review') {
+      const checked = await checkApplication(ctx, input);
+      // Submitted meanwhile (a second tab): its receipt, not a second review.
+      if (checked.number) return redirect(`/applications/${checked.number}`);
+      return redirect(`/services/${encodeURIComponent(code)}/apply/check?draft=${input.applicationId}`);
     }
     const { number } = await submitApplication(ctx, input);
     return redirect(`/applications/${number}`);
@@ -117,7 +129,8 @@ export default function ApplyPage() {
   const [form, fields] = useForm<ApplyShape>({
     id: 'apply',
     lastResult,
-    defaultValue: view.draft?.answers,
+    // What the portal knows (the citizen's own ID number) under what the draft says.
+    defaultValue: { ...view.prefill, ...view.draft?.answers } as typeof view.prefill,
     shouldValidate: 'onSubmit',
   });
   const materialFields = fields.material.getFieldset() as unknown as Record<string, FieldMetadata>;
@@ -130,6 +143,22 @@ export default function ApplyPage() {
     const current = fields[f.showWhen.field]?.value;
     return typeof current === 'string' && f.showWhen.in.includes(current);
   };
+
+  // With JS the checklist follows the answers as they are typed, by the definition's own conditions;
+  // without, the server marks it from the answers it last received (view.materials[].applies).
+  const def = hydrated ? findService(view.service.code) : undefined;
+  const current = (form.value ?? {}) as Record<string, unknown>;
+  const applies = (m: MaterialView): boolean | null => {
+    const d = def?.materials.find((x) => x.code === m.code);
+    if (!d) return m.applies;
+    try {
+      return materialRequired(d, current, { today: view.today });
+    } catch {
+      return m.applies;
+    }
+  };
+  const applying = view.materials.filter((m) => applies(m) !== false);
+  const notApplying = view.materials.filter((m) => applies(m) === false);
 
   const summaryFields = [
     ...view.fields.map((f) => ({ meta: fields[f.name] as FieldMetadata, label: t(f.labelKey) })),
@@ -149,7 +178,19 @@ export default function ApplyPage() {
         </p>
       )}
       {view.draft && !saved && !lastResult && (
-        <p className="muted">{t('applications:apply.draftLoaded', { date: formatInstant(view.draft.updatedAt, locale) })}</p>
+        <p className="muted">
+          {t('applications:apply.draftLoaded', { date: formatInstant(view.draft.updatedAt, locale) })}{' '}
+          <Link to={`/services/${view.service.code}/apply?new=1`}>{t('applications:apply.startNew')}</Link>
+        </p>
+      )}
+      {view.forOther !== null && (
+        <p className="hint">
+          {view.forOther ? (
+            <Link to={`/services/${view.service.code}/apply?new=1`}>{t('applications:apply.forSelf')}</Link>
+          ) : (
+            <Link to={`/services/${view.service.code}/apply?new=1&for=child`}>{t('applications:apply.forChild')}</Link>
+          )}
+        </p>
       )}
 
       <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)} noValidate>
@@ -186,11 +227,36 @@ export default function ApplyPage() {
         <section className="card" aria-labelledby="apply-materials-title">
           <h2 id="apply-materials-title">{t('applications:apply.materialsHeading')}</h2>
           <p className="hint">{t('applications:apply.materialsIntro', { max: Math.round(view.maxFileBytes / (1024 * 1024)) })}</p>
-          <div className="form">
-            {view.materials.map((m) => (
-              <MaterialUpload key={m.code} material={m} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
-            ))}
-          </div>
+          {hydrated ? (
+            // One list in the checklist's order; what stops applying is hidden, not unmounted, so a
+            // file already chosen survives a changed answer.
+            <div className="form">
+              {view.materials.map((m) => (
+                <div key={m.code} hidden={applies(m) === false}>
+                  <MaterialUpload material={m} applies={applies(m)} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
+                </div>
+              ))}
+            </div>
+          ) : (
+            <>
+              <div className="form">
+                {applying.map((m) => (
+                  <MaterialUpload key={m.code} material={m} applies={m.applies} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
+                ))}
+              </div>
+              {notApplying.length > 0 && (
+                // Without JS: set apart and marked as not needed for the answers the server last received.
+                <details className="not-applying">
+                  <summary>{t('applications:apply.notApplicableHeading', { count: notApplying.length })}</summary>
+                  <div className="form">
+                    {notApplying.map((m) => (
+                      <MaterialUpload key={m.code} material={m} applies={false} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
+                    ))}
+                  </div>
+                </details>
+              )}
+            </>
+          )}
         </section>
 
         <p className="hint">{t('applications:apply.saveHint')}</p>
@@ -199,8 +265,8 @@ export default function ApplyPage() {
           <SubmitButton name="intent" value="save" variant="secondary" pending={pending}>
             {t('applications:apply.saveDraft')}
           </SubmitButton>
-          <SubmitButton name="intent" value="submit" pending={pending}>
-            {t('applications:apply.submit')}
+          <SubmitButton name="intent" value="review" pending={pending}>
+            {t('applications:apply.continue')}
           </SubmitButton>
         </div>
       </Form>

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { PostalAddress } from '../../services/validation/address.js';
 
 /** An office (window) that handles applications. Names are i18n keys `offices:<code>`. */
 export const offices = pgTable('offices', {
@@ -39,6 +40,8 @@ export const users = pgTable(
     identityRecheckAt: timestamp('identity_recheck_at', { withTimezone: true }),
     identityCheckAttempts: integer('identity_check_attempts').notNull().default(0),
     locale: text('locale').notNull().default('zh-CN'),
+    /** The citizen's postal address from their profile (validation/address.ts PostalAddress), offered on forms that post a result. */
+    postalAddress: jsonb('postal_address').$type<PostalAddress>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     failedLogins: integer('failed_logins').notNull().default(0),

@@ -22,7 +22,12 @@ export type ApplyInput = {
   files: readonly IncomingFile[];
 };
 
-export const APPLY_INTENTS = ['save', 'submit'] as const;
+/**
+ * 'save' keeps a draft unchecked; 'review' checks everything and leads to the check-your-answers
+ * page, whose confirmation files (decision 0030); 'submit' checks and files in one step (clients
+ * without the review page, and the tests of the filing itself).
+ */
+export const APPLY_INTENTS = ['save', 'review', 'submit'] as const;
 export type ApplyIntent = (typeof APPLY_INTENTS)[number];
 
 /** Form controls that are not answers. */

@@ -6,6 +6,7 @@ import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
+import { answerLines, type AnswerLine } from './answer-lines.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope } from '../permissions.js';
 import { maskAddress, postalAddressOf, type MaskedAddress } from '../validation/address.js';
@@ -108,6 +109,8 @@ export type ApplicationDetail = ApplicationSummary & {
   /** The limit these answers were promised (an endorsement alone on the spot, a passport elsewhere 20 days). */
   committed: { days: number; unit: 'working' | 'calendar' } | null;
   notes: { key: string; params?: Record<string, string | number> }[];
+  /** What was submitted, in form order (the postal address is in resultDelivery, masked). */
+  answers: AnswerLine[];
   files: { id: string; materialCode: string; originalName: string; sizeBytes: number; uploadedAt: string }[];
   timeline: TimelineEntry[];
   /** The decision documents issued, oldest first (services/documents). */
@@ -168,6 +171,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     handling: def && commitment ? { mode: def.handling.mode, visits: commitment.visits } : null,
     committed: commitment ? { days: commitment.days, unit: commitment.unit } : null,
     notes,
+    answers: def ? answerLines(def, app.answers, { withPostalAddress: false }) : [],
     files: files.map((f) => ({ id: f.id, materialCode: f.materialCode, originalName: f.originalName, sizeBytes: f.sizeBytes, uploadedAt: f.uploadedAt.toISOString() })),
     timeline: await timelineOf(ctx, app.id),
     documents: documents.map(({ facts: _facts, ...d }) => d),

@@ -1,10 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
 import { addWorkingDays, chinaDate, committedDueDate, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
-import { conflict, DomainError } from '../errors.js';
+import { conflict, DomainError, isDomainError, notFound } from '../errors.js';
+import { isUuid } from '../validation/ids.js';
 import { attachFiles, currentFiles, storeBlobs, type NewFileRow } from '../files/files.js';
 import { submissionFacts, type SubmissionFacts } from '../integrations/submission-checks.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
@@ -12,10 +13,11 @@ import { authorize } from '../permissions.js';
 import { monthOf, submittedEvent } from '../reports/counters.js';
 import { rowsOf } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
+import { requiredMaterialCodes, sharedFactsForRaw } from './checklist.js';
 import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
 import { decideOffice } from './jurisdiction.js';
 import { applicationNumberPrefix } from './numbers.js';
-import { parseAnswers } from './parse-answers.js';
+import { parseAnswers, rawAnswersOf } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
 import {
   fileValues,
@@ -30,6 +32,12 @@ import {
 
 export type SubmitResult = { applicationId: string; number: string };
 
+/**
+ * 'file' submits; 'check' runs every check of a submission and keeps the result as a draft, for
+ * the check-your-answers page (docs/decisions/0030): the same checks, so what it passes files.
+ */
+type SubmitMode = 'file' | 'check';
+
 /** Shorter committed limits are more urgent; on-the-spot items first. */
 export function priorityOf(def: ServiceDefinition): number {
   if (def.priority !== undefined) return def.priority;
@@ -39,6 +47,7 @@ export function priorityOf(def: ServiceDefinition): number {
 
 type Outcome =
   | { kind: 'submitted'; number: string }
+  | { kind: 'ready' }
   | { kind: 'refused'; error: DomainError }
   | { kind: 'invalid'; fieldErrors: Record<string, string[]> }
   | { kind: 'missing'; materials: string[] };
@@ -82,13 +91,52 @@ type Plan = {
  * result: the row lock makes the second wait, then it finds the application already submitted.
  */
 export async function submitApplication(ctx: ServiceContext, input: ApplyInput): Promise<SubmitResult> {
+  const outcome = await runSubmission(ctx, input, 'file');
+  if (outcome.kind !== 'submitted') throw new Error('submit: filing ended without a number');
+  return { applicationId: input.applicationId, number: outcome.number };
+}
+
+/**
+ * Files a draft as it stands, from its check-your-answers page: its stored answers and files go
+ * through every check of submitApplication once more (the records may have changed meanwhile).
+ * Someone else's id, or one that was never saved, is 404; a draft already filed answers with its number.
+ */
+export async function confirmDraft(ctx: ServiceContext, serviceCode: string, applicationId: string): Promise<SubmitResult> {
+  const { actor } = authorize(ctx.actor, 'application:create');
+  const def = getService(serviceCode);
+  if (!isUuid(applicationId)) throw notFound('application.notFound');
+  const [row] = await ctx.db
+    .select({ status: applications.status, number: applications.number, answers: applications.answers })
+    .from(applications)
+    .where(and(eq(applications.id, applicationId), eq(applications.applicantId, actor.id), eq(applications.serviceCode, def.code)));
+  if (!row) throw notFound('application.notFound');
+  if (row.status !== 'draft' && row.number) return { applicationId, number: row.number };
+  return submitApplication(ctx, { applicationId, serviceCode: def.code, rawAnswers: rawAnswersOf(row.answers), files: [] });
+}
+
+/**
+ * Every check a submission makes, without filing: the posted answers and files are kept on the
+ * draft, and either every problem is thrown at once (as submitApplication would) or the draft is
+ * ready for the citizen to confirm. A draft submitted meanwhile answers with its number.
+ */
+export async function checkApplication(ctx: ServiceContext, input: ApplyInput): Promise<{ applicationId: string; number: string | null }> {
+  const outcome = await runSubmission(ctx, input, 'check');
+  return { applicationId: input.applicationId, number: outcome.kind === 'submitted' ? outcome.number : null };
+}
+
+async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: SubmitMode): Promise<Extract<Outcome, { kind: 'submitted' | 'ready' }>> {
   const { actor } = authorize(ctx.actor, 'application:create');
   const def = getService(input.serviceCode);
-  const files = await checkApplyInput(def, input, ctx.config);
   const now = ctx.clock.now();
   const today = chinaDate(now);
+  const files = await checkApplyInput(def, input, ctx.config).catch(async (e: unknown) => {
+    // A wrong file refuses the request before anything is stored; the answer still names every other problem.
+    throw isDomainError(e) && Object.keys(e.fieldErrors).some((k) => k.startsWith('material.')) ? await withEveryProblem(ctx, def, actor.id, input, e, today) : e;
+  });
   // Asked before the transaction opens, so a slow system holds no locks (services/integrations/submission-checks.ts).
   const early = parseAnswers(def, input.rawAnswers, { today });
+  // Invalid answers still decide which materials apply, judged on what was typed (checklist.ts).
+  const rawShared = early.ok ? [] : await sharedFactsForRaw(ctx, def, actor.id, input.rawAnswers, today);
   const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id), today) : null;
   // Reference data, cached per process (services/reference-cache.ts): no round trip on most filings.
   const [candidates, calendar] = await Promise.all([officesHandling(ctx.db, def.department), loadCalendar(ctx.db, today)]);
@@ -118,7 +166,7 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 
   const outcome = await withBlobCleanup(ctx, (written) =>
     ctx.db.transaction(async (tx): Promise<Outcome> => {
-      if (plan && 'office' in plan && required.every((code) => posted.has(code))) {
+      if (mode === 'file' && plan && 'office' in plan && required.every((code) => posted.has(code))) {
         assertTransition('draft', 'submitted', 'citizen');
         const [inserted] = rowsOf<RawReceipt>(
           await tx.execute(
@@ -146,15 +194,20 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
         return o;
       };
 
-      if (!early.ok) return keep({ kind: 'invalid', fieldErrors: early.fieldErrors });
+      // Files already on the draft count too.
+      const have = new Set(created ? posted : (await currentFiles(tx, row.id)).map((f) => f.materialCode));
+      // One answer names every problem (一次性告知): the answers' and the materials' together.
+      if (!early.ok) {
+        const missing = requiredMaterialCodes(def, input.rawAnswers, { today }, rawShared).filter((code) => !have.has(code));
+        return keep({ kind: 'invalid', fieldErrors: { ...early.fieldErrors, ...missingMaterialErrors(missing) } });
+      }
       // Refused by what the records say (or records that could not be asked): the draft is kept, nothing is submitted.
       if (external?.refusal) return keep({ kind: 'refused', error: external.refusal });
       if (!plan) throw new Error('submit: no plan for valid answers');
-      // Files already on the draft count too.
-      const have = new Set(created ? posted : (await currentFiles(tx, row.id)).map((f) => f.materialCode));
       const missing = required.filter((code) => !have.has(code));
+      if (!('office' in plan)) return keep({ kind: 'invalid', fieldErrors: { [plan.field]: [plan.error], ...missingMaterialErrors(missing) } });
       if (missing.length > 0) return keep({ kind: 'missing', materials: missing });
-      if (!('office' in plan)) return keep({ kind: 'invalid', fieldErrors: { [plan.field]: [plan.error] } });
+      if (mode === 'check') return keep({ kind: 'ready' });
 
       assertTransition('draft', 'submitted', 'citizen');
       const [updated] = await tx
@@ -168,7 +221,8 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
 
   switch (outcome.kind) {
     case 'submitted':
-      return { applicationId: input.applicationId, number: outcome.number };
+    case 'ready':
+      return outcome;
     case 'refused':
       throw outcome.error;
     case 'invalid':
@@ -176,9 +230,29 @@ export async function submitApplication(ctx: ServiceContext, input: ApplyInput):
     case 'missing':
       throw new DomainError('application.missingMaterials', 400, {
         params: { count: outcome.materials.length, materials: outcome.materials.join(',') },
-        fieldErrors: Object.fromEntries(outcome.materials.map((m) => [materialField(m), ['apply.materialMissing']])),
+        fieldErrors: missingMaterialErrors(outcome.materials),
       });
   }
+}
+
+const missingMaterialErrors = (codes: readonly string[]) => Object.fromEntries(codes.map((m) => [materialField(m), ['apply.materialMissing']]));
+
+/**
+ * A request refused for its files (too large, wrong type) names the answers' problems and the
+ * missing materials too, so the citizen is not sent back twice. Nothing of it is stored; files
+ * already on the citizen's draft count as provided.
+ */
+async function withEveryProblem(ctx: ServiceContext, def: ServiceDefinition, userId: string, input: ApplyInput, e: DomainError, today: string): Promise<DomainError> {
+  const parsed = parseAnswers(def, input.rawAnswers, { today });
+  const shared = await sharedFactsForRaw(ctx, def, userId, input.rawAnswers, today);
+  const [draft] = await ctx.db
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.id, input.applicationId), eq(applications.applicantId, userId), eq(applications.status, 'draft')));
+  const have = new Set([...input.files.map((f) => f.materialCode), ...(draft ? (await currentFiles(ctx.db, draft.id)).map((f) => f.materialCode) : [])]);
+  const missing = requiredMaterialCodes(def, parsed.ok ? parsed.answers : input.rawAnswers, { today }, shared).filter((code) => !have.has(code));
+  const fieldErrors = { ...(parsed.ok ? {} : parsed.fieldErrors), ...missingMaterialErrors(missing), ...e.fieldErrors };
+  return new DomainError(e.code, e.status, { params: e.params, fieldErrors });
 }
 
 /** A plan's submitting values, as services/applications/submit-statements.ts takes them. */

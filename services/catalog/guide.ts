@@ -47,6 +47,8 @@ export type ServiceGuide = {
   crossProvinceKey: string;
   jurisdiction: { kind: Jurisdiction['kind']; key: string };
   legalBasisKeys: string[];
+  /** Who may file for whom (常见问题): for oneself only, a guardian for a child under 16, or an agent. */
+  forOthersKey: string;
   applyHref: string;
 };
 
@@ -112,6 +114,7 @@ export function guideOf(def: ServiceDefinition): ServiceGuide {
       key: c(`guide.jurisdiction.${def.jurisdiction.kind === 'vehicle' && def.jurisdiction.alternative ? 'vehicleOrResidence' : def.jurisdiction.kind}`),
     },
     legalBasisKeys: def.legalBasisKeys.map((k) => c(`basis.${k}`)),
+    forOthersKey: c(`guide.faq.forOthers.${def.subject?.kind === 'typed' ? 'guardian' : def.fields.some((f) => f.name === 'filingAs') ? 'agent' : 'self'}`),
     applyHref: `/services/${def.code}/apply`,
   };
 }

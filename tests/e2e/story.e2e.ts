@@ -125,8 +125,11 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await page.goto(`${base}/services/hukou-migration/apply`);
       await expectAccessible(page, `apply empty (${lng})`);
       // Submitting with nothing filled shows every problem at once.
-      await page.click('button[name="intent"][value="submit"]');
+      await page.click('button[name="intent"][value="review"]');
       await page.waitForSelector('.error-summary');
+      // Fields and materials in the one summary (一次性告知), each linked to its input.
+      expect(await page.locator('.error-summary a[href="#apply-category"]').count()).toBe(1);
+      expect(await page.locator('.error-summary a[href="#apply-material.hukouBook"]').count()).toBe(1);
       await expectAccessible(page, `apply with errors (${lng})`);
       await screenshot(page, `${lng}-05-apply-errors`);
 
@@ -138,7 +141,15 @@ for (const lng of ['zh-CN', 'en'] as const) {
       for (const m of ['hukouBook', 'idCard', 'residenceProof', 'marriageCertificate']) {
         await page.setInputFiles(`input[name="material.${m}"]`, files.pdf);
       }
-      await Promise.all([page.waitForURL(/\/applications\/[A-Z0-9]+/), page.click('button[name="intent"][value="submit"]')]);
+      // The checklist follows the answer: another reason's proof is not asked for.
+      expect(await page.locator('input[name="material.admissionNotice"]').isVisible()).toBe(false);
+      await Promise.all([page.waitForURL(/\/apply\/check\?draft=/), page.click('button[name="intent"][value="review"]')]);
+      // Check your answers: what will be filed, each with a way back; nothing is filed yet.
+      await page.waitForSelector('a.change-link');
+      expect(await page.textContent('main')).toContain('北京市东城区东华门街道 2 号');
+      await expectAccessible(page, `check your answers (${lng})`);
+      await screenshot(page, `${lng}-05b-check-answers`);
+      await Promise.all([page.waitForURL(/\/applications\/[A-Z0-9]+/), page.click('main form button[type="submit"]')]);
       applicationNumber = page.url().split('/').pop() ?? '';
       expect(applicationNumber).toMatch(/^[A-Z0-9]{8,}$/);
       // With JavaScript the URL changes before the receipt renders.
@@ -150,6 +161,29 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await page.goto(`${base}/applications`);
       expect(await page.textContent('main')).toContain(applicationNumber);
       await expectAccessible(page, `my applications (${lng})`);
+    });
+
+    it('on a phone (390 px): no sideways scrolling, and the list shows each status and action', async () => {
+      const phone = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
+      const p = await phone.newPage();
+      for (const [path, label] of [
+        ['/applications', 'my applications'],
+        [`/applications/${applicationNumber}`, 'receipt'],
+        ['/services/hukou-migration', 'guide'],
+        ['/services/hukou-migration/apply', 'apply'],
+      ] as const) {
+        await p.goto(`${base}${path}`);
+        await expectAccessible(p, `${label} on a phone (${lng})`);
+        expect(await p.evaluate(() => document.documentElement.scrollWidth), `${label} fits 390 px`).toBeLessThanOrEqual(390);
+      }
+      await p.goto(`${base}/applications`);
+      const row = p.locator('table.stack-table tbody tr').filter({ hasText: applicationNumber }).first();
+      for (const part of [row.locator('[data-status], .badge').first(), row.locator('a').first()]) {
+        const box = await part.boundingBox();
+        expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true);
+      }
+      await screenshot(p, `${lng}-06b-my-applications-phone`);
+      await phone.close();
     });
 
     let clerkContext: BrowserContext;

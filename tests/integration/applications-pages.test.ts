@@ -62,7 +62,7 @@ describe('apply page markup', () => {
     }
     expect(attrs(html, 'input', 'name', 'material.photo')!.accept).toBe('image/jpeg,.jpg,.jpeg,image/png,.png');
     expect(attrs(html, 'button', 'value', 'save')).toMatchObject({ name: 'intent', type: 'submit' });
-    expect(attrs(html, 'button', 'value', 'submit')).toMatchObject({ name: 'intent', type: 'submit' });
+    expect(attrs(html, 'button', 'value', 'review')).toMatchObject({ name: 'intent', type: 'submit' });
   });
 
   it('after a refused upload shows the summary, the error beside the file field, and the values entered', async () => {

@@ -62,6 +62,18 @@ const MATRIX: Record<string, Case> = {
     get: row('login', ['ok', 'ok'], [403, 403, 403, 403, 403]),
     post: { body: () => ({ intent: 'save' }), expect: row('login', ['4xx', '4xx'], [403, 403, 403, 403, 403]) },
   },
+  'services.$code.apply_.check.tsx': {
+    // Without a draft of one's own there is nothing to check.
+    url: () => '/services/temporary-id-card/apply/check',
+    params: () => ({ code: 'temporary-id-card' }),
+    get: row('login', [404, 404], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ applicationId: '00000000-0000-4000-8000-000000000000' }), expect: row('login', [404, 404], [403, 403, 403, 403, 403]) },
+  },
+  'account.tsx': {
+    url: () => '/account',
+    get: row('login', ['ok', 'ok'], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ locale: 'fr' }), expect: row('login', ['4xx', '4xx'], [403, 403, 403, 403, 403]) },
+  },
   'signup.tsx': {
     url: () => '/signup',
     get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),

@@ -130,8 +130,32 @@ describe('/services/:code', () => {
     expect(t).toContain('无全国统一的法定时限');
     expect(t).toContain('不收费');
     expect(t).toContain('《中华人民共和国户口登记条例》');
-    expect(t).toContain('办前准备清单');
-    expect(t).toMatch(/最多 1 次/);
+    expect(t).toMatch(/最多到现场 1 次/);
+  });
+
+  it('is organised as the 一网通办 guides are, each fact once, in both languages', async () => {
+    for (const def of SERVICES) {
+      for (const lng of ['zh-CN', 'en'] as const) {
+        const data = (await (await guide(def.code, lng)).json()) as GuideData;
+        const html = await render(createElement(ServiceGuide, { guide: data.guide, locale: lng }), lng);
+        for (const s of ['conditions', 'materials', 'process', 'limits', 'basis', 'faq']) {
+          expect(html, `${def.code} has ${s}`).toContain(`id="guide-${s}"`);
+          expect(html).toContain(`href="#guide-${s}"`);
+        }
+        const t = text(html);
+        const i18n = resources[lng].catalog as Record<string, unknown>;
+        const at = (key: string) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)?.[k], i18n) as string;
+        // Facts that once stood in two or three places (overview, aside, sections) now stand in one.
+        for (const key of [`services.${def.code}.eligibility`, `services.${def.code}.place`, 'guide.oneTimeNotice', 'guide.sameDayRule']) {
+          const once = at(key);
+          expect(t.split(once).length - 1, `${def.code} ${lng}: ${key} once`).toBe(1);
+        }
+        // Visits: once in the steps, and per case only where cases differ.
+        const visitsOne = at('guide.visitsOneSentence');
+        expect(t.split(visitsOne).length - 1 + t.split(at('guide.visitsNoneSentence')).length - 1).toBe(1);
+        expect(t.split(at('guide.visitsOne')).length - 1).toBe(data.guide.timeLimits.cases.filter((k) => k.visits === 1).length);
+      }
+    }
   });
 
   it('renders statutory limits in their unit and fees with the basis, in English', async () => {

@@ -36,6 +36,7 @@ describe('the permission table', () => {
       'notice:override': [null, null, null, 'office', 'office'],
       'report:read': [null, null, null, 'office', 'city'],
       'rating:create': [null, 'own', 'office', null, null],
+      'profile:update': [null, 'own', null, null, null],
     });
   });
 

@@ -20,7 +20,7 @@ const TEXT_KINDS: Partial<Record<FieldView['kind'], { type?: 'text' | 'tel'; inp
 export function AnswerField({ field, meta, hidden }: { field: FieldView; meta: FieldMetadata; hidden?: boolean }) {
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common']);
   const label = t(field.labelKey);
-  const hint = i18n.exists(field.hintKey) ? t(field.hintKey) : undefined;
+  const hint = field.locked ? t('applications:apply.lockedIdentity') : i18n.exists(field.hintKey) ? t(field.hintKey) : undefined;
   const options = field.options.map((o) => ({ value: o.value, label: t(o.labelKey) }));
   const common = { meta, label, hint, required: field.required };
   const autoComplete = field.autoComplete ?? undefined;
@@ -54,6 +54,7 @@ export function AnswerField({ field, meta, hidden }: { field: FieldView; meta: F
           className={extra.className}
           autoComplete={autoComplete ?? (field.kind === 'text' ? undefined : 'off')}
           spellCheck={field.kind === 'text' ? undefined : false}
+          readOnly={field.locked || undefined}
         />
       );
     }

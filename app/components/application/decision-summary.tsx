@@ -76,7 +76,7 @@ export function DocumentList({ application: a, locale }: Props) {
         <>
           <p className="hint">{t('applications:documents.intro')}</p>
           <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:documents.caption')}>
-            <table>
+            <table className="stack-table">
               <caption className="visually-hidden">{t('applications:documents.caption')}</caption>
               <thead>
                 <tr>
@@ -101,8 +101,8 @@ export function DocumentList({ application: a, locale }: Props) {
                           {title}
                         </Link>
                       </th>
-                      <td>{d.number}</td>
-                      <td>
+                      <td data-label={t('applications:documents.number')}>{d.number}</td>
+                      <td data-label={t('applications:documents.date')}>
                         <time dateTime={d.issueDate}>{formatDay(d.issueDate, locale)}</time>
                       </td>
                     </tr>

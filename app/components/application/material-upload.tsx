@@ -6,17 +6,20 @@ import { FileField } from '~/components/forms';
 import { formatBytes } from './format';
 
 /**
- * One material of the checklist: what it is, what it must look like, whether it always applies
- * (or only under a stated condition), and a file input. A file already on the draft is named,
+ * One material of the checklist: what it is, what it must look like, whether it always applies,
+ * applies to these answers and why, or does not, and a file input. A file already on the draft is named,
  * since browsers cannot re-fill file inputs.
  */
 export function MaterialUpload({
   material,
+  applies,
   meta,
   uploaded,
   locale,
 }: {
   material: MaterialView;
+  /** For these answers: needed, not needed, or not known yet (then the condition is stated). */
+  applies: boolean | null;
   meta: FieldMetadata;
   uploaded: UploadedFileView | undefined;
   locale: string;
@@ -27,7 +30,13 @@ export function MaterialUpload({
     <>
       {t(material.requirementKey)}
       <br />
-      {condition ? t('applications:apply.conditional', { condition }) : t('applications:apply.required')}
+      {!condition
+        ? t('applications:apply.required')
+        : applies === true
+          ? t('applications:apply.appliesBecause', { condition })
+          : applies === false
+            ? t('applications:apply.notApplicable', { condition })
+            : t('applications:apply.conditional', { condition })}
       {' · '}
       {t('applications:apply.accepts', { kinds: material.accept.map((k) => k.toUpperCase()).join(' / ') })}
     </>
