@@ -123,6 +123,19 @@ describe('one-time codes', () => {
     }
     expect(refused).toBe(1);
   });
+
+  it('are pruned a day after they expire, pending sign-ups and their password hashes with them', async () => {
+    const clock = fixedClock();
+    const { token } = await startSignUp(ctx(clock), person(), { ip: freshIp() });
+    const { pruneOneTimeCodes, tokenHashOf } = await import('../../services/auth/one-time-codes.js');
+    const mine = () => h.db.select().from(oneTimeCodes).where(eq(oneTimeCodes.tokenHash, tokenHashOf(token)));
+    clock.advance(CODE_TTL_MS + 23 * 60 * 60 * 1000);
+    await pruneOneTimeCodes(h.db, clock);
+    expect(await mine()).toHaveLength(1);
+    clock.advance(2 * 60 * 60 * 1000);
+    await pruneOneTimeCodes(h.db, clock);
+    expect(await mine()).toEqual([]);
+  });
 });
 
 describe('password reset by code', () => {
