@@ -28,7 +28,8 @@ async function codeSentTo(mobile: string, template: string): Promise<string> {
       .map((l) => JSON.parse(l) as { to: string; template: string; text: string })
       .filter((m) => m.to === mobile && m.template === template)
       .pop();
-    const code = sms?.text.match(/\d{6}/)?.[0];
+    // Six digits standing alone: an application number in the text is a longer run of digits.
+    const code = sms?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
     if (code) return code;
     if (Date.now() > deadline) throw new Error(`no ${template} SMS to ${mobile} in ${smsLog}`);
     await new Promise((r) => setTimeout(r, 250));
