@@ -4,6 +4,7 @@ import type { DbHandle } from '../../db/client.js';
 import { auditEvents, messages, oneTimeCodes, sessions, users } from '../../db/schema/index.js';
 import { authenticate, completeSignUp, startSignUp } from '../../services/auth/accounts.js';
 import { CODE_MAX_WRONG, CODE_TTL_MS } from '../../services/auth/one-time-codes.js';
+import { newKeyRingSpec, parseKeyRing } from '../../services/auth/secret-box.js';
 import { completePasswordReset, startPasswordReset } from '../../services/auth/password-reset.js';
 import { proveTracking, startTracking, trackedApplication, TRACK_GRANT_MS } from '../../services/applications/track.js';
 import { CODE_CHECK_PER_IP, CODE_ISSUE_PER_IP, CODE_ISSUE_PER_TARGET } from '../../services/security/rate-limit.js';
@@ -58,6 +59,15 @@ describe('one-time codes', () => {
     expect(sms.text).toMatch(/valid for 10 minutes/);
     expect(JSON.stringify(sms.params)).not.toContain(code);
     expect(sms.params).not.toHaveProperty('sealedCode');
+  });
+
+  it('a code sealed under a key the worker no longer holds is a dead letter, not a garbled SMS', async () => {
+    const { token } = await startSignUp(ctx(), person(), { ip: freshIp() });
+    const msg = (await flowMessage(h.db, token))!;
+    const otherKeys = parseKeyRing(newKeyRingSpec('rotated'));
+    await deliverDueMessages({ db: h.db, clock: fixedClock(), config: { ...config, dataKeys: otherKeys } });
+    const [after] = await h.db.select().from(messages).where(eq(messages.id, msg.id));
+    expect(after).toMatchObject({ status: 'dead', lastError: 'notifications.codeUnreadable' });
   });
 
   it('are single-use: the same code a second time is refused and creates nothing more', async () => {
