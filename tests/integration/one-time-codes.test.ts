@@ -70,6 +70,16 @@ describe('one-time codes', () => {
     expect(after).toMatchObject({ status: 'dead', lastError: 'notifications.codeUnreadable' });
   });
 
+  it('are not sent once they have expired (a gateway down past their life)', async () => {
+    const clock = fixedClock();
+    const { token } = await startSignUp(ctx(clock), person(), { ip: freshIp() });
+    const msg = (await flowMessage(h.db, token))!;
+    clock.advance(CODE_TTL_MS);
+    await deliverDueMessages({ db: h.db, clock, config });
+    const [after] = await h.db.select().from(messages).where(eq(messages.id, msg.id));
+    expect(after).toMatchObject({ status: 'dead', lastError: 'notifications.codeExpired' });
+  });
+
   it('are single-use: the same code a second time is refused and creates nothing more', async () => {
     const input = person();
     const { token } = await startSignUp(ctx(), input, { ip: freshIp() });
