@@ -20,7 +20,9 @@ async function main() {
   // and nothing that loads them has been imported yet (the app and the build are imported below).
   if (production) process.env.NODE_ENV = 'production';
   const { createApp, createHttpServer } = await import('./app.js');
-  if (mocks) (await import('../tests/mocks/index.js')).startMocks();
+  // The simulated SMS gateway also writes what it "sent" under .data (gitignored), so a demo visitor can
+  // read the one-time codes; it exists only with MOCKS, where no SMS reaches any phone (decision 0024).
+  if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
   if (reportsUrl && !url) throw new Error('REPORTS_DATABASE_URL needs DATABASE_URL: the embedded PGlite has no replicas');

@@ -2,7 +2,12 @@ import { createDb } from '../db/client.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { dataKeysFromEnv } from './secrets.js';
 import { mocksEnabled, startupFailure } from './settings.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * The outbox worker (and identity re-checks) as its own process: `npm run worker`. It needs
@@ -16,9 +21,10 @@ const mocks = mocksEnabled(process.env);
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('npm run worker needs DATABASE_URL (PostgreSQL); with PGlite the server runs the worker itself');
-  if (mocks) (await import('../tests/mocks/index.js')).startMocks();
+  if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
   const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
-  const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }) });
+  // The same keys as the servers: the worker opens the one-time codes sealed in the outbox (decision 0024).
+  const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }), dataKeys: dataKeysFromEnv(process.env, root) });
   const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
   console.log(`onewindow worker: every ${config.integrations.outbox.pollMs} ms, delivers notifications and runs the law's clocks (deemed acceptance, supplement deadlines, overdue)`);
   // Stop on the first signal: the message being sent is finished and recorded, the rest of the

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   'catalog:read': { anonymous: true },
   'application:create': { citizen: 'own' },
   'application:read': { citizen: 'own', clerk: 'office', manager: 'city' },
+  /** Anyone: what proves the right is the code sent to the applicant's mobile (services/applications/track.ts). */
+  'application:track': { anonymous: true },
   'application:withdraw': { citizen: 'own' },
   'application:supplement': { citizen: 'own' },
   'file:read': { citizen: 'own', clerk: 'office', manager: 'city' },

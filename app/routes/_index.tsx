@@ -38,6 +38,7 @@ export default function Index() {
       ? [{ to: '/desk', label: t('nav.desk'), hint: t('home.ctaDesk') }]
       : [{ to: '/applications', label: t('home.quick.applications'), hint: t('home.quick.applicationsHint') }]),
     { to: '/services', label: t('home.quick.services'), hint: t('home.quick.servicesHint') },
+    { to: '/track', label: t('home.quick.track'), hint: t('home.quick.trackHint') },
   ];
 
   return (

@@ -145,7 +145,11 @@ export default function Receipt() {
       <section className="card" aria-labelledby="receipt-facts">
         {/* Once the matter is decided the receipt is a record, not the page's news. */}
         <h2 id="receipt-facts">{OPEN.has(a.status) ? t('applications:receipt.title') : t('applications:details')}</h2>
-        {OPEN.has(a.status) && <p className="hint">{t('applications:receipt.lead')}</p>}
+        {OPEN.has(a.status) && (
+          <p className="hint">
+            {t('applications:receipt.lead')} <Link to="/track">{t('applications:receipt.trackLink')}</Link>
+          </p>
+        )}
         <dl className="facts">
           <dt>{t('applications:receipt.number')}</dt>
           <dd>

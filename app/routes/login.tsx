@@ -114,6 +114,9 @@ export default function Login() {
         {t('login.noAccount')}{' '}
         <Link to={redirectTo ? `/signup?redirectTo=${encodeURIComponent(redirectTo)}` : '/signup'}>{t('login.signupLink')}</Link>
       </p>
+      <p>
+        <Link to="/forgot-password">{t('login.forgotLink')}</Link>
+      </p>
       <p className="muted">{t('login.staffNote')}</p>
     </div>
   );

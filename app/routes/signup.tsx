@@ -7,10 +7,11 @@ import { signupSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
-import { chinaDate, signUp } from '~/utils/accounts.server';
+import { chinaDate } from '~/utils/accounts.server';
+import { setFlowCookie, startSignUp } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
-import { getActor, safeRedirect, startSession } from '~/utils/session.server';
+import { getActor, safeRedirect } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
@@ -42,9 +43,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
   const actor = await getActor(request, context);
   if (actor.kind === 'user') throw redirect(safeRedirect(formData.get('redirectTo'), '/services'));
-  let userId: string;
+  let token: string;
   try {
-    ({ userId } = await signUp(
+    ({ token } = await startSignUp(
       { db: context.db, clock: context.clock, config: context.config, actor },
       submission.value,
       { locale: await getLocale(request), ip: context.clientIp },
@@ -53,8 +54,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
     throw e;
   }
-  const cookie = await startSession(request, context, userId);
-  return redirect(safeRedirect(formData.get('redirectTo'), '/services'), { headers: { 'Set-Cookie': cookie } });
+  // The same answer for every mobile and ID number (decision 0024): on to the code page.
+  const redirectTo = formData.get('redirectTo');
+  const next = typeof redirectTo === 'string' && redirectTo ? `/signup/verify?${new URLSearchParams({ redirectTo: safeRedirect(redirectTo, '/services') })}` : '/signup/verify';
+  return redirect(next, { headers: { 'Set-Cookie': await setFlowCookie(context, 'signup', token) } });
 }
 
 export default function Signup() {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  check,
   date,
   index,
   integer,
@@ -196,9 +197,13 @@ export const messages = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     applicationId: uuid('application_id').references(() => applications.id),
-    userId: uuid('user_id')
-      .notNull()
-      .references(() => users.id),
+    /** The account told; null only for a message to a mobile that has no account yet (toMobile). */
+    userId: uuid('user_id').references(() => users.id),
+    /**
+     * A mobile that is not (yet) an account's: the code that proves it at sign-up (decision 0024).
+     * With it, the text is written in `params.locale`.
+     */
+    toMobile: text('to_mobile'),
     channel: text('channel').$type<'sms' | 'email'>().notNull(),
     template: text('template').notNull(),
     params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
@@ -222,6 +227,7 @@ export const messages = pgTable(
     uniqueIndex('messages_idempotency_uq').on(t.idempotencyKey),
     index('messages_due_idx').on(t.status, t.nextAttemptAt).where(sql`status in ('pending','sending')`),
     index('messages_application_idx').on(t.applicationId, t.createdAt),
+    check('messages_recipient_ck', sql`user_id is not null or to_mobile is not null`),
   ],
 );
 

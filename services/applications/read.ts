@@ -3,6 +3,7 @@ import { applications, auditEvents, offices } from '../../db/schema/index.js';
 import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
+import type { Db } from '../../db/client.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
@@ -75,7 +76,12 @@ export async function timelineOf(ctx: ServiceContext, applicationId: string): Pr
     row &&
     inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, department: row.app.department, cityCode: row.cityCode });
   if (!visible) throw notFound('application.notFound');
-  const events = await ctx.db
+  return citizenTimeline(ctx.db, applicationId);
+}
+
+/** The citizen-visible timeline of an application, for a caller that has already decided who may see it. */
+export async function citizenTimeline(db: Db, applicationId: string): Promise<TimelineEntry[]> {
+  const events = await db
     .select()
     .from(auditEvents)
     .where(

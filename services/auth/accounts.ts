@@ -5,7 +5,9 @@ import type { Actor, Role, ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { recordAudit } from '../audit.js';
 import { identityAtSignup } from '../integrations/identity.js';
-import { normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
+import { maskMobile, normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
+import { enqueueMessage } from '../notifications/outbox.js';
+import { codeMessageParams, consumeCode, countCodeIssue, createCode, findFlow, proveCode } from './one-time-codes.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import type { LoginInput, SignupInput } from './schemas.js';
@@ -14,18 +16,24 @@ import { staffNeedsSecondFactor, startPendingLogin } from './two-factor.js';
 import { hasTotp } from './totp.js';
 
 /**
- * Creates a citizen account. The input has passed signupSchema; `locale` is the language the
- * person signed up in, used later for notifications; `ip` is the client address.
+ * Sign-up, first step (decision 0024, superseding the sign-up part of 0016): judges the form and
+ * sends a code to the mobile typed; the account is created only when that code comes back
+ * (completeSignUp). The answer is the same for every mobile and ID number: "we sent a code to
+ * 138****8000" and a flow token. Behind it, after the same checks, registry call and password
+ * hash in every case:
+ * - a mobile that has no account gets the code;
+ * - a mobile that already has an account gets "you already have an account; sign in or reset your
+ *   password" instead, and no code: every code entered for that flow is refused as wrong.
+ * Whether the ID number has an account is found only at the second step, by the insert itself.
  *
- * The order is what keeps sign-up from telling more than sign-in does (decision 0016): the
- * password is judged first (it says nothing about anyone); then the attempt is counted per
- * address, per ID number and per mobile; then the population registry checks the name against
- * the ID number (a mismatch is refused; a registry that cannot be reached leaves the account
- * unverified, to be re-checked by the worker, services/integrations/identity.ts); only then is
- * the account inserted, and an ID number or mobile that already has one gets one neutral
- * answer that does not say which of the two it was, after the same work as a success.
+ * The order keeps what 0016 established: the password first (it says nothing about anyone), then
+ * the counters per address, ID number and mobile, and the code counters, then the registry.
  */
-export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { locale?: string; ip?: string } = {}): Promise<{ userId: string }> {
+export async function startSignUp(
+  ctx: ServiceContext,
+  input: SignupInput,
+  opts: { locale?: string; ip?: string } = {},
+): Promise<{ token: string; mobileHint: string }> {
   assertAcceptablePassword(input.password, input);
   const ip = opts.ip ?? null;
   const anonymous: Actor = { kind: 'anonymous' };
@@ -40,40 +48,127 @@ export async function signUp(ctx: ServiceContext, input: SignupInput, opts: { lo
     if (limit.firstOverflow) await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.signup.rateLimited', data: { ip } });
     throw new DomainError('auth.tooManySignups', 429, { params: { minutes: Math.ceil(limit.retryAfterSeconds / 60) } });
   }
+  await countCodeIssue(ctx, 'signup', input.mobile, ip);
 
   // Outside the transaction: a slow registry must not hold a database connection.
   const identity = await identityAtSignup(ctx, { name: input.realName, idNumber: input.idNumber });
   const passwordHash = await hashPassword(input.password);
-  const created = await ctx.db.transaction(async (tx) => {
-    const [row] = await tx
+  const locale = opts.locale ?? 'zh-CN';
+  const now = ctx.clock.now();
+  const token = await ctx.db.transaction(async (tx) => {
+    const [holder] = await tx.select({ id: users.id }).from(users).where(eq(users.mobile, input.mobile)).limit(1);
+    const pending: PendingSignup = {
+      realName: input.realName,
+      idNumber: input.idNumber,
+      mobile: input.mobile,
+      email: input.email ?? null,
+      passwordHash,
+      locale,
+      identityVerified: identity.identityVerified,
+      identityRecheckAt: identity.identityRecheckAt?.toISOString() ?? null,
+    };
+    const c = await createCode(tx, ctx, { purpose: 'signup', sent: !holder, payload: pending });
+    // One outbox row either way: the code to a new mobile, or the notice to the account holding it.
+    await enqueueMessage(
+      tx,
+      holder
+        ? { applicationId: null, userId: holder.id, channel: 'sms', template: 'signupAccountExists', params: {}, idempotencyKey: `code:${c.id}`, createdAt: now }
+        : {
+            applicationId: null,
+            userId: null,
+            toMobile: input.mobile,
+            channel: 'sms',
+            template: 'signupCode',
+            params: { ...codeMessageParams(ctx.config.dataKeys, c), locale },
+            idempotencyKey: `code:${c.id}`,
+            createdAt: now,
+          },
+    );
+    // The audit trail knows which it was; the visitor does not.
+    await recordAudit(tx, { ...ctx, actor: anonymous }, { action: 'auth.signup.codeSent', data: { codeId: c.id, mobileHasAccount: !!holder, ip } });
+    return c.token;
+  });
+  return { token, mobileHint: maskMobile(input.mobile) };
+}
+
+/** What a pending sign-up keeps server-side between the two steps (one_time_codes.payload). */
+type PendingSignup = {
+  realName: string;
+  idNumber: string;
+  mobile: string;
+  email: string | null;
+  passwordHash: string;
+  locale: string;
+  identityVerified: boolean;
+  identityRecheckAt: string | null;
+};
+
+/** The masked mobile of a live pending sign-up, for the code page; null when the flow is gone. */
+export async function pendingSignUp(ctx: Pick<ServiceContext, 'db' | 'clock'>, token: string | null | undefined): Promise<{ mobileHint: string } | null> {
+  const row = await findFlow(ctx, 'signup', token);
+  const mobile = (row?.payload as PendingSignup | null)?.mobile;
+  return mobile ? { mobileHint: maskMobile(mobile) } : null;
+}
+
+/**
+ * Sign-up, second step: the code sent to the mobile proves it; the account is inserted with
+ * `ON CONFLICT DO NOTHING`, the unique ID number and mobile being the only place a collision is
+ * found. A collision (the ID number has an account under another mobile, or the mobile was taken
+ * meanwhile) is the same neutral 409 as before, and the account holding that ID number is told by
+ * SMS that someone tried to register with it (decision 0024).
+ */
+export async function completeSignUp(
+  ctx: ServiceContext,
+  token: string | null | undefined,
+  code: string,
+  opts: { ip?: string } = {},
+): Promise<{ userId: string }> {
+  const ip = opts.ip ?? null;
+  const anonymous: Actor = { kind: 'anonymous' };
+  const row = await proveCode(ctx, 'signup', token, code, ip);
+  const p = row.payload as PendingSignup;
+  const outcome = await ctx.db.transaction(async (tx) => {
+    if (!(await consumeCode(tx, ctx.clock, row.id))) return { kind: 'gone' as const };
+    const [created] = await tx
       .insert(users)
       .values({
         role: 'citizen',
-        realName: input.realName,
-        idNumber: input.idNumber,
-        mobile: input.mobile,
-        email: input.email ?? null,
-        passwordHash,
-        locale: opts.locale ?? 'zh-CN',
-        ...identity,
+        realName: p.realName,
+        idNumber: p.idNumber,
+        mobile: p.mobile,
+        email: p.email,
+        passwordHash: p.passwordHash,
+        locale: p.locale,
+        identityVerified: p.identityVerified,
+        identityRecheckAt: p.identityRecheckAt ? new Date(p.identityRecheckAt) : null,
       })
-      // The unique ID number and mobile: the one place a collision is found, so an existing
-      // account costs the same registry call and hash as a new one and is answered alike.
       .onConflictDoNothing()
       .returning({ id: users.id });
-    if (row) {
+    if (created) {
       await recordAudit(tx, { ...ctx, actor: anonymous }, {
         action: 'account.created',
-        data: { userId: row.id, identityVerified: identity.identityVerified },
+        data: { userId: created.id, identityVerified: p.identityVerified, mobileVerified: true },
+      });
+      return { kind: 'created' as const, userId: created.id };
+    }
+    const [idHolder] = await tx.select({ id: users.id }).from(users).where(eq(users.idNumber, p.idNumber)).limit(1);
+    if (idHolder) {
+      await enqueueMessage(tx, {
+        applicationId: null,
+        userId: idHolder.id,
+        channel: 'sms',
+        template: 'signupIdTaken',
+        params: {},
+        idempotencyKey: `code:${row.id}:idTaken`,
+        createdAt: ctx.clock.now(),
       });
     }
-    return row ?? null;
+    await recordAudit(tx, { ...ctx, actor: anonymous }, { action: 'auth.signup.refused', data: { reason: 'accountExists', ip } });
+    return { kind: 'exists' as const };
   });
-  if (!created) {
-    await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.signup.refused', data: { reason: 'accountExists', ip } });
-    throw new DomainError('account.exists', 409);
-  }
-  return { userId: created.id };
+  if (outcome.kind === 'gone') throw new DomainError('code.expired', 400);
+  if (outcome.kind === 'exists') throw new DomainError('account.exists', 409);
+  return { userId: outcome.userId };
 }
 
 /** Rate-limit keys for identifiers: their SHA-256, so the table holds no typed ID or mobile. */

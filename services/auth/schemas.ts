@@ -58,3 +58,29 @@ export const totpSchema = z.object({
 });
 
 export type TotpInput = z.infer<typeof totpSchema>;
+
+/** A one-time code sent by SMS: six digits, spaces dropped ("123 456"). */
+export const smsCode = () =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
+    z.string({ required_error: 'required', invalid_type_error: 'required' }).min(1, 'required').max(12, 'code.format').regex(/^\d{6}$/, 'code.format'),
+  );
+
+export const codeSchema = z.object({ code: smsCode() });
+
+/** Forgotten password, first step: the mobile or ID number the account was registered with. */
+export const resetRequestSchema = z.object({ identifier: text(64) });
+
+/** Forgotten password, second step: the code and the new password, twice. */
+export const resetSchema = z.intersection(
+  z.object({ code: smsCode() }),
+  z
+    .object({
+      password: password(),
+      confirmPassword: z.string({ required_error: 'required', invalid_type_error: 'required' }),
+    })
+    .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] }),
+);
+
+/** Following an application without signing in: its number, as on the receipt. */
+export const trackSchema = z.object({ number: text(40) });

@@ -1,6 +1,7 @@
 import { loggable } from '../../db/failures.js';
 import { runClockSweeps } from '../clock-rules/sweep.js';
 import { recheckIdentities } from '../integrations/identity.js';
+import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
 /**
@@ -30,6 +31,8 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       if (stopped) return;
       await recheckIdentities(ctx);
       await runClockSweeps(ctx);
+      // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).
+      await pruneOneTimeCodes(ctx.db, ctx.clock);
     } catch (e) {
       log('worker: round failed; retrying next round', e);
     }

@@ -18,12 +18,20 @@ export const MESSAGE_TEMPLATES = [
   // Deadlines, not decisions (services/clock-rules): a reminder to the citizen, an alert to the office.
   'supplementReminder',
   'overdueAlert',
+  // One-time codes and what is sent instead of one (services/auth/one-time-codes.ts, decision 0024).
+  'signupCode',
+  'signupAccountExists',
+  'signupIdTaken',
+  'resetCode',
+  'trackCode',
 ] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 
 export type OutgoingMessage = {
   applicationId: string | null;
-  userId: string;
+  /** The account told; null with toMobile, for a mobile that has no account yet. */
+  userId: string | null;
+  toMobile?: string;
   channel: 'sms' | 'email';
   template: MessageTemplate;
   params: Record<string, unknown>;

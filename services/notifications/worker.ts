@@ -7,6 +7,8 @@ import { sendSms } from '../integrations/sms-gateway.js';
 import { languageOf } from '../locale-text.js';
 import { retryDelayMs } from './backoff.js';
 import { renderMessage } from './render.js';
+import { CODE_TTL_MS, openCodeMessageParams } from '../auth/one-time-codes.js';
+import { SecretBoxError } from '../auth/secret-box.js';
 import { rowsOf } from '../sql.js';
 
 /** What the worker needs: it acts for the system, not for a person. */
@@ -72,11 +74,18 @@ export async function deliverDueMessages(ctx: WorkerContext, opts: DeliverOption
   const result: BatchResult = { claimed: claimedIds.length, sent: 0, retrying: 0, dead: 0, released: 0 };
   if (claimedIds.length === 0) return result;
 
-  const batch = await ctx.db
-    .select({ msg: messages, mobile: users.mobile, email: users.email, locale: users.locale })
-    .from(messages)
-    .innerJoin(users, eq(users.id, messages.userId))
-    .where(inArray(messages.id, claimedIds));
+  // A message to a mobile that has no account yet (a sign-up's code) has no user row to join.
+  const batch = (
+    await ctx.db
+      .select({ msg: messages, mobile: users.mobile, email: users.email, locale: users.locale })
+      .from(messages)
+      .leftJoin(users, eq(users.id, messages.userId))
+      .where(inArray(messages.id, claimedIds))
+  ).map((b) => ({
+    ...b,
+    mobile: b.msg.toMobile ?? b.mobile,
+    locale: b.locale ?? (typeof b.msg.params.locale === 'string' ? b.msg.params.locale : 'zh-CN'),
+  }));
   batch.sort((a, b) => a.msg.nextAttemptAt.getTime() - b.msg.nextAttemptAt.getTime());
 
   for (const [i, { msg, mobile, email, locale }] of batch.entries()) {
@@ -141,9 +150,19 @@ async function send(
   const cfg = ctx.config.integrations;
   // The citizen's language as their account has it now: the language they last chose.
   const lng = languageOf(to.locale);
-  const text = renderMessage(msg.template, lng, msg.params);
+  // A one-time code is opened only here, for the text; the gateway's params never carry it.
+  let opened: ReturnType<typeof openCodeMessageParams>;
+  try {
+    opened = openCodeMessageParams(ctx.config.dataKeys, msg.params);
+  } catch (e) {
+    if (e instanceof SecretBoxError) throw new PermanentFailure('notifications.codeUnreadable');
+    throw e;
+  }
+  // A code that can no longer be used is not worth an SMS (the gateway was down past its life).
+  if (opened.code !== null && ctx.clock.now().getTime() >= msg.createdAt.getTime() + CODE_TTL_MS) throw new PermanentFailure('notifications.codeExpired');
+  const text = renderMessage(msg.template, lng, opened.code === null ? opened.params : { ...opened.params, code: opened.code });
   if (!text) throw new PermanentFailure('notifications.unknownTemplate');
-  const common = { template: msg.template, locale: lng, params: msg.params, idempotencyKey: msg.idempotencyKey };
+  const common = { template: msg.template, locale: lng, params: opened.params, idempotencyKey: msg.idempotencyKey };
   if (msg.channel === 'email') {
     if (!to.email) throw new PermanentFailure('notifications.noAddress');
     return (await sendEmail(cfg, { ...common, to: to.email, subject: text.emailSubject, text: text.emailBody })).id;

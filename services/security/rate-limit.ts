@@ -18,6 +18,15 @@ export const LOGIN_PER_IP: RateLimit = { limit: 10, windowMs: 60_000 };
 export const SIGNUP_PER_IP: RateLimit = { limit: 20, windowMs: 60 * 60_000 };
 export const SIGNUP_PER_IDENTITY: RateLimit = { limit: 5, windowMs: 60 * 60_000 };
 
+/**
+ * One-time codes (decision 0024): each costs an SMS and reaches someone's phone, so sending is
+ * counted per target (the mobile, ID number or application number typed) and per address, for
+ * every purpose alike; checking codes is counted per address on top of each code's own five tries.
+ */
+export const CODE_ISSUE_PER_TARGET: RateLimit = { limit: 5, windowMs: 60 * 60_000 };
+export const CODE_ISSUE_PER_IP: RateLimit = { limit: 20, windowMs: 60 * 60_000 };
+export const CODE_CHECK_PER_IP: RateLimit = { limit: 30, windowMs: 10 * 60_000 };
+
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number };
 
 /**

@@ -21,6 +21,8 @@ export default async function setup(project: TestProject) {
       PGLITE_DIR: path.join(dataDir, 'pglite'),
       UPLOAD_DIR: path.join(dataDir, 'uploads'),
       SESSION_SECRET: 'e2e-session-secret',
+      // The simulated SMS gateway's log (MOCKS): the story reads one-time codes from it, as a demo visitor would.
+      SIMULATED_SMS_LOG: path.join(dataDir, 'simulated-sms.log'),
       NODE_ENV: 'test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -41,6 +43,7 @@ export default async function setup(project: TestProject) {
     await new Promise((r) => setTimeout(r, 300));
   }
   project.provide('e2eBase', base);
+  project.provide('e2eSmsLog', path.join(dataDir, 'simulated-sms.log'));
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -51,5 +54,6 @@ export default async function setup(project: TestProject) {
 declare module 'vitest' {
   export interface ProvidedContext {
     e2eBase: string;
+    e2eSmsLog: string;
   }
 }

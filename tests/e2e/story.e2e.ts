@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -13,6 +14,27 @@ import { expectAccessible, launch, sampleFiles, screenshot } from './browser.js'
  * migration with uploads; every page visited, in every state shown, passes axe.
  */
 const base = inject('e2eBase');
+const smsLog = inject('e2eSmsLog');
+
+/**
+ * The six digits of the latest SMS of `template` to `mobile`, as the simulated gateway logged it
+ * (MOCKS only; README, demo). The outbox worker sends within a poll or two, so it waits a little.
+ */
+async function codeSentTo(mobile: string, template: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
+    const sms = lines
+      .map((l) => JSON.parse(l) as { to: string; template: string; text: string })
+      .filter((m) => m.to === mobile && m.template === template)
+      .pop();
+    // Six digits standing alone: an application number in the text is a longer run of digits.
+    const code = sms?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no ${template} SMS to ${mobile} in ${smsLog}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 let browser: Browser;
 const files = sampleFiles(path.join(os.tmpdir(), 'onewindow-e2e-files'));
 
@@ -118,6 +140,11 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await page.fill('input[name="idNumber"]', citizen.idNumber);
       await page.fill('input[name="password"]', citizen.password);
       await page.fill('input[name="confirmPassword"]', citizen.password);
+      // The mobile is proven by a code before the account exists (decision 0024).
+      await Promise.all([page.waitForURL(/\/signup\/verify/), page.click('main form button[type="submit"]')]);
+      await expectAccessible(page, `signup code (${lng})`);
+      await screenshot(page, `${lng}-04b-signup-code`);
+      await page.fill('input[name="code"]', await codeSentTo(citizen.mobile, 'signupCode'));
       await Promise.all([page.waitForURL(/\/services/), page.click('main form button[type="submit"]')]);
     });
 
@@ -257,6 +284,31 @@ for (const lng of ['zh-CN', 'en'] as const) {
       // The timeline, read from the audit trail, shows every step: submitted, review, notice,
       // supplement, review again, accepted, completed.
       expect(await page.locator('ol.timeline li').count()).toBeGreaterThanOrEqual(7);
+    });
+
+    it('anyone with the number and the code sent to the applicant follows it without signing in', async () => {
+      const visitorContext = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 } });
+      const visitor = await visitorContext.newPage();
+      await visitor.goto(`${base}/`);
+      await Promise.all([visitor.waitForURL(/\/track$/), visitor.click('a[href="/track"]')]);
+      await expectAccessible(visitor, `track (${lng})`);
+      await visitor.fill('input[name="number"]', applicationNumber);
+      await Promise.all([visitor.waitForURL(/\/track\/code/), visitor.click('main form button[type="submit"]')]);
+      await expectAccessible(visitor, `track code (${lng})`);
+      await visitor.fill('input[name="code"]', await codeSentTo(citizen.mobile, 'trackCode'));
+      await Promise.all([visitor.waitForURL(/\/track\/view/), visitor.click('main form button[type="submit"]')]);
+      await expectAccessible(visitor, `track view (${lng})`);
+      await screenshot(visitor, `${lng}-10b-track-view`);
+      expect(await visitor.getAttribute('[data-status]', 'data-status')).toBe('completed');
+      expect(await visitor.textContent('main')).not.toContain(citizen.idNumber);
+      // The forgotten-password pages, reached from sign-in, pass axe too (the reset itself is in the integration tests).
+      await visitor.goto(`${base}/login`);
+      await Promise.all([visitor.waitForURL(/\/forgot-password$/), visitor.click('a[href="/forgot-password"]')]);
+      await expectAccessible(visitor, `forgot password (${lng})`);
+      await visitor.fill('input[name="identifier"]', citizen.mobile);
+      await Promise.all([visitor.waitForURL(/\/forgot-password\/reset/), visitor.click('main form button[type="submit"]')]);
+      await expectAccessible(visitor, `reset password (${lng})`);
+      await visitorContext.close();
     });
 
     it('the citizen rates the service (好差评), seeing the error for a missing score first', async () => {

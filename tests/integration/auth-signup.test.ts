@@ -6,6 +6,7 @@ import { action, loader } from '../../app/routes/signup.js';
 import { idCheckCharacter } from '../../services/validation/identifiers.js';
 import { appContext, createCitizen, fixedClock, makeIdNumber, makeMobile } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
+import { signupThroughPages } from '../support/codes.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -35,13 +36,16 @@ async function usersWithId(idNumber: string) {
 type Reply = { lastResult: { error?: Record<string, string[] | null>; initialValue?: Record<string, unknown> } };
 
 describe('sign-up', () => {
-  it('creates one citizen account, starts a session with a safe cookie and goes to /services', async () => {
+  it('sends a code to the mobile, creates nothing until it comes back, then creates one account, starts a session with a safe cookie and goes to /services', async () => {
     const f = form({ idNumber: makeIdNumber('310104', '19851120').toLowerCase(), mobile: `+86 ${makeMobile()}` });
-    const res = await run(action, post('/signup', f), appContext(h.db));
+    const { first, second: res } = await signupThroughPages(appContext(h.db), f);
+    expect(first.status).toBe(302);
+    expect(first.headers.get('Location')).toBe('/signup/verify');
+    expect(first.headers.getSetCookie().some((c) => c.startsWith('__session='))).toBe(false);
 
-    expect(res.status).toBe(302);
-    expect(res.headers.get('Location')).toBe('/services');
-    const cookie = res.headers.get('Set-Cookie')!;
+    expect(res!.status).toBe(302);
+    expect(res!.headers.get('Location')).toBe('/services');
+    const cookie = res!.headers.getSetCookie().find((c) => c.startsWith('__session='))!;
     expect(cookie).toMatch(/^__session=/);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -60,10 +64,11 @@ describe('sign-up', () => {
     expect(again.status).toBe(302);
   });
 
-  it('marks the cookie Secure in production', async () => {
-    const res = await run(action, post('/signup', form()), { ...appContext(h.db), production: true });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('Set-Cookie')).toMatch(/Secure/i);
+  it('marks the flow cookie and the session cookie Secure in production', async () => {
+    const { first, second } = await signupThroughPages({ ...appContext(h.db), production: true }, form());
+    expect(first.headers.get('Set-Cookie')).toMatch(/Secure/i);
+    expect(second!.status).toBe(302);
+    for (const c of second!.headers.getSetCookie()) expect(c).toMatch(/Secure/i);
   });
 
   it('rejects a wrong check character with 400 on the idNumber field, keeps other values, echoes no password, stores nothing', async () => {
@@ -93,15 +98,16 @@ describe('sign-up', () => {
     // Just after midnight in Beijing (still the 23rd in UTC) that birthday is today: accepted.
     const later = await run(action, post('/signup', form({ idNumber: id })), appContext(h.db, fixedClock('2026-11-23T16:30:00Z')));
     expect(later.status).toBe(302);
+    expect(later.headers.get('Location')).toBe('/signup/verify');
   });
 
   it('keeps an optional e-mail address and the language signed up in, for notifications; refuses a malformed address with 400', async () => {
     const withMail = form({ email: ' wang@example.org ' });
-    expect((await run(action, post('/signup', withMail, { lng: 'en' }), appContext(h.db))).status).toBe(302);
+    expect((await signupThroughPages(appContext(h.db), withMail, { lng: 'en' })).second!.status).toBe(302);
     expect((await usersWithId(withMail.idNumber))[0]).toMatchObject({ email: 'wang@example.org', locale: 'en' });
 
     const without = form({ email: '' });
-    expect((await run(action, post('/signup', without), appContext(h.db))).status).toBe(302);
+    expect((await signupThroughPages(appContext(h.db), without)).second!.status).toBe(302);
     expect((await usersWithId(without.idNumber))[0]).toMatchObject({ email: null, locale: 'zh-CN' });
 
     const bad = form({ email: 'wang@example' });
@@ -150,21 +156,25 @@ describe('sign-up', () => {
     expect(error).toMatchObject({ realName: ['required'], confirmPassword: ['password.mismatch'] });
   });
 
-  it('answers an ID number that already has an account with one neutral 409, beside no field (see security-signup)', async () => {
+  it('answers an ID number that already has an account, once the mobile is proven, with one neutral 409 beside no field (see security-signup)', async () => {
     const existing = await createCitizen(h.db);
-    const res = await run(action, post('/signup', form({ idNumber: existing.idNumber!.toLowerCase() })), appContext(h.db));
-    expect(res.status).toBe(409);
-    const body = (await res.json()) as Reply;
+    const { first, second: res } = await signupThroughPages(appContext(h.db), form({ idNumber: existing.idNumber!.toLowerCase() }));
+    expect(first.status).toBe(302);
+    expect(res!.status).toBe(409);
+    const body = (await res!.json()) as Reply;
     expect(body.lastResult.error).toEqual({ '': ['errors:account.exists'] });
     expect(await usersWithId(existing.idNumber!)).toHaveLength(1);
   });
 
-  it('answers a mobile number that already has an account the same way, and creates nothing', async () => {
+  it('answers a mobile number that already has an account with the code page too, sends it no code, refuses any code, and creates nothing', async () => {
     const existing = await createCitizen(h.db);
     const f = form({ mobile: existing.mobile! });
-    const res = await run(action, post('/signup', f), appContext(h.db));
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as Reply).lastResult.error).toEqual({ '': ['errors:account.exists'] });
+    const { first, second: res, code } = await signupThroughPages(appContext(h.db), f);
+    expect(first.status).toBe(302);
+    expect(first.headers.get('Location')).toBe('/signup/verify');
+    expect(code).toBeNull();
+    expect(res!.status).toBe(400);
+    expect(((await res!.json()) as Reply).lastResult.error).toEqual({ '': ['errors:code.invalid|{"left":4}'], code: ['code.invalid'] });
     expect(await usersWithId(f.idNumber)).toHaveLength(0);
   });
 
@@ -176,13 +186,13 @@ describe('sign-up', () => {
     expect(await usersWithId(f.idNumber)).toHaveLength(0);
   });
 
-  it('honours a same-site redirectTo and ignores an open one', async () => {
-    const safe = await run(action, post('/signup', { ...form(), redirectTo: '/services/first-id-card/apply' }), appContext(h.db));
-    expect(safe.headers.get('Location')).toBe('/services/first-id-card/apply');
+  it('honours a same-site redirectTo through both steps and ignores an open one', async () => {
+    const safe = await signupThroughPages(appContext(h.db), { ...form(), redirectTo: '/services/first-id-card/apply' });
+    expect(safe.second!.headers.get('Location')).toBe('/services/first-id-card/apply');
     for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example']) {
-      const res = await run(action, post('/signup', { ...form(), redirectTo: evil }), appContext(h.db));
-      expect(res.status).toBe(302);
-      expect(res.headers.get('Location')).toBe('/services');
+      const { second: res } = await signupThroughPages(appContext(h.db), { ...form(), redirectTo: evil });
+      expect(res!.status).toBe(302);
+      expect(res!.headers.get('Location')).toBe('/services');
     }
   });
 

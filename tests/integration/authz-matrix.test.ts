@@ -79,6 +79,17 @@ const MATRIX: Record<string, Case> = {
     get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
     post: { body: () => ({ realName: '' }), expect: all('4xx') },
   },
+  // The one-time-code pages (decision 0024): without a flow cookie the code pages send back to their first step.
+  'signup_.verify.tsx': { url: () => '/signup/verify', get: all('redirect'), post: { body: () => ({ code: '' }), expect: all('4xx') } },
+  'forgot-password.tsx': {
+    url: () => '/forgot-password',
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    post: { body: () => ({ identifier: '' }), expect: all('4xx') },
+  },
+  'forgot-password_.reset.tsx': { url: () => '/forgot-password/reset', get: all('redirect'), post: { body: () => ({ code: '' }), expect: all('4xx') } },
+  'track.tsx': { url: () => '/track', get: all('ok'), post: { body: () => ({ number: '' }), expect: all('4xx') } },
+  'track_.code.tsx': { url: () => '/track/code', get: all('redirect'), post: { body: () => ({ code: '' }), expect: all('4xx') } },
+  'track_.view.tsx': { url: () => '/track/view', get: all('redirect') },
   'login.tsx': {
     url: () => '/login',
     get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),

@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applicationFiles, applications, auditEvents, messages, queueItems, users } from '../../db/schema/index.js';
 import * as signup from '../../app/routes/signup.js';
+import * as signupVerify from '../../app/routes/signup_.verify.js';
+import * as forgot from '../../app/routes/forgot-password.js';
+import * as forgotReset from '../../app/routes/forgot-password_.reset.js';
+import * as track from '../../app/routes/track.js';
+import * as trackCode from '../../app/routes/track_.code.js';
+import { signupThroughPages } from '../support/codes.js';
 import * as login from '../../app/routes/login.js';
 import * as loginTotp from '../../app/routes/login_.totp.js';
 import * as logout from '../../app/routes/logout.js';
@@ -210,6 +216,11 @@ async function fieldErrors(res: Response): Promise<Record<string, string[]>> {
 type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => Record<string, string>; as?: keyof typeof cookies }[] = [
   { label: 'signup', action: signup.action as Fn, path: () => '/signup' },
+  { label: 'signup/verify', action: signupVerify.action as Fn, path: () => '/signup/verify' },
+  { label: 'forgot-password', action: forgot.action as Fn, path: () => '/forgot-password' },
+  { label: 'forgot-password/reset', action: forgotReset.action as Fn, path: () => '/forgot-password/reset' },
+  { label: 'track', action: track.action as Fn, path: () => '/track' },
+  { label: 'track/code', action: trackCode.action as Fn, path: () => '/track/code' },
   { label: 'login', action: login.action as Fn, path: () => '/login' },
   { label: 'login/totp', action: loginTotp.action as Fn, path: () => '/login/totp' },
   { label: 'logout', action: logout.action as Fn, path: () => '/logout', as: 'leaving' },
@@ -273,6 +284,8 @@ const FORMS: Form[] = [
     fields: (v) => ({ realName: v, idNumber: makeIdNumber(), mobile: makeMobile(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD }),
   },
   { label: 'login identifier', action: login.action as Fn, path: () => '/login', field: 'identifier', fields: (v) => ({ identifier: v, password: 'not-the-password' }) },
+  { label: 'forgotten password identifier', action: forgot.action as Fn, path: () => '/forgot-password', field: 'identifier', fields: (v) => ({ identifier: v }) },
+  { label: 'track number', action: track.action as Fn, path: () => '/track', field: 'number', fields: (v) => ({ number: v }) },
   ...(['purpose', 'subjectName'] as const).map((field) => ({
     label: `draft answer ${field}`,
     action: apply.action as Fn,
@@ -455,9 +468,11 @@ describe('redirectTo after sign-in, whatever it holds', () => {
     await fc.assert(
       fc.asyncProperty(hostileRedirect, async (redirectTo) => {
         const fields = { realName: '王小明', idNumber: makeIdNumber(), mobile: makeMobile(), password: TEST_PASSWORD, confirmPassword: TEST_PASSWORD, redirectTo };
-        const res = await run(signup.action as Fn, post('/signup', fields), appContext(h.db, clock, config));
-        expectSafeLocation(res);
-        expect(sessionSet(res)).toBe(true);
+        // Both steps: the form sends on to the code page, the code page to the safe path.
+        const { first, second } = await signupThroughPages(appContext(h.db, clock, config), fields);
+        expectSafeLocation(first);
+        expectSafeLocation(second!);
+        expect(sessionSet(second!)).toBe(true);
       }),
       { numRuns: Math.ceil(RUNS / 4) },
     );
@@ -484,6 +499,7 @@ describe('redirectTo after sign-in, whatever it holds', () => {
     const pages = [
       { fn: login.loader as Fn, path: '/login' },
       { fn: signup.loader as Fn, path: '/signup' },
+      { fn: signupVerify.loader as Fn, path: '/signup/verify' },
       { fn: loginTotp.loader as Fn, path: '/login/totp' },
     ];
     await fc.assert(

@@ -22,6 +22,12 @@ import * as guide from '../../app/routes/services.$code._index.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as catalog from '../../app/routes/services._index.js';
 import * as signup from '../../app/routes/signup.js';
+import * as signupVerify from '../../app/routes/signup_.verify.js';
+import * as forgot from '../../app/routes/forgot-password.js';
+import * as forgotReset from '../../app/routes/forgot-password_.reset.js';
+import * as track from '../../app/routes/track.js';
+import * as trackCode from '../../app/routes/track_.code.js';
+import * as trackView from '../../app/routes/track_.view.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile, forbiddenChar, hostileRedirect, impossibleDate, isLocalizedKey, prototypeKey, refusalMessages } from '../support/hostile.js';
@@ -84,6 +90,12 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'login', loader: login.loader as Fn, path: () => '/login' },
   { label: 'login/totp', loader: loginTotp.loader as Fn, path: () => '/login/totp' },
   { label: 'signup', loader: signup.loader as Fn, path: () => '/signup' },
+  { label: 'signup/verify', loader: signupVerify.loader as Fn, path: () => '/signup/verify' },
+  { label: 'forgot-password', loader: forgot.loader as Fn, path: () => '/forgot-password' },
+  { label: 'forgot-password/reset', loader: forgotReset.loader as Fn, path: () => '/forgot-password/reset' },
+  { label: 'track', loader: track.loader as Fn, path: () => '/track' },
+  { label: 'track/code', loader: trackCode.loader as Fn, path: () => '/track/code' },
+  { label: 'track/view', loader: trackView.loader as Fn, path: () => '/track/view' },
   { label: 'logout', loader: logout.loader as Fn, path: () => '/logout' },
   { label: 'reports', loader: reports.loader as Fn, path: () => '/reports' },
   { label: 'reports csv', loader: reportsCsv.loader as Fn, path: () => '/reports/csv' },
@@ -176,7 +188,7 @@ describe('report filters', () => {
 describe('redirectTo on the sign-in pages', () => {
   it('signed in, every page sends on to a safe path; signed out, it renders', async () => {
     await fc.assert(
-      fc.asyncProperty(hostileRedirect, fc.constantFrom(login, signup, loginTotp), who, async (redirectTo, page, as) => {
+      fc.asyncProperty(hostileRedirect, fc.constantFrom(login, signup, loginTotp, signupVerify), who, async (redirectTo, page, as) => {
         const res = await run(page.loader as Fn, get(`/login?${new URLSearchParams({ redirectTo })}`, { cookie: cookies[as] }), appContext(h.db, clock, config));
         await expectAnswered(res);
         if (as !== 'anonymous') expect(res.status).toBe(302);

@@ -7,7 +7,7 @@ import { resources } from '../../locales/index.js';
 import { action as applyAction, loader as applyLoader } from '../../app/routes/services.$code.apply.js';
 import type { ApplyFormView } from '../../services/applications/form-view.js';
 import { submitApplication } from '../../services/applications/submit.js';
-import { signUp } from '../../services/auth/accounts.js';
+import { signUpWithCode as signUp } from '../support/codes.js';
 import { applicableMaterials, getService, sharedMaterials } from '../../services/catalog/index.js';
 import { recheckIdentities } from '../../services/integrations/identity.js';
 import { controlsRoutes } from '../mocks/exit-entry-controls.js';

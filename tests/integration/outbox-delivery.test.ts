@@ -183,7 +183,7 @@ describe('the transactional outbox', () => {
     const { keys } = await enqueue(1, { channel: 'email' });
     const [row] = await handle.db.select().from(messages).where(eq(messages.idempotencyKey, keys[0]));
     const { users } = await import('../../db/schema/index.js');
-    await handle.db.update(users).set({ email: null }).where(eq(users.id, row.userId));
+    await handle.db.update(users).set({ email: null }).where(eq(users.id, row.userId!));
     await drain(worker());
     expect(await messageRow(keys[0])).toMatchObject({ status: 'dead', attempts: 1, lastError: 'notifications.noAddress' });
   });

@@ -4,6 +4,7 @@ import type { DbHandle } from '../../db/client.js';
 import { auditEvents, rateLimits, users } from '../../db/schema/index.js';
 import { action as loginAction } from '../../app/routes/login.js';
 import { action as signupAction } from '../../app/routes/signup.js';
+import { signupThroughPages } from '../support/codes.js';
 import { action as logoutAction } from '../../app/routes/logout.js';
 import { loader as myApplicationsLoader } from '../../app/routes/applications._index.js';
 import { translateError } from '../../app/components/forms/translate-error.js';
@@ -171,8 +172,10 @@ describe('passwords: 8 to 128 characters, no composition rules (the refused ones
   it('accepts 8 and 128 characters of anything (all lower-case, spaces, emoji, Chinese) and signs in with them', async () => {
     const long = 'correct horse battery staple '.repeat(5).slice(0, 128);
     for (const password of ['kx9vqzmw', long, '我的密码是八个字', 'correct horse battery staple', '🔑🐉🌙🍵🔑🐉🌙🍵']) {
-      const { res, mobile } = await signup(password);
-      expect(res.status, password).toBe(302);
+      // Both steps: the form, then the code sent to the mobile (decision 0024).
+      const mobile = makeMobile();
+      const { second } = await signupThroughPages(appContext(h.db), { realName: '测试用户', idNumber: makeIdNumber(), mobile, password, confirmPassword: password });
+      expect(second!.status, password).toBe(302);
       const login = await run(loginAction, post('/login', { identifier: mobile, password }), appContext(h.db));
       expect(login.status, password).toBe(302);
     }

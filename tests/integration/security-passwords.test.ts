@@ -10,6 +10,7 @@ import { DEMO_PASSWORD } from '../../db/seed-data.js';
 import { isCommonPassword, passwordProblem } from '../../services/auth/password-policy.js';
 import { appContext, makeIdNumber, makeMobile } from '../support/factories.js';
 import { post, run } from '../support/requests.js';
+import { signupThroughPages } from '../support/codes.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -99,7 +100,9 @@ describe('sign-up refuses weak passwords beside the field, storing nothing', () 
   it('accepts a long random password through the route, and signs in with it', async () => {
     const [password] = fc.sample(randomPassword, 1);
     const who = someone();
-    expect((await signup(password, who)).status).toBe(302);
+    // Both steps: the form, then the code sent to the mobile (decision 0024).
+    const { second } = await signupThroughPages(appContext(h.db), { realName: '测试用户', ...who, password, confirmPassword: password });
+    expect(second!.status).toBe(302);
     expect((await run(loginAction, post('/login', { identifier: who.mobile, password }), appContext(h.db))).status).toBe(302);
   });
 });

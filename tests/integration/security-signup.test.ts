@@ -1,8 +1,13 @@
-import { eq, like, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq, like, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { auditEvents, rateLimits, users } from '../../db/schema/index.js';
+import { auditEvents, messages, rateLimits, users } from '../../db/schema/index.js';
 import { action as signupAction } from '../../app/routes/signup.js';
+import { loader as verifyLoader } from '../../app/routes/signup_.verify.js';
+import * as passwordModule from '../../services/auth/password.js';
+import { countRequests } from '../mocks/node.js';
+import { registryRoutes } from '../mocks/population-registry.js';
+import { flowCookieOf, flowMessage, signupThroughPages, tokenOfCookie } from '../support/codes.js';
 import { translateError } from '../../app/components/forms/translate-error.js';
 import { getFixedT } from '../../app/i18next.server.js';
 import { SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../../services/security/rate-limit.js';
@@ -44,52 +49,103 @@ async function messageOf(res: Response, lng: string) {
   return (body.lastResult.error?.[''] ?? []).map((e) => translateError(t, e));
 }
 
-describe('sign-up does not say which identifier has an account', () => {
-  it('answers an existing ID number and an existing mobile with the same status, the same body and the same message', async () => {
+describe('sign-up does not say whether the mobile or the ID number has an account (decision 0024)', () => {
+  /** The first step as the visitor sees it, and the work the server did for it. */
+  async function firstStep(fields: Record<string, string>) {
+    const registry = countRequests(registryRoutes.identityCheck.url);
+    const hashes = vi.spyOn(passwordModule, 'hashPassword');
+    try {
+      const context = appContext(h.db);
+      const res = await run(signupAction, post('/signup', fields), context);
+      const cookie = flowCookieOf(res, 'signup');
+      const page = cookie ? await run(verifyLoader, get('/signup/verify', { cookie }), context) : null;
+      return {
+        status: res.status,
+        location: res.headers.get('Location'),
+        cookieNames: res.headers.getSetCookie().map((c) => c.split('=')[0]),
+        page: page ? await page.json() : null,
+        registryCalls: registry.count(),
+        hashCalls: hashes.mock.calls.length,
+        token: cookie ? await tokenOfCookie(context, 'signup', cookie) : null,
+      };
+    } finally {
+      registry.stop();
+      hashes.mockRestore();
+    }
+  }
+
+  it('answers a new mobile, a mobile that has an account and an ID number that has one alike: status, page, cookie, registry call and hash', async () => {
     const existing = await createCitizen(h.db, { realName: '王小明' });
-    const byId = await signup(form({ idNumber: existing.idNumber! }));
-    const byMobile = await signup(form({ mobile: existing.mobile! }));
-    const both = await signup(form({ idNumber: existing.idNumber!, mobile: existing.mobile! }));
-    expect([byId.status, byMobile.status, both.status]).toEqual([409, 409, 409]);
-    const errors = await Promise.all([byId, byMobile, both].map(async (r) => ((await r.json()) as Body).lastResult.error));
-    // Nothing beside the ID or the mobile field: one form-level key, the same every time.
-    for (const e of errors) expect(e).toEqual({ '': ['errors:account.exists'] });
-    expect(byId.headers.get('Set-Cookie')).toBeNull();
-    expect(byMobile.headers.get('Set-Cookie')).toBeNull();
+    const mobile = makeMobile();
+    // One after another: each counts its own registry calls and hashes.
+    const answers = [
+      await firstStep(form({ mobile })),
+      await firstStep(form({ mobile: existing.mobile! })),
+      await firstStep(form({ mobile: makeMobile(), idNumber: existing.idNumber! })),
+    ];
+    const seen = answers.map(({ token: _t, page, ...rest }) => ({ ...rest, page: { ...(page as object), mobileHint: undefined } }));
+    expect(seen[1]).toEqual(seen[0]);
+    expect(seen[2]).toEqual(seen[0]);
+    expect(seen[0]).toMatchObject({ status: 302, location: '/signup/verify', cookieNames: ['__code_signup'], registryCalls: 1, hashCalls: 1 });
+    // The page shows the mobile that was typed, masked: nothing the visitor did not already know.
+    expect((answers[1].page as { mobileHint: string }).mobileHint).toBe(`${existing.mobile!.slice(0, 3)}****${existing.mobile!.slice(7)}`);
+    // One SMS each: a code to the new mobiles, "you already have an account" to the holder.
+    const sent = await Promise.all(answers.map((a) => flowMessage(h.db, a.token!)));
+    expect(sent.map((m) => m?.template)).toEqual(['signupCode', 'signupAccountExists', 'signupCode']);
+    expect(sent[1]).toMatchObject({ userId: existing.id, toMobile: null });
+    expect(sent[0]).toMatchObject({ userId: null, toMobile: mobile });
   });
 
-  it('words the answer neutrally in both languages, pointing to sign-in and password help', async () => {
+  it('a mobile that has an account: its holder is told by SMS, no code exists to enter, and nothing is created', async () => {
     const existing = await createCitizen(h.db, { realName: '王小明' });
-    const zh = await messageOf(await signup(form({ idNumber: existing.idNumber! })), 'zh-CN');
-    const zhMobile = await messageOf(await signup(form({ mobile: existing.mobile! })), 'zh-CN');
-    expect(zh).toEqual(zhMobile);
+    const f = form({ mobile: existing.mobile! });
+    const { second, code } = await signupThroughPages(appContext(h.db), f);
+    expect(code).toBeNull();
+    expect(second!.status).toBe(400);
+    expect(await countUsers('idNumber', f.idNumber)).toBe(0);
+  });
+
+  it('an ID number that has an account under another mobile: the proven mobile gets the neutral 409, the account holder an SMS', async () => {
+    const existing = await createCitizen(h.db, { realName: '王小明' });
+    const { second } = await signupThroughPages(appContext(h.db), form({ idNumber: existing.idNumber! }));
+    expect(second!.status).toBe(409);
+    expect(((await second!.json()) as Body).lastResult.error).toEqual({ '': ['errors:account.exists'] });
+    expect(second!.headers.getSetCookie().some((c) => c.startsWith('__session='))).toBe(false);
+    const told = await h.db.select().from(messages).where(and(eq(messages.userId, existing.id), eq(messages.template, 'signupIdTaken')));
+    expect(told).toHaveLength(1);
+    expect(await countUsers('idNumber', existing.idNumber!)).toBe(1);
+  });
+
+  it('words the neutral answer in both languages, pointing to sign-in and the password reset', async () => {
+    const existing = await createCitizen(h.db, { realName: '王小明' });
+    const zh = await messageOf((await signupThroughPages(appContext(h.db), form({ idNumber: existing.idNumber! }))).second!, 'zh-CN');
     expect(zh[0]).toContain('登录');
     expect(zh[0]).toContain('忘记密码');
-    const en = await messageOf(await signup(form({ mobile: existing.mobile! }), { lng: 'en' }), 'en');
+    const en = await messageOf((await signupThroughPages(appContext(h.db), form({ idNumber: existing.idNumber! }), { lng: 'en' })).second!, 'en');
     expect(en[0]).toMatch(/sign in/);
-    expect(en[0]).toMatch(/forgotten your password/);
+    expect(en[0]).toMatch(/Forgotten password/);
   });
 
-  it('asks the population registry before any uniqueness answer: a wrong name for a registered ID is a mismatch, not "exists"', async () => {
+  it('asks the population registry before anything else: a wrong name for a registered ID is a mismatch at the first step', async () => {
     // 张三 is a person the simulated registry knows (tests/mocks/data.ts); here he also has an account.
     await createCitizen(h.db, { realName: '张三', idNumber: '110101199003071233' });
     const wrongName = await signup(form({ realName: '王小明', idNumber: '110101199003071233' }));
     expect(wrongName.status).toBe(400);
     expect(((await wrongName.json()) as Body).lastResult.error?.idNumber).toEqual(['identity.mismatch']);
-    // Only someone who already knows the name that goes with the ID number gets the neutral answer.
     const rightName = await signup(form({ realName: '张三', idNumber: '110101199003071233' }));
-    expect(rightName.status).toBe(409);
+    expect(rightName.status).toBe(302);
   });
 
   it('audits a refused sign-up without the ID number or mobile that was typed', async () => {
     const existing = await createCitizen(h.db, { realName: '王小明' });
     const ip = freshIp();
-    expect((await signup(form({ mobile: existing.mobile! }), { ip })).status).toBe(409);
+    const { second } = await signupThroughPages({ ...appContext(h.db), clientIp: ip }, form({ idNumber: existing.idNumber! }));
+    expect(second!.status).toBe(409);
     const rows = await h.db.select().from(auditEvents).where(eq(auditEvents.action, 'auth.signup.refused'));
     const mine = rows.filter((r) => JSON.stringify(r.data).includes(ip));
     expect(mine).toHaveLength(1);
     expect(mine[0].data).toEqual({ reason: 'accountExists', ip });
-    expect(JSON.stringify(mine[0])).not.toContain(existing.mobile!);
+    expect(JSON.stringify(mine[0])).not.toContain(existing.idNumber!);
   });
 });
 
@@ -118,21 +174,21 @@ describe('sign-up rate limits', () => {
     // Attempts that fail for other reasons count too: a wrong name (the registry) is what a prober tries.
     for (let i = 0; i < SIGNUP_PER_IDENTITY.limit; i++) {
       const res = await signup(form({ idNumber, password: PASSWORD, confirmPassword: PASSWORD }), { ip: freshIp() });
-      expect(res.status).toBe(i === 0 ? 302 : 409);
+      expect(res.status).toBe(302);
     }
     const limited = await signup(form({ idNumber }), { ip: freshIp() });
     expect(limited.status).toBe(429);
     expect(((await limited.json()) as Body).lastResult.error?.['']).toEqual(['errors:auth.tooManySignups|{"minutes":60}']);
-    expect(await countUsers('idNumber', idNumber)).toBe(1);
+    expect(await countUsers('idNumber', idNumber)).toBe(0);
   });
 
   it(`allows ${SIGNUP_PER_IDENTITY.limit} attempts an hour per mobile number, whatever the address`, async () => {
     const mobile = makeMobile();
     for (let i = 0; i < SIGNUP_PER_IDENTITY.limit; i++) {
-      expect((await signup(form({ mobile }), { ip: freshIp() })).status).toBe(i === 0 ? 302 : 409);
+      expect((await signup(form({ mobile }), { ip: freshIp() })).status).toBe(302);
     }
     expect((await signup(form({ mobile }), { ip: freshIp() })).status).toBe(429);
-    expect(await countUsers('mobile', mobile)).toBe(1);
+    expect(await countUsers('mobile', mobile)).toBe(0);
   });
 
   it('keeps no typed ID number or mobile in the counters, and audits only the first refusal of a window', async () => {

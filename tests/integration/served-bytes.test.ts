@@ -132,6 +132,8 @@ const PAGES: Page[] = [
   ...SERVICES.map((s) => page('anonymous', `/services/${s.code}`)),
   page('anonymous', '/login'),
   page('anonymous', '/signup'),
+  page('anonymous', '/forgot-password'),
+  page('anonymous', '/track'),
   page('password step', '/login/totp'),
   page('anonymous', '/no-such-page (404)', '/no-such-page', 404),
   page('citizen', '/services'),

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { MOCK_BASE_URLS } from '../../services/integrations/config.js';
 import type { Route } from './scenarios.js';
@@ -34,6 +36,18 @@ export const gatewayLog = {
   },
 };
 
+let smsLogFile: string | null = null;
+
+/**
+ * Where the simulated SMS gateway appends each message it "sends" (one JSON line: time, to,
+ * template, text), for a demo visitor and the browser story to read one-time codes. Only the
+ * simulated gateway writes it, so only with MOCKS=true, where no message reaches a phone.
+ */
+export function setSimulatedSmsLog(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  smsLogFile = file;
+}
+
 function gateway(channel: 'sms' | 'email', route: Route) {
   return http.post(route.url, async ({ request }) => {
     const key = request.headers.get('idempotency-key');
@@ -46,6 +60,9 @@ function gateway(channel: 'sms' | 'email', route: Route) {
     gatewayLog.requests.set(key, (gatewayLog.requests.get(key) ?? 0) + 1);
     const duplicate = gatewayLog.delivered.some((d) => d.key === key && d.channel === channel);
     if (!duplicate) gatewayLog.delivered.push({ channel, key, to: body.to, template: body.template, locale: body.locale, params: body.params, text: body.text, subject: body.subject });
+    if (!duplicate && channel === 'sms' && smsLogFile) {
+      fs.appendFileSync(smsLogFile, `${JSON.stringify({ at: new Date().toISOString(), to: body.to, template: body.template, text: body.text })}\n`, { mode: 0o600 });
+    }
     const id = `${channel}-${key}`;
     return HttpResponse.json(channel === 'sms' ? { messageId: id, duplicate } : { id, duplicate });
   });

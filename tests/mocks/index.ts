@@ -1,3 +1,4 @@
+import { setSimulatedSmsLog } from './gateways.js';
 import { mockServer } from './node.js';
 
 /**
@@ -5,7 +6,8 @@ import { mockServer } from './node.js';
  * with the seeded data of tests/mocks/data.ts, so the demo works offline. Requests to any other
  * host pass through untouched.
  */
-export function startMocks(): void {
+export function startMocks(opts: { smsLog?: string } = {}): void {
+  if (opts.smsLog) setSimulatedSmsLog(opts.smsLog);
   mockServer.listen({ onUnhandledRequest: 'bypass' });
   console.log('onewindow: external systems simulated in-process (MOCKS=true)');
 }

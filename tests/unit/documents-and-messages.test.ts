@@ -47,15 +47,23 @@ const FACTS: DocumentFacts = {
   deadline: '2026-12-14',
 };
 
+/** About an account, not an application: they name none. */
+const ACCOUNT_TEMPLATES: string[] = ['signupCode', 'signupAccountExists', 'signupIdTaken', 'resetCode'];
+const CODE_TEMPLATES: string[] = ['signupCode', 'resetCode', 'trackCode'];
+/** What the worker adds to a code message's params when it opens the sealed code. */
+const CODE = { code: '482913', minutes: 10 };
+
 describe('message texts', () => {
   it.each(MESSAGE_TEMPLATES.flatMap((t) => SUPPORTED_LANGUAGES.map((l) => [t, l] as const)))('%s in %s: every part present, nothing left unfilled', (template, lng) => {
-    const m = renderMessage(template, lng, PARAMS);
+    const m = renderMessage(template, lng, { ...PARAMS, ...CODE });
     expect(m).toBeDefined();
     for (const part of Object.values(m!)) {
       expect(part.trim()).not.toBe('');
       expect(part).not.toMatch(/\{\{|\}\}/);
     }
-    expect(m!.sms).toContain(PARAMS.applicationNumber);
+    if (!ACCOUNT_TEMPLATES.includes(template)) expect(m!.sms).toContain(PARAMS.applicationNumber);
+    // A code message carries the code and how long it lives (decision 0024).
+    if (CODE_TEMPLATES.includes(template)) expect(m!.sms).toMatch(new RegExp(`${CODE.code}[^]*${CODE.minutes}|${CODE.minutes}[^]*${CODE.code}`));
   });
 
   it('turns codes and days into the language’s words', () => {

@@ -27,6 +27,7 @@ describe('the permission table', () => {
       'catalog:read': ['public', 'public', 'public', 'public', 'public'],
       'application:create': [null, 'own', null, null, null],
       'application:read': [null, 'own', 'office', 'office', 'city'],
+      'application:track': ['public', 'public', 'public', 'public', 'public'],
       'application:withdraw': [null, 'own', null, null, null],
       'application:supplement': [null, 'own', null, null, null],
       'file:read': [null, 'own', 'office', 'office', 'city'],
