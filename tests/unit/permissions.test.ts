@@ -10,6 +10,7 @@ const user = (over: Partial<UserActor>): UserActor => ({
   skills: [],
   managerScope: null,
   cityCode: null,
+  orgUnitCode: null,
   ...over,
 });
 const anonymous: Actor = { kind: 'anonymous' };
