@@ -9,6 +9,7 @@ import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { forgetReference } from '../reference-cache.js';
 import { optionalText } from '../validation/zod.js';
+import { countDatesLeftUnknown } from './unknown-dates.js';
 import { addDays, addWorkingDays, chinaDate, isUnknown, orUnknown, type Calendar } from './working-days.js';
 
 /**
@@ -312,10 +313,11 @@ export async function setCalendarSource(ctx: ServiceContext, year: number, raw: 
 
 /**
  * Puts the year in force. From now on the clock rules count in it (this process at once, the
- * others within the reference cache's minute); dates that could not be counted while it was
- * missing are counted by the worker's next round (services/clock-rules/unknown-dates.ts).
+ * others within the reference cache's minute); the dates that could not be counted while it was
+ * missing are counted right after (services/calendar/unknown-dates.ts). Returns how many
+ * applications got their dates.
  */
-export async function publishCalendarYear(ctx: ServiceContext, year: number): Promise<void> {
+export async function publishCalendarYear(ctx: ServiceContext, year: number): Promise<number> {
   const actor = requireRoot(ctx);
   await ctx.db.transaction(async (tx) => {
     const row = await draftForUpdate(tx, year);
@@ -330,4 +332,5 @@ export async function publishCalendarYear(ctx: ServiceContext, year: number): Pr
     });
   });
   forgetReference(ctx.db);
+  return countDatesLeftUnknown(ctx);
 }

@@ -22,6 +22,8 @@ import * as guide from '../../app/routes/services.$code._index.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as catalog from '../../app/routes/services._index.js';
 import * as signup from '../../app/routes/signup.js';
+import * as adminCalendar from '../../app/routes/admin.calendar._index.js';
+import * as adminCalendarYear from '../../app/routes/admin.calendar.$year.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile, forbiddenChar, hostileRedirect, impossibleDate, isLocalizedKey, prototypeKey, refusalMessages } from '../support/hostile.js';
@@ -88,6 +90,8 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'reports', loader: reports.loader as Fn, path: () => '/reports' },
   { label: 'reports csv', loader: reportsCsv.loader as Fn, path: () => '/reports/csv' },
   { label: 'rectifications', loader: rectifications.loader as Fn, path: () => '/reports/rectifications' },
+  { label: 'admin calendar', loader: adminCalendar.loader as Fn, path: () => '/admin/calendar' },
+  { label: 'admin calendar year', loader: adminCalendarYear.loader as Fn, path: () => '/admin/calendar/2027' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
