@@ -8,6 +8,7 @@ CREATE TABLE "calendar_years" (
 --> statement-breakpoint
 ALTER TABLE "queue_items" ALTER COLUMN "completeness_deadline" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "queue_items" ALTER COLUMN "due_date" DROP NOT NULL;--> statement-breakpoint
+ALTER TABLE "rectifications" ALTER COLUMN "deadline" DROP NOT NULL;--> statement-breakpoint
 ALTER TABLE "calendar_years" ADD CONSTRAINT "calendar_years_published_by_users_id_fk" FOREIGN KEY ("published_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 -- An application whose due date is unknown (its calendar year not entered, docs/decisions/0028)
 -- is still open and counted on the desk: its tally sits under 'infinity', never overdue, and moves

@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, offices, queueItems, waitingIntervals } from '../../db/schema/index.js';
+import { applications, offices, queueItems, rectifications, waitingIntervals } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { findService } from '../catalog/index.js';
 import { commitmentOf } from '../catalog/types.js';
@@ -43,6 +43,22 @@ export async function countDatesLeftUnknown(ctx: ServiceContext): Promise<number
     }
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1].id;
+  }
+  // Bad reviews' rectification deadlines (services/ratings/ratings.ts), from the day each was opened.
+  const open = await ctx.db.select().from(rectifications).where(and(isNull(rectifications.deadline), isNull(rectifications.closedAt)));
+  for (const r of open) {
+    const day = chinaDate(r.openedAt);
+    const cal = await loadCalendar(ctx.db, day);
+    const deadline = orUnknown(() => addWorkingDays(day, ctx.config.rectificationDays, cal));
+    if (isUnknown(deadline)) continue;
+    await ctx.db.transaction(async (tx) => {
+      const [set] = await tx
+        .update(rectifications)
+        .set({ deadline })
+        .where(and(eq(rectifications.id, r.id), isNull(rectifications.deadline)))
+        .returning({ id: rectifications.id });
+      if (set) await recordAudit(tx, sys, { action: 'rectification.deadlineCounted', officeCode: r.officeCode, data: { rectificationId: r.id, before: null, after: deadline } });
+    });
   }
   return counted;
 }

@@ -2,7 +2,7 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { applications, auditEvents, calendarDays, calendarYears, messages, queueItems } from '../../db/schema/index.js';
+import { applications, auditEvents, calendarDays, calendarYears, messages, queueItems, rectifications } from '../../db/schema/index.js';
 import * as yearRoute from '../../app/routes/admin.calendar.$year.js';
 import * as yearsRoute from '../../app/routes/admin.calendar._index.js';
 import { getMyApplication } from '../../services/applications/read.js';
@@ -23,6 +23,9 @@ import { loadDesk } from '../../services/queue/desk.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
+import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
+import { rateApplication } from '../../services/ratings/ratings.js';
+import { listRectifications } from '../../services/ratings/rectifications.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { createAdmin } from '../support/admin-calitems.js';
 import { createSubmittedApplication } from '../support/applications.js';
@@ -132,6 +135,33 @@ describe('a missing calendar year is shown, not guessed', () => {
     for (const materialCode of ['hukouBook', 'idCollectionReceipt']) await recordVerdict(ctx, filed.number, { leaseVersion, materialCode, verdict: 'ok' });
     await recordVerdict(ctx, filed.number, { leaseVersion, materialCode: 'photo', verdict: 'missing' });
     expect(await refusal(issueNotice(ctx, filed.number, leaseVersion))).toMatchObject({ status: 409, code: 'calendar.notEntered' });
+  });
+});
+
+describe('a bad review past the calendar', () => {
+  it('is recorded with its rectification deadline unknown, shown as such, and counted when the year is published', async () => {
+    const clock = fixedClock('2026-12-30T02:00:00.000Z');
+    const filed = await createSubmittedApplication(h.db, { clock, config });
+    const ctx = testContext(h.db, actorOf(await createStaff(h.db)), clock, config);
+    const { leaseVersion } = await claimApplication(ctx, filed.number);
+    for (const m of ['hukouBook', 'idCollectionReceipt', 'photo']) await recordVerdict(ctx, filed.number, { leaseVersion, materialCode: m, verdict: 'ok' });
+    await acceptApplication(ctx, filed.number, { leaseVersion });
+    await completeApplication(ctx, filed.number, { leaseVersion, documentNumber: 'L-1', delivery: 'pickup' });
+    const { rectificationId } = await rateApplication(filed.ctx, filed.number, { score: 1 });
+    const [open] = await h.db.select().from(rectifications).where(eq(rectifications.id, rectificationId!));
+    expect(open.deadline).toBeNull();
+    const manager = await createStaff(h.db, { role: 'manager', managerScope: 'office' });
+    const [listed] = await listRectifications(testContext(h.db, actorOf(manager), clock, config));
+    expect(listed).toMatchObject({ deadline: null, calendarPendingYear: 2027, overdue: false });
+
+    const { actor } = await createAdmin(h.db);
+    const admin = testContext(h.db, actor, clock, config);
+    await setCalendarSource(admin, 2027, { source: '通知, 2026-11-05' });
+    await publishCalendarYear(admin, 2027);
+    const [counted] = await h.db.select().from(rectifications).where(eq(rectifications.id, rectificationId!));
+    // Five working days after Wednesday 30 December, 1 January a holiday: Thursday 7 January.
+    expect(counted.deadline).toBe('2027-01-07');
+    expect((await auditRows('rectification.deadlineCounted'))[0].data).toMatchObject({ before: null, after: '2027-01-07' });
   });
 });
 
