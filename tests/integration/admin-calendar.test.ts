@@ -31,6 +31,7 @@ import { createAdmin } from '../support/admin-calitems.js';
 import { createSubmittedApplication } from '../support/applications.js';
 import { anyHostile } from '../support/hostile.js';
 import { get, post, run } from '../support/requests.js';
+import { renderRoute, visibleText } from '../support/render-route.js';
 import { createTestDb } from '../setup/test-db.js';
 
 /**
@@ -195,13 +196,13 @@ describe('the root administrator keeps the calendar', () => {
     expect((await loadCalendar(h.db, '2027-02-01')).holidays.has('2027-02-08')).toBe(true);
 
     for (const change of [
-      addCalendarDays(ctx, 2027, { day: '2027-05-03', kind: 'holiday', nameKey: 'labourDay' }),
-      removeCalendarDay(ctx, 2027, { day: '2027-02-08' }),
-      setCalendarSource(ctx, 2027, { source: 'changed' }),
-      publishCalendarYear(ctx, 2027),
-      addCalendarDays(ctx, 2026, { day: '2026-12-28', kind: 'holiday', nameKey: 'newYear' }),
+      () => addCalendarDays(ctx, 2027, { day: '2027-05-03', kind: 'holiday', nameKey: 'labourDay' }),
+      () => removeCalendarDay(ctx, 2027, { day: '2027-02-08' }),
+      () => setCalendarSource(ctx, 2027, { source: 'changed' }),
+      () => publishCalendarYear(ctx, 2027),
+      () => addCalendarDays(ctx, 2026, { day: '2026-12-28', kind: 'holiday', nameKey: 'newYear' }),
     ]) {
-      expect(await refusal(change)).toMatchObject({ status: 409, code: 'calendar.published' });
+      expect(await refusal(change())).toMatchObject({ status: 409, code: 'calendar.published' });
     }
   });
 
@@ -233,8 +234,13 @@ describe('the root administrator keeps the calendar', () => {
     const clock = fixedClock();
     const city = await createAdmin(h.db, '1101');
     const ctx = testContext(h.db, city.actor, clock, config);
-    for (const call of [calendarOverview(ctx), calendarYear(ctx, 2027), addCalendarDays(ctx, 2027, { day: '2027-05-03', kind: 'holiday', nameKey: 'labourDay' }), publishCalendarYear(ctx, 2027)]) {
-      expect(await refusal(call)).toMatchObject({ status: 403, code: 'forbidden' });
+    for (const call of [
+      () => calendarOverview(ctx),
+      () => calendarYear(ctx, 2027),
+      () => addCalendarDays(ctx, 2027, { day: '2027-05-03', kind: 'holiday', nameKey: 'labourDay' }),
+      () => publishCalendarYear(ctx, 2027),
+    ]) {
+      expect(await refusal(call())).toMatchObject({ status: 403, code: 'forbidden' });
     }
     const clerk = await createStaff(h.db);
     const manager = await createStaff(h.db, { role: 'manager', managerScope: 'city' });
@@ -273,6 +279,13 @@ describe('the calendar pages', () => {
     expect(added.status).toBe(303);
     expect(added.headers.get('Location')).toBe('/admin/calendar/2027');
     expect(await daysIn('2027-10')).toHaveLength(7);
+    // What a browser without JavaScript gets: the preview says which dates are not yet known, and the warning why.
+    const en = await run(yearRoute.loader as never, get('/admin/calendar/2027', { cookie, lng: 'en' }), appContext(h.db, clock, config), { year: '2027' });
+    const page = visibleText(await renderRoute(yearRoute.default, '/admin/calendar/2027', en, undefined, 'en'));
+    expect(page).toContain('Not yet known: the calendar for 2027 has not been entered');
+    expect(page).toContain('The calendar for 2027 has not been published.');
+    const zh = await run(yearRoute.loader as never, get('/admin/calendar/2027', { cookie }), appContext(h.db, clock, config), { year: '2027' });
+    expect(visibleText(await renderRoute(yearRoute.default, '/admin/calendar/2027', zh))).toContain('暂未确定：2027年工作日历尚未录入');
     const missing = await run(yearRoute.loader as never, get('/admin/calendar/1999', { cookie }), appContext(h.db, clock, config), { year: '1999' });
     expect(missing.status).toBe(404);
   });
