@@ -37,8 +37,8 @@ export type DeskRow = {
   applicantName: string;
   applicantIdNumber: string;
   receivedAt: string;
-  completenessDeadline: string;
-  dueDate: string;
+  completenessDeadline: string | null;
+  dueDate: string | null;
   queueState: 'waiting' | 'claimed' | 'parked' | 'done';
   holder: { id: string; staffNo: string | null; name: string } | null;
   mine: boolean;
@@ -131,7 +131,7 @@ export async function loadDeskBefore(ctx: ServiceContext, filters: DeskFilters =
       deemedAccepted: app.deemedAccepted === 1,
       manualCheck: app.manualCheck ?? null,
       // The committed time stops while the citizen supplements (and restarts from the supplement).
-      overdue: !waitingForCitizen && item.dueDate < today,
+      overdue: !waitingForCitizen && item.dueDate !== null && item.dueDate < today,
       deadlines: {
         completeness: completenessRuns ? view(item.completenessDeadline, today, cal) : null,
         supplement: waitingForCitizen ? view(app.supplementDeadline, today, cal) : null,

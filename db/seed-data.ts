@@ -17,9 +17,9 @@ export const OFFICES = [
 
 /**
  * Public holidays and the weekend days worked in exchange (调休), from the State Council's
- * annual notices. [ASSUMPTION] 2026 follows the notice as published in late 2025; 2027 lists
- * only New Year's Day until that year's notice is out. Editing this table is the one place the
- * working-day arithmetic changes.
+ * annual notices (CALENDAR_YEARS says which notice each year follows). These rows seed a new
+ * database only; from then on the root administrator enters and publishes each year in the browser
+ * (/admin/calendar, services/calendar/calendar-years.ts), and a seeded year is never rewritten.
  */
 type Day = { day: string; kind: 'holiday' | 'workday'; nameKey: string };
 const span = (from: string, to: string, nameKey: string): Day[] => {
@@ -60,6 +60,19 @@ export const CALENDAR: Day[] = [
   work('2026-10-10', 'nationalDay'),
   // 2027
   ...span('2027-01-01', '2027-01-01', 'newYear'),
+];
+
+/**
+ * The years the seed brings, each with the notice it follows. 2026 was compared day by day with
+ * the notice's text as Xinhua published it on 2025-11-04 (国办发明电〔2025〕7号; e.g.
+ * politics.gmw.cn/2025-11/04/content_38391083.htm): every holiday span and every make-up working
+ * day matches. 2025 follows its notice of 2024-11-12 but was not re-checked here. 2027 is a draft
+ * (New Year's Day only) until the root administrator enters and publishes it from the notice.
+ */
+export const CALENDAR_YEARS = [
+  { year: 2025, source: '国务院办公厅关于2025年部分节假日安排的通知, 2024-11-12', verified: false, published: true },
+  { year: 2026, source: '国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04', verified: true, published: true },
+  { year: 2027, source: '', verified: false, published: false },
 ];
 
 /** Demo password for every demo account; printed on start. Never used outside the demo seed. */

@@ -1,15 +1,26 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { calendarDays, offices, users } from './schema/index.js';
+import { calendarDays, calendarYears, offices, users } from './schema/index.js';
 import { hashPassword } from '../services/auth/password.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
-import { CALENDAR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
+import { CALENDAR, CALENDAR_YEARS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
+
+/** When the seeded years count as published: before any filing the portal could have taken. */
+const SEEDED_AT = new Date('2025-01-01T00:00:00+08:00');
 
 /** Reference data every deployment needs. Idempotent. */
 export async function seedReference(db: Db): Promise<void> {
   await db.insert(offices).values(OFFICES).onConflictDoNothing();
-  await db.insert(calendarDays).values(CALENDAR).onConflictDoNothing();
+  // A year's days come with its row, once: a year the administrator has since edited is never reseeded.
+  const added = await db
+    .insert(calendarYears)
+    .values(CALENDAR_YEARS.map((y) => ({ year: y.year, source: y.source, verified: y.verified, publishedAt: y.published ? SEEDED_AT : null })))
+    .onConflictDoNothing()
+    .returning({ year: calendarYears.year });
+  const years = new Set(added.map((y) => String(y.year)));
+  const days = CALENDAR.filter((d) => years.has(d.day.slice(0, 4)));
+  if (days.length) await db.insert(calendarDays).values(days).onConflictDoNothing();
 }
 
 /**

@@ -18,6 +18,7 @@ import zhReports from './zh-CN/reports.json';
 import zhRatings from './zh-CN/ratings.json';
 import zhDocuments from './zh-CN/documents.json';
 import zhMessages from './zh-CN/messages.json';
+import zhAdminCatalog from './zh-CN/adminCatalog.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -31,6 +32,7 @@ import enReports from './en/reports.json';
 import enRatings from './en/ratings.json';
 import enDocuments from './en/documents.json';
 import enMessages from './en/messages.json';
+import enAdminCatalog from './en/adminCatalog.json';
 
 export const resources = {
   'zh-CN': {
@@ -47,6 +49,7 @@ export const resources = {
     ratings: zhRatings,
     documents: zhDocuments,
     messages: zhMessages,
+    adminCatalog: zhAdminCatalog,
   },
   en: {
     common: enCommon,
@@ -62,6 +65,7 @@ export const resources = {
     ratings: enRatings,
     documents: enDocuments,
     messages: enMessages,
+    adminCatalog: enAdminCatalog,
   },
 } as const satisfies Record<Language, Record<Namespace, object>>;
 

@@ -20,5 +20,6 @@ export const NAMESPACES = [
   'ratings',
   'documents',
   'messages',
+  'adminCatalog',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

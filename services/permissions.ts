@@ -4,10 +4,11 @@ import { DomainError } from './errors.js';
 /**
  * The one permission table: role × action → scope. `own` means the actor's own records,
  * `office` the actor's office (and, for clerks, only departments in their skills), `city`
- * every office of the manager's city. Services call `authorize` before touching data; routes
+ * every office of the manager's city, `tree` an administrator's org unit and everything below it
+ * (services/admin/scope.ts decides what lies in it). Services call `authorize` before touching data; routes
  * only add a redirect-to-login layer on top.
  */
-export type Scope = 'own' | 'office' | 'city';
+export type Scope = 'own' | 'office' | 'city' | 'tree';
 
 export const PERMISSIONS = {
   'catalog:read': { anonymous: true },
@@ -25,6 +26,11 @@ export const PERMISSIONS = {
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
   'profile:update': { citizen: 'own' },
+  'staff:manage': { admin: 'tree' },
+  'office:manage': { admin: 'tree' },
+  /** The service additionally requires the national root administrator (services/admin/scope.ts isRootAdmin). */
+  'calendar:manage': { admin: 'tree' },
+  'catalog:manage': { admin: 'tree' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -67,5 +73,8 @@ export function inScope(
       return true;
     case 'city':
       return !!actor.cityCode && record.cityCode === actor.cityCode;
+    case 'tree':
+      // A tree is a question about the org hierarchy, answered by services/admin/scope.ts.
+      return false;
   }
 }

@@ -2,7 +2,7 @@ import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { SUPPORTED_LANGUAGES } from '#locales/languages';
 
-type Props = { user: { role: 'citizen' | 'clerk' | 'manager'; name: string } | null; locale: string };
+type Props = { user: { role: 'citizen' | 'clerk' | 'manager' | 'admin'; name: string } | null; locale: string };
 
 /** A shield, drawn inline so the header needs no image request and stays crisp. */
 function Emblem() {

@@ -13,6 +13,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { AnswerList } from '~/components/application/answer-list';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
+import { KnownDay } from '~/components/application/known-day';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -180,14 +181,14 @@ export default function Receipt() {
             <>
               <dt>{t('applications:receipt.completenessDeadline')}</dt>
               <dd>
-                <time dateTime={a.completenessDeadline ?? undefined}>{formatDay(a.completenessDeadline, locale)}</time>
+                <KnownDay day={a.completenessDeadline} pendingYear={a.calendarPendingYear} locale={locale} />
                 <p className="hint">{t('applications:receipt.completenessExplain')}</p>
               </dd>
             </>
           )}
           <dt>{t('applications:receipt.dueDate')}</dt>
           <dd>
-            <time dateTime={a.dueDate ?? undefined}>{formatDay(a.dueDate, locale)}</time>
+            <KnownDay day={a.dueDate} pendingYear={a.calendarPendingYear} locale={locale} />
             <p className="hint">{t('applications:receipt.dueExplain', { limit })}</p>
           </dd>
         </dl>

@@ -5,7 +5,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { isDomainError } from '#services/errors';
 import { followUpSchema, listRectifications, recordFollowUp, type RectificationView } from '#services/ratings/rectifications';
-import { formatDay, formatInstant } from '~/components/application/format';
+import { formatInstant } from '~/components/application/format';
+import { KnownDay } from '~/components/application/known-day';
 import { ErrorSummary, RadioGroup, SubmitButton, TextareaField } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -113,7 +114,7 @@ export default function Rectifications() {
             <dd>{formatInstant(item.ratedAt, locale)}</dd>
             <dt>{t('ratings:rectifications.deadline')}</dt>
             <dd>
-              <time dateTime={item.deadline}>{formatDay(item.deadline, locale)}</time>
+              <KnownDay day={item.deadline} pendingYear={item.calendarPendingYear} locale={locale} />
             </dd>
           </dl>
           <FollowUpForm item={item} lastResult={actionData?.id === item.id ? actionData.lastResult : undefined} />

@@ -29,3 +29,10 @@ export function serviceCodeParam(params: Params): string {
   if (!isServiceCode(code)) throw notFoundResponse('service.notFound', { code: takeCodePoints(stripForbidden(code), 64) });
   return code;
 }
+
+/** A calendar year in a path (/admin/calendar/2027): four digits, or the 404 a missing year gets. */
+export function yearParam(params: Params): number {
+  const year = params.year ?? '';
+  if (!/^\d{4}$/.test(year)) throw notFoundResponse('calendar.yearNotFound');
+  return Number(year);
+}

@@ -129,8 +129,9 @@ export const queueItems = pgTable(
     serviceCode: text('service_code').notNull(),
     priority: integer('priority').notNull().default(0),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
-    completenessDeadline: date('completeness_deadline', { mode: 'string' }).notNull(),
-    dueDate: date('due_date', { mode: 'string' }).notNull(),
+    /** Null while the calendar year they fall in is not entered (docs/decisions/0028). */
+    completenessDeadline: date('completeness_deadline', { mode: 'string' }),
+    dueDate: date('due_date', { mode: 'string' }),
     /** waiting: claimable; claimed: leased to a clerk; parked: waiting for the citizen; done. */
     state: text('state').$type<'waiting' | 'claimed' | 'parked' | 'done'>().notNull().default('waiting'),
     claimedBy: uuid('claimed_by').references(() => users.id),

@@ -20,7 +20,7 @@ export const users = pgTable(
   'users',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    role: text('role').$type<'citizen' | 'clerk' | 'manager'>().notNull(),
+    role: text('role').$type<'citizen' | 'clerk' | 'manager' | 'admin'>().notNull(),
     realName: text('real_name').notNull(),
     /** Resident ID number, upper-case X. Null for staff. */
     idNumber: text('id_number'),

@@ -56,7 +56,8 @@ export const rectifications = pgTable(
       .notNull()
       .references(() => offices.code),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
-    deadline: date('deadline', { mode: 'string' }).notNull(),
+    /** Null while the calendar year it falls in is not entered (docs/decisions/0028). */
+    deadline: date('deadline', { mode: 'string' }),
     contactNote: text('contact_note'),
     outcome: text('outcome').$type<RectificationOutcome>(),
     outcomeNote: text('outcome_note'),

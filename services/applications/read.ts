@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
 import { applications, auditEvents, offices } from '../../db/schema/index.js';
 import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
-import { chinaDate } from '../calendar/working-days.js';
+import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { Db } from '../../db/client.js';
 import type { ServiceContext } from '../context.js';
@@ -105,6 +105,11 @@ export type ApplicationDetail = ApplicationSummary & {
   department: string;
   officePhone: string | null;
   completenessDeadline: string | null;
+  /**
+   * When a date above is null for want of its calendar year (docs/decisions/0028): the first year
+   * not yet entered, which the page names instead of the date. Null otherwise.
+   */
+  calendarPendingYear: number | null;
   /** Whether art. 32's completeness promise still stands (no acceptance, no notice yet). */
   completenessRunning: boolean;
   /** China day of receipt, the day the time limits count from. */
@@ -157,6 +162,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   const commitment = def ? commitmentOf(def, app.answers, { officeProvince: row.officeCity ? row.officeCity.slice(0, 2) : null }) : null;
   const files = await currentFiles(ctx.db, app.id);
   const documents = await documentsOf(ctx.db, app.id);
+  const pending = receivedDay && (app.dueDate === null || app.completenessDeadline === null) ? firstUnknownYear(await loadCalendar(ctx.db, receivedDay)) : null;
   return {
     id: app.id,
     number: app.number,
@@ -170,6 +176,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     department: app.department,
     officePhone: row.officePhone,
     completenessDeadline: app.completenessDeadline,
+    calendarPendingYear: pending,
     completenessRunning: completenessClockRuns(app),
     receivedDay,
     fees,

@@ -26,8 +26,9 @@ export type Submitting = {
   officeCode: string;
   priority: number;
   at: Date;
-  completenessDeadline: string;
-  dueDate: string;
+  /** Null when the calendar of the year it falls in is not entered yet (docs/decisions/0028). */
+  completenessDeadline: string | null;
+  dueDate: string | null;
   manualCheck: SubmissionFacts['manualCheck'];
 };
 
@@ -88,8 +89,9 @@ export type SubmissionWrites = {
   department: string;
   priority: number;
   at: Date;
-  completenessDeadline: string;
-  dueDate: string;
+  /** Null when the calendar of the year it falls in is not entered yet (docs/decisions/0028). */
+  completenessDeadline: string | null;
+  dueDate: string | null;
   day: string;
   month: string;
   auditData: Record<string, unknown>;

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
-import { addWorkingDays, chinaDate, committedDueDate, loadCalendar } from '../calendar/working-days.js';
+import { addWorkingDays, chinaDate, committedDueDate, isUnknown, loadCalendar, orUnknown, type UnknownDay } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, DomainError, isDomainError, notFound } from '../errors.js';
 import { isUuid } from '../validation/ids.js';
@@ -60,8 +60,10 @@ type Plan = {
   answers: Answers;
   office: OfficeRow;
   priority: number;
-  completenessDeadline: string;
-  dueDate: string;
+  /** Null while the calendar year it falls in is not entered (docs/decisions/0028); unknownYear says which. */
+  completenessDeadline: string | null;
+  dueDate: string | null;
+  unknownYear: number | null;
   manualCheck: SubmissionFacts['manualCheck'];
   /** When it is submitted: the receipt's, the queue's, the audit event's and the message's time. */
   at: Date;
@@ -150,10 +152,12 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
       answers,
       office: decided.office,
       priority: priorityOf(def),
-      completenessDeadline: addWorkingDays(today, ctx.config.completenessDays, calendar),
-      // The limit these answers are promised (an endorsement alone is on the spot; a passport outside
-      // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0021).
-      dueDate: committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar),
+      ...deadlines(
+        orUnknown(() => addWorkingDays(today, ctx.config.completenessDays, calendar)),
+        // The limit these answers are promised (an endorsement alone is on the spot; a passport outside
+        // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0021).
+        orUnknown(() => committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar)),
+      ),
       manualCheck: external?.manualCheck ?? null,
       at: now,
       day: today,
@@ -255,6 +259,20 @@ async function withEveryProblem(ctx: ServiceContext, def: ServiceDefinition, use
   return new DomainError(e.code, e.status, { params: e.params, fieldErrors });
 }
 
+/**
+ * A filing is never refused for a missing calendar year: the date that cannot be counted yet is
+ * stored as null (the receipt, the desk and the message say which year is missing) and the year's
+ * publication counts it (services/calendar/calendar-years.ts).
+ */
+function deadlines(completeness: string | UnknownDay, due: string | UnknownDay) {
+  const missing = [completeness, due].find(isUnknown);
+  return {
+    completenessDeadline: isUnknown(completeness) ? null : completeness,
+    dueDate: isUnknown(due) ? null : due,
+    unknownYear: missing ? missing.unknownYear : null,
+  };
+}
+
 /** A plan's submitting values, as services/applications/submit-statements.ts takes them. */
 const submitting = (plan: Plan): Submitting => ({
   numberPrefix: applicationNumberPrefix(plan.day),
@@ -299,7 +317,7 @@ async function recordSubmission(
     day: plan.day,
     month: monthOf(plan.day),
     auditData: { number },
-    messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate },
+    messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate, ...(plan.unknownYear ? { unknownYear: plan.unknownYear } : {}) },
     idempotencyKey: `receipt:${applicationId}`,
     ...fileValues(files),
   };

@@ -84,7 +84,7 @@ export async function completePasswordReset(
       .set({ revokedAt: now })
       .where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id });
-    const actor: Actor = { kind: 'user', id: user.id, role: user.role, officeCode: user.officeCode, skills: [], managerScope: null, cityCode: null };
+    const actor: Actor = { kind: 'user', id: user.id, role: user.role, officeCode: user.officeCode, skills: [], managerScope: null, cityCode: null, orgUnitCode: null };
     await recordAudit(tx, { ...ctx, actor }, { action: 'auth.password.reset', data: { codeId: row.id, sessionsEnded: ended.length, ip } });
     return true;
   });

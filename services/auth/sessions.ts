@@ -88,5 +88,7 @@ export async function resolveSession(db: Db, clock: Clock, id: string | null | u
     skills: users.skills.mapFromDriverValue(row.skills) as Department[],
     managerScope: row.manager_scope ?? null,
     cityCode: row.city_code ?? null,
+    // Admin org units arrive with the org hierarchy (h-staff's users column); until then every admin is the root.
+    orgUnitCode: null,
   };
 }

@@ -1,6 +1,7 @@
-import { and, gte, lte } from 'drizzle-orm';
+import { and, gte, isNotNull, lte, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { calendarDays } from '../../db/schema/index.js';
+import { calendarDays, calendarYears } from '../../db/schema/index.js';
+import { DomainError } from '../errors.js';
 import { referenceRead } from '../reference-cache.js';
 
 /**
@@ -25,9 +26,60 @@ export type Calendar = {
   holidays: ReadonlySet<string>;
   /** Weekend days that are working days (调休). */
   workdays: ReadonlySet<string>;
+  /**
+   * The last day of the last year whose calendar is published (YYYY-12-31), or null when none is.
+   * Past it nobody knows which days are worked: every rule below refuses to count there
+   * (CalendarUnknown) instead of guessing a weekday-only year (docs/decisions/0028).
+   */
+  knownThrough: string | null;
 };
 
+/**
+ * A count needed a day of a year whose calendar has not been entered. A DomainError (409, the
+ * message names the year) so a page that cannot avoid it still answers in words, never a 500;
+ * callers that can go on without the date catch it with `orUnknown`.
+ */
+export class CalendarUnknown extends DomainError {
+  readonly year: number;
+  constructor(year: number) {
+    super('calendar.notEntered', 409, { params: { year } });
+    this.year = year;
+  }
+}
+
+/** A date the calendar cannot give yet: which year is missing. */
+export type UnknownDay = { unknownYear: number };
+
+/** `compute()`, or the year whose missing calendar stopped it. Any other failure is rethrown. */
+export function orUnknown<T>(compute: () => T): T | UnknownDay {
+  try {
+    return compute();
+  } catch (e) {
+    if (e instanceof CalendarUnknown) return { unknownYear: e.year };
+    throw e;
+  }
+}
+
+export function isUnknown(v: unknown): v is UnknownDay {
+  return typeof v === 'object' && v !== null && 'unknownYear' in v;
+}
+
+/**
+ * For statistics of time already spent (the reports' working days per application), never for a
+ * promise: days past the last entered year count Monday–Friday instead of stopping a completion.
+ * The reports' recount (services/reports/recount.ts) corrects them once the year is published.
+ */
+export function forElapsedStatistics(cal: Calendar): Calendar {
+  return { ...cal, knownThrough: '9999-12-31' };
+}
+
+/** The first year the clock rules cannot count in: the one after the last published year. */
+export function firstUnknownYear(cal: Calendar): number {
+  return cal.knownThrough === null ? 0 : Number(cal.knownThrough.slice(0, 4)) + 1;
+}
+
 export function isWorkingDay(day: string, cal: Calendar): boolean {
+  if (cal.knownThrough === null || day > cal.knownThrough) throw new CalendarUnknown(Number(day.slice(0, 4)));
   if (cal.holidays.has(day)) return false;
   if (cal.workdays.has(day)) return true;
   const dow = new Date(`${day}T00:00:00Z`).getUTCDay();
@@ -112,6 +164,9 @@ export function workingDaysLeft(today: string, deadline: string, cal: Calendar):
  * read once a minute per process and year (services/reference-cache.ts). `owner` is the root
  * database handle the cache belongs to (`ctx.db`, never a transaction); `via` what a miss reads
  * through: inside a transaction, that transaction, which then never waits on a read elsewhere.
+ * Only published years count (calendar_years): a draft's days are invisible to the clocks, and the
+ * calendar ends with the last published year. Publishing forgets the cache of the process that
+ * published; others see it within the TTL (docs/decisions/0028).
  */
 export function loadCalendar(owner: Db, around: string, via: Db = owner): Promise<Calendar> {
   const year = Number(around.slice(0, 4));
@@ -119,14 +174,17 @@ export function loadCalendar(owner: Db, around: string, via: Db = owner): Promis
     owner,
     `calendar:${year}`,
     async (on) => {
+      const [last] = await on.select({ year: max(calendarYears.year) }).from(calendarYears).where(isNotNull(calendarYears.publishedAt));
+      const through = last?.year ?? null;
       const rows = await on
         .select({ day: calendarDays.day, kind: calendarDays.kind })
         .from(calendarDays)
-        .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${year + 2}-12-31`)));
+        .where(and(gte(calendarDays.day, `${year - 1}-01-01`), lte(calendarDays.day, `${Math.min(year + 2, through ?? 0)}-12-31`)));
       return {
         holidays: new Set(rows.filter((r) => r.kind === 'holiday').map((r) => r.day)),
         workdays: new Set(rows.filter((r) => r.kind === 'workday').map((r) => r.day)),
-      };
+        knownThrough: through === null ? null : `${through}-12-31`,
+      } satisfies Calendar;
     },
     { via },
   );

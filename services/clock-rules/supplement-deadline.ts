@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { applications, notices, queueItems, waitingIntervals } from '../../db/schema/index.js';
-import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
+import { addWorkingDays, chinaDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
 import { notifyApplicant } from '../notifications/notify.js';
 import { settleItem } from '../queue/lease.js';
 import { lockApplication } from '../review/access.js';
@@ -54,7 +54,13 @@ export async function remindSupplementDeadlines(ctx: ClockContext): Promise<stri
   const now = ctx.clock.now();
   const today = chinaDate(now);
   const cal = await loadCalendar(ctx.db, today);
-  const horizon = addWorkingDays(today, REMINDER_WORKING_DAYS, cal);
+  const reach = orUnknown(() => addWorkingDays(today, REMINDER_WORKING_DAYS, cal));
+  if (isUnknown(reach)) {
+    // Which deadlines are two working days off cannot be told without next year's calendar.
+    console.warn(`clock: supplement reminders skipped: the calendar for ${reach.unknownYear} has not been entered`);
+    return [];
+  }
+  const horizon = reach;
   const due = await DUE.reminder(ctx.db, today, horizon);
   return forEachDue(due, (id) =>
     ctx.db.transaction(async (tx) => {

@@ -1,3 +1,4 @@
+import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import { applyDeemedAcceptance } from './deemed-acceptance.js';
 import type { ClockContext } from './due.js';
 import { flagOverdue } from './overdue.js';
@@ -14,6 +15,12 @@ export type SweepResult = { deemedAccepted: string[]; withdrawn: string[]; remin
  * so a lapsed notice is never reminded of.
  */
 export async function runClockSweeps(ctx: ClockContext): Promise<SweepResult> {
+  const today = chinaDate(ctx.clock.now());
+  const cal = await loadCalendar(ctx.db, today);
+  // Dates filed while their year was not entered are null and wait, unswept, for its publication.
+  if (cal.knownThrough === null || today > cal.knownThrough) {
+    console.warn(`clock: the calendar for ${firstUnknownYear(cal) || today.slice(0, 4)} has not been entered: deadlines in it are not counted until it is published`);
+  }
   return {
     deemedAccepted: await applyDeemedAcceptance(ctx),
     withdrawn: await applySupplementDeadlines(ctx),

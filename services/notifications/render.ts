@@ -15,6 +15,11 @@ export function renderMessage(template: string, lng: Language, params: Record<st
   if (lookup(lng, `messages:${template}.sms`) === undefined) return undefined;
   const vars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) vars[k] = typeof v === 'string' && DAY.test(v) ? formatChinaDay(lng, v) : v;
+  // A date the calendar could not give yet is null beside the year that is missing (docs/decisions/0028).
+  if (typeof params.unknownYear === 'number') {
+    const pending = text(lng, 'common:calendar.dateNotKnown', { year: params.unknownYear });
+    for (const [k, v] of Object.entries(params)) if (v === null) vars[k] = pending;
+  }
   // The receipt was recorded with `number` before the other templates settled on applicationNumber.
   vars.applicationNumber ??= params.number;
   if (typeof params.serviceCode === 'string') vars.service = lookup(lng, `catalog:services.${params.serviceCode}.name`) ?? params.serviceCode;

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
 import { applications, auditEvents, deskTallies, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
-import { chinaDate, loadCalendar, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
+import { chinaDate, firstUnknownYear, isUnknown, loadCalendar, orUnknown, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
 import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { ServiceContext, UserActor } from '../context.js';
@@ -40,8 +40,11 @@ export type DeskSearch = { kind: 'number' | 'idNumber' | 'mobile' | 'name'; term
 /** A deadline as the desk shows it: the China day and the working days left until it. */
 export type DeadlineView = {
   day: string;
-  /** Working days after today up to the day (0: the day is today); negative: working days since it passed. */
-  workingDaysLeft: number;
+  /**
+   * Working days after today up to the day (0: the day is today); negative: working days since it
+   * passed; null when counting them needs a calendar year not entered yet (docs/decisions/0028).
+   */
+  workingDaysLeft: number | null;
 };
 
 export type DeskRow = {
@@ -53,8 +56,11 @@ export type DeskRow = {
   applicantIdNumber: string;
   applicantMobile: string;
   receivedAt: string;
-  completenessDeadline: string;
-  dueDate: string;
+  /** Null while the calendar year they fall in is not entered: `calendarPendingYear` says which. */
+  completenessDeadline: string | null;
+  dueDate: string | null;
+  /** The first year whose calendar is not entered, shown where a date is not yet known. */
+  calendarPendingYear: number;
   queueState: 'waiting' | 'claimed' | 'parked' | 'done';
   holder: { id: string; staffNo: string | null; name: string } | null;
   mine: boolean;
@@ -97,8 +103,11 @@ export type Desk = {
   search: { kind: DeskSearch['kind']; more: boolean } | null;
 };
 
-const view = (day: string | null, today: string, cal: Calendar): DeadlineView | null =>
-  day ? { day, workingDaysLeft: workingDaysLeft(today, day, cal) } : null;
+const view = (day: string | null, today: string, cal: Calendar): DeadlineView | null => {
+  if (!day) return null;
+  const left = orUnknown(() => workingDaysLeft(today, day, cal));
+  return { day, workingDaysLeft: isUnknown(left) ? null : left };
+};
 
 const holders = alias(users, 'holder');
 const applicant = alias(users, 'applicant');
@@ -159,13 +168,14 @@ function toDeskRow(r: RawRow, actor: UserActor, now: Date, today: string, cal: C
     receivedAt: r.receivedAt.toISOString(),
     completenessDeadline: r.completenessDeadline,
     dueDate: r.dueDate,
+    calendarPendingYear: firstUnknownYear(cal),
     queueState: r.state,
     holder: live && r.holderId ? { id: r.holderId, staffNo: r.holderStaffNo, name: r.holderName ?? '' } : null,
     mine: live && r.claimedBy === actor.id,
     deemedAccepted: r.deemedAccepted === 1,
     manualCheck: r.manualCheck ?? null,
     // The committed time stops while the citizen supplements (and restarts from the supplement).
-    overdue: !waitingForCitizen && r.dueDate < today,
+    overdue: !waitingForCitizen && r.dueDate !== null && r.dueDate < today,
     deadlines: {
       completeness: completenessRuns ? view(r.completenessDeadline, today, cal) : null,
       supplement: waitingForCitizen ? view(r.supplementDeadline, today, cal) : null,

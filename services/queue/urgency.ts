@@ -24,6 +24,12 @@ type Urgency = Pick<QueueItem, 'frontOfQueue' | 'completenessDeadline' | 'dueDat
 export function compareUrgency(a: Urgency, b: Urgency): number {
   const key = (i: Urgency) => [i.frontOfQueue, i.completenessDeadline, i.dueDate, -i.priority, i.receivedAt.getTime(), i.id] as const;
   const [ka, kb] = [key(a), key(b)];
-  for (let k = 0; k < ka.length; k++) if (ka[k] !== kb[k]) return ka[k] < kb[k] ? -1 : 1;
+  for (let k = 0; k < ka.length; k++) {
+    const [x, y] = [ka[k], kb[k]];
+    if (x === y) continue;
+    // A date not yet known (its calendar year is not entered) sorts last, as ASC does in SQL.
+    if (x === null || y === null) return x === null ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
   return 0;
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { applications, offices, ratings, rectifications, type RatingChannel } from '../../db/schema/index.js';
-import { addWorkingDays, chinaDate, loadCalendar } from '../calendar/working-days.js';
+import { addWorkingDays, chinaDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { authorize, inScope } from '../permissions.js';
@@ -85,7 +85,10 @@ export async function rateApplication(ctx: ServiceContext, number: string, raw: 
     if (!rating) throw conflict('rating.alreadyRated');
     await countRating(tx, now, { officeCode: app.officeCode, serviceCode: app.serviceCode, department: app.department }, rating.score);
     if (!isBadReview(rating.score)) return { rectificationId: null };
-    const deadline = addWorkingDays(today, ctx.config.rectificationDays, await loadCalendar(ctx.db, today, tx));
+    // A bad review is never refused for want of next year's calendar: the deadline waits for it (docs/decisions/0028).
+    const cal = await loadCalendar(ctx.db, today, tx);
+    const counted = orUnknown(() => addWorkingDays(today, ctx.config.rectificationDays, cal));
+    const deadline = isUnknown(counted) ? null : counted;
     const [rect] = await tx
       .insert(rectifications)
       .values({ ratingId: rating.id, officeCode: app.officeCode!, openedAt: now, deadline })

@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { applications, ratings, rectifications, type RectificationOutcome } from '../../db/schema/index.js';
 import { officesInScope } from '../offices/offices.js';
-import { chinaDate } from '../calendar/working-days.js';
+import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -17,7 +17,9 @@ export type RectificationView = {
   channel: string;
   comment: string | null;
   ratedAt: string;
-  deadline: string;
+  /** Null while its calendar year is not entered; `calendarPendingYear` names that year. */
+  deadline: string | null;
+  calendarPendingYear: number | null;
   overdue: boolean;
   contactNote: string | null;
   outcome: RectificationOutcome | null;
@@ -46,7 +48,7 @@ export async function listRectifications(ctx: ServiceContext): Promise<Rectifica
       select x.id from unnest(array[${sql.join(codes.map((c) => sql`${c}`), sql`, `)}]::text[]) as o(code)
       cross join lateral (
         (select r.id from rectifications r where r.office_code = o.code and r.closed_at is null
-         order by r.deadline, r.opened_at desc limit ${OPEN_LIMIT})
+         order by r.deadline nulls last, r.opened_at desc limit ${OPEN_LIMIT})
         union all
         (select r.id from rectifications r where r.office_code = o.code and r.closed_at is not null
          order by r.closed_at desc limit ${CLOSED_LIMIT})
@@ -61,12 +63,14 @@ export async function listRectifications(ctx: ServiceContext): Promise<Rectifica
     .where(inArray(rectifications.id, ids));
   const open = rows
     .filter(({ r }) => !r.closedAt)
-    .sort((a, b) => a.r.deadline.localeCompare(b.r.deadline) || b.r.openedAt.getTime() - a.r.openedAt.getTime())
+    // An unknown deadline (its calendar year not entered) last, as `nulls last` above.
+    .sort((a, b) => (a.r.deadline ?? '~').localeCompare(b.r.deadline ?? '~') || b.r.openedAt.getTime() - a.r.openedAt.getTime())
     .slice(0, OPEN_LIMIT);
   const closed = rows
     .filter(({ r }) => r.closedAt)
     .sort((a, b) => b.r.closedAt!.getTime() - a.r.closedAt!.getTime())
     .slice(0, CLOSED_LIMIT);
+  const pending = rows.some(({ r }) => r.deadline === null) ? firstUnknownYear(await loadCalendar(ctx.db, today)) : null;
   return [...open, ...closed].map(({ r, rating, number }) => ({
     id: r.id,
     applicationNumber: number,
@@ -77,7 +81,8 @@ export async function listRectifications(ctx: ServiceContext): Promise<Rectifica
     comment: rating.comment,
     ratedAt: rating.at.toISOString(),
     deadline: r.deadline,
-    overdue: !r.closedAt && r.deadline < today,
+    calendarPendingYear: r.deadline === null ? pending : null,
+    overdue: !r.closedAt && r.deadline !== null && r.deadline < today,
     contactNote: r.contactNote,
     outcome: r.outcome,
     outcomeNote: r.outcomeNote,

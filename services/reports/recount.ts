@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { reportDaily, reportMonthly, ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
-import { chinaDate, loadCalendar, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
+import { chinaDate, forElapsedStatistics, loadCalendar, workingDaysBetween, type Calendar } from '../calendar/working-days.js';
 import { addTally, deltaFor, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, monthOf, submittedEvent, type ReportEvent } from './counters.js';
 import { rowsOf } from '../sql.js';
 
@@ -95,7 +95,7 @@ export async function recountRollup(db: Db): Promise<Rollup> {
   for (const r of decided) {
     const day = chinaDate(new Date(r.decided_at));
     const around = r.submitted_at ? chinaDate(new Date(r.submitted_at)) : day;
-    const cal = calendars.get(around.slice(0, 4)) ?? (await loadCalendar(db, around));
+    const cal = calendars.get(around.slice(0, 4)) ?? forElapsedStatistics(await loadCalendar(db, around));
     calendars.set(around.slice(0, 4), cal);
     const waits = typeof r.waits === 'string' ? (JSON.parse(r.waits) as { s: string; e: string | null }[]) : (r.waits ?? []);
     const totalDays = r.submitted_at ? workingDaysBetween(chinaDate(new Date(r.submitted_at)), day, cal) : 0;

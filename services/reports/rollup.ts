@@ -2,7 +2,7 @@ import { count, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { notices, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
 import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES } from '../../db/schema/reports.js';
-import { chinaDate, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
+import { chinaDate, forElapsedStatistics, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
 import { together } from '../sql.js';
 import { addDelta, deltaFor, isEmptyDelta, DECIDED_STATUSES, DECISION_STATUSES, isOnTime, monthOf, type ReportEvent, type RollupDelta } from './counters.js';
 
@@ -141,7 +141,7 @@ async function decidedEvent({ db, tx }: { db: Db; tx: Db }, app: StatusChangeFac
     .from(waitingIntervals)
     .where(eq(waitingIntervals.applicationId, app.id));
   // Around the receipt day: the calendar loaded covers the year before it and two after.
-  const cal = await loadCalendar(db, submittedAt ? chinaDate(submittedAt) : decided, tx);
+  const cal = forElapsedStatistics(await loadCalendar(db, submittedAt ? chinaDate(submittedAt) : decided, tx));
   const totalDays = submittedAt ? workingDaysBetween(chinaDate(submittedAt), decided, cal) : 0;
   const waitingDays = waits.reduce((s, w) => s + workingDaysBetween(chinaDate(w.startedAt), w.endedAt ? chinaDate(w.endedAt) : decided, cal), 0);
   return { day: decided, event: { kind: 'decided', totalDays, waitingDays } };

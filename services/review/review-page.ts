@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
 import { decisions, noticeOverrides, offices, queueItems, users, type CompletionDelivery, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
+import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import { recordAudit } from '../audit.js';
 import { fieldKeyBase, getService, type FileKind } from '../catalog/index.js';
 import { correctionsOf, vehicleOwnerOf, type Correction } from '../catalog/definitions/vehicle-shared.js';
@@ -38,6 +39,8 @@ export type ReviewPage = {
     submittedAt: string | null;
     completenessDeadline: string | null;
     dueDate: string | null;
+    /** When a date above is null for want of its calendar year: the first year not entered (docs/decisions/0028). */
+    calendarPendingYear: number | null;
     deemedAccepted: boolean;
     manualCheck: ManualCheck | null;
     answers: Record<string, unknown>;
@@ -148,6 +151,8 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       submittedAt: app.submittedAt?.toISOString() ?? null,
       completenessDeadline: app.completenessDeadline,
       dueDate: app.dueDate,
+      calendarPendingYear:
+        app.submittedAt && (app.dueDate === null || app.completenessDeadline === null) ? firstUnknownYear(await loadCalendar(ctx.db, chinaDate(app.submittedAt))) : null,
       deemedAccepted: app.deemedAccepted === 1,
       manualCheck: app.manualCheck ?? null,
       answers: app.answers,

@@ -4,7 +4,7 @@ import { materialField } from '../applications/apply-input.js';
 import { fieldError, mib, refuseUploadProblems } from '../files/upload-problems.js';
 import { withBlobCleanup } from '../applications/drafts.js';
 import { recordAudit } from '../audit.js';
-import { addWorkingDays, chinaDate, committedDueDate, loadCalendar } from '../calendar/working-days.js';
+import { addWorkingDays, chinaDate, committedDueDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
 import { commitmentOf, getService, type FileKind } from '../catalog/index.js';
 import { allOffices } from '../offices/offices.js';
 import type { Config, ServiceContext } from '../context.js';
@@ -110,8 +110,12 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       const cal = await loadCalendar(ctx.db, today, tx);
       // The same due-date rule as at filing (docs/decisions/0021), for the limit these answers were promised.
       const office = offices.find((o) => o.code === app.officeCode);
-      const dueDate = committedDueDate(now, commitmentOf(def, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal);
-      const completenessDeadline = addWorkingDays(today, ctx.config.completenessDays, cal);
+      // A supplement is never refused for a calendar year not entered yet: the date is stored as
+      // unknown (null) and shown as such until the year is published (docs/decisions/0028).
+      const due = orUnknown(() => committedDueDate(now, commitmentOf(def, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal));
+      const completeness = orUnknown(() => addWorkingDays(today, ctx.config.completenessDays, cal));
+      const dueDate = isUnknown(due) ? null : due;
+      const completenessDeadline = isUnknown(completeness) ? null : completeness;
       // changeStatus refuses (409) unless the application is waiting for this supplement.
       await changeStatus(tx, ctx, app, 'supplemented', 'citizen', {
         data: { noticeId: notice.id, materials: [...flagged] },

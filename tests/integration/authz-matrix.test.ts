@@ -158,6 +158,18 @@ const MATRIX: Record<string, Case> = {
       expect: row('login', [403, 403], [403, 403, 403, 404, 404]),
     },
   },
+  // The working-day calendar: the root administrator only (tests/integration/admin-calendar.test.ts covers admins).
+  'admin.calendar._index.tsx': {
+    url: () => '/admin/calendar',
+    get: row('login', [403, 403], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ year: '2027' }), expect: row('login', [403, 403], [403, 403, 403, 403, 403]) },
+  },
+  'admin.calendar.$year.tsx': {
+    url: () => '/admin/calendar/2027',
+    params: () => ({ year: '2027' }),
+    get: row('login', [403, 403], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ intent: 'publish' }), expect: row('login', [403, 403], [403, 403, 403, 403, 403]) },
+  },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
     params: (f) => ({ id: f.fileId }),

@@ -28,6 +28,8 @@ import * as forgotReset from '../../app/routes/forgot-password_.reset.js';
 import * as track from '../../app/routes/track.js';
 import * as trackCode from '../../app/routes/track_.code.js';
 import * as trackView from '../../app/routes/track_.view.js';
+import * as adminCalendar from '../../app/routes/admin.calendar._index.js';
+import * as adminCalendarYear from '../../app/routes/admin.calendar.$year.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile, forbiddenChar, hostileRedirect, impossibleDate, isLocalizedKey, prototypeKey, refusalMessages } from '../support/hostile.js';
@@ -100,6 +102,8 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'reports', loader: reports.loader as Fn, path: () => '/reports' },
   { label: 'reports csv', loader: reportsCsv.loader as Fn, path: () => '/reports/csv' },
   { label: 'rectifications', loader: rectifications.loader as Fn, path: () => '/reports/rectifications' },
+  { label: 'admin calendar', loader: adminCalendar.loader as Fn, path: () => '/admin/calendar' },
+  { label: 'admin calendar year', loader: adminCalendarYear.loader as Fn, path: () => '/admin/calendar/2027' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */

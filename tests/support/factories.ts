@@ -55,7 +55,7 @@ export function makeMobile(): string {
 // Argon2 with OWASP parameters costs ~50 ms; factories share one precomputed hash.
 let hashPromise: Promise<string> | null = null;
 export const TEST_PASSWORD = 'correct horse battery';
-async function testHash() {
+export async function testHash() {
   if (!hashPromise) hashPromise = import('../../services/auth/password.js').then((m) => m.hashPassword(TEST_PASSWORD));
   return hashPromise;
 }
@@ -106,6 +106,7 @@ export function actorOf(user: typeof users.$inferSelect): Actor {
     skills: user.skills as Department[],
     managerScope: user.managerScope ?? null,
     cityCode,
+    orgUnitCode: null,
   };
 }
 

@@ -10,6 +10,7 @@ const user = (over: Partial<UserActor>): UserActor => ({
   skills: [],
   managerScope: null,
   cityCode: null,
+  orgUnitCode: null,
   ...over,
 });
 const anonymous: Actor = { kind: 'anonymous' };
@@ -38,7 +39,20 @@ describe('the permission table', () => {
       'report:read': [null, null, null, 'office', 'city'],
       'rating:create': [null, 'own', 'office', null, null],
       'profile:update': [null, 'own', null, null, null],
+      'staff:manage': [null, null, null, null, null],
+      'office:manage': [null, null, null, null, null],
+      'calendar:manage': [null, null, null, null, null],
+      'catalog:manage': [null, null, null, null, null],
     });
+  });
+
+  it('gives administrators the tree below their org unit for the administration entries, and nothing else', () => {
+    const admin = user({ id: 'a1', role: 'admin', orgUnitCode: '1101' });
+    const granted = (Object.keys(PERMISSIONS) as Action[]).filter((a) => scopeFor(admin, a) !== null && scopeFor(admin, a) !== 'public');
+    expect(granted).toEqual(['staff:manage', 'office:manage', 'calendar:manage', 'catalog:manage']);
+    expect(granted.map((a) => scopeFor(admin, a))).toEqual(['tree', 'tree', 'tree', 'tree']);
+    // A tree is never decided by inScope: services/admin/scope.ts answers it.
+    expect(inScope(admin, 'tree', { officeCode: 'bj-dongcheng', cityCode: '1101' })).toBe(false);
   });
 
   it('authorize: 401 for anonymous, 403 for the wrong role, the scope otherwise; public actions are a programming error', () => {

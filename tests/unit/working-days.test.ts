@@ -5,6 +5,8 @@ import { CALENDAR } from '../../db/seed-data.js';
 const cal: Calendar = {
   holidays: new Set(CALENDAR.filter((d) => d.kind === 'holiday').map((d) => d.day)),
   workdays: new Set(CALENDAR.filter((d) => d.kind === 'workday').map((d) => d.day)),
+  // The seed's last published year (db/seed-data.ts CALENDAR_YEARS).
+  knownThrough: '2026-12-31',
 };
 
 describe('working days', () => {

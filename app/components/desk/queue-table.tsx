@@ -6,11 +6,12 @@ import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
 
 /** A deadline and, while its clock runs, the working days left (or past) below it. */
-function Deadline({ day, running, locale }: { day: string | null; running: DeadlineView | null; locale: string }) {
+function Deadline({ day, running, locale, pendingYear }: { day: string | null; running: DeadlineView | null; locale: string; pendingYear?: number }) {
   const { t } = useTranslation('desk');
   const shown = running?.day ?? day;
-  if (!shown) return null;
-  const left = running?.workingDaysLeft;
+  // Stored as null at filing when its calendar year was not entered (docs/decisions/0028).
+  if (!shown) return pendingYear ? <span className="muted">{t('common:calendar.dateNotKnown', { year: pendingYear })}</span> : null;
+  const left = running?.workingDaysLeft ?? undefined;
   return (
     <>
       <time dateTime={shown}>{formatDay(shown, locale)}</time>
@@ -62,11 +63,11 @@ export function QueueTable({ rows, locale, emptyKey = 'desk:queue.empty' }: { ro
               </td>
               <td>{formatInstant(r.receivedAt, locale)}</td>
               <td>
-                <Deadline day={r.completenessDeadline} running={r.deadlines.completeness} locale={locale} />
+                <Deadline day={r.completenessDeadline} running={r.deadlines.completeness} locale={locale} pendingYear={r.calendarPendingYear} />
               </td>
               <td>{r.deadlines.supplement ? <Deadline day={null} running={r.deadlines.supplement} locale={locale} /> : t('desk:queue.noDeadline')}</td>
               <td>
-                <Deadline day={r.dueDate} running={r.deadlines.due} locale={locale} />
+                <Deadline day={r.dueDate} running={r.deadlines.due} locale={locale} pendingYear={r.calendarPendingYear} />
                 {r.overdue && <span className="badge danger">{t('desk:queue.overdue')}</span>}
               </td>
               <td>

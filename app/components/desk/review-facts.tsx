@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ReviewPage } from '#services/review/review-page';
-import { formatDay, formatInstant } from '~/components/application/format';
+import { formatInstant } from '~/components/application/format';
 import { formatList } from '~/components/intl';
+import { KnownDay } from '~/components/application/known-day';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
 
@@ -26,9 +27,13 @@ export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: s
       <dt>{t('desk:queue.received')}</dt>
       <dd>{formatInstant(a.submittedAt, locale)}</dd>
       <dt>{t('desk:queue.completenessDeadline')}</dt>
-      <dd>{formatDay(a.completenessDeadline, locale)}</dd>
+      <dd>
+        <KnownDay day={a.completenessDeadline} pendingYear={a.calendarPendingYear} locale={locale} />
+      </dd>
       <dt>{t('desk:queue.dueDate')}</dt>
-      <dd>{formatDay(a.dueDate, locale)}</dd>
+      <dd>
+        <KnownDay day={a.dueDate} pendingYear={a.calendarPendingYear} locale={locale} />
+      </dd>
       <dt>{t('desk:queue.holder')}</dt>
       <dd>
         {page.queue?.mine

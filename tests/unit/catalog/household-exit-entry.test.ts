@@ -15,6 +15,8 @@ import { subjectOf } from '../../../services/integrations/submission-checks.js';
 const cal: Calendar = {
   holidays: new Set(CALENDAR.filter((d) => d.kind === 'holiday').map((d) => d.day)),
   workdays: new Set(CALENDAR.filter((d) => d.kind === 'workday').map((d) => d.day)),
+  // The seed's last published year (db/seed-data.ts CALENDAR_YEARS).
+  knownThrough: '2026-12-31',
 };
 const at = (iso: string) => new Date(`${iso}+08:00`);
 const TODAY = '2026-11-23';
