@@ -11,7 +11,7 @@ import { isDomainError } from '#services/errors';
 import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { AnswerList } from '~/components/application/answer-list';
-import { formatDay, formatInstant } from '~/components/application/format';
+import { formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { KnownDay } from '~/components/application/known-day';
 import { StatusBadge } from '~/components/application/status-badge';
