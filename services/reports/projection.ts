@@ -80,15 +80,39 @@ export function sumByRow(events: readonly RawEvent[]): { daily: Map<string, [str
 }
 
 /**
+ * The oldest transaction id that may still write to this database: every transaction below it
+ * has committed or aborted. Read in this order, each in its own statement: first the next id to
+ * be assigned (xmax of a fresh snapshot), then the ids still held (every transaction holds a lock
+ * on its own id from its first write until after its commit is visible), so a transaction that
+ * got its id in between is above the first bound. The caller's next statement takes a later
+ * snapshot, in which everything below the horizon that committed is visible.
+ *
+ * Only this database's writers count (pg_snapshot_xmin would wait for every database of the
+ * cluster); a backend not yet in pg_stat_activity, or a prepared transaction, counts as ours.
+ * The worker's own id is left out: it writes no audit row.
+ */
+async function writersHorizon(tx: Db): Promise<string> {
+  const [next] = rowsOf<{ xmax: string }>(await tx.execute(sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`));
+  const [held] = rowsOf<{ h: string | null }>(
+    await tx.execute(sql`
+      select min(${next.xmax}::bigint - ((${next.xmax}::bigint % 4294967296) - l.transactionid::text::bigint + 4294967296) % 4294967296)::text as h
+      from pg_locks l left join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'transactionid' and l.mode = 'ExclusiveLock' and l.granted
+        and l.pid is distinct from pg_backend_pid() and (a.datname is null or a.datname = current_database())`),
+  );
+  return held.h !== null && BigInt(held.h) < BigInt(next.xmax) ? held.h : next.xmax;
+}
+
+/**
  * One step of the report projection (docs/decisions/0025): applies the next committed audit
  * events to report_daily and report_monthly through the one mapping (mapping.ts) and moves the
  * cursor, in one transaction, so each event counts exactly once. Returns how many events it
  * applied (`busy`: another worker holds the projection; it is doing this work).
  *
  * Which events: those after the cursor in (xact, id) order, of transactions older than the oldest
- * still running (pg_snapshot_xmin of this statement's snapshot). Every such transaction has
- * finished, so no event can still appear behind the cursor: an id drawn early by a transaction
- * that commits late waits, with everything after it in xact order, until it commits or aborts.
+ * still writing to this database (writersHorizon). Every such transaction has finished, so no
+ * event can still appear behind the cursor: an id drawn early by a transaction that commits late
+ * waits, with everything after it in xact order, until it commits or aborts.
  */
 export async function projectReportsStep(db: Db, batch = BATCH): Promise<{ applied: number; busy: boolean }> {
   return db.transaction(async (tx) => {
@@ -96,11 +120,11 @@ export async function projectReportsStep(db: Db, batch = BATCH): Promise<{ appli
       await tx.execute(sql`select xact, audit_id from projection_cursors where name = ${REPORTS_PROJECTION} for update skip locked`),
     );
     if (!cur) return { applied: 0, busy: true };
+    const horizon = await writersHorizon(tx);
     const events = rowsOf<RawEvent>(
       await tx.execute(sql`
         select id, xact, at, action, to_status, actor_id, office_code, facts from audit_events
-        where facts is not null and (xact, id) > (${cur.xact}::bigint, ${cur.audit_id}::bigint)
-          and xact < (pg_snapshot_xmin(pg_current_snapshot())::text)::bigint
+        where facts is not null and (xact, id) > (${cur.xact}::bigint, ${cur.audit_id}::bigint) and xact < ${horizon}::bigint
         order by xact, id limit ${batch}`),
     );
     if (events.length === 0) return { applied: 0, busy: false };
