@@ -8,6 +8,12 @@ import { readRollup, recountRollup } from '../../services/reports/recount.js';
 import { rowsOf } from '../../services/sql.js';
 import { fixedClock, testContext } from '../support/factories.js';
 import { createTestDb } from '../setup/test-db.js';
+import { actorOf, createStaff, testConfig } from '../support/factories.js';
+import { createSubmittedApplication } from '../support/applications.js';
+import { claimApplication } from '../../services/queue/claim.js';
+import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
+import { recordVerdict } from '../../services/review/verdicts.js';
+import { rateApplication } from '../../services/ratings/ratings.js';
 
 /**
  * The report projection's own guarantees (docs/decisions/0025): an event whose id was drawn
@@ -100,6 +106,37 @@ describe('the report projection', () => {
     expect(await received()).toBe(3);
     expect(await projectReports(h.db)).toBe(0);
     expect(await readRollup(h.db)).toEqual(await recountRollup(h.db));
+  });
+
+  it('a filing, a decision and a rating touch no report row and no desk tally: they go through while another transaction holds those tables', async () => {
+    const config = testConfig();
+    const clerk = await createStaff(h.db);
+    const ctx = testContext(h.db, actorOf(clerk), clock, config);
+    const work = async () => {
+      const sub = await createSubmittedApplication(h.db, { clock, config });
+      const { leaseVersion } = await claimApplication(ctx, sub.number);
+      for (const m of ['hukouBook', 'idCollectionReceipt', 'photo']) await recordVerdict(ctx, sub.number, { leaseVersion, materialCode: m, verdict: 'ok' });
+      await acceptApplication(ctx, sub.number, { leaseVersion });
+      await completeApplication(ctx, sub.number, { leaseVersion, documentNumber: 'L-1', delivery: 'pickup' });
+      await rateApplication(sub.ctx, sub.number, { score: 4 });
+    };
+    if (h.engine === 'postgres') {
+      // EXCLUSIVE lets others read these tables and nobody else write them: were any of the
+      // work to write one, it would wait here until the test timed out.
+      const held = heldOpen(async (tx) => {
+        await tx.execute(sql`lock table report_daily, report_monthly, desk_tallies, projection_cursors in exclusive mode`);
+      });
+      await held.started;
+      await work();
+      await held.release();
+    } else {
+      await work();
+    }
+    // Nothing was counted yet: the figures come from the worker's step.
+    expect(await readRollup(h.db)).toEqual({ daily: [], monthly: [] });
+    expect(await projectReports(h.db)).toBe(4);
+    expect(await readRollup(h.db)).toEqual(await recountRollup(h.db));
+    expect((await readRollup(h.db)).daily[0]).toMatchObject({ received: 1, accepted: 1, completed: 1, ratings: 1, ratingsSatisfied: 1 });
   });
 
   it('two workers at once apply every event exactly once', async () => {
