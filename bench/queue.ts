@@ -35,6 +35,7 @@ import { recordVerdict } from '../services/review/verdicts.js';
 import { databaseUrl, ensureDatabase } from '../scripts/seed-volume.js';
 import { mockServer } from '../tests/mocks/node.js';
 import { createApplicant, sampleFileBytes } from '../tests/support/applications.js';
+import { sampleLockWaits } from './lock-waits.js';
 import { machineLine, writeReadmeSection } from './reports.js';
 
 export type BenchRow = { label: string; value: number; unit: string; reference?: number; ratio?: number; goal?: string; note?: string };
@@ -568,11 +569,20 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
     const { result: bossAlone, statements: bossStatements } = await countStatements(() => boss.alone(ALONE));
     const { result: oursAlone, statements: oursStatements } = await countStatements(() => clerks.alone(ALONE));
     log(`bench:queue: alone: pg-boss fetch + complete ${bossAlone.ms.toFixed(1)} ms; take next ${oursAlone.claim.toFixed(1)} ms, whole decision ${oursAlone.item.toFixed(1)} ms`);
+    let lockSamples = 0;
+    const lockWaits: Record<string, number> = {};
     for (let r = 0; r < rounds; r++) {
       for (const name of r % 2 === 0 ? (['boss', 'ours'] as const) : (['ours', 'boss'] as const)) {
         const side = sides[name];
         await checkpoint();
+        // Lock waits of the clerks' sessions, by relation: none may be on report rows (decision 0025).
+        const sampler = name === 'ours' ? sampleLockWaits(oursUrl) : null;
         const s = await side.slice(seconds / rounds);
+        if (sampler) {
+          const w = await sampler.stop();
+          lockSamples += w.samples;
+          for (const [rel, n] of Object.entries(w.byRelation)) lockWaits[rel] = (lockWaits[rel] ?? 0) + n;
+        }
         side.total.done += s.done;
         side.total.elapsed += s.elapsed;
         side.rounds.push(s.done / s.elapsed);
@@ -591,7 +601,13 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
     const check = await checkOurs(handle.db, items, clerks.counted());
     const bossCheck = await boss.finish();
     const errors = [...clerks.errors.map((e) => `clerk: ${e}`), ...bossCheck.errors.map((e) => `pg-boss worker: ${e}`)];
-    const ok = check.ok && bossCheck.ok && errors.length === 0;
+    const onReports = Object.entries(lockWaits).filter(([rel]) => rel.startsWith('report_') || rel === 'desk_tallies');
+    const lockLine =
+      `lock waits of the clerks' sessions, sampled every 50 ms (${lockSamples} samples): ` +
+      (Object.keys(lockWaits).length ? Object.entries(lockWaits).map(([rel, n]) => `${rel} ${n}`).join(', ') : 'none') +
+      `; on report rows or desk tallies: ${onReports.reduce((a, [, n]) => a + n, 0)}`;
+    check.lines.push(lockLine);
+    const ok = check.ok && bossCheck.ok && errors.length === 0 && onReports.length === 0;
     for (const l of [...check.lines, bossCheck.line, ...errors]) log(`bench:queue: ${l}`);
 
     const ratio = rate / bossRate;
