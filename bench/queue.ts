@@ -601,7 +601,7 @@ export async function runQueueBench(opts: QueueBenchOptions): Promise<QueueBench
     const check = await checkOurs(handle.db, items, clerks.counted());
     const bossCheck = await boss.finish();
     const errors = [...clerks.errors.map((e) => `clerk: ${e}`), ...bossCheck.errors.map((e) => `pg-boss worker: ${e}`)];
-    const onReports = Object.entries(lockWaits).filter(([rel]) => rel.startsWith('report_') || rel === 'desk_tallies');
+    const onReports = Object.entries(lockWaits).filter(([rel]) => /report_|desk_tallies\b/.test(rel));
     const lockLine =
       `lock waits of the clerks' sessions, sampled every 50 ms (${lockSamples} samples): ` +
       (Object.keys(lockWaits).length ? Object.entries(lockWaits).map(([rel, n]) => `${rel} ${n}`).join(', ') : 'none') +
