@@ -62,6 +62,8 @@ export type StartOptions = {
  * `node --import tsx` rather than the tsx CLI, so the pid is the server itself and its memory is
  * the server's.
  */
+const BENCH_KEYS = newKeyRingSpec('bench');
+
 export async function startServer(opts: StartOptions): Promise<BenchServer> {
   const port = await freePort();
   const sessionSecret = opts.sessionSecret ?? randomBytes(32).toString('hex');
@@ -73,8 +75,10 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
       ...process.env,
       NODE_ENV: 'production',
       SESSION_SECRET: sessionSecret,
-      // Production requires it; nothing beside this server seals a TOTP secret, so any key will do.
-      DATA_ENCRYPTION_KEYS: newKeyRingSpec('bench'),
+      // Production requires it; nothing beside these servers seals a TOTP secret, so any key will
+      // do, but the same one for every server of the run: a fresh server on the same database
+      // must open what the first one sealed.
+      DATA_ENCRYPTION_KEYS: BENCH_KEYS,
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       MOCKS: 'false',

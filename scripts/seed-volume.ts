@@ -6,9 +6,9 @@
  *
  * The rows mirror what the services write (audit actions and to_status of
  * services/review/transition.ts and submit.ts, notices, verdicts, waiting intervals, decisions,
- * ratings, rectifications, queue items); the rollup is then rebuilt from those raw rows with the
- * same definitions as services/reports/recount.ts, never generated directly, so the benchmark
- * reads the figures the live hook would have produced.
+ * ratings, rectifications, queue items), audit rows with the facts the services record; the
+ * rollup is then rebuilt by replaying that trail through the live projection, never generated
+ * directly, so the benchmark reads the figures the worker would have produced.
  *
  * --reset drops and recreates the database (the audit trail refuses TRUNCATE, by design).
  */
@@ -22,6 +22,7 @@ import { seedDemo, seedReference } from '../db/seed.js';
 import { dataKeysFromEnv } from '../server/secrets.js';
 import { OFFICES } from '../db/seed-data.js';
 import { SERVICES } from '../services/catalog/index.js';
+import { projectReports, REPORTS_PROJECTION } from '../services/reports/projection.js';
 import { readRollup, recountRollup } from '../services/reports/recount.js';
 
 export type SeedVolumeOptions = { applications: number; database?: string; reset?: boolean; verify?: boolean; batch?: number; log?: (s: string) => void };
@@ -147,6 +148,16 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
     const svcMat2 = arr(svc.map((s) => s.materials[1]?.code ?? s.materials[0]?.code ?? 'idCard'));
     const off = weighted(officeCodes, (o) => OFFICE_WEIGHT[o] ?? 1);
     const offArr = arr(off);
+    // Working days up to and including each day, from the stored calendar: the processing days a
+    // decision's audit row carries are cum(decided) - cum(received), as workingDaysBetween counts
+    // them when the decision is made (services/reports/facts.ts).
+    await run(`
+      create table if not exists seed_working_days as
+      select d::date as day, sum(case when c.kind = 'workday' then 1 when c.kind = 'holiday' then 0
+                                      when extract(isodow from d) in (6, 7) then 0 else 1 end) over (order by d)::int as cum
+      from generate_series(date '2020-01-01', current_date + 3650, interval '1 day') d
+      left join calendar_days c on c.day = d::date`);
+    await run('create unique index if not exists seed_working_days_pk on seed_working_days (day)');
 
     for (let lo = existing; lo < n; lo += batch) {
       const hi = Math.min(n, lo + batch) - 1;
@@ -189,6 +200,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
             from u
           )
           select v.*, md5('app|' || i)::uuid as id, md5('citizen|' || (i % ${citizens}))::uuid as applicant_id,
+                 (notice_at at time zone 'Asia/Shanghai')::date as issue_day,
+                 case when r8 < 0.6 then jsonb_build_array(mat1) else jsonb_build_array(mat1, mat2) end as mats,
                  md5('clerk|' || office_code || '|' || (1 + (i::bigint * 7919) % ${CLERKS_PER_OFFICE}))::uuid as clerk_id,
                  'V' || oi_pad || lpad((1 + (i::bigint * 7919) % ${CLERKS_PER_OFFICE})::text, 3, '0') as clerk_staff_no,
                  case
@@ -225,11 +238,32 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
                       when status = 'needs_supplement' then 'parked' else 'waiting' end
           from g`);
 
-        // The audit trail as changeStatus/submit write it: one row per step that has happened.
+        // The audit trail as changeStatus/submit write it: one row per step that has happened,
+        // with the facts the reports count it by (services/reports/mapping.ts, ReportFacts).
         await q(`
-          insert into audit_events (at, actor_id, actor_role, office_code, application_id, action, from_status, to_status, data)
-          select e.at, e.actor, e.role, g.office_code, g.id, e.action, e.from_s, e.to_s, e.data
-          from g cross join lateral (values
+          insert into audit_events (at, actor_id, actor_role, office_code, application_id, action, from_status, to_status, data, facts)
+          select e.at, e.actor, e.role, g.office_code, g.id, e.action, e.from_s, e.to_s, e.data,
+                 case when e.to_s in ('submitted','accepted','not_accepted','needs_supplement','completed','refused','withdrawn') then
+                   jsonb_build_object('serviceCode', g.service_code, 'department', g.department)
+                   || case e.to_s
+                        when 'submitted' then jsonb_build_object('crossProvince', coalesce(left(u.id_number, 2) <> left(o.city_code, 2), false))
+                        when 'needs_supplement' then jsonb_build_object('override', false, 'listed', jsonb_build_object('issueDate', g.issue_day, 'materials', g.mats))
+                        when 'completed' then jsonb_build_object('dueDate', g.due_date, 'notices', g.has_notice::int) || days.j
+                        when 'refused' then days.j
+                        else '{}'::jsonb end
+                 end
+          from g
+          join users u on u.id = g.applicant_id
+          left join offices o on o.code = g.office_code
+          cross join lateral (
+            select jsonb_build_object(
+              'totalDays', greatest(0, (select cum from seed_working_days where day = (g.dec_at at time zone 'Asia/Shanghai')::date)
+                                     - (select cum from seed_working_days where day = (g.s_at at time zone 'Asia/Shanghai')::date)),
+              'waitingDays', case when g.has_notice then greatest(0,
+                                (select cum from seed_working_days where day = (g.supp_at at time zone 'Asia/Shanghai')::date)
+                              - (select cum from seed_working_days where day = g.issue_day)) else 0 end) as j
+          ) days
+          cross join lateral (values
             (g.s_at, g.applicant_id, 'citizen', 'application.submitted', 'draft', 'submitted', jsonb_build_object('number', 'V' || lpad(g.i::text, 10, '0')), true),
             (g.review_at, g.clerk_id, 'clerk', 'application.reviewStarted', 'submitted', 'under_review', null::jsonb,
                g.status <> 'submitted' and not (g.status = 'withdrawn' and not g.has_notice)),
@@ -266,9 +300,7 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
         // One-time notices (一次性告知) with the verdicts behind them and the citizen's waiting time.
         await q(`
           create temp table gn on commit drop as
-          select g.*, md5('notice|' || i)::uuid as notice_id,
-                 (notice_at at time zone 'Asia/Shanghai')::date as issue_day,
-                 case when r8 < 0.6 then jsonb_build_array(mat1) else jsonb_build_array(mat1, mat2) end as mats
+          select g.*, md5('notice|' || i)::uuid as notice_id
           from g where has_notice and status not in ('submitted','under_review','not_accepted')`);
         await q(`
           insert into notices (id, number, application_id, office_code, clerk_id, clerk_staff_no, issued_at, issue_date,
@@ -305,6 +337,12 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
                  (rated_at at time zone 'Asia/Shanghai')::date, office_code, service_code, department
           from gr`);
         await q(`
+          insert into audit_events (at, actor_id, actor_role, office_code, application_id, action, data, facts)
+          select rated_at, case channel when 'online' then applicant_id else clerk_id end, case channel when 'online' then 'citizen' else 'clerk' end,
+                 office_code, id, 'rating.recorded', jsonb_build_object('channel', channel),
+                 jsonb_build_object('serviceCode', service_code, 'department', department, 'score', score)
+          from gr`);
+        await q(`
           insert into rectifications (rating_id, office_code, opened_at, deadline, contact_note, outcome, closed_at, closed_by)
           select rating_id, office_code, rated_at, (rated_at at time zone 'Asia/Shanghai')::date + 7,
                  case when rated_at < now() - interval '14 days' then 'called back' end,
@@ -319,7 +357,8 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
     }
 
     await restoreSecondaryIndexes(db, log);
-    log('seed:volume: rebuilding the report rollup from the raw rows');
+    await run('drop table if exists seed_working_days');
+    log('seed:volume: replaying the audit trail into the report rollup (the projection)');
     await rebuildRollup(db);
     // Index-only scans (report series, backlog) need the visibility map a fresh bulk load lacks.
     await run('vacuum analyze');
@@ -330,7 +369,7 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
       const [a, b] = [await recountRollup(db), await readRollup(db)];
       const same = isDeepStrictEqual(a, b);
       log(`seed:volume: rollup ${same ? 'matches' : 'DIFFERS FROM'} services/reports/recount.ts (${a.daily.length} daily, ${a.monthly.length} monthly rows)`);
-      if (!same) throw new Error('rollup rebuilt in SQL differs from recountRollup');
+      if (!same) throw new Error('rollup replayed by the projection differs from recountRollup');
     }
   } finally {
     await handle.close();
@@ -367,12 +406,17 @@ async function restoreSecondaryIndexes(db: Db, log: (s: string) => void): Promis
 }
 
 /**
- * The rollup (report_daily and report_monthly) rebuilt from the raw rows by rebuild_report_rollup()
- * (migration 0009): set-based, because recountRollup (services/reports/recount.ts) holds every event
- * in memory, which 10M applications do not fit. --verify compares the two.
+ * The rollup (report_daily and report_monthly) rebuilt by replaying the whole audit trail through
+ * the live projection (services/reports/projection.ts, the one mapping): emptied, the cursor put
+ * back to the start, then applied in large batches. --verify compares it with recountRollup.
  */
 export async function rebuildRollup(db: Db): Promise<void> {
-  await db.execute(sql`select rebuild_report_rollup()`);
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from report_daily`);
+    await tx.execute(sql`delete from report_monthly`);
+    await tx.execute(sql`update projection_cursors set xact = 0, audit_id = 0, last_at = null where name = ${REPORTS_PROJECTION}`);
+  });
+  await projectReports(db, 50_000);
 }
 
 function arg(name: string): string | undefined {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { auditEvents } from '../db/schema/index.js';
 import type { ServiceContext } from './context.js';
+import type { ReportFacts } from './reports/mapping.js';
 
 export type AuditEntry = {
   applicationId?: string | null;
@@ -10,6 +11,8 @@ export type AuditEntry = {
   reason?: string | null;
   officeCode?: string | null;
   data?: Record<string, unknown>;
+  /** What the reports count this event by (services/reports/mapping.ts); only for counted events. */
+  facts?: ReportFacts | null;
   /** When the change happened, if the caller already stamped it (defaults to now). */
   at?: Date;
 };
@@ -36,5 +39,6 @@ export function auditInsert(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>
     toStatus: entry.toStatus ?? null,
     reason: entry.reason ?? null,
     data: entry.data ?? null,
+    facts: entry.facts ?? null,
   });
 }

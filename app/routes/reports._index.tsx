@@ -14,6 +14,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery, reportQueryString } from '~/utils/report-filters.server';
 import { requireReportReader } from '~/utils/reports-db.server';
 import { numberFormat, dateTimeFormat } from '~/components/intl';
+import { formatInstant } from '~/components/application/format';
 
 export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
 
@@ -179,6 +180,9 @@ export default function Reports() {
               from: dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.from}T00:00:00Z`)),
               to: dateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${report.filters.to}T00:00:00Z`)),
             })}
+          </p>
+          <p className="hint" data-testid="report-freshness">
+            {report.freshAsOf ? t('reports:freshAsOf', { at: formatInstant(report.freshAsOf, locale) }) : t('reports:freshNone')}
           </p>
           {section(
             'series',

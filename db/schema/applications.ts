@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   check,
   date,
@@ -183,8 +184,22 @@ export const auditEvents = pgTable(
     toStatus: text('to_status'),
     reason: text('reason'),
     data: jsonb('data').$type<Record<string, unknown>>(),
+    /**
+     * What the reports count this event with (services/reports/projection.ts, ReportFacts): the
+     * facts as they stood when it happened, so the projection and the full recount need nothing
+     * but the trail. Null on events the reports do not count.
+     */
+    facts: jsonb('facts').$type<Record<string, unknown>>(),
+    /**
+     * The writing transaction's id (xid8 as a number). The projection applies only events of
+     * transactions older than every transaction still running (pg_snapshot_xmin), in (xact, id)
+     * order: an id drawn early but committed late can never be passed over (docs/decisions/0025).
+     */
+    xact: bigint('xact', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text)::bigint`),
   },
-  (t) => [index('audit_events_application_idx').on(t.applicationId, t.at)],
+  (t) => [index('audit_events_application_idx').on(t.applicationId, t.at), index('audit_events_projection_idx').on(t.xact, t.id).where(sql`facts is not null`)],
 );
 
 /**

@@ -1,12 +1,13 @@
-import { date, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { bigint, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * The rollup behind /reports (docs/decisions/0010, 0013), at two grains with the same columns:
  * report_daily (one row per China day × office × service × department) and report_monthly (the
  * same per calendar month), so that a year-long report reads a few hundred monthly rows plus the
- * days at its edges. Both are bumped in the transaction of the state change they count, by one
- * statement (services/reports/rollup.ts). services/reports/recount.ts recomputes every column
- * from the raw tables; the drift test compares the two.
+ * days at its edges. Both are a projection of the audit trail (docs/decisions/0025): the worker
+ * applies new events to them shortly after they commit (services/reports/projection.ts), and
+ * services/reports/recount.ts recomputes every column from the whole trail through the same
+ * mapping; the drift test compares the two.
  *
  * Counters are plain integers. Tallies are distributions a sum cannot hold (processing days for the
  * medians, per-clerk throughput, materials found missing), kept as jsonb objects of counts
@@ -85,3 +86,16 @@ export type RollupTally = (typeof ROLLUP_TALLIES)[number];
 export const ROLLUP_COLUMN = Object.fromEntries(
   [...ROLLUP_COUNTERS, ...ROLLUP_TALLIES].map((k) => [k, reportDaily[k].name]),
 ) as Record<RollupCounter | RollupTally, string>;
+
+/**
+ * How far each projection of the audit trail has got (docs/decisions/0025): every event with
+ * (xact, audit_id) up to this pair has been applied, exactly once, in the transaction that moved
+ * the pair. `lastAt` is the time of the last event applied: what the report page calls its
+ * figures' freshness. The worker holding the row (FOR UPDATE SKIP LOCKED) is the only one applying.
+ */
+export const projectionCursors = pgTable('projection_cursors', {
+  name: text('name').primaryKey(),
+  xact: bigint('xact', { mode: 'number' }).notNull(),
+  auditId: bigint('audit_id', { mode: 'number' }).notNull(),
+  lastAt: timestamp('last_at', { withTimezone: true }),
+});

@@ -7,8 +7,7 @@ import type { UserActor } from '../context.js';
 import { insertFileRows, type NewFileRow } from '../files/files.js';
 import type { SubmissionFacts } from '../integrations/submission-checks.js';
 import { messageInsert } from '../notifications/outbox.js';
-import type { ReportEvent } from '../reports/counters.js';
-import { rollupUpserts } from '../reports/rollup.js';
+import type { ReportFacts } from '../reports/mapping.js';
 import { shaped } from '../sql-shapes.js';
 import { together } from '../sql.js';
 import { nextApplicationNumberSql } from './numbers.js';
@@ -92,20 +91,20 @@ export type SubmissionWrites = {
   /** Null when the calendar of the year it falls in is not entered yet (docs/decisions/0028). */
   completenessDeadline: string | null;
   dueDate: string | null;
-  day: string;
-  month: string;
   auditData: Record<string, unknown>;
+  /** What the reports count the filing by (services/reports/mapping.ts). */
+  auditFacts: ReportFacts;
   messageParams: Record<string, unknown>;
   idempotencyKey: string;
 } & FileValues;
 
-/** What changes the text: how many files, and the report event (its counters are columns). */
-export type SubmissionWritesKey = { files: number; event: ReportEvent };
+/** What changes the text: how many files. */
+export type SubmissionWritesKey = { files: number };
 
 /**
  * Everything a submission writes after the application row, as one statement (`together`): the
- * files of a new application, the queue item, the audit event, the receipt message and the
- * day's and month's report counts.
+ * files of a new application, the queue item, the audit event (with the facts the reports count
+ * it by; no report row is touched, docs/decisions/0025) and the receipt message.
  */
 export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: SubmissionWritesKey): SQLWrapper {
   const fileRows = Array.from({ length: key.files }, (_, i) => ({
@@ -134,6 +133,7 @@ export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: Submissi
       toStatus: 'submitted',
       officeCode,
       data: v.auditData,
+      facts: v.auditFacts,
       at: now,
     }),
     messageInsert(db, {
@@ -145,7 +145,6 @@ export function buildSubmissionWrites(db: Db, v: SubmissionWrites, key: Submissi
       idempotencyKey: v.idempotencyKey,
       createdAt: now,
     }),
-    ...rollupUpserts({ officeCode, serviceCode, department }, v.day, [key.event], v.month),
   ]);
 }
 export const submissionWrites = shaped<SubmissionWritesKey, SubmissionWrites>(buildSubmissionWrites);

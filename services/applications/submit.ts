@@ -10,7 +10,7 @@ import { attachFiles, currentFiles, storeBlobs, type NewFileRow } from '../files
 import { submissionFacts, type SubmissionFacts } from '../integrations/submission-checks.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
 import { authorize } from '../permissions.js';
-import { monthOf, submittedEvent } from '../reports/counters.js';
+import { isCrossProvince } from '../reports/counters.js';
 import { rowsOf } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { requiredMaterialCodes, sharedFactsForRaw } from './checklist.js';
@@ -286,9 +286,8 @@ const submitting = (plan: Plan): Submitting => ({
 });
 
 /**
- * Sends buildSubmissionWrites; returns the receipt's number. It is the last statement before
- * COMMIT: every filing of the office, service and day updates the same report rows, and holds
- * their locks from here until the end.
+ * Sends buildSubmissionWrites; returns the receipt's number. The audit row carries what the
+ * reports count the filing by; no shared report row is written (docs/decisions/0025).
  */
 async function recordSubmission(
   tx: Db,
@@ -314,15 +313,17 @@ async function recordSubmission(
     at: plan.at,
     completenessDeadline,
     dueDate,
-    day: plan.day,
-    month: monthOf(plan.day),
     auditData: { number },
+    auditFacts: {
+      serviceCode: def.code,
+      department: def.department,
+      crossProvince: isCrossProvince(receipt.applicantIdNumber, plan.office.cityCode),
+    },
     messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate, ...(plan.unknownYear ? { unknownYear: plan.unknownYear } : {}) },
     idempotencyKey: `receipt:${applicationId}`,
     ...fileValues(files),
   };
-  const event = submittedEvent(receipt.applicantIdNumber, plan.office.cityCode);
-  await tx.execute(submissionWrites(tx, { files: files.length, event }, values));
+  await tx.execute(submissionWrites(tx, { files: files.length }, values));
   return number;
 }
 

@@ -6,7 +6,7 @@ import { recordAudit } from '../audit.js';
 import { issueDecisionDocument } from '../documents/issue.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
-import { countStatusChange } from '../reports/rollup.js';
+import { statusChangeFacts } from '../reports/facts.js';
 import type { ApplicationRow } from '../review/access.js';
 
 /**
@@ -29,8 +29,8 @@ type Changeable = keyof typeof STATUS_ACTIONS;
 /**
  * Moves an application along the status machine inside the caller's transaction: asserts the
  * transition, writes the new status only if nobody changed it meanwhile, issues the decision's
- * document and tells the applicant (services/documents/issue.ts), and appends the audit row and
- * bumps the report rollup in the same transaction. Every path that decides goes through here, so
+ * document and tells the applicant (services/documents/issue.ts), and appends the audit row with
+ * the facts the reports count it by (their projection applies it later, docs/decisions/0025). Every path that decides goes through here, so
  * none can decide without a document and a message (docs/decisions/0019).
  */
 export async function changeStatus(
@@ -62,11 +62,9 @@ export async function changeStatus(
       decidedAt: applications.decidedAt,
     });
   if (updated.length === 0) throw conflict('review.changedMeanwhile');
-  // Report rollups move with the status, in this transaction (docs/decisions/0010).
-  await countStatusChange({ db: ctx.db, tx }, now, { ...updated[0], officeCode: app.officeCode }, to, {
-    deemed: opts.set?.deemedAccepted === 1,
+  // The reports' facts ride on the audit row; no report row is touched here (docs/decisions/0025).
+  const facts = await statusChangeFacts({ db: ctx.db, tx }, now, { ...updated[0] }, to, {
     override: !!opts.data?.overrideBy,
-    deciderId: ctx.actor.kind === 'user' ? ctx.actor.id : null,
     noticeId: typeof opts.data?.noticeId === 'string' ? opts.data.noticeId : null,
   });
   const document = await issueDecisionDocument(tx, ctx, {
@@ -86,7 +84,8 @@ export async function changeStatus(
     officeCode: app.officeCode,
     // The audit trail names the document the change issued.
     data: document ? { ...opts.data, documentId: document.id, documentNumber: document.number, documentKind: document.kind } : opts.data,
-    // The rollup counted this change at `now`; the recount reads this row's time.
+    facts,
+    // The report counts this change on this row's time.
     at: now,
   });
 }

@@ -2,10 +2,12 @@ import { loggable } from '../../db/failures.js';
 import { runClockSweeps } from '../clock-rules/sweep.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
+import { runProjections } from '../reports/run-projections.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
 /**
- * Runs the background work — outbox delivery and identity re-checks — every pollMs until
+ * Runs the background work — outbox delivery, the projections of the audit trail (report figures,
+ * desk tallies), identity re-checks and the law's clocks — every pollMs until
  * stopped. The same loop runs inside the server (default) or alone (`npm run worker`). A failed
  * round is logged and the next one tries again: every step is safe to repeat, so a database that
  * restarts or fails over costs the rounds it is away and nothing else.
@@ -29,6 +31,8 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
         if (stopped || r.claimed < ctx.config.integrations.outbox.batchSize) break;
       }
       if (stopped) return;
+      // First: the report figures lag the trail by about one poll interval (docs/decisions/0025).
+      await runProjections(ctx.db);
       await recheckIdentities(ctx);
       await runClockSweeps(ctx);
       // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).

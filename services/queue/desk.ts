@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, like, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { applications, auditEvents, deskTallies, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
+import { applications, auditEvents, deskTallies, deskTallyChanges, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { chinaDate, firstUnknownYear, isUnknown, loadCalendar, orUnknown, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
@@ -190,23 +190,26 @@ function toDeskRow(r: RawRow, actor: UserActor, now: Date, today: string, cal: C
 type Group = { status: string; department: string; serviceCode: string; overdue: boolean; n: number };
 
 /**
- * Every count the desk shows, from the office's tallies (db/schema/desk.ts: kept by a trigger in
- * the transaction of every change, one row per status, department, service and due date), summed
- * and grouped by whether the due date has passed: one statement reading a few hundred rows of one
- * primary-key range, however many thousand items the office holds.
+ * Every count the desk shows, from the office's tallies (db/schema/desk.ts: one row per status,
+ * department, service and due date) plus the changes appended since the worker last folded them
+ * (services/queue/desk-tallies.ts), summed in one statement, so one snapshot: exact whether or
+ * not the worker has run. A few hundred rows of one primary-key range and the office's recent
+ * changes, however many thousand items the office holds.
  */
 function officeGroups(db: Db, officeCode: string, today: string): Promise<Group[]> {
+  const both = sql`(select status, department, service_code, due_date, n from ${deskTallies} where office_code = ${officeCode}
+    union all select status, department, service_code, due_date, n from ${deskTallyChanges} where office_code = ${officeCode})`;
   return db
     .select({
-      status: deskTallies.status,
-      department: deskTallies.department,
-      serviceCode: deskTallies.serviceCode,
-      overdue: sql<boolean>`(${deskTallies.status} <> ${WAITING_STATUS} and ${deskTallies.dueDate} < ${today})`.as('overdue'),
-      n: sql<number>`sum(${deskTallies.n})::int`.as('n'),
+      status: sql<string>`t.status`.as('status'),
+      department: sql<string>`t.department`.as('department'),
+      serviceCode: sql<string>`t.service_code`.as('service_code'),
+      overdue: sql<boolean>`(t.status <> ${WAITING_STATUS} and t.due_date < ${today})`.as('overdue'),
+      n: sql<number>`sum(t.n)::int`.as('n'),
     })
-    .from(deskTallies)
-    .where(eq(deskTallies.officeCode, officeCode))
-    .groupBy(sql`1, 2, 3, 4`);
+    .from(sql`${both} as t`)
+    .groupBy(sql`1, 2, 3, 4`)
+    .having(sql`sum(t.n) <> 0`);
 }
 
 /** The same groups over what the clerk holds now: a few rows, found through queue_items_leased_idx. */

@@ -6,7 +6,8 @@ import type { ServiceContext } from '../context.js';
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { authorize, inScope } from '../permissions.js';
 import { isBadReview } from '../reports/counters.js';
-import { countRating } from '../reports/rollup.js';
+import { recordAudit } from '../audit.js';
+import { RATING_ACTION } from '../reports/mapping.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import { int32, optionalText } from '../validation/zod.js';
 
@@ -83,7 +84,15 @@ export async function rateApplication(ctx: ServiceContext, number: string, raw: 
       .onConflictDoNothing()
       .returning();
     if (!rating) throw conflict('rating.alreadyRated');
-    await countRating(tx, now, { officeCode: app.officeCode, serviceCode: app.serviceCode, department: app.department }, rating.score);
+    // The rating's audit row carries what the reports count (docs/decisions/0025).
+    await recordAudit(tx, ctx, {
+      applicationId: app.id,
+      action: RATING_ACTION,
+      officeCode: app.officeCode,
+      data: { channel },
+      facts: { serviceCode: app.serviceCode, department: app.department, score: rating.score },
+      at: now,
+    });
     if (!isBadReview(rating.score)) return { rectificationId: null };
     // A bad review is never refused for want of next year's calendar: the deadline waits for it (docs/decisions/0028).
     const cal = await loadCalendar(ctx.db, today, tx);

@@ -1,9 +1,9 @@
 import type { RollupCounter, RollupTally, Tally } from '../../db/schema/reports.js';
 
 /**
- * What each rollup column counts, defined once. The rollup (rollup.ts) feeds events here as they
- * happen; the full recount (recount.ts) rebuilds the same events from the raw tables and feeds
- * them here too, so the two can only differ if an event was missed.
+ * What each rollup column counts, defined once. The one mapping (mapping.ts) turns an audit
+ * event into these events; the live projection (projection.ts) and the full recount
+ * (recount.ts) both sum their deltas, so the two can only differ if an event was missed.
  */
 export type ReportEvent =
   /** Received (收件): the application entered the queue. */
@@ -103,12 +103,6 @@ export const DECISION_STATUSES = ['accepted', 'not_accepted', 'completed', 'refu
  */
 export const isCrossProvince = (idNumber: string | null, officeCityCode: string | null) =>
   !!idNumber && !!officeCityCode && idNumber.slice(0, 2) !== officeCityCode.slice(0, 2);
-
-/** A submission's event, as the live count (applications/submit.ts) and the recount both make it. */
-export const submittedEvent = (applicantIdNumber: string | null, officeCityCode: string | null): ReportEvent => ({
-  kind: 'submitted',
-  crossProvince: isCrossProvince(applicantIdNumber, officeCityCode),
-});
 
 /** The first day of a day's month: the report_monthly row the day counts in. */
 export const monthOf = (day: string) => `${day.slice(0, 7)}-01`;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { users } from '../../db/schema/index.js';
 import { ROLLUP_COLUMN, ROLLUP_COUNTERS, ROLLUP_TALLIES, type RollupCounter, type RollupTally, type Tally } from '../../db/schema/reports.js';
 import { addTally } from './counters.js';
+import { reportsFreshAsOf } from './projection.js';
 import { addDays, chinaDate } from '../calendar/working-days.js';
 import { officesInScope } from '../offices/offices.js';
 import type { ServiceContext } from '../context.js';
@@ -89,6 +90,12 @@ export type Report = {
   processing: ProcessingTimes;
   clerks: ClerkRow[];
   missing: MissingRow[];
+  /**
+   * The time of the last audit event the figures include (ISO; null before the first): they are a
+   * projection the worker applies shortly after each event (docs/decisions/0025). The backlog is
+   * read live.
+   */
+  freshAsOf: string | null;
 };
 
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
@@ -150,8 +157,11 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     processing: { total: fromTally({}), office: fromTally({}), waiting: fromTally({}) },
     clerks: [],
     missing: [],
+    freshAsOf: null,
   };
-  if (codes.length === 0) return empty;
+  // One row by primary key, read beside the figures (started now, awaited with them).
+  const fresh = reportsFreshAsOf(ctx.db).then((d) => d?.toISOString() ?? null);
+  if (codes.length === 0) return { ...empty, freshAsOf: await fresh };
 
   const dims = (alias: string): SQL =>
     sql.join(
@@ -237,6 +247,7 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
   return {
     filters,
     offices: all,
+    freshAsOf: await fresh,
     totals,
     rates: ratesOf(totals),
     series,

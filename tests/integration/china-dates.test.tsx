@@ -2,6 +2,7 @@ import { and, eq, sum } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { reportDaily } from '../../db/schema/index.js';
+import { runProjections } from '../../services/reports/run-projections.js';
 import { formatDay } from '../../app/components/application/format.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { issueNotice } from '../../services/review/notice.js';
@@ -104,7 +105,8 @@ for (const zone of ZONES) {
           expect(dateAfter(noticeHtml, resources[lng].notice.issued)).toEqual({ iso: filing.day, text: formatDay(filing.day, lng) });
         }
 
-        // Reports count the filing and the notice on the same China day.
+        // Reports count the filing and the notice on the same China day (once the worker's step ran).
+        await runProjections(h.db);
         const [counted] = await h.db
           .select({ received: sum(reportDaily.received), notices: sum(reportDaily.notices) })
           .from(reportDaily)

@@ -10,6 +10,7 @@ import { exampleIdNumber } from '../../services/catalog/examples.js';
 import { forgetReference } from '../../services/reference-cache.js';
 import { claimNext } from '../../services/queue/claim.js';
 import { getReport } from '../../services/reports/metrics.js';
+import { runProjections } from '../../services/reports/run-projections.js';
 import { readRollup, recountRollup } from '../../services/reports/recount.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
@@ -204,6 +205,8 @@ describe('same-day items: the due date of an evening filing, and 按时办结率
       await completeApplication(ctx, claim.number, { leaseVersion: claim.leaseVersion, documentNumber: 'B-0001', delivery: 'pickup' });
       break;
     }
+    // The worker's step: the figures are the projection of the trail.
+    await runProjections(h.db);
     const manager = await createStaff(h.db, { role: 'manager', managerScope: 'office' });
     const r = await getReport(testContext(h.db, actorOf(manager), clock, config), { from: '2026-11-24', to: '2026-11-24', serviceCode: 'birth-registration' });
     expect(r.totals).toMatchObject({ completed: 1, completedOnTime: 1 });

@@ -7,6 +7,7 @@ import { claimNext } from '../../services/queue/claim.js';
 import { rateApplication } from '../../services/ratings/ratings.js';
 import { getReport } from '../../services/reports/metrics.js';
 import { readRollup, recountRollup } from '../../services/reports/recount.js';
+import { runProjections } from '../../services/reports/run-projections.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { submitSupplement } from '../../services/review/supplement.js';
@@ -76,6 +77,8 @@ async function handMadeHistory() {
   expect(await applyDeemedAcceptance(ctx)).toEqual([d.number]);
   await rateApplication(a.ctx, a.number, { score: 5, comment: '很快' });
   await rateApplication(ctx, b.number, { score: 2 });
+  // The worker's step: the figures are the projection of this trail.
+  await runProjections(h.db);
   return { clock, clerk, a, b, c, d };
 }
 

@@ -5,6 +5,8 @@ import { ratings, rectifications } from '../../db/schema/index.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
+import { runProjections } from '../../services/reports/run-projections.js';
+import { formatInstant } from '../../app/components/application/format.js';
 import { csvCell, toCsv } from '../../app/components/reports/csv.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { createSubmittedApplication } from '../support/applications.js';
@@ -55,10 +57,18 @@ describe('/reports', () => {
     const cookie = await sessionCookieFor(h.db, app.clock, manager.id);
     const { loader } = await reports();
 
+    type Data = { report: { totals: { received: number; completed: number }; offices: string[]; filters: { period: string }; freshAsOf: string | null }; query: string };
+    // Before the worker's step the figures do not include the work yet, and the page says so.
+    const before = (await (await run(loader, get('/reports?period=month&department=&serviceCode=', { cookie }), app.context)).json()) as Data;
+    expect(before.report.totals).toMatchObject({ received: 0, completed: 0 });
+    expect(before.report.freshAsOf).toBeNull();
+    expect(await runProjections(h.db)).toMatchObject({ reportEvents: 3 });
     const ok = await run(loader, get('/reports?period=month&department=&serviceCode=', { cookie }), app.context);
     expect(ok.status).toBe(200);
-    const data = (await ok.json()) as { report: { totals: { received: number; completed: number }; offices: string[]; filters: { period: string } }; query: string };
+    const data = (await ok.json()) as Data;
     expect(data.report.totals).toMatchObject({ received: 1, completed: 1 });
+    // Fresh as of the last event applied: the completion, at the clock's time.
+    expect(data.report.freshAsOf).toBe(app.clock.now().toISOString());
     expect(data.report.offices).toEqual(['bj-dongcheng']);
     expect(data.report.filters.period).toBe('month');
     expect(data.query).toContain('period=month');
@@ -97,10 +107,14 @@ describe('/reports', () => {
     const manager = await createStaff(h.db, { role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office' });
     const cookie = await sessionCookieFor(h.db, app.clock, manager.id);
     const mod = await reports();
+    await runProjections(h.db);
     for (const lng of ['zh-CN', 'en'] as const) {
       const data = await (await run(mod.loader, get('/reports', { cookie, lng }), app.context)).json();
       const html = await render(mod.default, data, lng);
       expect(missing.splice(0)).toEqual([]);
+      // How fresh the figures are, in China time and the reader's language.
+      expect(html).toContain(resources[lng].reports.freshAsOf.split('{{at}}')[0]);
+      expect(html).toContain(formatInstant(app.clock.now().toISOString(), lng));
       expect(html.match(/<svg[^>]*role="img"/g)?.length).toBe(3);
       expect(html).toContain('<title');
       expect(html).toContain('<desc');
@@ -126,6 +140,7 @@ describe('/reports/csv', () => {
     const manager = await createStaff(h.db, { role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office' });
     const cookie = await sessionCookieFor(h.db, app.clock, manager.id);
     const { loader } = await csv();
+    await runProjections(h.db);
     const res = await run(loader, get('/reports/csv?table=counts&period=week', { cookie }), app.context);
     expect(res.status).toBe(200);
     expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');

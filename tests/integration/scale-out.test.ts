@@ -3,6 +3,7 @@ import type { DbHandle } from '../../db/client.js';
 import type { OneWindowContext } from '../../app/load-context.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createSubmittedApplication } from '../support/applications.js';
+import { runProjections } from '../../services/reports/run-projections.js';
 import { get, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
 
@@ -32,6 +33,8 @@ describe('reports through REPORTS_DATABASE_URL', () => {
     const clock = fixedClock();
     // The application exists only on the "replica": the figures can only have come from there.
     await createSubmittedApplication(replica.db, { clock, config });
+    // The worker's step, where the figures are written (the primary, which the replica here stands for).
+    await runProjections(replica.db);
     const manager = await createStaff(primary.db, { role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office' });
     const cookie = await sessionCookieFor(primary.db, clock, manager.id);
     const { loader } = await reports();
