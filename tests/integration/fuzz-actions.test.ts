@@ -65,7 +65,7 @@ const BASE = 'http://localhost:3000';
 
 const KNOWN = [
   'intent', 'realName', 'idNumber', 'mobile', 'password', 'confirmPassword', 'identifier', 'code', 'redirectTo',
-  'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
+  'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'items[0].materialCode', 'items[0].verdict', 'items[99].note', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
   'answers.hukouRegion', 'answers.reason', 'answers.delivery', 'material.photo', 'material.hukouBook', 'hp_website',
   'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
@@ -74,7 +74,7 @@ const KNOWN = [
   'carrier', 'waybill',
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
 const text = fc.oneof(
   anyHostile,
@@ -293,7 +293,7 @@ const FORMS: Form[] = [
   })),
   ...(
     [
-      { field: 'note', fields: (v: string) => ({ intent: 'verdict', leaseVersion: String(reviewLease), materialCode: 'photo', verdict: 'deficient', reasonCode: 'photoSpec', note: v }) },
+      { field: 'items[0].note', fields: (v: string) => ({ intent: 'judge', leaseVersion: String(reviewLease), 'items[0].materialCode': 'photo', 'items[0].verdict': 'deficient', 'items[0].reasonCode': 'photoSpec', 'items[0].note': v }) },
       { field: 'note', fields: (v: string) => ({ intent: 'notAccept', leaseVersion: wrongLease(), reasonCode: 'noLicenceNeeded', note: v }) },
       { field: 'note', fields: (v: string) => ({ intent: 'refuse', leaseVersion: wrongLease(), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.residentIdCardLaw', note: v }) },
       { field: 'reason', fields: (v: string) => ({ intent: 'transfer', leaseVersion: wrongLease(), toOfficeCode: 'bj-chaoyang', reason: v }) },
@@ -371,7 +371,7 @@ describe('hostile values in otherwise valid forms', () => {
           ? await run(rate.action as Fn, post(`/applications/${numbers.completed}/rate`, { score: n }, { cookie: cookies.citizen }), appContext(h.db, clock, config), { number: numbers.completed })
           : await run(
               review.action as Fn,
-              post(`/desk/applications/${numbers.review}`, { intent: 'verdict', leaseVersion: n, materialCode: 'photo', verdict: 'ok' }, { cookie: cookies.clerk }),
+              post(`/desk/applications/${numbers.review}`, { intent: 'judge', leaseVersion: n, 'items[0].materialCode': 'photo', 'items[0].verdict': 'ok' }, { cookie: cookies.clerk }),
               appContext(h.db, clock, config),
               { number: numbers.review },
             );
