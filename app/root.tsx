@@ -17,6 +17,7 @@ import { SiteFooter } from './components/site-footer';
 import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
 import { getActor } from './utils/session.server';
+import { homeFor } from './utils/home';
 import { useNonce } from './utils/nonce';
 import styles from './styles/app.css';
 
@@ -37,7 +38,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json(
     {
       locale,
-      user: actor.kind === 'user' ? { role: actor.role } : null,
+      user: actor.kind === 'user' ? { role: actor.role, home: homeFor(actor) } : null,
       // Error pages and routes without their own meta still get a title in the right language.
       titles: { site: t('siteName'), notFound: t('errorPage.notFoundTitle'), error: t('errorPage.title') },
     },
