@@ -20,6 +20,7 @@ export const PERMISSIONS = {
   'queue:claim': { clerk: 'office' },
   'application:review': { clerk: 'office' },
   'notice:override': { manager: 'office' },
+  'override:request': { clerk: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;

@@ -8,11 +8,13 @@ import { claimApplication } from '#services/queue/claim';
 import { releaseApplication, transferApplication } from '#services/queue/handover';
 import { acceptApplication, completeApplication, notAcceptApplication, refuseApplication } from '#services/review/decisions';
 import { grantNoticeOverride, issueNotice } from '#services/review/notice';
+import { requestOverride } from '#services/review/override-requests';
 import { getReview } from '#services/review/review-page';
 import {
   completeSchema,
   leaseOnlySchema,
   notAcceptSchema,
+  overrideRequestSchema,
   overrideSchema,
   refuseSchema,
   transferSchema,
@@ -32,6 +34,7 @@ import {
   OverrideForm,
   RefuseForm,
   ReleaseForm,
+  RequestOverrideForm,
   TransferForm,
 } from '~/components/desk/decision-forms';
 import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
@@ -85,6 +88,7 @@ const HANDLERS: Record<string, Handler> = {
     next: 'desk',
   },
   override: { schema: overrideSchema, run: (ctx, number, v: z.infer<typeof overrideSchema>) => grantNoticeOverride(ctx, number, v) },
+  requestOverride: { schema: overrideRequestSchema, run: (ctx, number, v: z.infer<typeof overrideRequestSchema>) => requestOverride(ctx, number, v) },
 };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -157,6 +161,7 @@ export default function ReviewPage() {
               <ul>
                 {page.notices.map((n) => (
                   <li key={n.number}>
+                    <Link to={`/applications/${a.number}/notice?sequence=${n.sequence}`}>{n.number}</Link>{' '}
                     {t('desk:review.noticeLine', {
                       number: n.number,
                       date: formatDay(n.issueDate, locale),
@@ -202,6 +207,7 @@ export default function ReviewPage() {
               <TransferForm {...props} />
             </>
           )}
+          {(page.can.requestOverride || (page.can.act && page.overrideRequest)) && <RequestOverrideForm {...props} />}
           {page.can.override && <OverrideForm {...props} />}
         </aside>
       </div>

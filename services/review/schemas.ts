@@ -130,6 +130,18 @@ export const transferSchema = z
 
 export const overrideSchema = z.object({ reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
 
+/** A clerk asks the office manager for an override of the one-time rule; why, in writing. */
+export const overrideRequestSchema = z.object({ leaseVersion, reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
+
+export const OVERRIDE_DECISIONS = ['approve', 'refuse'] as const;
+
+/** The manager's answer to one request: approve or refuse, with a reason either way (audited; an approval's is printed on the notice). */
+export const overrideDecisionSchema = z.object({
+  requestId: z.string({ required_error: 'required', invalid_type_error: 'required' }).uuid('choice'),
+  decision: z.enum(OVERRIDE_DECISIONS, { errorMap: () => ({ message: 'choice' }) }),
+  reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')),
+});
+
 export type VerdictInput = z.infer<typeof verdictSchema>;
 export type JudgeInput = z.infer<typeof judgeSchema>;
 export type NotAcceptInput = z.infer<typeof notAcceptSchema>;

@@ -116,6 +116,15 @@ const MATRIX: Record<string, Case> = {
     // managers may look but not claim.
     post: { body: () => ({ intent: 'claim' }), expect: row('login', [403, 403], ['redirect', 404, 404, 403, 403]) },
   },
+  'desk.overrides.tsx': {
+    url: () => '/desk/overrides',
+    get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),
+    // A request id no office has: not found for managers, the wrong role for everyone else.
+    post: {
+      body: () => ({ requestId: '00000000-0000-4000-8000-000000000000', decision: 'refuse', reason: '理由写够十个字以上的说明' }),
+      expect: row('login', [403, 403], [403, 403, 403, 404, 404]),
+    },
+  },
   'applications.$number.rate.tsx': {
     url: (f) => `/applications/${f.appNumber}/rate`,
     params: (f) => ({ number: f.appNumber }),

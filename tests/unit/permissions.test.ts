@@ -34,6 +34,7 @@ describe('the permission table', () => {
       'queue:claim': [null, null, 'office', null, null],
       'application:review': [null, null, 'office', null, null],
       'notice:override': [null, null, null, 'office', 'office'],
+      'override:request': [null, null, 'office', null, null],
       'report:read': [null, null, null, 'office', 'city'],
       'rating:create': [null, 'own', 'office', null, null],
     });
