@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   'application:review': { clerk: 'office' },
   'notice:override': { manager: 'office' },
   'override:request': { clerk: 'office' },
+  'queue:manage': { manager: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;

@@ -116,6 +116,12 @@ const MATRIX: Record<string, Case> = {
     // managers may look but not claim.
     post: { body: () => ({ intent: 'claim' }), expect: row('login', [403, 403], ['redirect', 404, 404, 403, 403]) },
   },
+  'desk.board.tsx': {
+    url: () => '/desk/board',
+    get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),
+    // An application number no office holds: not found for managers, the wrong role for everyone else.
+    post: { body: () => ({ items: 'GA20260101000001:1', reason: '调整在办事项' }), expect: row('login', [403, 403], [403, 403, 403, 404, 404]) },
+  },
   'desk.overrides.tsx': {
     url: () => '/desk/overrides',
     get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),

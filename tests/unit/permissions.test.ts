@@ -35,6 +35,7 @@ describe('the permission table', () => {
       'application:review': [null, null, 'office', null, null],
       'notice:override': [null, null, null, 'office', 'office'],
       'override:request': [null, null, 'office', null, null],
+      'queue:manage': [null, null, null, 'office', 'office'],
       'report:read': [null, null, null, 'office', 'city'],
       'rating:create': [null, 'own', 'office', null, null],
     });

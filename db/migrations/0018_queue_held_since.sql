@@ -1,0 +1,1 @@
+ALTER TABLE "queue_items" ADD COLUMN "held_since" timestamp with time zone;
