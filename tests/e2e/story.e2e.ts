@@ -248,6 +248,14 @@ for (const lng of ['zh-CN', 'en'] as const) {
       const csv = await (await manager.request.get(`${base}/reports/csv?table=satisfaction`)).text();
       const satisfied = Number(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[1]?.split(',').pop());
       expect(satisfied).toBeGreaterThanOrEqual(1);
+      // The office manager's own pages (decision 0026), at desk and at phone width.
+      for (const path of ['/desk/board', '/desk/overrides']) {
+        await manager.goto(`${base}${path}`);
+        await expectAccessible(manager, `${path} (${lng})`);
+        await manager.setViewportSize({ width: 390, height: 844 });
+        await expectAccessible(manager, `${path} at phone width (${lng})`);
+        await manager.setViewportSize({ width: 1280, height: 900 });
+      }
       await managerContext.close();
     });
   });
