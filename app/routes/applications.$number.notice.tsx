@@ -15,10 +15,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 /** The one-time notice as issued, printable, in the reader's language; 404 for anyone else's. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context);
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
   // ?sequence=N: an earlier notice, as issued; anything but a small whole number is no such notice.
   const raw = new URL(request.url).searchParams.get('sequence');
-  if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noNotice', params: {} }, { status: 404 });
-  const view = await orThrowResponse(() => getNotice(ctx, applicationNumberParam(params, 'review.applicationNotFound'), raw === null ? null : Number(raw)));
+  if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noticeNotFound', params: {} }, { status: 404 });
+  const view = await orThrowResponse(() => getNotice(ctx, number, raw === null ? null : Number(raw)));
   const t = await getFixedT(request, ['notice', 'common']);
   return json({
     view,

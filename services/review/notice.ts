@@ -168,7 +168,7 @@ export async function getNotice(ctx: ServiceContext, number: string, sequence: n
   const { app } = await applicationInScope(ctx.db, ctx, number, 'application:read');
   const issued = await ctx.db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(desc(notices.sequence));
   const notice = sequence === null ? issued[0] : issued.find((n) => n.sequence === sequence);
-  if (!notice) throw notFound('review.noNotice');
+  if (!notice) throw notFound(sequence === null ? 'review.noNotice' : 'review.noticeNotFound');
   const [applicant] = await ctx.db.select({ realName: users.realName }).from(users).where(eq(users.id, app.applicantId));
   return {
     notice,

@@ -16,6 +16,8 @@ import * as review from '../../app/routes/desk.applications.$number.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
+import * as boardRoute from '../../app/routes/desk.board.js';
+import * as overridesRoute from '../../app/routes/desk.overrides.js';
 import { enrollTotp, currentTotpCode } from '../../services/auth/totp.js';
 import { getService } from '../../services/catalog/index.js';
 import { claimApplication, claimNext } from '../../services/queue/claim.js';
@@ -71,7 +73,7 @@ const KNOWN = [
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
   'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
   'subjectName', 'subjectIdNumber',
-  'carrier', 'waybill',
+  'carrier', 'waybill', 'items', 'requestId', 'decision', 'toClerkId',
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
 ];
 const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
@@ -221,6 +223,8 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'rate (citizen)', action: rate.action as Fn, path: () => `/applications/${numbers.clean}/rate`, params: () => ({ number: numbers.clean }), as: 'citizen' },
   { label: 'rectifications (manager)', action: rectificationsRoute.action as Fn, path: () => '/reports/rectifications', as: 'manager' },
   { label: 'desk review (manager)', action: review.action as Fn, path: () => `/desk/applications/${numbers.flagged}`, params: () => ({ number: numbers.flagged }), as: 'manager' },
+  { label: 'board (manager)', action: boardRoute.action as Fn, path: () => '/desk/board', as: 'manager' },
+  { label: 'override requests (manager)', action: overridesRoute.action as Fn, path: () => '/desk/overrides', as: 'manager' },
 ];
 
 describe('fuzzing every action', () => {
