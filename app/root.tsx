@@ -18,6 +18,7 @@ import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
 import { headerNameOf } from '#services/account/profile';
 import { getActor } from './utils/session.server';
+import { homeFor } from './utils/home';
 import { useNonce } from './utils/nonce';
 import { TranslationBundleLinks } from './translation-bundles';
 import styles from './styles/app.css';
@@ -40,7 +41,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     {
       locale,
       // The person, not the role: their name masked (a screen is often seen by others).
-      user: actor.kind === 'user' ? { role: actor.role, name: await headerNameOf(context, actor.id) } : null,
+      user: actor.kind === 'user' ? { role: actor.role, name: await headerNameOf(context, actor.id), home: homeFor(actor) } : null,
       // Error pages and routes without their own meta still get a title in the right language.
       titles: { site: t('siteName'), notFound: t('errorPage.notFoundTitle'), error: t('errorPage.title') },
     },

@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'queue:claim': { clerk: 'office' },
   'application:review': { clerk: 'office' },
   'notice:override': { manager: 'office' },
+  'override:request': { clerk: 'office' },
+  'queue:manage': { manager: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
   'profile:update': { citizen: 'own' },

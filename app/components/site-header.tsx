@@ -2,7 +2,7 @@ import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { SUPPORTED_LANGUAGES } from '#locales/languages';
 
-type Props = { user: { role: 'citizen' | 'clerk' | 'manager' | 'admin'; name: string } | null; locale: string };
+type Props = { user: { role: 'citizen' | 'clerk' | 'manager' | 'admin'; name: string; home: string } | null; locale: string };
 
 /** A shield, drawn inline so the header needs no image request and stays crisp. */
 function Emblem() {
@@ -69,10 +69,23 @@ export function SiteHeader({ user, locale }: Props) {
                 <NavLink to="/applications">{t('nav.myApplications')}</NavLink>
               </li>
             )}
-            {isStaff && (
+            {/* A city manager holds no office desk: their work is the reports (homeFor). */}
+            {isStaff && user.home === '/desk' && (
               <li>
-                <NavLink to="/desk">{t('nav.desk')}</NavLink>
+                <NavLink to="/desk" end>
+                  {t('nav.desk')}
+                </NavLink>
               </li>
+            )}
+            {user?.role === 'manager' && user.home === '/desk' && (
+              <>
+                <li>
+                  <NavLink to="/desk/board">{t('nav.board')}</NavLink>
+                </li>
+                <li>
+                  <NavLink to="/desk/overrides">{t('nav.overrides')}</NavLink>
+                </li>
+              </>
             )}
             {user?.role === 'manager' && (
               <li>

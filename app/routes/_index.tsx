@@ -35,7 +35,7 @@ export default function Index() {
       { to: '/signup', label: t('home.quick.signup'), hint: t('home.quick.signupHint') },
     ]),
     ...(role === 'clerk' || role === 'manager'
-      ? [{ to: '/desk', label: t('nav.desk'), hint: t('home.ctaDesk') }]
+      ? [root?.user?.home === '/reports' ? { to: '/reports', label: t('nav.reports'), hint: t('home.ctaReports') } : { to: '/desk', label: t('nav.desk'), hint: t('home.ctaDesk') }]
       : [{ to: '/applications', label: t('home.quick.applications'), hint: t('home.quick.applicationsHint') }]),
     { to: '/services', label: t('home.quick.services'), hint: t('home.quick.servicesHint') },
     { to: '/track', label: t('home.quick.track'), hint: t('home.quick.trackHint') },
@@ -62,8 +62,8 @@ export default function Index() {
               </Link>
             )}
             {(role === 'clerk' || role === 'manager') && (
-              <Link className="button secondary" to="/desk">
-                {t('home.ctaDesk')}
+              <Link className="button secondary" to={root?.user?.home ?? '/desk'}>
+                {root?.user?.home === '/reports' ? t('home.ctaReports') : t('home.ctaDesk')}
               </Link>
             )}
           </div>

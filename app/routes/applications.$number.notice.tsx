@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { getLatestNotice } from '#services/review/notice';
+import { getNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -15,7 +15,11 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 /** The one-time notice as issued, printable, in the reader's language; 404 for anyone else's. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context);
-  const view = await orThrowResponse(() => getLatestNotice(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
+  // ?sequence=N: an earlier notice, as issued; anything but a small whole number is no such notice.
+  const raw = new URL(request.url).searchParams.get('sequence');
+  if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noticeNotFound', params: {} }, { status: 404 });
+  const view = await orThrowResponse(() => getNotice(ctx, number, raw === null ? null : Number(raw)));
   const t = await getFixedT(request, ['notice', 'common']);
   return json({
     view,
@@ -29,7 +33,7 @@ export default function NoticePage() {
   const { view, isApplicant, locale } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['notice', 'catalog', 'common']);
   const { notice, application } = view;
-  const open = application.status === 'needs_supplement' && !view.deadlinePassed;
+  const open = view.latest && application.status === 'needs_supplement' && !view.deadlinePassed;
   return (
     <div className="container narrow">
       <p className="no-print">
@@ -91,8 +95,30 @@ export default function NoticePage() {
             <time dateTime={notice.issueDate}>{formatDay(notice.issueDate, locale)}</time>
           </dd>
         </dl>
-        {notice.overrideReason && <p className="muted">{t('notice:secondNotice')}</p>}
+        {notice.overrideReason && (
+          <p className="muted">
+            {t('notice:secondNotice')} {t('notice:overrideReason', { reason: notice.overrideReason })}
+          </p>
+        )}
       </article>
+      {view.all.length > 1 && (
+        <nav className="no-print card" aria-labelledby="all-notices">
+          <h2 id="all-notices">{t('notice:allNotices')}</h2>
+          <ol>
+            {view.all.map((n) => (
+              <li key={n.number}>
+                {n.sequence === notice.sequence ? (
+                  <span aria-current="page">{t('notice:listLine', { number: n.number, date: formatDay(n.issueDate, locale) })}</span>
+                ) : (
+                  <Link to={`/applications/${application.number}/notice?sequence=${n.sequence}`}>
+                    {t('notice:listLine', { number: n.number, date: formatDay(n.issueDate, locale) })}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
       <p className="no-print muted">{t('notice:printHint')}</p>
       {isApplicant && open && (
         <p className="no-print">

@@ -65,6 +65,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       canTake: ctx.actor.role === 'clerk',
       leaseMinutes: ctx.config.leaseMinutes,
       empty: url.searchParams.get('empty') === '1',
+      // What the review page just did before it sent the clerk here (release, transfer): only a known one.
+      done: (['release', 'transfer', 'reassign'] as const).find((d) => d === url.searchParams.get('done')) ?? null,
       locale: await getLocale(request),
       title: `${t('desk:title')} - ${t('common:siteName')}`,
     },
@@ -83,7 +85,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function DeskPage() {
-  const { desk, filters, q, lastResult, canTake, empty, locale, leaseMinutes } = useLoaderData<typeof loader>();
+  const { desk, filters, q, lastResult, canTake, empty, done, locale, leaseMinutes } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const { t } = useTranslation(['desk', 'common']);
   const searchError = lastResult?.error.q[0] ?? null;
@@ -97,6 +99,11 @@ export default function DeskPage() {
           <SubmitButton pending={navigation.state === 'submitting'}>{t('desk:takeNext')}</SubmitButton>
           <span className="muted">{t('desk:takeNextHint', { minutes: leaseMinutes })}</span>
         </Form>
+      )}
+      {done && (
+        <p className="notice-ok" role="status">
+          {t(`desk:done.${done}`)}
+        </p>
       )}
       {empty && (
         <p className="card" role="status">

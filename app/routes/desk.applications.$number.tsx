@@ -8,17 +8,19 @@ import { claimApplication } from '#services/queue/claim';
 import { releaseApplication, transferApplication } from '#services/queue/handover';
 import { acceptApplication, completeApplication, notAcceptApplication, refuseApplication } from '#services/review/decisions';
 import { grantNoticeOverride, issueNotice } from '#services/review/notice';
+import { requestOverride } from '#services/review/override-requests';
 import { getReview } from '#services/review/review-page';
 import {
   completeSchema,
   leaseOnlySchema,
   notAcceptSchema,
+  overrideRequestSchema,
   overrideSchema,
   refuseSchema,
   transferSchema,
-  verdictSchema,
+  judgeSchema,
 } from '#services/review/schemas';
-import { recordVerdict } from '#services/review/verdicts';
+import { recordVerdicts } from '#services/review/verdicts';
 import { isDomainError } from '#services/errors';
 import { formatDay } from '~/components/application/format';
 import { formatList } from '~/components/intl';
@@ -32,10 +34,11 @@ import {
   OverrideForm,
   RefuseForm,
   ReleaseForm,
+  RequestOverrideForm,
   TransferForm,
 } from '~/components/desk/decision-forms';
 import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
-import { ChecklistItem } from '~/components/desk/verdict-form';
+import { JudgeForm } from '~/components/desk/verdict-form';
 import { DeliveryTable } from '~/components/integrations/delivery-table';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -75,7 +78,7 @@ type Handler = { schema: z.ZodTypeAny; run: (ctx: Awaited<ReturnType<typeof requ
 const HANDLERS: Record<string, Handler> = {
   claim: { schema: /* @__PURE__ */ leaseOnlySchema.partial(), run: (ctx, number) => claimApplication(ctx, number) },
   release: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => releaseApplication(ctx, number, v.leaseVersion), next: 'desk' },
-  verdict: { schema: verdictSchema, run: (ctx, number, v: z.infer<typeof verdictSchema>) => recordVerdict(ctx, number, v) },
+  judge: { schema: judgeSchema, run: (ctx, number, v: z.infer<typeof judgeSchema>) => recordVerdicts(ctx, number, v) },
   notice: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => issueNotice(ctx, number, v.leaseVersion) },
   accept: { schema: leaseOnlySchema, run: (ctx, number, v: { leaseVersion: number }) => acceptApplication(ctx, number, v) },
   notAccept: { schema: notAcceptSchema, run: (ctx, number, v: z.infer<typeof notAcceptSchema>) => notAcceptApplication(ctx, number, v) },
@@ -88,6 +91,7 @@ const HANDLERS: Record<string, Handler> = {
     next: 'desk',
   },
   override: { schema: overrideSchema, run: (ctx, number, v: z.infer<typeof overrideSchema>) => grantNoticeOverride(ctx, number, v) },
+  requestOverride: { schema: overrideRequestSchema, run: (ctx, number, v: z.infer<typeof overrideRequestSchema>) => requestOverride(ctx, number, v) },
 };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -98,9 +102,8 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   // An own property only: 'constructor', '__proto__' or 'toString' would find Object.prototype's.
   const handler = Object.hasOwn(HANDLERS, intent) ? HANDLERS[intent] : undefined;
   if (!handler) throw json({ code: 'badRequest', params: {} }, { status: 400 });
-  const key = intent === 'verdict' ? String(formData.get('materialCode') ?? '') : undefined;
   const submission = parseWithZod(formData, { schema: handler.schema });
-  const answer = (lastResult: DeskActionData['lastResult'], status: number) => json<DeskActionData>({ intent, key, lastResult }, { status });
+  const answer = (lastResult: DeskActionData['lastResult'], status: number) => json<DeskActionData>({ intent, lastResult }, { status });
   if (submission.status !== 'success') return answer(submission.reply(), 400);
   try {
     await handler.run(ctx, number, submission.value as never);
@@ -113,7 +116,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw e;
   }
   if (handler.next === 'desk') return redirect(`/desk?done=${intent}`);
-  const anchor = key ? `#item-${key}` : '';
+  const anchor = intent === 'judge' ? '#checklist-heading' : '';
   return redirect(`/desk/applications/${number}?done=${intent}${anchor}`);
 }
 
@@ -130,7 +133,8 @@ export default function ReviewPage() {
         <Link to="/desk">{t('desk:review.back')}</Link>
       </p>
       <h1>{t('desk:review.title', { number: a.number })}</h1>
-      {done && (
+      {/* One banner for what just happened: a fresh failure replaces the success the URL still names. */}
+      {done && !actionData && (
         <p className="notice-ok" role="status">
           {t(`desk:done.${done}`, { defaultValue: t('desk:done.saved') })}
         </p>
@@ -144,9 +148,7 @@ export default function ReviewPage() {
           <section aria-labelledby="checklist-heading">
             <h2 id="checklist-heading">{t('desk:review.checklist')}</h2>
             <p className="hint">{t('desk:review.checklistIntro')}</p>
-            {page.checklist.map((item) => (
-              <ChecklistItem key={item.code} item={item} leaseVersion={leaseVersion} actionData={actionData} locale={locale} />
-            ))}
+            <JudgeForm items={page.checklist} leaseVersion={leaseVersion} actionData={actionData} locale={locale} />
             {page.sharedMaterials.map((m) => (
               <section key={m.code} className="card checklist-item shared" id={`item-${m.code}`} aria-labelledby={`item-${m.code}-name`}>
                 <h3 id={`item-${m.code}-name`}>
@@ -162,6 +164,7 @@ export default function ReviewPage() {
               <ul>
                 {page.notices.map((n) => (
                   <li key={n.number}>
+                    <Link to={`/applications/${a.number}/notice?sequence=${n.sequence}`}>{n.number}</Link>{' '}
                     {t('desk:review.noticeLine', {
                       number: n.number,
                       date: formatDay(n.issueDate, locale),
@@ -207,6 +210,7 @@ export default function ReviewPage() {
               <TransferForm {...props} />
             </>
           )}
+          {(page.can.requestOverride || (page.can.act && page.overrideRequest)) && <RequestOverrideForm {...props} />}
           {page.can.override && <OverrideForm {...props} />}
         </aside>
       </div>

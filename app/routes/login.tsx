@@ -4,10 +4,10 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { loginSchema } from '#services/auth/schemas';
-import type { Role } from '#services/context';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
+import { homeFor } from '~/utils/home';
 import { authenticate } from '~/utils/accounts.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
@@ -19,17 +19,13 @@ export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
 const SECRET_FIELDS = ['password'];
 
-/** Where people land when no (safe) redirectTo was given. */
-function homeFor(role: Role | string): string {
-  return role === 'citizen' ? '/applications' : '/desk';
-}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await getActor(request, context);
   if (actor.kind === 'user') {
-    throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo'), homeFor(actor.role)));
+    throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo'), homeFor(actor)));
   }
   const t = await getFixedT(request, ['auth', 'common']);
   return json({ title: `${t('auth:login.title')} - ${t('common:siteName')}` });
@@ -55,13 +51,15 @@ export async function action({ request, context }: ActionFunctionArgs) {
     if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
     throw e;
   }
-  const redirectTo = safeRedirect(formData.get('redirectTo'), homeFor(outcome.role));
   if (outcome.kind === 'secondFactor') {
-    // Staff: no session yet, only the right to enter a code on the next page.
-    return redirect(`/login/totp?redirectTo=${encodeURIComponent(redirectTo)}`, {
+    // Staff: no session yet, only the right to enter a code on the next page. Where they land
+    // unless they asked for a page is decided there, once the account is known (homeFor).
+    const asked = formData.get('redirectTo') ? safeRedirect(formData.get('redirectTo'), '/') : null;
+    return redirect(asked ? `/login/totp?redirectTo=${encodeURIComponent(asked)}` : '/login/totp', {
       headers: { 'Set-Cookie': await setPendingLoginCookie(context, outcome.pendingId) },
     });
   }
+  const redirectTo = safeRedirect(formData.get('redirectTo'), homeFor(outcome));
   // A new session id at every sign-in (startSession revokes any old one): no session fixation.
   const cookie = await startSession(request, context, outcome.userId);
   return redirect(redirectTo, { headers: { 'Set-Cookie': cookie } });

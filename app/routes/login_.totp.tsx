@@ -7,6 +7,7 @@ import { totpSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
+import { homeFor } from '~/utils/home';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { clearPendingLoginCookie, completeSecondFactor, pendingLoginId, resolvePendingLogin } from '~/utils/two-factor.server';
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await getActor(request, context);
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
-  if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, actor.role === 'citizen' ? '/applications' : '/desk'));
+  if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, homeFor(actor)));
   const pending = await resolvePendingLogin(context, await pendingLoginId(request, context));
   if (!pending) throw redirect(redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login');
   const t = await getFixedT(request, ['auth', 'common']);
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await readFormData(request);
   const submission = parseWithZod(formData, { schema: totpSchema });
   if (submission.status !== 'success') return invalidResponse(submission, { hideFields: ['code'] });
-  let user: { userId: string; role: string };
+  let user: Awaited<ReturnType<typeof completeSecondFactor>>;
   try {
     user = await completeSecondFactor(
       { db: context.db, clock: context.clock, config: context.config, actor: await getActor(request, context) },
@@ -46,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append('Set-Cookie', await startSession(request, context, user.userId));
   headers.append('Set-Cookie', await clearPendingLoginCookie(context));
-  return redirect(safeRedirect(formData.get('redirectTo'), '/desk'), { headers });
+  return redirect(safeRedirect(formData.get('redirectTo'), homeFor(user)), { headers });
 }
 
 export default function LoginTotp() {

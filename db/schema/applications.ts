@@ -143,6 +143,8 @@ export const queueItems = pgTable(
     frontOfQueue: integer('front_of_queue').notNull().default(0),
     /** Bumped whenever the item changes hands; desk forms carry it so a stale form is refused. */
     leaseVersion: integer('lease_version').notNull().default(0),
+    /** When the current holder got the item (claim, return after a supplement, transfer, reassignment): the manager's board says for how long. */
+    heldSince: timestamp('held_since', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('queue_items_application_uq').on(t.applicationId),

@@ -1,4 +1,5 @@
 import { date, index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { applications } from './applications.js';
 import { offices, users } from './people.js';
 
@@ -161,4 +162,38 @@ export const decisions = pgTable(
     waybill: text('waybill'),
   },
   (t) => [index('decisions_app_idx').on(t.applicationId, t.at)],
+);
+
+/**
+ * A clerk's request for the office manager's override of the one-time rule (decision 0026): the
+ * clerk writes why a further notice is needed; the manager approves or refuses with a reason.
+ * An approval becomes the notice_overrides row the next notice consumes (its reason printed on
+ * that notice). At most one request per application is pending at a time.
+ */
+export const overrideRequests = pgTable(
+  'override_requests',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    applicationId: uuid('application_id')
+      .notNull()
+      .references(() => applications.id),
+    /** Copied from the application at request time: the manager's list is read by office. */
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    requestedBy: uuid('requested_by')
+      .notNull()
+      .references(() => users.id),
+    reason: text('reason').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull(),
+    status: text('status').$type<'pending' | 'approved' | 'refused'>().notNull().default('pending'),
+    decidedBy: uuid('decided_by').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    decisionReason: text('decision_reason'),
+    overrideId: uuid('override_id').references(() => noticeOverrides.id),
+  },
+  (t) => [
+    index('override_requests_pending_idx').on(t.officeCode, t.requestedAt).where(sql`status = 'pending'`),
+    uniqueIndex('override_requests_one_pending_idx').on(t.applicationId).where(sql`status = 'pending'`),
+  ],
 );

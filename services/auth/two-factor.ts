@@ -27,10 +27,10 @@ export async function startPendingLogin(ctx: Pick<ServiceContext, 'db' | 'clock'
 export async function resolvePendingLogin(
   ctx: Pick<ServiceContext, 'db' | 'clock'>,
   id: string | null | undefined,
-): Promise<{ userId: string; role: Role; officeCode: string | null } | null> {
+): Promise<{ userId: string; role: Role; officeCode: string | null; managerScope: 'office' | 'city' | null } | null> {
   if (!id) return null;
   const [row] = await ctx.db
-    .select({ userId: users.id, role: users.role, officeCode: users.officeCode })
+    .select({ userId: users.id, role: users.role, officeCode: users.officeCode, managerScope: users.managerScope })
     .from(pendingLogins)
     .innerJoin(users, eq(users.id, pendingLogins.userId))
     .where(
@@ -56,7 +56,7 @@ export async function completeSecondFactor(
   pendingId: string | null | undefined,
   code: string,
   opts: { ip?: string } = {},
-): Promise<{ userId: string; role: Role }> {
+): Promise<{ userId: string; role: Role; managerScope: 'office' | 'city' | null }> {
   const pending = await resolvePendingLogin(ctx, pendingId);
   if (!pending || !pendingId) throw new DomainError('auth.secondFactorExpired', 401);
   const anonymous: Actor = { kind: 'anonymous' };
@@ -88,5 +88,5 @@ export async function completeSecondFactor(
     { ...ctx, actor: { kind: 'user', id: pending.userId, role: pending.role, officeCode: pending.officeCode, skills: [], managerScope: null, cityCode: null, orgUnitCode: null } },
     { action: 'auth.login.succeeded', data: { factor: 'totp', ip } },
   );
-  return { userId: pending.userId, role: pending.role };
+  return { userId: pending.userId, role: pending.role, managerScope: pending.managerScope ?? null };
 }

@@ -33,6 +33,7 @@ async function take(tx: Db, ctx: ServiceContext, actor: UserActor, item: QueueIt
       state: 'claimed',
       claimedBy: actor.id,
       leaseExpiresAt: leaseUntil(ctx),
+      heldSince: now,
       leaseVersion: sql`${queueItems.leaseVersion} + 1`,
       frontOfQueue: 0,
       preferredClerkId: null,

@@ -49,7 +49,7 @@ export async function transferApplication(
       if (!fits || clerk.id === item.claimedBy) throw invalid('form.invalid', { toClerkId: ['review.transferClerkInvalid'] });
       await tx
         .update(queueItems)
-        .set({ claimedBy: clerk.id, leaseExpiresAt: leaseUntil(ctx), leaseVersion: sql`${queueItems.leaseVersion} + 1` })
+        .set({ claimedBy: clerk.id, leaseExpiresAt: leaseUntil(ctx), heldSince: ctx.clock.now(), leaseVersion: sql`${queueItems.leaseVersion} + 1` })
         .where(eq(queueItems.id, item.id));
     } else {
       const [office] = await tx.select().from(offices).where(eq(offices.code, toOfficeCode!)).limit(1);

@@ -63,6 +63,7 @@ export async function settleItem(tx: Db, itemId: number, state: 'waiting' | 'par
       state,
       claimedBy: null,
       leaseExpiresAt: null,
+      heldSince: null,
       leaseVersion: sql`${queueItems.leaseVersion} + 1`,
       ...extra,
     })

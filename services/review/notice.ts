@@ -145,6 +145,10 @@ export type NoticeView = {
   application: { number: string; serviceCode: string; submittedAt: string | null; receivedDay: string | null; status: string };
   applicant: { realName: string };
   deadlinePassed: boolean;
+  /** Every notice of the application (number, sequence, date): each is read at its own address. */
+  all: { number: string; sequence: number; issueDate: string }[];
+  /** Whether this is the latest notice (only the latest can still be supplemented). */
+  latest: boolean;
 };
 
 /**
@@ -152,9 +156,19 @@ export type NoticeView = {
  * printable 一次性告知书. 404 when there is none or the application is someone else's.
  */
 export async function getLatestNotice(ctx: ServiceContext, number: string): Promise<NoticeView> {
+  return getNotice(ctx, number, null);
+}
+
+/**
+ * One notice of an application by its sequence (1 the first, null the latest): after a further
+ * notice, the earlier ones stay readable as issued, each at its own address. 404 when there is
+ * no such notice or the application is someone else's.
+ */
+export async function getNotice(ctx: ServiceContext, number: string, sequence: number | null): Promise<NoticeView> {
   const { app } = await applicationInScope(ctx.db, ctx, number, 'application:read');
-  const [notice] = await ctx.db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(desc(notices.sequence)).limit(1);
-  if (!notice) throw notFound('review.noNotice');
+  const issued = await ctx.db.select().from(notices).where(eq(notices.applicationId, app.id)).orderBy(desc(notices.sequence));
+  const notice = sequence === null ? issued[0] : issued.find((n) => n.sequence === sequence);
+  if (!notice) throw notFound(sequence === null ? 'review.noNotice' : 'review.noticeNotFound');
   const [applicant] = await ctx.db.select({ realName: users.realName }).from(users).where(eq(users.id, app.applicantId));
   return {
     notice,
@@ -167,5 +181,7 @@ export async function getLatestNotice(ctx: ServiceContext, number: string): Prom
     },
     applicant: { realName: applicant?.realName ?? '' },
     deadlinePassed: chinaDate(ctx.clock.now()) > notice.supplementDeadline,
+    all: issued.map((n) => ({ number: n.number, sequence: n.sequence, issueDate: n.issueDate })).reverse(),
+    latest: notice.id === issued[0].id,
   };
 }

@@ -14,6 +14,7 @@ import { FILE_KINDS } from '../files/kinds.js';
 import { postalAddressOf, type PostalAddress } from '../validation/address.js';
 import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
 import { applicationInScope } from './access.js';
+import { latestOverrideRequest } from './override-requests.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
 
 export type ReviewItem = {
@@ -69,8 +70,11 @@ export type ReviewPage = {
     leaseVersion: number | null;
     leaseExpiresAt: string | null;
   } | null;
-  can: { claim: boolean; act: boolean; override: boolean };
+  /** requestOverride: the holder may ask the office manager for an override (after a notice, none granted or asked). */
+  can: { claim: boolean; act: boolean; override: boolean; requestOverride: boolean };
   pendingOverride: { reason: string; at: string } | null;
+  /** The clerk's latest request for an override and how it was answered. */
+  overrideRequest: { status: 'pending' | 'approved' | 'refused'; reason: string; at: string; decisionReason: string | null } | null;
   transferClerks: { id: string; staffNo: string | null; name: string }[];
   transferOffices: string[];
   redirectOffices: string[];
@@ -115,6 +119,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     ctx.db.select().from(offices).orderBy(asc(offices.code)),
     applicationDeliveries(ctx, number),
   ]);
+  const overrideRequest = notices.length > 0 ? await latestOverrideRequest(ctx, app.id) : null;
   const live = item ? leaseLive(item, now) : false;
   const [holder] =
     item?.claimedBy && live
@@ -216,7 +221,10 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       claim: isClerk && workable && !!item && !mine && !live && (item.state === 'waiting' || item.state === 'claimed'),
       act: mine && workable,
       override: actor.role === 'manager' && actor.officeCode === app.officeCode && notices.length > 0 && ['under_review', 'supplemented'].includes(app.status),
+      requestOverride:
+        mine && notices.length > 0 && ['under_review', 'supplemented'].includes(app.status) && !pending && overrideRequest?.status !== 'pending',
     },
+    overrideRequest,
     pendingOverride: pending ? { reason: pending.reason, at: pending.at.toISOString() } : null,
     transferClerks: colleagues.filter((c) => c.skills.includes(app.department)).map(({ id, staffNo, name }) => ({ id, staffNo, name })),
     transferOffices: allOffices.filter((o) => o.code !== app.officeCode && o.departments.includes(app.department)).map((o) => o.code),

@@ -27,6 +27,29 @@ export const verdictSchema = z
     }
   });
 
+/**
+ * One checklist item in the one judging form: a verdict left blank leaves the item as it stands
+ * (a clerk may judge part now and the rest later); anything chosen is checked as a lone verdict is.
+ */
+export const judgedItemSchema = z
+  .object({
+    materialCode: listCode(60),
+    verdict: z.enum(VERDICTS, { errorMap: () => ({ message: 'choice' }) }).optional(),
+    reasonCode: listCode(60).optional(),
+    note: optionalText(500, MULTILINE),
+  })
+  .superRefine((v, ctx) => {
+    if (v.verdict === 'deficient' && !v.reasonCode) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['reasonCode'], message: 'review.reasonRequired' });
+    }
+  });
+
+/** Every material of the application in one submit (a checklist is far shorter than 60 items). */
+export const judgeSchema = z.object({
+  leaseVersion,
+  items: z.array(judgedItemSchema, { errorMap: () => ({ message: 'required' }) }).min(1, 'required').max(60, 'choice'),
+});
+
 export const leaseOnlySchema = z.object({ leaseVersion });
 
 /** 不予受理 reasons; the basis follows from the reason (art. 32(1) of the Licensing Law). */
@@ -107,7 +130,20 @@ export const transferSchema = z
 
 export const overrideSchema = z.object({ reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
 
+/** A clerk asks the office manager for an override of the one-time rule; why, in writing. */
+export const overrideRequestSchema = z.object({ leaseVersion, reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
+
+export const OVERRIDE_DECISIONS = ['approve', 'refuse'] as const;
+
+/** The manager's answer to one request: approve or refuse, with a reason either way (audited; an approval's is printed on the notice). */
+export const overrideDecisionSchema = z.object({
+  requestId: z.string({ required_error: 'required', invalid_type_error: 'required' }).uuid('choice'),
+  decision: z.enum(OVERRIDE_DECISIONS, { errorMap: () => ({ message: 'choice' }) }),
+  reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')),
+});
+
 export type VerdictInput = z.infer<typeof verdictSchema>;
+export type JudgeInput = z.infer<typeof judgeSchema>;
 export type NotAcceptInput = z.infer<typeof notAcceptSchema>;
 export type RefuseInput = z.infer<typeof refuseSchema>;
 export type CompleteInput = z.input<typeof completeSchema>;

@@ -134,7 +134,7 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       if (stillFits && (await clerkOnDuty(tx, clerk.id, now))) {
         await tx
           .update(queueItems)
-          .set({ ...back, state: 'claimed', claimedBy: clerk.id, leaseExpiresAt: leaseUntil(ctx) })
+          .set({ ...back, state: 'claimed', claimedBy: clerk.id, leaseExpiresAt: leaseUntil(ctx), heldSince: now })
           .where(eq(queueItems.id, item.id));
         await recordAudit(tx, ctx, { applicationId: app.id, action: 'queue.returnedToClerk', officeCode: item.officeCode, data: { clerkId: clerk.id } });
       } else {

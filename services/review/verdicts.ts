@@ -5,7 +5,7 @@ import { recordAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid } from '../errors.js';
 import { beyondOnce, loadChecklist } from './checklist.js';
-import { verdictSchema, type VerdictInput } from './schemas.js';
+import { judgeSchema, verdictSchema, type JudgeInput, type VerdictInput } from './schemas.js';
 import { withLease } from './with-lease.js';
 
 /**
@@ -51,6 +51,81 @@ export async function recordVerdict(ctx: ServiceContext, number: string, raw: Ve
       reason: input.note || null,
       data: { materialCode: item.material.code, verdict: input.verdict, reasonCode: input.reasonCode ?? null },
     });
+  });
+}
+
+/**
+ * The clerk's one judging form: a verdict for every checklist item in one transaction under one
+ * lease check. Every problem of every item is collected and refused together (400, nothing
+ * saved), so the clerk corrects them in one pass. An item left blank, or judged exactly as it
+ * already stands, writes nothing: a second submit of the same form (double click, back and
+ * resubmit) records no second verdict and no second audit row.
+ */
+export async function recordVerdicts(ctx: ServiceContext, number: string, raw: JudgeInput): Promise<{ recorded: number }> {
+  const parsed = judgeSchema.safeParse(raw);
+  if (!parsed.success) throw invalid('form.invalid', fieldErrorsOf(parsed.error));
+  const input = parsed.data;
+  return withLease(ctx, number, input.leaseVersion, async ({ tx, actor, app }) => {
+    if (app.status !== 'under_review') throw conflict('review.notUnderReview');
+    const { items, notices } = await loadChecklist(tx, app);
+    const [override] = notices.length
+      ? await tx
+          .select({ id: noticeOverrides.id })
+          .from(noticeOverrides)
+          .where(and(eq(noticeOverrides.applicationId, app.id), isNull(noticeOverrides.usedByNoticeId)))
+          .limit(1)
+      : [];
+    const errors: Record<string, string[]> = {};
+    const seen = new Set<string>();
+    const writes: { item: (typeof items)[number]; verdict: 'ok' | 'missing' | 'deficient'; reasonCode: string | null; note: string | null }[] = [];
+    input.items.forEach((given, i) => {
+      const at = `items[${i}]`;
+      const item = items.find((x) => x.material.code === given.materialCode);
+      if (!item || seen.has(given.materialCode)) {
+        errors[`${at}.materialCode`] = ['review.unknownMaterial'];
+        return;
+      }
+      seen.add(given.materialCode);
+      if (!given.verdict) return;
+      if (given.verdict === 'deficient' && !item.material.deficiencyReasons.includes(given.reasonCode ?? '')) {
+        errors[`${at}.reasonCode`] = ['review.reasonNotListed'];
+        return;
+      }
+      if (given.verdict !== 'ok' && beyondOnce(item, notices.length) && !override) {
+        errors[`${at}.verdict`] = ['review.onceRuleField'];
+        return;
+      }
+      const reasonCode = given.verdict === 'deficient' ? given.reasonCode! : null;
+      const note = given.note || null;
+      const now = item.verdict;
+      if (now && now.verdict === given.verdict && now.reasonCode === reasonCode && (now.note ?? null) === note) return;
+      writes.push({ item, verdict: given.verdict, reasonCode, note });
+    });
+    if (Object.keys(errors).length > 0) throw invalid('review.judgeInvalid', errors, { count: Object.keys(errors).length });
+    const at = ctx.clock.now();
+    if (writes.length === 0) return { recorded: 0 };
+    await tx.insert(materialVerdicts).values(
+      writes.map((w) => ({
+        applicationId: app.id,
+        materialCode: w.item.material.code,
+        verdict: w.verdict,
+        reasonCode: w.reasonCode,
+        note: w.note,
+        clerkId: actor.id,
+        at,
+        fileIds: w.item.files.map((f) => f.id),
+      })),
+    );
+    for (const w of writes) {
+      await recordAudit(tx, ctx, {
+        applicationId: app.id,
+        action: 'review.verdict',
+        officeCode: app.officeCode,
+        reason: w.note,
+        data: { materialCode: w.item.material.code, verdict: w.verdict, reasonCode: w.reasonCode },
+      });
+    }
+    return { recorded: writes.length };
   });
 }
 

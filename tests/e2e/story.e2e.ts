@@ -229,21 +229,17 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await clerk.goto(`${base}/desk/applications/${applicationNumber}`);
       await expectAccessible(clerk, `review before claim (${lng})`);
       await submitDeskForm(clerk, 'claim');
+      // Every material judged in the one form: first with the deficient item's reason forgotten,
+      // which the summary names while keeping every other choice; then with the reason.
+      const judge = clerk.locator('form:has(input[name="intent"][value="judge"])');
       for (const m of materials) {
-        await submitDeskForm(
-          clerk,
-          'verdict',
-          async (form) => {
-            if (m === 'marriageCertificate') {
-              await form.locator('input[name="verdict"][value="deficient"]').check();
-              await form.locator('select[name="reasonCode"]').selectOption({ index: 1 });
-            } else {
-              await form.locator('input[name="verdict"][value="ok"]').check();
-            }
-          },
-          m,
-        );
+        await judge.locator(`#item-${m} input[type="radio"][value="${m === 'marriageCertificate' ? 'deficient' : 'ok'}"]`).check();
       }
+      await judge.locator('button[type="submit"]').last().click();
+      await judge.locator('.error-summary').waitFor();
+      await expectAccessible(clerk, `review with a judging error (${lng})`);
+      expect(await judge.locator('#item-hukouBook input[type="radio"][value="ok"]').isChecked()).toBe(true);
+      await submitDeskForm(clerk, 'judge', (form) => form.locator('#item-marriageCertificate select').selectOption({ index: 1 }).then(() => undefined));
       await expectAccessible(clerk, `review with verdicts (${lng})`);
       await screenshot(clerk, `${lng}-08-review`);
       await submitDeskForm(clerk, 'notice');
@@ -268,7 +264,7 @@ for (const lng of ['zh-CN', 'en'] as const) {
     it('the clerk accepts and completes it; the citizen sees it completed', async () => {
       await clerk.goto(`${base}/desk/applications/${applicationNumber}`);
       if (await clerk.locator('form:has(input[name="intent"][value="claim"])').count()) await submitDeskForm(clerk, 'claim');
-      await submitDeskForm(clerk, 'verdict', (form) => form.locator('input[name="verdict"][value="ok"]').check(), 'marriageCertificate');
+      await submitDeskForm(clerk, 'judge', (form) => form.locator('#item-marriageCertificate input[type="radio"][value="ok"]').check());
       await submitDeskForm(clerk, 'accept');
       await submitDeskForm(clerk, 'complete', async (form) => {
         await form.locator('input[name="documentNumber"]').fill('HJ2026-0001');
@@ -338,6 +334,14 @@ for (const lng of ['zh-CN', 'en'] as const) {
       const csv = await (await manager.request.get(`${base}/reports/csv?table=satisfaction`)).text();
       const satisfied = Number(csv.replace(/^\uFEFF/, '').split(/\r?\n/)[1]?.split(',').pop());
       expect(satisfied).toBeGreaterThanOrEqual(1);
+      // The office manager's own pages (decision 0026), at desk and at phone width.
+      for (const path of ['/desk/board', '/desk/overrides']) {
+        await manager.goto(`${base}${path}`);
+        await expectAccessible(manager, `${path} (${lng})`);
+        await manager.setViewportSize({ width: 390, height: 844 });
+        await expectAccessible(manager, `${path} at phone width (${lng})`);
+        await manager.setViewportSize({ width: 1280, height: 900 });
+      }
       await managerContext.close();
     });
   });

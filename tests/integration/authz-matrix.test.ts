@@ -141,6 +141,21 @@ const MATRIX: Record<string, Case> = {
     // managers may look but not claim.
     post: { body: () => ({ intent: 'claim' }), expect: row('login', [403, 403], ['redirect', 404, 404, 403, 403]) },
   },
+  'desk.board.tsx': {
+    url: () => '/desk/board',
+    get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),
+    // An application number no office holds: not found for managers, the wrong role for everyone else.
+    post: { body: () => ({ items: 'GA20260101000001:1', reason: '调整在办事项' }), expect: row('login', [403, 403], [403, 403, 403, 404, 404]) },
+  },
+  'desk.overrides.tsx': {
+    url: () => '/desk/overrides',
+    get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']),
+    // A request id no office has: not found for managers, the wrong role for everyone else.
+    post: {
+      body: () => ({ requestId: '00000000-0000-4000-8000-000000000000', decision: 'refuse', reason: '理由写够十个字以上的说明' }),
+      expect: row('login', [403, 403], [403, 403, 403, 404, 404]),
+    },
+  },
   'applications.$number.rate.tsx': {
     url: (f) => `/applications/${f.appNumber}/rate`,
     params: (f) => ({ number: f.appNumber }),

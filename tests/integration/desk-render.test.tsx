@@ -3,6 +3,7 @@ import type { DbHandle } from '../../db/client.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createSubmittedApplication } from '../support/applications.js';
 import { get, post, run } from '../support/requests.js';
+import { judgeFields } from '../support/judge-form.js';
 import { createTestDb } from '../setup/test-db.js';
 import { missingKeys, renderPage } from '../support/render-page.js';
 
@@ -69,14 +70,13 @@ describe('desk pages render', () => {
       expect(html).toMatch(/<fieldset[^>]*>\s*<legend>/);
     }
 
-    for (const [materialCode, verdict] of [['hukouBook', 'ok'], ['idCollectionReceipt', 'missing'], ['photo', 'deficient']]) {
-      await run(
-        reviewRoute.action,
-        post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion: String(lease), materialCode, verdict, reasonCode: verdict === 'deficient' ? 'photoSpec' : '' }, { cookie }),
-        context,
-        params,
-      );
-    }
+    const judged = await run(
+      reviewRoute.action,
+      post(`/desk/applications/${number}`, judgeFields(lease, [['hukouBook', 'ok'], ['idCollectionReceipt', 'missing'], ['photo', 'deficient', 'photoSpec']]), { cookie }),
+      context,
+      params,
+    );
+    expect(judged.status).toBe(302);
     expect((await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'notice', leaseVersion: String(lease) }, { cookie }), context, params)).status).toBe(302);
 
     const noticeData = await (await run(noticeRoute.loader, get(`/applications/${number}/notice`, { cookie: citizenCookie }), context, params)).json();

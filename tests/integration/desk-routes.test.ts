@@ -7,6 +7,7 @@ import * as reviewRoute from '../../app/routes/desk.applications.$number.js';
 import { appContext, createCitizen, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createSubmittedApplication } from '../support/applications.js';
 import { get, post, run } from '../support/requests.js';
+import { judgeFields } from '../support/judge-form.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -98,43 +99,74 @@ describe('/desk/applications/:number', () => {
     expect(posted.status).toBe(404);
   });
 
-  it('records a verdict from the form, and refuses a stale form with 409 at that form', async () => {
+  it('records every verdict from the one form, and refuses a stale form with 409 at that form', async () => {
     const { context, cookie, number, applicationId, clock } = await setup();
     await take(context, cookie);
     const page = await (await run(reviewRoute.loader, get(`/desk/applications/${number}`, { cookie }), context, { number })).json();
     const leaseVersion = String(page.page.queue.leaseVersion);
     const ok = await run(
       reviewRoute.action,
-      post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion, materialCode: 'photo', verdict: 'deficient', reasonCode: 'photoSpec', note: '' }, { cookie }),
+      post(`/desk/applications/${number}`, judgeFields(leaseVersion, [['hukouBook', 'ok'], ['idCollectionReceipt', ''], ['photo', 'deficient', 'photoSpec', '背景不是白色']]), { cookie }),
       context,
       { number },
     );
     expect(ok.status).toBe(302);
-    expect(ok.headers.get('Location')).toBe(`/desk/applications/${number}?done=verdict#item-photo`);
+    expect(ok.headers.get('Location')).toBe(`/desk/applications/${number}?done=judge#checklist-heading`);
+    const saved = await h.db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, applicationId));
+    expect(saved.map((v) => [v.materialCode, v.verdict, v.reasonCode, v.note]).sort()).toEqual([
+      ['hukouBook', 'ok', null, null],
+      ['photo', 'deficient', 'photoSpec', '背景不是白色'],
+    ]);
 
+    // Two items wrong at once: both named in one answer, nothing saved, what was typed kept.
     const invalid = await run(
       reviewRoute.action,
-      post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion, materialCode: 'photo', verdict: 'deficient' }, { cookie }),
+      post(`/desk/applications/${number}`, judgeFields(leaseVersion, [['hukouBook', 'deficient'], ['idCollectionReceipt', 'maybe'], ['photo', 'ok', '', '新照片可以']]), { cookie }),
       context,
       { number },
     );
     expect(invalid.status).toBe(400);
-    expect(await invalid.json()).toMatchObject({ intent: 'verdict', key: 'photo', lastResult: { error: { reasonCode: ['review.reasonRequired'] } } });
+    const body = await invalid.json();
+    expect(body).toMatchObject({ intent: 'judge', lastResult: { error: { 'items[0].reasonCode': ['review.reasonRequired'], 'items[1].verdict': ['choice'] } } });
+    expect(body.lastResult.initialValue.items[2].note).toBe('新照片可以');
+    expect(await h.db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, applicationId))).toHaveLength(2);
+
+    // A reason from another material's list is refused by the service, beside its item.
+    const foreign = await run(
+      reviewRoute.action,
+      post(`/desk/applications/${number}`, judgeFields(leaseVersion, [['hukouBook', 'deficient', 'photoSpec'], ['nope', 'ok']]), { cookie }),
+      context,
+      { number },
+    );
+    expect(foreign.status).toBe(400);
+    expect(await foreign.json()).toMatchObject({
+      lastResult: { error: { '': [expect.stringMatching(/^errors:review\.judgeInvalid/)], 'items[0].reasonCode': ['review.reasonNotListed'], 'items[1].materialCode': ['review.unknownMaterial'] } },
+    });
 
     clock.advance(16 * 60_000);
     // The lease lapsed; another clerk takes the item.
     const other = await createStaff(h.db);
     await take(context, await sessionCookieFor(h.db, clock, other.id));
-    const stale = await run(
-      reviewRoute.action,
-      post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion, materialCode: 'hukouBook', verdict: 'ok' }, { cookie }),
-      context,
-      { number },
-    );
+    const stale = await run(reviewRoute.action, post(`/desk/applications/${number}`, judgeFields(leaseVersion, [['idCollectionReceipt', 'ok']]), { cookie }), context, { number });
     expect(stale.status).toBe(409);
-    expect(await stale.json()).toMatchObject({ intent: 'verdict', key: 'hukouBook', lastResult: { error: { '': [expect.stringMatching(/^errors:review\.leaseLost/)] } } });
+    expect(await stale.json()).toMatchObject({ intent: 'judge', lastResult: { error: { '': [expect.stringMatching(/^errors:review\.leaseLost/)] } } });
     const verdicts = await h.db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, applicationId));
-    expect(verdicts.map((v) => v.materialCode)).toEqual(['photo']);
+    expect(verdicts.map((v) => v.materialCode).sort()).toEqual(['hukouBook', 'photo']);
+  });
+
+  it('a double submit of the same form records each verdict once', async () => {
+    const { context, cookie, number, applicationId } = await setup();
+    await take(context, cookie);
+    const leaseVersion = (await (await run(reviewRoute.loader, get(`/desk/applications/${number}`, { cookie }), context, { number })).json()).page.queue.leaseVersion;
+    const form = judgeFields(leaseVersion, [['hukouBook', 'ok'], ['idCollectionReceipt', 'missing'], ['photo', 'ok']]);
+    const [a, b] = await Promise.all([
+      run(reviewRoute.action, post(`/desk/applications/${number}`, form, { cookie }), context, { number }),
+      run(reviewRoute.action, post(`/desk/applications/${number}`, form, { cookie }), context, { number }),
+    ]);
+    expect([a.status, b.status]).toEqual([302, 302]);
+    expect(await h.db.select().from(materialVerdicts).where(eq(materialVerdicts.applicationId, applicationId))).toHaveLength(3);
+    const audited = await h.db.select().from(auditEvents).where(and(eq(auditEvents.applicationId, applicationId), eq(auditEvents.action, 'review.verdict')));
+    expect(audited).toHaveLength(3);
   });
 
   it('refuses a notice while items are unreviewed (400), then issues it', async () => {
@@ -147,10 +179,8 @@ describe('/desk/applications/:number', () => {
       intent: 'notice',
       lastResult: { error: { 'verdict-hukouBook': ['review.unreviewed'], 'verdict-photo': ['review.unreviewed'] } },
     });
-    for (const [materialCode, verdict] of [['hukouBook', 'ok'], ['idCollectionReceipt', 'ok'], ['photo', 'missing']]) {
-      const r = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'verdict', leaseVersion, materialCode, verdict }, { cookie }), context, { number });
-      expect(r.status).toBe(302);
-    }
+    const r = await run(reviewRoute.action, post(`/desk/applications/${number}`, judgeFields(leaseVersion, [['hukouBook', 'ok'], ['idCollectionReceipt', 'ok'], ['photo', 'missing']]), { cookie }), context, { number });
+    expect(r.status).toBe(302);
     const issued = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'notice', leaseVersion }, { cookie }), context, { number });
     expect(issued.status).toBe(302);
     const [app] = await h.db.select().from(applications).where(eq(applications.id, applicationId));
@@ -163,7 +193,7 @@ describe('/desk/applications/:number', () => {
     const cookie = await sessionCookieFor(h.db, context.clock, manager.id);
     const view = await run(reviewRoute.loader, get(`/desk/applications/${number}`, { cookie }), context, { number });
     expect(view.status).toBe(200);
-    expect((await view.json()).page.can).toEqual({ claim: false, act: false, override: false });
+    expect((await view.json()).page.can).toEqual({ claim: false, act: false, override: false, requestOverride: false });
     const claim = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'claim' }, { cookie }), context, { number });
     expect(claim.status).toBe(403);
     const unknown = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'delete' }, { cookie }), context, { number });

@@ -22,6 +22,8 @@ import * as review from '../../app/routes/desk.applications.$number.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
+import * as boardRoute from '../../app/routes/desk.board.js';
+import * as overridesRoute from '../../app/routes/desk.overrides.js';
 import { enrollTotp, currentTotpCode } from '../../services/auth/totp.js';
 import { getService } from '../../services/catalog/index.js';
 import { claimApplication, claimNext } from '../../services/queue/claim.js';
@@ -71,16 +73,16 @@ const BASE = 'http://localhost:3000';
 
 const KNOWN = [
   'intent', 'realName', 'idNumber', 'mobile', 'password', 'confirmPassword', 'identifier', 'code', 'redirectTo',
-  'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
+  'applicationId', 'leaseVersion', 'materialCode', 'verdict', 'items[0].materialCode', 'items[0].verdict', 'items[99].note', 'reasonCode', 'note', 'reason', 'toClerkId', 'toOfficeCode',
   'answers.hukouRegion', 'answers.reason', 'answers.delivery', 'material.photo', 'material.hukouBook', 'hp_website',
   'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
   'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
   'subjectName', 'subjectIdNumber',
-  'carrier', 'waybill',
+  'carrier', 'waybill', 'items', 'requestId', 'decision', 'toClerkId',
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
 
 const text = fc.oneof(
   anyHostile,
@@ -232,6 +234,8 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'rate (citizen)', action: rate.action as Fn, path: () => `/applications/${numbers.clean}/rate`, params: () => ({ number: numbers.clean }), as: 'citizen' },
   { label: 'rectifications (manager)', action: rectificationsRoute.action as Fn, path: () => '/reports/rectifications', as: 'manager' },
   { label: 'desk review (manager)', action: review.action as Fn, path: () => `/desk/applications/${numbers.flagged}`, params: () => ({ number: numbers.flagged }), as: 'manager' },
+  { label: 'board (manager)', action: boardRoute.action as Fn, path: () => '/desk/board', as: 'manager' },
+  { label: 'override requests (manager)', action: overridesRoute.action as Fn, path: () => '/desk/overrides', as: 'manager' },
 ];
 
 describe('fuzzing every action', () => {
@@ -306,7 +310,7 @@ const FORMS: Form[] = [
   })),
   ...(
     [
-      { field: 'note', fields: (v: string) => ({ intent: 'verdict', leaseVersion: String(reviewLease), materialCode: 'photo', verdict: 'deficient', reasonCode: 'photoSpec', note: v }) },
+      { field: 'items[0].note', fields: (v: string) => ({ intent: 'judge', leaseVersion: String(reviewLease), 'items[0].materialCode': 'photo', 'items[0].verdict': 'deficient', 'items[0].reasonCode': 'photoSpec', 'items[0].note': v }) },
       { field: 'note', fields: (v: string) => ({ intent: 'notAccept', leaseVersion: wrongLease(), reasonCode: 'noLicenceNeeded', note: v }) },
       { field: 'note', fields: (v: string) => ({ intent: 'refuse', leaseVersion: wrongLease(), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.residentIdCardLaw', note: v }) },
       { field: 'reason', fields: (v: string) => ({ intent: 'transfer', leaseVersion: wrongLease(), toOfficeCode: 'bj-chaoyang', reason: v }) },
@@ -384,7 +388,7 @@ describe('hostile values in otherwise valid forms', () => {
           ? await run(rate.action as Fn, post(`/applications/${numbers.completed}/rate`, { score: n }, { cookie: cookies.citizen }), appContext(h.db, clock, config), { number: numbers.completed })
           : await run(
               review.action as Fn,
-              post(`/desk/applications/${numbers.review}`, { intent: 'verdict', leaseVersion: n, materialCode: 'photo', verdict: 'ok' }, { cookie: cookies.clerk }),
+              post(`/desk/applications/${numbers.review}`, { intent: 'judge', leaseVersion: n, 'items[0].materialCode': 'photo', 'items[0].verdict': 'ok' }, { cookie: cookies.clerk }),
               appContext(h.db, clock, config),
               { number: numbers.review },
             );

@@ -18,6 +18,8 @@ import * as logout from '../../app/routes/logout.js';
 import * as reports from '../../app/routes/reports._index.js';
 import * as reportsCsv from '../../app/routes/reports.csv.js';
 import * as rectifications from '../../app/routes/reports.rectifications.js';
+import * as board from '../../app/routes/desk.board.js';
+import * as overrides from '../../app/routes/desk.overrides.js';
 import * as guide from '../../app/routes/services.$code._index.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as catalog from '../../app/routes/services._index.js';
@@ -104,10 +106,12 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'rectifications', loader: rectifications.loader as Fn, path: () => '/reports/rectifications' },
   { label: 'admin calendar', loader: adminCalendar.loader as Fn, path: () => '/admin/calendar' },
   { label: 'admin calendar year', loader: adminCalendarYear.loader as Fn, path: () => '/admin/calendar/2027' },
+  { label: 'board', loader: board.loader as Fn, path: () => '/desk/board' },
+  { label: 'override requests', loader: overrides.loader as Fn, path: () => '/desk/overrides' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
-const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q'];
+const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence'];
 const queryValue = fc.oneof(anyHostile, impossibleDate, fc.constantFrom('1', 'day', 'week', 'month', 'hukou', 'bj-dongcheng', 'counts', 'claim', 'verdict', '-'.repeat(36), 'waiting', 'mine', '999999', '测试', '测', '%_', '110101199003071234', '+86 138 0013 8000', 'GA2026112300000'));
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), prototypeKey, fc.string({ maxLength: 8 })), queryValue), { maxLength: 6 })

@@ -27,9 +27,9 @@ const cookieOf = (res: Response, name: string) =>
     .find((c) => c.startsWith(`${name}=`))!;
 
 /** A clerk with a TOTP secret who has entered the right password: the pending cookie and a clock. */
-async function passwordStep(opts: { role?: 'clerk' | 'manager'; clock?: ReturnType<typeof fixedClock> } = {}) {
+async function passwordStep(opts: { role?: 'clerk' | 'manager'; managerScope?: 'office' | 'city'; clock?: ReturnType<typeof fixedClock> } = {}) {
   const clock = opts.clock ?? fixedClock();
-  const staff = await createStaff(h.db, { role: opts.role ?? 'clerk' });
+  const staff = await createStaff(h.db, { role: opts.role ?? 'clerk', managerScope: opts.managerScope });
   await enrollTotp(h.db, testConfig().dataKeys, staff.id, SECRET);
   const res = await run(loginAction, post('/login', { identifier: staff.staffNo!, password: TEST_PASSWORD }), appContext(h.db, clock));
   expect(res.status).toBe(302);
@@ -48,11 +48,22 @@ describe('staff second factor', () => {
 
   it('a password alone gives no session: the desk still sends the clerk to sign in', async () => {
     const { pending, location, clock } = await passwordStep();
-    expect(location).toBe('/login/totp?redirectTo=%2Fdesk');
+    expect(location).toBe('/login/totp');
     const desk = await run(deskLoader, get('/desk', { cookie: pending }), appContext(h.db, clock));
     expect(desk.status).toBe(302);
     expect(desk.headers.get('Location')).toMatch(/^\/login\?redirectTo=/);
     expect((await run(totpLoader, get('/login/totp', { cookie: pending }), appContext(h.db, clock))).status).toBe(200);
+  });
+
+  it('lands a clerk and an office manager on the desk and a city manager on the reports; an asked-for page wins', async () => {
+    for (const [who, home] of [[{ role: 'clerk' }, '/desk'], [{ role: 'manager', managerScope: 'office' }, '/desk'], [{ role: 'manager', managerScope: 'city' }, '/reports']] as const) {
+      const { pending, clock } = await passwordStep(who);
+      const ok = await run(totpAction, post('/login/totp', { code: currentTotpCode(SECRET, clock) }, { cookie: pending }), appContext(h.db, clock));
+      expect(ok.headers.get('Location'), JSON.stringify(who)).toBe(home);
+    }
+    const { staff, clock } = await passwordStep({ role: 'manager', managerScope: 'city' });
+    const asked = await run(loginAction, post('/login', { identifier: staff.staffNo!, password: TEST_PASSWORD, redirectTo: '/desk?tab=mine' }), appContext(h.db, clock));
+    expect(asked.headers.get('Location')).toBe('/login/totp?redirectTo=%2Fdesk%3Ftab%3Dmine');
   });
 
   it('refuses a wrong code (401, localized, audited) and accepts the right one, which opens the desk', async () => {

@@ -36,6 +36,8 @@ describe('the permission table', () => {
       'queue:claim': [null, null, 'office', null, null],
       'application:review': [null, null, 'office', null, null],
       'notice:override': [null, null, null, 'office', 'office'],
+      'override:request': [null, null, 'office', null, null],
+      'queue:manage': [null, null, null, 'office', 'office'],
       'report:read': [null, null, null, 'office', 'city'],
       'rating:create': [null, 'own', 'office', null, null],
       'profile:update': [null, 'own', null, null, null],

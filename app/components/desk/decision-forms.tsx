@@ -8,6 +8,7 @@ import {
   completeSchema,
   NOT_ACCEPTED_REASONS,
   notAcceptSchema,
+  overrideRequestSchema,
   overrideSchema,
   REFUSAL_REASONS,
   refuseSchema,
@@ -272,5 +273,42 @@ export function OverrideForm({ page, actionData }: Props) {
         <SubmitButton>{t('override.submit')}</SubmitButton>
       </div>
     </Form>
+  );
+}
+
+/**
+ * The clerk's request for the manager's override (decision 0026): after a notice, when an item it
+ * did not name must be asked for after all. Shows the latest request's answer; the form only
+ * while a request may be made.
+ */
+export function RequestOverrideForm({ page, actionData }: Props) {
+  const { t } = useTranslation('desk');
+  const [form, fields] = useForm({
+    id: 'requestOverride',
+    lastResult: resultFor(actionData, 'requestOverride'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: overrideRequestSchema }),
+  });
+  const r = page.overrideRequest;
+  return (
+    <section className="form card" aria-labelledby="request-override-heading">
+      <h3 id="request-override-heading">{t('overrideRequest.heading')}</h3>
+      {r && (
+        <p className={r.status === 'refused' ? 'notice-warn' : 'notice-ok'}>
+          {t(`overrideRequest.status.${r.status}`, { reason: r.reason, answer: r.decisionReason ?? '' })}
+        </p>
+      )}
+      {page.can.requestOverride && (
+        <Form method="post" {...getFormProps(form)} noValidate>
+          <p className="hint">{t('overrideRequest.intro')}</p>
+          <ErrorSummary form={form} fields={[{ meta: fields.reason, label: t('overrideRequest.reason') }]} />
+          <Hidden intent="requestOverride" leaseVersion={page.queue?.leaseVersion} />
+          <TextareaField meta={fields.reason} label={t('overrideRequest.reason')} hint={t('overrideRequest.reasonHint')} required rows={3} />
+          <div className="actions">
+            <SubmitButton variant="secondary">{t('overrideRequest.submit')}</SubmitButton>
+          </div>
+        </Form>
+      )}
+    </section>
   );
 }

@@ -1,41 +1,105 @@
-import { getFormProps, useForm } from '@conform-to/react';
+import { getFormProps, useForm, type FieldMetadata } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ReviewItem } from '#services/review/review-page';
-import { verdictSchema } from '#services/review/schemas';
+import { judgeSchema, VERDICTS } from '#services/review/schemas';
 import { formatBytes } from '~/components/application/format';
 import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField } from '~/components/forms';
 import { resultFor } from './action-data';
 
 const TONE = { ok: 'ok', missing: 'danger', deficient: 'warn' } as const;
 
+type ItemFields = { materialCode: string; verdict: string; reasonCode: string; note: string };
+
 /**
- * One checklist item as it applies: the requirement, the files (download links), the current
- * verdict, and — for the clerk holding the item — a form to give or change the verdict.
+ * The whole checklist, and for the clerk holding the item one form around it: a verdict for every
+ * material in one submit (decision 0026). Each material's files sit beside its fields, images
+ * shown inline, so the clerk judges what they see without leaving the page.
  */
-export function ChecklistItem({
-  item,
+export function JudgeForm({
+  items,
   leaseVersion,
   actionData,
   locale,
 }: {
-  item: ReviewItem;
+  items: ReviewItem[];
   /** The lease the clerk holds; null when they may only look. */
   leaseVersion: number | null;
   actionData: unknown;
   locale: string;
 }) {
   const { t } = useTranslation(['desk', 'catalog']);
-  const name = t(`catalog:materials.${item.code}.name`);
   const [form, fields] = useForm({
-    id: `verdict-${item.code}`,
-    lastResult: resultFor(actionData, 'verdict', item.code),
-    defaultValue: { verdict: item.verdict?.verdict ?? '', reasonCode: item.verdict?.reasonCode ?? '', note: item.verdict?.note ?? '' },
+    id: 'judge',
+    lastResult: resultFor(actionData, 'judge'),
+    defaultValue: {
+      items: items.map((i) => ({ materialCode: i.code, verdict: i.verdict?.verdict ?? '', reasonCode: i.verdict?.reasonCode ?? '', note: i.verdict?.note ?? '' })),
+    },
     shouldValidate: 'onSubmit',
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: verdictSchema }),
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: judgeSchema }),
   });
-  const labels = { verdict: t('desk:verdict.legend', { name }), reasonCode: t('desk:verdict.reason'), note: t('desk:verdict.note') };
+  if (leaseVersion === null) {
+    return (
+      <>
+        {items.map((item) => (
+          <ChecklistCard key={item.code} item={item} locale={locale} />
+        ))}
+      </>
+    );
+  }
+  const list = fields.items.getFieldList();
+  const labelsOf = (item: ReviewItem) => {
+    const name = t(`catalog:materials.${item.code}.name`);
+    return { name, verdict: t('desk:verdict.legend', { name }), reasonCode: `${name}: ${t('desk:verdict.reason')}`, note: `${name}: ${t('desk:verdict.note')}` };
+  };
+  return (
+    <Form method="post" className="form judge-form" {...getFormProps(form)} noValidate>
+      <ErrorSummary
+        form={form}
+        fields={items.flatMap((item, i) => {
+          const fs = list[i].getFieldset() as { [K in keyof ItemFields]: FieldMetadata<string> };
+          const l = labelsOf(item);
+          return [
+            { meta: fs.materialCode, label: l.name },
+            { meta: fs.verdict, label: l.verdict },
+            { meta: fs.reasonCode, label: l.reasonCode },
+            { meta: fs.note, label: l.note },
+          ];
+        })}
+      />
+      <p className="hint">{t('desk:verdict.formHint')}</p>
+      <input type="hidden" name="intent" value="judge" />
+      <input type="hidden" name="leaseVersion" value={leaseVersion} />
+      {items.map((item, i) => {
+        const fs = list[i].getFieldset() as { [K in keyof ItemFields]: FieldMetadata<string> };
+        const l = labelsOf(item);
+        return (
+          <ChecklistCard key={item.code} item={item} locale={locale}>
+            <input type="hidden" name={fs.materialCode.name} value={item.code} />
+            <RadioGroup meta={fs.verdict} legend={l.verdict} options={VERDICTS.map((v) => ({ value: v, label: t(`desk:verdict.${v}`) }))} />
+            <SelectField
+              meta={fs.reasonCode}
+              label={t('desk:verdict.reason')}
+              hint={t('desk:verdict.reasonHint')}
+              placeholder={t('desk:verdict.reasonPlaceholder')}
+              options={item.deficiencyReasons.map((r) => ({ value: r, label: t(`catalog:deficiency.${r}`) }))}
+            />
+            <TextareaField meta={fs.note} label={t('desk:verdict.note')} hint={t('desk:verdict.noteHint')} rows={2} />
+          </ChecklistCard>
+        );
+      })}
+      <div className="actions">
+        <SubmitButton>{t('desk:verdict.saveAll')}</SubmitButton>
+      </div>
+    </Form>
+  );
+}
+
+/** One checklist item as it applies: the requirement, the files (images inline), the current verdict. */
+function ChecklistCard({ item, locale, children }: { item: ReviewItem; locale: string; children?: React.ReactNode }) {
+  const { t } = useTranslation(['desk', 'catalog']);
+  const name = t(`catalog:materials.${item.code}.name`);
   return (
     <section className="card checklist-item" id={`item-${item.code}`} aria-labelledby={`item-${item.code}-name`}>
       <h3 id={`item-${item.code}-name`}>
@@ -52,51 +116,28 @@ export function ChecklistItem({
       </h3>
       <p className="hint">{t(`catalog:${item.requirementKey}`)}</p>
       {item.verdict?.note && <p>{t('desk:verdict.noteShown', { note: item.verdict.note })}</p>}
-      {item.files.length === 0 ? (
-        <p className="muted">{t('desk:verdict.noFile')}</p>
-      ) : (
-        <ul className="file-list">
-          {item.files.map((f) => (
-            <li key={f.id}>
-              <a href={`/files/${f.id}`}>{t('desk:verdict.download', { name: f.originalName })}</a>{' '}
-              <span className="muted">{formatBytes(f.sizeBytes, locale)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      {item.onceLocked && <p className="muted">{t('desk:verdict.onceLocked')}</p>}
-      {leaseVersion !== null && (
-        <Form method="post" className="form" {...getFormProps(form)} noValidate>
-          <ErrorSummary
-            form={form}
-            fields={[
-              { meta: fields.verdict, label: labels.verdict },
-              { meta: fields.reasonCode, label: labels.reasonCode },
-              { meta: fields.note, label: labels.note },
-            ]}
-          />
-          <input type="hidden" name="intent" value="verdict" />
-          <input type="hidden" name="materialCode" value={item.code} />
-          <input type="hidden" name="leaseVersion" value={leaseVersion} />
-          <RadioGroup
-            meta={fields.verdict}
-            legend={labels.verdict}
-            required
-            options={(['ok', 'missing', 'deficient'] as const).map((v) => ({ value: v, label: t(`desk:verdict.${v}`) }))}
-          />
-          <SelectField
-            meta={fields.reasonCode}
-            label={labels.reasonCode}
-            hint={t('desk:verdict.reasonHint')}
-            placeholder={t('desk:verdict.reasonPlaceholder')}
-            options={item.deficiencyReasons.map((r) => ({ value: r, label: t(`catalog:deficiency.${r}`) }))}
-          />
-          <TextareaField meta={fields.note} label={labels.note} hint={t('desk:verdict.noteHint')} rows={2} />
-          <div className="actions">
-            <SubmitButton variant="secondary">{t('desk:verdict.save')}</SubmitButton>
-          </div>
-        </Form>
-      )}
+      <div className="checklist-body">
+        {item.files.length === 0 ? (
+          <p className="muted">{t('desk:verdict.noFile')}</p>
+        ) : (
+          <ul className="file-list">
+            {item.files.map((f) => (
+              <li key={f.id}>
+                {f.mimeType.startsWith('image/') && (
+                  <a href={`/files/${f.id}`} className="file-preview">
+                    {/* The file's own route, with its authorization; an image never runs code. */}
+                    <img src={`/files/${f.id}`} alt={t('desk:verdict.preview', { name: f.originalName })} loading="lazy" />
+                  </a>
+                )}
+                <a href={`/files/${f.id}`}>{t('desk:verdict.download', { name: f.originalName })}</a>{' '}
+                <span className="muted">{formatBytes(f.sizeBytes, locale)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {item.onceLocked && <p className="muted">{t('desk:verdict.onceLocked')}</p>}
+        {children && <div className="checklist-fields">{children}</div>}
+      </div>
     </section>
   );
 }
