@@ -173,7 +173,7 @@ async function seedOurs(handle: DbHandle, items: number, clerkCount: number, log
       );
       const ctx: ServiceContext = {
         db,
-        actor: { kind: 'user', id: citizen.id, role: 'citizen', officeCode: null, skills: [], managerScope: null, cityCode: null },
+        actor: { kind: 'user', id: citizen.id, role: 'citizen', officeCode: null, skills: [], managerScope: null, cityCode: null, orgUnitCode: null },
         clock: systemClock,
         config,
       };
@@ -286,6 +286,7 @@ async function seedOurs(handle: DbHandle, items: number, clerkCount: number, log
     skills: u.skills as Department[],
     managerScope: null,
     cityCode: '1101',
+    orgUnitCode: null,
   }));
 
   // What the review page lists for each item: the same checklist as its template.

@@ -43,7 +43,7 @@ export async function seedDemoApplications(db: Db, opts: { config: Config; clock
     db,
     clock: opts.clock ?? systemClock,
     config: opts.config,
-    actor: { kind: 'user' as const, id: citizen.id, role: 'citizen' as const, officeCode: null, skills: [], managerScope: null, cityCode: null },
+    actor: { kind: 'user' as const, id: citizen.id, role: 'citizen' as const, officeCode: null, skills: [], managerScope: null, cityCode: null, orgUnitCode: null },
   };
   const numbers: string[] = [];
   for (const filing of DEMO_FILINGS) {

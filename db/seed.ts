@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { calendarDays, offices, users } from './schema/index.js';
+import { calendarDays, offices, orgUnits, users } from './schema/index.js';
 import { hashPassword } from '../services/auth/password.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
-import { CALENDAR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
+import { CALENDAR, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES, ORG_UNITS } from './seed-data.js';
 
 /** Reference data every deployment needs. Idempotent. */
 export async function seedReference(db: Db): Promise<void> {
+  await db.insert(orgUnits).values(ORG_UNITS).onConflictDoNothing();
   await db.insert(offices).values(OFFICES).onConflictDoNothing();
   await db.insert(calendarDays).values(CALENDAR).onConflictDoNothing();
 }
@@ -31,6 +32,7 @@ export async function seedDemo(db: Db, keys: KeyRing): Promise<typeof DEMO_USERS
       officeCode: 'officeCode' in u ? u.officeCode : null,
       skills: 'skills' in u ? u.skills : [],
       managerScope: 'managerScope' in u ? u.managerScope : null,
+      orgUnitCode: 'orgUnitCode' in u ? u.orgUnitCode : null,
       identityVerified: u.role === 'citizen',
       passwordHash,
     })),

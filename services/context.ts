@@ -3,7 +3,7 @@ import type { Department } from './catalog/types.js';
 import { defaultIntegrations, type IntegrationsConfig } from './integrations/config.js';
 import { newKeyRingSpec, parseKeyRing, type KeyRing } from './auth/secret-box.js';
 
-export type Role = 'citizen' | 'clerk' | 'manager';
+export type Role = 'citizen' | 'clerk' | 'manager' | 'admin';
 
 export type Actor =
   | { kind: 'anonymous' }
@@ -19,6 +19,8 @@ export type Actor =
       managerScope: 'office' | 'city' | null;
       /** Offices' city code, for city managers. */
       cityCode: string | null;
+      /** Administrators: the org unit they administer (null = the national root administrator). */
+      orgUnitCode: string | null;
     };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

@@ -4,10 +4,11 @@ import { DomainError } from './errors.js';
 /**
  * The one permission table: role × action → scope. `own` means the actor's own records,
  * `office` the actor's office (and, for clerks, only departments in their skills), `city`
- * every office of the manager's city. Services call `authorize` before touching data; routes
+ * every office of the manager's city, `tree` an administrator's org unit and every unit and
+ * office below it (resolved against the hierarchy by services/admin/scope.ts). Services call `authorize` before touching data; routes
  * only add a redirect-to-login layer on top.
  */
-export type Scope = 'own' | 'office' | 'city';
+export type Scope = 'own' | 'office' | 'city' | 'tree';
 
 export const PERMISSIONS = {
   'catalog:read': { anonymous: true },
@@ -22,6 +23,8 @@ export const PERMISSIONS = {
   'notice:override': { manager: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
+  'staff:manage': { admin: 'tree' },
+  'office:manage': { admin: 'tree' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -64,5 +67,8 @@ export function inScope(
       return true;
     case 'city':
       return !!actor.cityCode && record.cityCode === actor.cityCode;
+    case 'tree':
+      // The hierarchy lives in the database: services/admin/scope.ts answers for 'tree'.
+      return false;
   }
 }

@@ -130,7 +130,7 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
     await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.passwordAccepted', data: { userId: user.id, ip } });
     return { kind: 'secondFactor', pendingId: await startPendingLogin(ctx, user.id), role: user.role };
   }
-  const actor: Actor = { kind: 'user', id: user.id, role: user.role, officeCode: user.officeCode, skills: [], managerScope: null, cityCode: null };
+  const actor: Actor = { kind: 'user', id: user.id, role: user.role, officeCode: user.officeCode, skills: [], managerScope: null, cityCode: null, orgUnitCode: null };
   await recordAudit(ctx.db, { ...ctx, actor }, { action: 'auth.login.succeeded', data: { factor: 'password', ip } });
   return { kind: 'signedIn', userId: user.id, role: user.role };
 }

@@ -13,7 +13,7 @@ export const PENDING_LOGIN_MS = 5 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
 
 export function staffNeedsSecondFactor(role: string): boolean {
-  return role === 'clerk' || role === 'manager';
+  return role === 'clerk' || role === 'manager' || role === 'admin';
 }
 
 export async function startPendingLogin(ctx: Pick<ServiceContext, 'db' | 'clock'>, userId: string): Promise<string> {
@@ -85,7 +85,7 @@ export async function completeSecondFactor(
   if (used.length === 0) throw new DomainError('auth.secondFactorExpired', 401);
   await recordAudit(
     ctx.db,
-    { ...ctx, actor: { kind: 'user', id: pending.userId, role: pending.role, officeCode: pending.officeCode, skills: [], managerScope: null, cityCode: null } },
+    { ...ctx, actor: { kind: 'user', id: pending.userId, role: pending.role, officeCode: pending.officeCode, skills: [], managerScope: null, cityCode: null, orgUnitCode: null } },
     { action: 'auth.login.succeeded', data: { factor: 'totp', ip } },
   );
   return { userId: pending.userId, role: pending.role };
