@@ -135,7 +135,7 @@ export async function runDeskBench(opts: {
       opts.log(`desk: seeded ${n.toLocaleString('en')} open items in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       version ||= ((await db.execute(sql`select version() as v`)) as unknown as { rows: { v: string }[] }).rows[0].v.split(' on ')[0];
       const [clerk] = await db.select().from(users).where(sql`${users.staffNo} = 'B00001'`);
-      const actor: UserActor = { kind: 'user', id: clerk.id, role: 'clerk', officeCode: OFFICE, skills: ['hukou', 'traffic', 'exit_entry'], managerScope: null, cityCode: '1101' };
+      const actor: UserActor = { kind: 'user', id: clerk.id, role: 'clerk', officeCode: OFFICE, skills: ['hukou', 'traffic', 'exit_entry'], managerScope: null, cityCode: '1101', orgUnitCode: null };
       const ctx: ServiceContext = { db, actor, clock: systemClock, config: defaultConfig() };
       const probe = (i: number) => ({ number: `GA20261201${String(i).padStart(8, '0')}`, id: `1101011990${String(i).padStart(8, '0')}`, mobile: `139${String(i).padStart(8, '0')}` });
       // An open item of this office (i = 21: submitted; i ≤ n).

@@ -139,7 +139,7 @@ async function bench(db: Db, size: number, iterations: number, warmup: number): 
   const out: Row[] = [];
   for (const m of managers.sort((a, b) => a.staff_no.localeCompare(b.staff_no))) {
     const who = m.manager_scope === 'city' ? 'city manager' : 'office manager';
-    const actor: UserActor = { kind: 'user', id: m.id, role: 'manager', officeCode: m.office_code, skills: [], managerScope: m.manager_scope, cityCode: m.city_code };
+    const actor: UserActor = { kind: 'user', id: m.id, role: 'manager', officeCode: m.office_code, skills: [], managerScope: m.manager_scope, cityCode: m.city_code, orgUnitCode: null };
     const whole: number[] = [];
     const perGroup: Record<Group, number[]> = { rollup: [], series: [], backlog: [] };
     let codes: string[] = [];

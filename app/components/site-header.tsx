@@ -1,8 +1,9 @@
 import { Form, Link, NavLink, useLocation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { SUPPORTED_LANGUAGES } from '#locales/index';
+import type { Role } from '#services/context';
 
-type Props = { user: { role: 'citizen' | 'clerk' | 'manager' } | null; locale: string };
+type Props = { user: { role: Role } | null; locale: string };
 
 /** A shield, drawn inline so the header needs no image request and stays crisp. */
 function Emblem() {
@@ -77,6 +78,11 @@ export function SiteHeader({ user, locale }: Props) {
             {user?.role === 'manager' && (
               <li>
                 <NavLink to="/reports">{t('nav.reports')}</NavLink>
+              </li>
+            )}
+            {user?.role === 'admin' && (
+              <li>
+                <NavLink to="/admin">{t('nav.admin')}</NavLink>
               </li>
             )}
           </ul>

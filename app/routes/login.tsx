@@ -4,7 +4,6 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { loginSchema } from '#services/auth/schemas';
-import type { Role } from '#services/context';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
@@ -13,16 +12,13 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { setPendingLoginCookie } from '~/utils/two-factor.server';
 import { readFormData } from '~/utils/form-data.server';
+import { homeFor } from '~/utils/home-for';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
 const SECRET_FIELDS = ['password'];
 
-/** Where people land when no (safe) redirectTo was given. */
-function homeFor(role: Role | string): string {
-  return role === 'citizen' ? '/applications' : '/desk';
-}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -11,6 +11,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { clearPendingLoginCookie, completeSecondFactor, pendingLoginId, resolvePendingLogin } from '~/utils/two-factor.server';
 import { readFormData } from '~/utils/form-data.server';
+import { homeFor } from '~/utils/home-for';
 
 export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
 
@@ -20,7 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await getActor(request, context);
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
-  if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, actor.role === 'citizen' ? '/applications' : '/desk'));
+  if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, homeFor(actor.role)));
   const pending = await resolvePendingLogin(context, await pendingLoginId(request, context));
   if (!pending) throw redirect(redirectTo ? `/login?redirectTo=${encodeURIComponent(redirectTo)}` : '/login');
   const t = await getFixedT(request, ['auth', 'common']);
@@ -46,7 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const headers = new Headers();
   headers.append('Set-Cookie', await startSession(request, context, user.userId));
   headers.append('Set-Cookie', await clearPendingLoginCookie(context));
-  return redirect(safeRedirect(formData.get('redirectTo'), '/desk'), { headers });
+  return redirect(safeRedirect(formData.get('redirectTo'), homeFor(user.role)), { headers });
 }
 
 export default function LoginTotp() {
