@@ -15,6 +15,7 @@ import zhReports from './zh-CN/reports.json';
 import zhRatings from './zh-CN/ratings.json';
 import zhDocuments from './zh-CN/documents.json';
 import zhMessages from './zh-CN/messages.json';
+import zhAdmin from './zh-CN/admin.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -28,6 +29,7 @@ import enReports from './en/reports.json';
 import enRatings from './en/ratings.json';
 import enDocuments from './en/documents.json';
 import enMessages from './en/messages.json';
+import enAdmin from './en/admin.json';
 
 export const resources = {
   'zh-CN': {
@@ -44,6 +46,7 @@ export const resources = {
     ratings: zhRatings,
     documents: zhDocuments,
     messages: zhMessages,
+    admin: zhAdmin,
   },
   en: {
     common: enCommon,
@@ -59,6 +62,7 @@ export const resources = {
     ratings: enRatings,
     documents: enDocuments,
     messages: enMessages,
+    admin: enAdmin,
   },
 } as const;
 

@@ -29,3 +29,16 @@ export function serviceCodeParam(params: Params): string {
   if (!isServiceCode(code)) throw notFoundResponse('service.notFound', { code: takeCodePoints(stripForbidden(code), 64) });
   return code;
 }
+
+export function staffIdParam(params: Params): string {
+  const id = params.id;
+  if (!isUuid(id)) throw notFoundResponse('admin.staff.notFound');
+  return id;
+}
+
+/** Office codes as services/admin/schemas.ts accepts them (e.g. bj-dongcheng). */
+export function officeCodeParam(params: Params): string {
+  const code = params.code ?? '';
+  if (!/^[a-z]{2}-[a-z0-9-]{1,40}$/.test(code)) throw notFoundResponse('admin.office.notFound');
+  return code;
+}

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import type { Db } from '../../db/client.js';
 import { activationCodes, totpCredentials, users } from '../../db/schema/index.js';
-import type { Actor, ServiceContext } from '../context.js';
+import type { Actor, Role, ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { recordAudit } from '../audit.js';
 import { hashPassword } from '../auth/password.js';
@@ -60,6 +60,7 @@ export type ActivationInput = { staffNo: string; code: string };
 type LiveActivation = {
   id: string;
   userId: string;
+  role: Role;
   staffNo: string;
   pendingPasswordHash: string | null;
   pendingSecret: string | null;
@@ -80,7 +81,7 @@ async function liveActivation(ctx: ServiceContext, input: ActivationInput, ip: s
   const code = normalizeActivationCode(input.code);
   const now = ctx.clock.now();
   const [user] = await ctx.db
-    .select({ id: users.id, staffNo: users.staffNo })
+    .select({ id: users.id, staffNo: users.staffNo, role: users.role })
     .from(users)
     .where(and(eq(users.staffNo, staffNo), isNull(users.disabledAt)))
     .limit(1);
@@ -111,7 +112,7 @@ async function liveActivation(ctx: ServiceContext, input: ActivationInput, ip: s
     await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'staff.activation.failed', data: { userId: user?.id ?? null, ip } });
     throw refused();
   }
-  return { id: row.id, userId: user.id, staffNo: user.staffNo!, pendingPasswordHash: row.pendingPasswordHash, pendingSecret: row.pendingSecret, pendingKeyId: row.pendingKeyId };
+  return { id: row.id, userId: user.id, role: user.role, staffNo: user.staffNo!, pendingPasswordHash: row.pendingPasswordHash, pendingSecret: row.pendingSecret, pendingKeyId: row.pendingKeyId };
 }
 
 export type Enrolment = { staffNo: string; secret: string; otpauthUri: string; qrSvg: string };
@@ -149,7 +150,7 @@ export async function pendingEnrolment(ctx: ServiceContext, input: ActivationInp
  * one transaction, the password and the secret become the account's and the code is used up.
  * Returns the user id a session may be started for.
  */
-export async function completeActivation(ctx: ServiceContext, input: ActivationInput & { totp: string }, opts: { ip?: string } = {}): Promise<{ userId: string }> {
+export async function completeActivation(ctx: ServiceContext, input: ActivationInput & { totp: string }, opts: { ip?: string } = {}): Promise<{ userId: string; role: Role }> {
   const ip = opts.ip ?? null;
   const live = await liveActivation(ctx, input, ip);
   const enrolment = await enrolmentOf(ctx, live);
@@ -173,5 +174,5 @@ export async function completeActivation(ctx: ServiceContext, input: ActivationI
     await tx.update(totpCredentials).set({ lastUsedStep: step }).where(eq(totpCredentials.userId, live.userId));
     await recordAudit(tx, { ...ctx, actor: anonymous }, { action: 'staff.activated', data: { userId: live.userId, ip } });
   });
-  return { userId: live.userId };
+  return { userId: live.userId, role: live.role };
 }
