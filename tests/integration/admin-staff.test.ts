@@ -220,7 +220,7 @@ describe('hostile input on the administration forms', () => {
     const admin = await createAdmin(h.db, null);
     const cookie = await sessionCookieFor(h.db, clock, admin.id);
     const target = await createStaff(h.db, { officeCode: 'bj-dongcheng' });
-    const forms = [
+    const forms: { fn: typeof staffNew.action; path: string; fields: string[]; params: Record<string, string> }[] = [
       { fn: staffNew.action, path: '/admin/staff/new', fields: ['staffNo', 'realName', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope'], params: {} },
       { fn: staffEdit.action, path: `/admin/staff/${target.id}`, fields: ['intent', 'realName', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope'], params: { id: target.id } },
       { fn: officeNew.action, path: '/admin/offices/new', fields: ['code', 'nameZh', 'nameEn', 'address', 'hours', 'phone', 'orgUnitCode', 'departments', 'regionPrefixes', 'platePrefixes'], params: {} },

@@ -22,6 +22,15 @@ import * as guide from '../../app/routes/services.$code._index.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as catalog from '../../app/routes/services._index.js';
 import * as signup from '../../app/routes/signup.js';
+import * as activate from '../../app/routes/activate.js';
+import * as adminHome from '../../app/routes/admin._index.js';
+import * as adminStaff from '../../app/routes/admin.staff._index.js';
+import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
+import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
+import * as adminOffices from '../../app/routes/admin.offices._index.js';
+import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
+import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import { createAdmin } from '../support/admin-staff.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile, forbiddenChar, hostileRedirect, impossibleDate, isLocalizedKey, prototypeKey, refusalMessages } from '../support/hostile.js';
@@ -35,13 +44,13 @@ import { createTestDb } from '../setup/test-db.js';
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
-type Who = 'anonymous' | 'citizen' | 'clerk' | 'manager';
+type Who = 'anonymous' | 'citizen' | 'clerk' | 'manager' | 'admin';
 type Fn = (args: LoaderFunctionArgs) => unknown;
 
 let h: DbHandle;
 const clock = fixedClock();
 const config = testConfig();
-const cookies: Record<Who, string | undefined> = { anonymous: undefined, citizen: '', clerk: '', manager: '' };
+const cookies: Record<Who, string | undefined> = { anonymous: undefined, citizen: '', clerk: '', manager: '', admin: '' };
 let number = '';
 let fileId = '';
 
@@ -54,6 +63,7 @@ beforeAll(async () => {
   cookies.citizen = await sessionCookieFor(h.db, clock, citizen.id);
   cookies.clerk = await sessionCookieFor(h.db, clock, (await createStaff(h.db)).id);
   cookies.manager = await sessionCookieFor(h.db, clock, (await createStaff(h.db, { role: 'manager', managerScope: 'city' })).id);
+  cookies.admin = await sessionCookieFor(h.db, clock, (await createAdmin(h.db, '1101')).id);
 });
 afterAll(() => h.close());
 
@@ -88,6 +98,14 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'reports', loader: reports.loader as Fn, path: () => '/reports' },
   { label: 'reports csv', loader: reportsCsv.loader as Fn, path: () => '/reports/csv' },
   { label: 'rectifications', loader: rectifications.loader as Fn, path: () => '/reports/rectifications' },
+  { label: 'activate', loader: activate.loader as Fn, path: () => '/activate' },
+  { label: 'admin', loader: adminHome.loader as Fn, path: () => '/admin' },
+  { label: 'admin staff', loader: adminStaff.loader as Fn, path: () => '/admin/staff' },
+  { label: 'admin staff new', loader: adminStaffNew.loader as Fn, path: () => '/admin/staff/new' },
+  { label: 'admin staff edit', loader: adminStaffEdit.loader as Fn, path: (p) => `/admin/staff/${inUrl(p)}`, param: 'id' },
+  { label: 'admin offices', loader: adminOffices.loader as Fn, path: () => '/admin/offices' },
+  { label: 'admin office new', loader: adminOfficeNew.loader as Fn, path: () => '/admin/offices/new' },
+  { label: 'admin office edit', loader: adminOfficeEdit.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}`, param: 'code' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
@@ -100,7 +118,7 @@ const query = fc
     for (const [k, v] of pairs) sp.append(k, v);
     return sp.toString();
   });
-const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager');
+const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager', 'admin');
 
 const SHAPES = { number: /^GA\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
 
