@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { auditEvents, users } from '../../db/schema/index.js';
+import { applications, auditEvents, queueItems, users } from '../../db/schema/index.js';
 import * as activate from '../../app/routes/activate.js';
 import * as adminHome from '../../app/routes/admin._index.js';
 import * as staffList from '../../app/routes/admin.staff._index.js';
@@ -20,6 +20,7 @@ import { bootstrapRootAdmin } from '../../services/admin/bootstrap.js';
 import type { Clock } from '../../services/context.js';
 import { appContext, createCitizen, createStaff, sessionCookieFor, TEST_NOW, testConfig } from '../support/factories.js';
 import { createAdmin } from '../support/admin-staff.js';
+import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile } from '../support/hostile.js';
 import { get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
@@ -239,5 +240,33 @@ describe('hostile input on the administration forms', () => {
         { numRuns: 25 },
       );
     }
+  });
+});
+
+describe('closing an office', () => {
+  it('moves its open queue to an office in scope that handles its departments, audited; a closed office takes no new filings', async () => {
+    const root = await createAdmin(h.db, null);
+    const cookie = await sessionCookieFor(h.db, clock, root.id);
+    const filed = await createSubmittedApplication(h.db, { citizen: await createApplicant(h.db), clock, config });
+    const [before] = await h.db.select({ officeCode: applications.officeCode }).from(applications).where(eq(applications.id, filed.applicationId));
+    expect(before.officeCode).toBe('bj-dongcheng');
+
+    // bj-chaoyang handles no traffic business: refused beside the field, nothing moved.
+    const refused = await run(officeEdit.action, post('/admin/offices/bj-dongcheng', { intent: 'close', transferTo: 'bj-chaoyang' }, { cookie }), ctx(), { code: 'bj-dongcheng' });
+    expect(refused.status).toBe(400);
+    const closed = await run(officeEdit.action, post('/admin/offices/bj-dongcheng', { intent: 'close', transferTo: 'sh-huangpu' }, { cookie }), ctx(), { code: 'bj-dongcheng' });
+    expect(closed.status).toBe(200);
+    expect(((await closed.json()) as { closed: { moved: number } }).closed.moved).toBeGreaterThanOrEqual(1);
+
+    const [app] = await h.db.select({ officeCode: applications.officeCode }).from(applications).where(eq(applications.id, filed.applicationId));
+    expect(app.officeCode).toBe('sh-huangpu');
+    const [item] = await h.db.select({ officeCode: queueItems.officeCode, state: queueItems.state }).from(queueItems).where(eq(queueItems.applicationId, filed.applicationId));
+    expect(item).toMatchObject({ officeCode: 'sh-huangpu', state: 'waiting' });
+    const [audit] = await h.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'admin.office.closed'), eq(auditEvents.actorId, root.id)));
+    expect(audit.data).toMatchObject({ transferTo: 'sh-huangpu', before: { code: 'bj-dongcheng', closed: false }, after: { closed: true } });
+    expect((audit.data as { movedApplications: string[] }).movedApplications).toContain(filed.applicationId);
+
+    const again = await run(officeEdit.action, post('/admin/offices/bj-dongcheng', { intent: 'close', transferTo: 'sh-huangpu' }, { cookie }), ctx(), { code: 'bj-dongcheng' });
+    expect(again.status).toBe(409);
   });
 });
