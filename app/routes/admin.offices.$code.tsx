@@ -85,12 +85,12 @@ export default function EditOffice() {
         {t('offices.status')}: {office.closed || actionData?.closed ? t('offices.closed') : t('offices.open')}
       </p>
       {saved && !actionData && (
-        <p className="notice success" role="status">
+        <p className="notice-ok" role="status">
           {t('offices.saved')}
         </p>
       )}
       {actionData?.closed && (
-        <p className="notice success" role="status">
+        <p className="notice-ok" role="status">
           {t('offices.closedDone', { count: actionData.closed.moved, to: actionData.closed.to })}
         </p>
       )}

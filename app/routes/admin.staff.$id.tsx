@@ -89,7 +89,7 @@ export default function EditStaff() {
         {t('staff.status')}: {staff.disabled ? t('staff.disabled') : staff.enrolled ? t('staff.active') : t('staff.notEnrolled')}
       </p>
       {saved && !actionData && (
-        <p className="notice success" role="status">
+        <p className="notice-ok" role="status">
           {t('staff.saved')}
         </p>
       )}
