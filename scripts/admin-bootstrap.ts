@@ -17,6 +17,7 @@ if (!values['staff-no'] || !values.name) {
   console.error('usage: npm run admin:bootstrap -- --staff-no <4–20 letters or digits> --name <real name>');
   process.exit(2);
 }
+let exitCode = 0;
 const handle = await createDb({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.PGLITE_DIR || undefined });
 try {
   await migrate(handle);
@@ -28,11 +29,13 @@ try {
 } catch (e) {
   if (isDomainError(e) && e.code === 'admin.bootstrap.exists') {
     console.error('An administrator already exists; nothing was changed. Further administrators are created at /admin/staff.');
-    process.exitCode = 1;
+    exitCode = 1;
   } else if (isDomainError(e)) {
     console.error(`Refused: ${e.code} (the staff number is 4–20 letters or digits and must be unused; the name must not be empty).`);
-    process.exitCode = 1;
+    exitCode = 1;
   } else throw e;
 } finally {
   await handle.close();
 }
+// Explicitly: the embedded database's shutdown does not keep process.exitCode.
+process.exit(exitCode);
