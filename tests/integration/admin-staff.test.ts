@@ -18,6 +18,7 @@ import { loader as deskLoader } from '../../app/routes/desk._index.js';
 import { getActor } from '../../app/utils/session.server.js';
 import { bootstrapRootAdmin } from '../../services/admin/bootstrap.js';
 import type { Clock } from '../../services/context.js';
+import { officesHandling } from '../../services/offices/offices.js';
 import { appContext, createCitizen, createStaff, sessionCookieFor, TEST_NOW, testConfig } from '../support/factories.js';
 import { createAdmin } from '../support/admin-staff.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
@@ -268,5 +269,7 @@ describe('closing an office', () => {
 
     const again = await run(officeEdit.action, post('/admin/offices/bj-dongcheng', { intent: 'close', transferTo: 'sh-huangpu' }, { cookie }), ctx(), { code: 'bj-dongcheng' });
     expect(again.status).toBe(409);
+    // Routing leaves it out: no department sends new filings there.
+    for (const d of ['hukou', 'traffic', 'exit_entry'] as const) expect((await officesHandling(h.db, d)).map((o) => o.code)).not.toContain('bj-dongcheng');
   });
 });
