@@ -5,11 +5,10 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { staffUpdateSchema } from '#services/admin/schemas';
-import { getStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '#services/admin/staff';
 import { StaffFields, type StaffForm } from '~/components/admin/staff-fields';
 import { ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
-import { adminChoices, adminFormCall } from '~/utils/admin.server';
+import { adminChoices, adminFormCall, getStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '~/utils/admin.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { invalidResponse } from '~/utils/form-errors.server';

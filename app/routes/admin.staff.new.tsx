@@ -4,11 +4,10 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { staffCreateSchema } from '#services/admin/schemas';
-import { createStaffAccount } from '#services/admin/staff';
 import { StaffFields, type StaffForm } from '~/components/admin/staff-fields';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
-import { adminChoices, adminFormCall } from '~/utils/admin.server';
+import { adminChoices, adminFormCall, createStaffAccount } from '~/utils/admin.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { invalidResponse } from '~/utils/form-errors.server';

@@ -4,6 +4,11 @@ import { listOffices, unitsForAdmin } from '#services/admin/offices';
 import type { ServiceContext } from '#services/context';
 import { isDomainError } from '#services/errors';
 import type { ErrorPayload } from '~/utils/errors.server';
+
+// The admin services reach password hashing (argon2, native) through activation codes: routes
+// import them from here, a .server module, so the browser bundle never resolves them.
+export { createStaffAccount, getStaff, listStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '#services/admin/staff';
+export { closeOffice, createOffice, getOffice, listOffices, updateOffice } from '#services/admin/offices';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 
 /** Option lists for the admin forms: offices and units in the administrator's tree, in their language. */
