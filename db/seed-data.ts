@@ -6,13 +6,28 @@ import type { Department } from '../services/catalog/types.js';
 
 const ALL: Department[] = ['hukou', 'traffic', 'exit_entry'];
 
+/**
+ * The public-security organs above the offices (province 省厅 → city 市局 → district 分局). Beijing
+ * and Shanghai are municipalities: their 市局 is a province-level organ, listed here as the city
+ * level under the province so the hierarchy has one shape everywhere. Parents come first.
+ */
+export const ORG_UNITS = [
+  { code: '11', parentCode: null, level: 'province' as const, nameZh: '北京市', nameEn: 'Beijing' },
+  { code: '1101', parentCode: '11', level: 'city' as const, nameZh: '北京市公安局', nameEn: 'Beijing Municipal Public Security Bureau' },
+  { code: '110101', parentCode: '1101', level: 'district' as const, nameZh: '东城分局', nameEn: 'Dongcheng Branch' },
+  { code: '110105', parentCode: '1101', level: 'district' as const, nameZh: '朝阳分局', nameEn: 'Chaoyang Branch' },
+  { code: '31', parentCode: null, level: 'province' as const, nameZh: '上海市', nameEn: 'Shanghai' },
+  { code: '3101', parentCode: '31', level: 'city' as const, nameZh: '上海市公安局', nameEn: 'Shanghai Municipal Public Security Bureau' },
+  { code: '310101', parentCode: '3101', level: 'district' as const, nameZh: '黄浦分局', nameEn: 'Huangpu Branch' },
+];
+
 export const OFFICES = [
   // Comprehensive window (综合窗口): all three departments for Dongcheng; and, through the city-wide
   // prefix 1101, the vehicle office for every Beijing resident (district offices win for 户政,
   // since the most specific prefix wins among offices that handle the department).
-  { code: 'bj-dongcheng', cityCode: '1101', regionPrefixes: ['110101', '1101'], platePrefixes: ['京'], departments: ALL, phone: '010-12345601' },
-  { code: 'bj-chaoyang', cityCode: '1101', regionPrefixes: ['110105', '110108'], platePrefixes: [], departments: ['hukou', 'exit_entry'] as Department[], phone: '010-12345602' },
-  { code: 'sh-huangpu', cityCode: '3101', regionPrefixes: ['310101', '310104', '310115'], platePrefixes: ['沪'], departments: ALL, phone: '021-12345603' },
+  { code: 'bj-dongcheng', orgUnitCode: '110101', cityCode: '1101', regionPrefixes: ['110101', '1101'], platePrefixes: ['京'], departments: ALL, phone: '010-12345601' },
+  { code: 'bj-chaoyang', orgUnitCode: '110105', cityCode: '1101', regionPrefixes: ['110105', '110108'], platePrefixes: [], departments: ['hukou', 'exit_entry'] as Department[], phone: '010-12345602' },
+  { code: 'sh-huangpu', orgUnitCode: '310101', cityCode: '3101', regionPrefixes: ['310101', '310104', '310115'], platePrefixes: ['沪'], departments: ALL, phone: '021-12345603' },
 ];
 
 /**
@@ -87,6 +102,10 @@ export const DEMO_USERS = [
   { key: 'clerkHuangpu', role: 'clerk' as const, realName: '陈警官', staffNo: '021001', officeCode: 'sh-huangpu', skills: ALL, login: '021001' },
   { key: 'managerOffice', role: 'manager' as const, realName: '孙所长', staffNo: '019001', officeCode: 'bj-dongcheng', managerScope: 'office' as const, login: '019001' },
   { key: 'managerCity', role: 'manager' as const, realName: '周局长', staffNo: '019000', officeCode: 'bj-dongcheng', managerScope: 'city' as const, login: '019000' },
+  // Administrators: the national root (no org unit; what `npm run admin:bootstrap` creates on a
+  // real deployment) and one for the Beijing bureau and everything below it.
+  { key: 'adminRoot', role: 'admin' as const, realName: '系统管理员', staffNo: '000001', orgUnitCode: null, login: '000001' },
+  { key: 'adminBeijing', role: 'admin' as const, realName: '吴管理员', staffNo: '019900', orgUnitCode: '1101', login: '019900' },
 ];
 
 /**
@@ -100,4 +119,6 @@ export const DEMO_TOTP_SECRETS: Record<string, string> = {
   '021001': '2G2FOGVE5KWJHXNB',
   '019001': 'UJQSY4FEXF6YP5ZI',
   '019000': '3FF4XH37M4OHYXLO',
+  '000001': 'LINNFYTZWHLS6FHK',
+  '019900': 'KEQHXKCBEFEOWB4E',
 };

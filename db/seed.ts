@@ -1,16 +1,17 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { calendarDays, calendarYears, offices, users } from './schema/index.js';
+import { calendarDays, calendarYears, offices, orgUnits, users } from './schema/index.js';
 import { hashPassword } from '../services/auth/password.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
-import { CALENDAR, CALENDAR_YEARS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES } from './seed-data.js';
+import { CALENDAR, CALENDAR_YEARS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES, ORG_UNITS } from './seed-data.js';
 
 /** When the seeded years count as published: before any filing the portal could have taken. */
 const SEEDED_AT = new Date('2025-01-01T00:00:00+08:00');
 
 /** Reference data every deployment needs. Idempotent. */
 export async function seedReference(db: Db): Promise<void> {
+  await db.insert(orgUnits).values(ORG_UNITS).onConflictDoNothing();
   await db.insert(offices).values(OFFICES).onConflictDoNothing();
   // A year's days come with its row, once: a year the administrator has since edited is never reseeded.
   const added = await db
@@ -42,6 +43,7 @@ export async function seedDemo(db: Db, keys: KeyRing): Promise<typeof DEMO_USERS
       officeCode: 'officeCode' in u ? u.officeCode : null,
       skills: 'skills' in u ? u.skills : [],
       managerScope: 'managerScope' in u ? u.managerScope : null,
+      orgUnitCode: 'orgUnitCode' in u ? u.orgUnitCode : null,
       identityVerified: u.role === 'citizen',
       passwordHash,
     })),

@@ -19,6 +19,7 @@ import zhRatings from './zh-CN/ratings.json';
 import zhDocuments from './zh-CN/documents.json';
 import zhMessages from './zh-CN/messages.json';
 import zhAdminCatalog from './zh-CN/adminCatalog.json';
+import zhAdmin from './zh-CN/admin.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -33,6 +34,7 @@ import enRatings from './en/ratings.json';
 import enDocuments from './en/documents.json';
 import enMessages from './en/messages.json';
 import enAdminCatalog from './en/adminCatalog.json';
+import enAdmin from './en/admin.json';
 
 export const resources = {
   'zh-CN': {
@@ -50,6 +52,7 @@ export const resources = {
     documents: zhDocuments,
     messages: zhMessages,
     adminCatalog: zhAdminCatalog,
+    admin: zhAdmin,
   },
   en: {
     common: enCommon,
@@ -66,6 +69,7 @@ export const resources = {
     documents: enDocuments,
     messages: enMessages,
     adminCatalog: enAdminCatalog,
+    admin: enAdmin,
   },
 } as const satisfies Record<Language, Record<Namespace, object>>;
 

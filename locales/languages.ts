@@ -21,5 +21,6 @@ export const NAMESPACES = [
   'documents',
   'messages',
   'adminCatalog',
+  'admin',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

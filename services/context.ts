@@ -19,7 +19,7 @@ export type Actor =
       managerScope: 'office' | 'city' | null;
       /** Offices' city code, for city managers. */
       cityCode: string | null;
-      /** Admins: the org unit they administer; null = the national root administrator. Others: null. */
+      /** Administrators: the org unit they administer (null = the national root administrator). */
       orgUnitCode: string | null;
     };
 

@@ -4,8 +4,8 @@ import { DomainError } from './errors.js';
 /**
  * The one permission table: role × action → scope. `own` means the actor's own records,
  * `office` the actor's office (and, for clerks, only departments in their skills), `city`
- * every office of the manager's city, `tree` an administrator's org unit and everything below it
- * (services/admin/scope.ts decides what lies in it). Services call `authorize` before touching data; routes
+ * every office of the manager's city, `tree` an administrator's org unit and every unit and
+ * office below it (resolved against the hierarchy by services/admin/scope.ts). Services call `authorize` before touching data; routes
  * only add a redirect-to-login layer on top.
  */
 export type Scope = 'own' | 'office' | 'city' | 'tree';
@@ -76,7 +76,7 @@ export function inScope(
     case 'city':
       return !!actor.cityCode && record.cityCode === actor.cityCode;
     case 'tree':
-      // A tree is a question about the org hierarchy, answered by services/admin/scope.ts.
+      // The hierarchy lives in the database: services/admin/scope.ts answers for 'tree'.
       return false;
   }
 }

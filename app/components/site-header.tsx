@@ -92,6 +92,11 @@ export function SiteHeader({ user, locale }: Props) {
                 <NavLink to="/reports">{t('nav.reports')}</NavLink>
               </li>
             )}
+            {user?.role === 'admin' && (
+              <li>
+                <NavLink to="/admin">{t('nav.admin')}</NavLink>
+              </li>
+            )}
           </ul>
           <div className="nav-account">
             {user ? (

@@ -36,7 +36,9 @@ export default function Index() {
     ]),
     ...(role === 'clerk' || role === 'manager'
       ? [root?.user?.home === '/reports' ? { to: '/reports', label: t('nav.reports'), hint: t('home.ctaReports') } : { to: '/desk', label: t('nav.desk'), hint: t('home.ctaDesk') }]
-      : [{ to: '/applications', label: t('home.quick.applications'), hint: t('home.quick.applicationsHint') }]),
+      : role === 'admin'
+        ? [{ to: '/admin', label: t('nav.admin'), hint: t('home.ctaAdmin') }]
+        : [{ to: '/applications', label: t('home.quick.applications'), hint: t('home.quick.applicationsHint') }]),
     { to: '/services', label: t('home.quick.services'), hint: t('home.quick.servicesHint') },
     { to: '/track', label: t('home.quick.track'), hint: t('home.quick.trackHint') },
   ];

@@ -36,3 +36,16 @@ export function yearParam(params: Params): number {
   if (!/^\d{4}$/.test(year)) throw notFoundResponse('calendar.yearNotFound');
   return Number(year);
 }
+
+export function staffIdParam(params: Params): string {
+  const id = params.id;
+  if (!isUuid(id)) throw notFoundResponse('admin.staff.notFound');
+  return id;
+}
+
+/** Office codes as services/admin/schemas.ts accepts them (e.g. bj-dongcheng). */
+export function officeCodeParam(params: Params): string {
+  const code = params.code ?? '';
+  if (!/^[a-z]{2}-[a-z0-9-]{1,40}$/.test(code)) throw notFoundResponse('admin.office.notFound');
+  return code;
+}

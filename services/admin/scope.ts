@@ -1,26 +1,74 @@
-/**
- * STAND-IN (h-calitems). The real module comes with the org hierarchy (h-staff) and replaces this
- * one at merge; the exports and their meaning are the shared interface (briefs/admin-interface.md).
- * Until the hierarchy exists, an admin's org unit is read as a city code or an office code: the
- * root administrator (orgUnitCode null) holds every office, a city's administrator the offices of
- * that city, an office's administrator that office.
- */
+import { eq } from 'drizzle-orm';
+import { offices, orgUnits } from '../../db/schema/index.js';
 import type { ServiceContext, UserActor } from '../context.js';
-import { allOffices } from '../offices/offices.js';
 
-/** The national root administrator, created by the bootstrap command. */
+/**
+ * What an administrator's scope ('tree' in the permission table) reaches: their org unit and every
+ * unit and office below it. The national root administrator (orgUnitCode null, created by the
+ * bootstrap command) reaches everything. The hierarchy is small (a province has a few hundred
+ * units), so it is read whole and walked here rather than with a recursive query per check.
+ */
+
+export type OrgUnit = typeof orgUnits.$inferSelect;
+
 export function isRootAdmin(actor: UserActor): boolean {
   return actor.role === 'admin' && actor.orgUnitCode === null;
 }
 
-/** Office codes an administrator manages; [] for anyone who is not an administrator. */
-export async function officesInAdminScope(ctx: ServiceContext, actor: UserActor): Promise<string[]> {
-  if (actor.role !== 'admin') return [];
-  const every = await allOffices(ctx.db);
-  const unit = actor.orgUnitCode;
-  return every.filter((o) => unit === null || o.cityCode === unit || o.code === unit).map((o) => o.code);
+export async function allOrgUnits(ctx: Pick<ServiceContext, 'db'>): Promise<OrgUnit[]> {
+  return ctx.db.select().from(orgUnits).orderBy(orgUnits.code);
 }
 
-export async function officeInAdminScope(ctx: ServiceContext, actor: UserActor, officeCode: string): Promise<boolean> {
-  return (await officesInAdminScope(ctx, actor)).includes(officeCode);
+/** The unit and all its descendants (codes). */
+export function subtree(units: readonly OrgUnit[], root: string): Set<string> {
+  const children = new Map<string, string[]>();
+  for (const u of units) if (u.parentCode) children.set(u.parentCode, [...(children.get(u.parentCode) ?? []), u.code]);
+  const out = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const code = stack.pop()!;
+    if (out.has(code) || !units.some((u) => u.code === code)) continue;
+    out.add(code);
+    stack.push(...(children.get(code) ?? []));
+  }
+  return out;
+}
+
+/** Org unit codes the administrator may manage; every unit for the root administrator, none for other roles. */
+export async function unitsInAdminScope(ctx: Pick<ServiceContext, 'db'>, actor: UserActor): Promise<Set<string>> {
+  if (actor.role !== 'admin') return new Set();
+  const units = await allOrgUnits(ctx);
+  if (isRootAdmin(actor)) return new Set(units.map((u) => u.code));
+  return subtree(units, actor.orgUnitCode!);
+}
+
+export async function unitInAdminScope(ctx: Pick<ServiceContext, 'db'>, actor: UserActor, unitCode: string): Promise<boolean> {
+  return (await unitsInAdminScope(ctx, actor)).has(unitCode);
+}
+
+/** Codes of the offices below the administrator's unit (every office for the root administrator). */
+export async function officesInAdminScope(ctx: Pick<ServiceContext, 'db'>, actor: UserActor): Promise<string[]> {
+  if (actor.role !== 'admin') return [];
+  const rows = await ctx.db.select({ code: offices.code, orgUnitCode: offices.orgUnitCode }).from(offices).orderBy(offices.code);
+  if (isRootAdmin(actor)) return rows.map((r) => r.code);
+  const units = await unitsInAdminScope(ctx, actor);
+  return rows.filter((r) => r.orgUnitCode !== null && units.has(r.orgUnitCode)).map((r) => r.code);
+}
+
+export async function officeInAdminScope(ctx: Pick<ServiceContext, 'db'>, actor: UserActor, officeCode: string): Promise<boolean> {
+  if (actor.role !== 'admin') return false;
+  const [row] = await ctx.db.select({ orgUnitCode: offices.orgUnitCode }).from(offices).where(eq(offices.code, officeCode));
+  if (!row) return false;
+  if (isRootAdmin(actor)) return true;
+  return row.orgUnitCode !== null && (await unitsInAdminScope(ctx, actor)).has(row.orgUnitCode);
+}
+
+/**
+ * The city code (4 digits) an office under `unitCode` carries for city-scoped managers: the
+ * nearest ancestor at city level, or the unit code's first four digits when none is marked.
+ */
+export function cityCodeOf(units: readonly OrgUnit[], unitCode: string): string {
+  let unit = units.find((u) => u.code === unitCode);
+  while (unit && unit.level !== 'city' && unit.parentCode) unit = units.find((u) => u.code === unit!.parentCode);
+  return unit?.level === 'city' ? unit.code : unitCode.slice(0, 4);
 }

@@ -44,6 +44,7 @@ export const buildSessionActor = (db: Db, v: { id: string; now: Date }) =>
       skills: users.skills,
       managerScope: users.managerScope,
       cityCode: offices.cityCode,
+      orgUnitCode: users.orgUnitCode,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -55,11 +56,12 @@ const sessionActor = shaped<Record<string, never>, { id: string; now: Date }>(bu
 type RawSessionActor = {
   last_seen_at: string;
   id: string;
-  role: 'citizen' | 'clerk' | 'manager';
+  role: 'citizen' | 'clerk' | 'manager' | 'admin';
   office_code: string | null;
   skills: string | string[];
   manager_scope: 'office' | 'city' | null;
   city_code: string | null;
+  org_unit_code: string | null;
 };
 
 /**
@@ -88,7 +90,6 @@ export async function resolveSession(db: Db, clock: Clock, id: string | null | u
     skills: users.skills.mapFromDriverValue(row.skills) as Department[],
     managerScope: row.manager_scope ?? null,
     cityCode: row.city_code ?? null,
-    // Admin org units arrive with the org hierarchy (h-staff's users column); until then every admin is the root.
-    orgUnitCode: null,
+    orgUnitCode: row.org_unit_code ?? null,
   };
 }

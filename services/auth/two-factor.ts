@@ -13,7 +13,7 @@ export const PENDING_LOGIN_MS = 5 * 60 * 1000;
 export const MAX_CODE_ATTEMPTS = 5;
 
 export function staffNeedsSecondFactor(role: string): boolean {
-  return role === 'clerk' || role === 'manager';
+  return role === 'clerk' || role === 'manager' || role === 'admin';
 }
 
 export async function startPendingLogin(ctx: Pick<ServiceContext, 'db' | 'clock'>, userId: string): Promise<string> {

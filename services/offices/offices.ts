@@ -27,7 +27,8 @@ export function allOffices(db: Db): Promise<OfficeRow[]> {
 
 /** Offices that accept a department's applications, in code order so option lists are stable. */
 export async function officesHandling(db: Db, department: Department): Promise<OfficeRow[]> {
-  return (await allOffices(db)).filter((o) => o.departments.includes(department));
+  // A closed office (services/admin/offices.ts closeOffice) takes no new applications.
+  return (await allOffices(db)).filter((o) => o.closedAt === null && o.departments.includes(department));
 }
 
 /**

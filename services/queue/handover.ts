@@ -53,7 +53,8 @@ export async function transferApplication(
         .where(eq(queueItems.id, item.id));
     } else {
       const [office] = await tx.select().from(offices).where(eq(offices.code, toOfficeCode!)).limit(1);
-      if (!office || office.code === item.officeCode || !office.departments.includes(item.department)) {
+      // A closed office (services/admin/offices.ts) receives nothing more.
+      if (!office || office.closedAt || office.code === item.officeCode || !office.departments.includes(item.department)) {
         throw invalid('form.invalid', { toOfficeCode: ['review.transferOfficeInvalid'] });
       }
       await settleItem(tx, item.id, 'waiting', { officeCode: office.code });

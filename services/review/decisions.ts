@@ -83,7 +83,7 @@ export async function notAcceptApplication(ctx: ServiceContext, number: string, 
     let redirect: string | null = null;
     if (input.reasonCode === 'outsideJurisdiction') {
       const [office] = await w.tx.select().from(offices).where(eq(offices.code, input.redirectOfficeCode!)).limit(1);
-      if (!office || office.code === w.app.officeCode) throw invalid('form.invalid', { redirectOfficeCode: ['review.redirectInvalid'] });
+      if (!office || office.closedAt || office.code === w.app.officeCode) throw invalid('form.invalid', { redirectOfficeCode: ['review.redirectInvalid'] });
       redirect = office.code;
     }
     const legalBasisKey = NOT_ACCEPTED_BASIS[input.reasonCode];

@@ -73,14 +73,14 @@ async function unusedCode(staffNo: string): Promise<string> {
 }
 
 /** Signs a demo clerk in with password and a TOTP code not used before. */
-async function signInStaff(page: Page, staffNo: string) {
+async function signInStaff(page: Page, staffNo: string, landing = /\/desk/) {
   await page.goto(`${base}/login`);
   await page.fill('input[name="identifier"]', staffNo);
   await page.fill('input[name="password"]', DEMO_PASSWORD);
   await Promise.all([page.waitForURL(/\/login\/totp/), page.click('main form button[type="submit"]')]);
   await expectAccessible(page, 'second factor');
   await page.fill('input[name="code"]', await unusedCode(staffNo));
-  await Promise.all([page.waitForURL(/\/desk/), page.click('main form button[type="submit"]')]);
+  await Promise.all([page.waitForURL(landing), page.click('main form button[type="submit"]')]);
 }
 
 /** Posts one of the review page's forms, identified by its intent (and material), and waits for the reload. */
@@ -343,6 +343,47 @@ for (const lng of ['zh-CN', 'en'] as const) {
         await manager.setViewportSize({ width: 1280, height: 900 });
       }
       await managerContext.close();
+    });
+
+    it('an administrator creates a clerk, who activates with the QR code page and reaches the desk (phone width)', async () => {
+      const adminContext = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 } });
+      const admin = await adminContext.newPage();
+      await signInStaff(admin, '019900', /\/admin/);
+      await admin.goto(`${base}/admin?lng=${lng}`);
+      await expectAccessible(admin, `admin home (${lng})`);
+      await admin.goto(`${base}/admin/offices/bj-chaoyang`);
+      await expectAccessible(admin, `admin office (${lng})`);
+      await admin.goto(`${base}/admin/staff/new`);
+      await Promise.all([admin.waitForLoadState('networkidle'), admin.click('main form button[type="submit"]')]);
+      await expectAccessible(admin, `admin staff form with errors (${lng})`);
+      const staffNo = `E${randomInt(100000, 999999)}`;
+      await admin.fill('input[name="staffNo"]', staffNo);
+      await admin.fill('input[name="realName"]', '郑警官');
+      await admin.check('input[name="role"][value="clerk"]');
+      await admin.selectOption('select[name="officeCode"]', 'bj-chaoyang');
+      await admin.check('input[name="skills"][value="hukou"]');
+      await Promise.all([admin.waitForSelector('.activation-code code'), admin.click('main form button[type="submit"]')]);
+      await expectAccessible(admin, `admin activation code (${lng})`);
+      const activationCode = (await admin.textContent('.activation-code code'))!.trim();
+      await admin.goto(`${base}/admin/staff`);
+      await expectAccessible(admin, `admin staff list (${lng})`);
+      await adminContext.close();
+
+      const clerkContext = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 } });
+      const clerk = await clerkContext.newPage();
+      await clerk.goto(`${base}/activate?lng=${lng}`);
+      await expectAccessible(clerk, `activate (${lng})`);
+      await clerk.fill('input[name="staffNo"]', staffNo);
+      await clerk.fill('input[name="code"]', activationCode);
+      await clerk.fill('input[name="password"]', 'river stones at dusk');
+      await clerk.fill('input[name="confirmPassword"]', 'river stones at dusk');
+      await Promise.all([clerk.waitForSelector('img.qr-code'), clerk.click('main form button[type="submit"]')]);
+      await expectAccessible(clerk, `activate: enrol authenticator (${lng})`);
+      await screenshot(clerk, `${lng}-13-activate-qr`);
+      const secret = (await clerk.textContent('.totp-secret'))!.replace(/\s+/g, '');
+      await clerk.fill('input[name="totp"]', totpCodeAt(secret, totpStep(new Date())));
+      await Promise.all([clerk.waitForURL(/\/desk/), clerk.click('main form button[type="submit"]')]);
+      await clerkContext.close();
     });
   });
 }

@@ -11,6 +11,7 @@ import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, appContext, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { files, get, post, run } from '../support/requests.js';
+import { createAdmin } from '../support/admin-staff.js';
 import { createTestDb } from '../setup/test-db.js';
 import { eq } from 'drizzle-orm';
 
@@ -19,14 +20,20 @@ import { eq } from 'drizzle-orm';
  * actions. A route file without a row here fails the suite, so new routes must declare who may
  * reach them. Records out of an actor's scope answer 404 (nothing leaks); the wrong role 403.
  */
-const ACTORS = ['anonymous', 'citizenA', 'citizenB', 'clerk', 'clerkOtherOffice', 'clerkNoSkill', 'managerOffice', 'managerCity'] as const;
+const ACTORS = ['anonymous', 'citizenA', 'citizenB', 'clerk', 'clerkOtherOffice', 'clerkNoSkill', 'managerOffice', 'managerCity', 'adminCity', 'adminOtherCity'] as const;
 type ActorName = (typeof ACTORS)[number];
 /** ok = 200, login = redirect to sign in, redirect = any other redirect, 4xx = a form answer (400/401/409/413/415/422). */
 type Outcome = 'ok' | 'login' | 'redirect' | 403 | 404 | '4xx';
 type Row = Record<ActorName, Outcome>;
 
 const all = (o: Outcome): Row => Object.fromEntries(ACTORS.map((a) => [a, o])) as Row;
-const row = (anonymous: Outcome, citizens: [Outcome, Outcome], staff: [Outcome, Outcome, Outcome, Outcome, Outcome]): Row => ({
+/** Administrators (of Beijing, of Shanghai) are refused every non-admin route unless a row says otherwise. */
+const row = (
+  anonymous: Outcome,
+  citizens: [Outcome, Outcome],
+  staff: [Outcome, Outcome, Outcome, Outcome, Outcome],
+  admins: [Outcome, Outcome] = [403, 403],
+): Row => ({
   anonymous,
   citizenA: citizens[0],
   citizenB: citizens[1],
@@ -35,11 +42,15 @@ const row = (anonymous: Outcome, citizens: [Outcome, Outcome], staff: [Outcome, 
   clerkNoSkill: staff[2],
   managerOffice: staff[3],
   managerCity: staff[4],
+  adminCity: admins[0],
+  adminOtherCity: admins[1],
 });
+/** Administration pages: administrators only; the Beijing fixture records are out of Shanghai's tree (404). */
+const adminOnly = (admins: [Outcome, Outcome]) => row('login', [403, 403], [403, 403, 403, 403, 403], admins);
 
 type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 type RouteModule = { loader?: Fn; action?: Fn };
-type Fixture = { appNumber: string; noticeNumber: string; fileId: string; decidedNumber: string; documentId: string };
+type Fixture = { appNumber: string; noticeNumber: string; fileId: string; decidedNumber: string; documentId: string; staffId: string };
 type Case = {
   url: (f: Fixture) => string;
   params?: (f: Fixture) => Record<string, string>;
@@ -76,7 +87,7 @@ const MATRIX: Record<string, Case> = {
   },
   'signup.tsx': {
     url: () => '/signup',
-    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect'], ['redirect', 'redirect']),
     post: { body: () => ({ realName: '' }), expect: all('4xx') },
   },
   // The one-time-code pages (decision 0024): without a flow cookie the code pages send back to their first step.
@@ -92,18 +103,18 @@ const MATRIX: Record<string, Case> = {
   'track_.view.tsx': { url: () => '/track/view', get: all('redirect') },
   'login.tsx': {
     url: () => '/login',
-    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect'], ['redirect', 'redirect']),
     post: { body: () => ({ identifier: '', password: '' }), expect: all('4xx') },
   },
   'login_.totp.tsx': {
     url: () => '/login/totp',
-    get: row('login', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect']),
+    get: row('login', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect'], ['redirect', 'redirect']),
     // No pending sign-in: the code is refused whoever posts it.
     post: { body: () => ({ code: '123456' }), expect: all('4xx') },
   },
   'logout.tsx': {
     url: () => '/logout',
-    get: row('redirect', ['ok', 'ok'], ['ok', 'ok', 'ok', 'ok', 'ok']),
+    get: row('redirect', ['ok', 'ok'], ['ok', 'ok', 'ok', 'ok', 'ok'], ['ok', 'ok']),
   },
   'applications._index.tsx': { url: () => '/applications', get: row('login', ['ok', 'ok'], [403, 403, 403, 403, 403]) },
   'applications.$number._index.tsx': {
@@ -176,14 +187,45 @@ const MATRIX: Record<string, Case> = {
   // The working-day calendar: the root administrator only (tests/integration/admin-calendar.test.ts covers admins).
   'admin.calendar._index.tsx': {
     url: () => '/admin/calendar',
-    get: row('login', [403, 403], [403, 403, 403, 403, 403]),
-    post: { body: () => ({ year: '2027' }), expect: row('login', [403, 403], [403, 403, 403, 403, 403]) },
+    get: adminOnly(['ok', 403]),
+    post: { body: () => ({ year: '2027' }), expect: adminOnly(['4xx', 403]) },
   },
   'admin.calendar.$year.tsx': {
     url: () => '/admin/calendar/2027',
     params: () => ({ year: '2027' }),
-    get: row('login', [403, 403], [403, 403, 403, 403, 403]),
-    post: { body: () => ({ intent: 'publish' }), expect: row('login', [403, 403], [403, 403, 403, 403, 403]) },
+    get: adminOnly(['ok', 403]),
+    post: { body: () => ({ intent: 'publish' }), expect: adminOnly(['4xx', 403]) },
+  'activate.tsx': {
+    url: () => '/activate',
+    get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect'], ['redirect', 'redirect']),
+    post: { body: () => ({ intent: 'start' }), expect: all('4xx') },
+  },
+  'admin._index.tsx': { url: () => '/admin', get: adminOnly(['ok', 'ok']) },
+  'admin.staff._index.tsx': { url: () => '/admin/staff', get: adminOnly(['ok', 'ok']) },
+  'admin.staff.new.tsx': {
+    url: () => '/admin/staff/new',
+    get: adminOnly(['ok', 'ok']),
+    post: { body: () => ({ staffNo: '' }), expect: adminOnly(['4xx', '4xx']) },
+  },
+  'admin.staff.$id.tsx': {
+    url: (f) => `/admin/staff/${f.staffId}`,
+    params: (f) => ({ id: f.staffId }),
+    get: adminOnly(['ok', 404]),
+    // Enabling an enabled account changes nothing: back to the page; out of the tree, nothing to find.
+    post: { body: () => ({ intent: 'enable' }), expect: adminOnly(['redirect', 404]) },
+  },
+  'admin.offices._index.tsx': { url: () => '/admin/offices', get: adminOnly(['ok', 'ok']) },
+  'admin.offices.new.tsx': {
+    url: () => '/admin/offices/new',
+    get: adminOnly(['ok', 'ok']),
+    post: { body: () => ({ code: '' }), expect: adminOnly(['4xx', '4xx']) },
+  },
+  'admin.offices.$code.tsx': {
+    url: () => '/admin/offices/bj-dongcheng',
+    params: () => ({ code: 'bj-dongcheng' }),
+    get: adminOnly(['ok', 404]),
+    // Moving a queue to the office itself is refused as a form error; Shanghai's administrator finds no such office.
+    post: { body: () => ({ intent: 'close', transferTo: 'bj-dongcheng' }), expect: adminOnly(['4xx', 404]) },
   },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
@@ -219,7 +261,7 @@ beforeAll(async () => {
   const decided = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
   await withdrawApplication(decided.ctx, { number: decided.number, confirmed: true });
   const [doc] = await h.db.select().from(decisionDocuments).where(eq(decisionDocuments.applicationId, decided.applicationId));
-  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id, decidedNumber: decided.number, documentId: doc.id };
+  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id, decidedNumber: decided.number, documentId: doc.id, staffId: worker.id };
 
   const users = {
     citizenA,
@@ -229,6 +271,8 @@ beforeAll(async () => {
     clerkNoSkill: await createStaff(h.db, { officeCode: 'bj-dongcheng', skills: ['traffic'] }),
     managerOffice: await createStaff(h.db, { role: 'manager', officeCode: 'bj-dongcheng', managerScope: 'office' }),
     managerCity: await createStaff(h.db, { role: 'manager', officeCode: 'bj-chaoyang', managerScope: 'city' }),
+    adminCity: await createAdmin(h.db, '1101'),
+    adminOtherCity: await createAdmin(h.db, '3101'),
   };
   for (const [name, u] of Object.entries(users)) cookies[name as ActorName] = await sessionCookieFor(h.db, clock, u.id);
 });

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { randomUUID } from 'node:crypto';
-import { and, eq, notLike, sql } from 'drizzle-orm';
+import { randomInt, randomUUID } from 'node:crypto';
+import { and, eq, ne, notLike, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
@@ -12,6 +12,13 @@ import * as forgotReset from '../../app/routes/forgot-password_.reset.js';
 import * as track from '../../app/routes/track.js';
 import * as trackCode from '../../app/routes/track_.code.js';
 import { signupThroughPages } from '../support/codes.js';
+import * as activate from '../../app/routes/activate.js';
+import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
+import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
+import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
+import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import { createOffice } from '../../services/admin/offices.js';
+import { adminActor, createAdmin } from '../support/admin-staff.js';
 import * as login from '../../app/routes/login.js';
 import * as loginTotp from '../../app/routes/login_.totp.js';
 import * as logout from '../../app/routes/logout.js';
@@ -81,8 +88,10 @@ const KNOWN = [
   'subjectName', 'subjectIdNumber',
   'carrier', 'waybill', 'items', 'requestId', 'decision', 'toClerkId',
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
+  'staffNo', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope', 'totp',
+  'nameZh', 'nameEn', 'address', 'hours', 'phone', 'departments', 'regionPrefixes', 'platePrefixes', 'transferTo',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor'];
 
 const text = fc.oneof(
   anyHostile,
@@ -138,7 +147,9 @@ let h: DbHandle;
 const clock = fixedClock();
 const config = testConfig();
 // 'leaving' is the session the logout fuzz ends; the others must stay signed in throughout.
-const cookies: Record<'citizen' | 'leaving' | 'clerk' | 'manager', string> = { citizen: '', leaving: '', clerk: '', manager: '' };
+const cookies: Record<'citizen' | 'leaving' | 'clerk' | 'manager' | 'admin', string> = { citizen: '', leaving: '', clerk: '', manager: '', admin: '' };
+/** What the administration actions may change (disable, reset, close) without touching the other fixtures. */
+let adminTarget = { staffId: '', officeCode: 'bj-fuzz' };
 let numbers: { clean: string; flagged: string; withdrawable: string; review: string; completed: string };
 /** The lease the signed-in clerk holds on numbers.review. */
 let reviewLease = 0;
@@ -177,6 +188,11 @@ beforeAll(async () => {
   cookies.leaving = await sessionCookieFor(h.db, clock, citizen.id);
   cookies.clerk = await sessionCookieFor(h.db, clock, clerk.id);
   cookies.manager = await sessionCookieFor(h.db, clock, (await createStaff(h.db, { role: 'manager' })).id);
+  const admin = await createAdmin(h.db, null);
+  cookies.admin = await sessionCookieFor(h.db, clock, admin.id);
+  const actx = testContext(h.db, adminActor(admin), clock, config);
+  await createOffice(actx, { code: 'bj-fuzz', nameZh: '测试窗口', nameEn: 'Fuzz window', phone: '010-1', orgUnitCode: '1101', departments: ['hukou'], regionPrefixes: [], platePrefixes: [] });
+  adminTarget = { staffId: (await createStaff(h.db, { officeCode: 'bj-fuzz', skills: ['hukou'] })).id, officeCode: 'bj-fuzz' };
 });
 afterAll(() => h.close());
 
@@ -190,7 +206,8 @@ async function counts() {
     applicationFiles: await n(h.db.select({ n: c }).from(applicationFiles)),
     queueItems: await n(h.db.select({ n: c }).from(queueItems)),
     messages: await n(h.db.select({ n: c }).from(messages)),
-    auditEvents: await n(h.db.select({ n: c }).from(auditEvents).where(and(notLike(auditEvents.action, 'auth.login.%')))),
+    // Activation attempts are sign-in attempts: audited on purpose, refused or not.
+    auditEvents: await n(h.db.select({ n: c }).from(auditEvents).where(and(notLike(auditEvents.action, 'auth.login.%'), ne(auditEvents.action, 'staff.activation.failed')))),
   };
 }
 
@@ -236,6 +253,11 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'desk review (manager)', action: review.action as Fn, path: () => `/desk/applications/${numbers.flagged}`, params: () => ({ number: numbers.flagged }), as: 'manager' },
   { label: 'board (manager)', action: boardRoute.action as Fn, path: () => '/desk/board', as: 'manager' },
   { label: 'override requests (manager)', action: overridesRoute.action as Fn, path: () => '/desk/overrides', as: 'manager' },
+  { label: 'activate', action: activate.action as Fn, path: () => '/activate' },
+  { label: 'admin staff new', action: adminStaffNew.action as Fn, path: () => '/admin/staff/new', as: 'admin' },
+  { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
+  { label: 'admin office new', action: adminOfficeNew.action as Fn, path: () => '/admin/offices/new', as: 'admin' },
+  { label: 'admin office edit', action: adminOfficeEdit.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
 ];
 
 describe('fuzzing every action', () => {
@@ -355,6 +377,22 @@ const FORMS: Form[] = [
     field,
     multiline: true,
     fields: (v: string) => ({ id: rectificationId, contactNote: '已电话联系申请人', outcome: 'explained', [field]: v }),
+  })),
+  {
+    label: 'admin staff real name',
+    action: adminStaffNew.action as Fn,
+    path: () => '/admin/staff/new',
+    as: 'admin',
+    field: 'realName',
+    fields: (v) => ({ staffNo: `F${randomInt(100000, 999999)}`, realName: v, role: 'clerk', officeCode: 'bj-dongcheng', skills: 'hukou' }),
+  },
+  ...(['nameZh', 'nameEn', 'address', 'hours'] as const).map((field) => ({
+    label: `admin office ${field}`,
+    action: adminOfficeNew.action as Fn,
+    path: () => '/admin/offices/new',
+    as: 'admin' as const,
+    field,
+    fields: (v: string) => ({ code: `bj-f${randomInt(100000, 999999)}`, nameZh: '窗口', nameEn: 'Window', phone: '010-1234', orgUnitCode: '1101', departments: 'hukou', [field]: v }),
   })),
 ];
 

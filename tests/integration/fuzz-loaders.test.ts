@@ -32,6 +32,15 @@ import * as trackCode from '../../app/routes/track_.code.js';
 import * as trackView from '../../app/routes/track_.view.js';
 import * as adminCalendar from '../../app/routes/admin.calendar._index.js';
 import * as adminCalendarYear from '../../app/routes/admin.calendar.$year.js';
+import * as activate from '../../app/routes/activate.js';
+import * as adminHome from '../../app/routes/admin._index.js';
+import * as adminStaff from '../../app/routes/admin.staff._index.js';
+import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
+import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
+import * as adminOffices from '../../app/routes/admin.offices._index.js';
+import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
+import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import { createAdmin } from '../support/admin-staff.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { anyHostile, forbiddenChar, hostileRedirect, impossibleDate, isLocalizedKey, prototypeKey, refusalMessages } from '../support/hostile.js';
@@ -45,13 +54,13 @@ import { createTestDb } from '../setup/test-db.js';
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 
-type Who = 'anonymous' | 'citizen' | 'clerk' | 'manager';
+type Who = 'anonymous' | 'citizen' | 'clerk' | 'manager' | 'admin';
 type Fn = (args: LoaderFunctionArgs) => unknown;
 
 let h: DbHandle;
 const clock = fixedClock();
 const config = testConfig();
-const cookies: Record<Who, string | undefined> = { anonymous: undefined, citizen: '', clerk: '', manager: '' };
+const cookies: Record<Who, string | undefined> = { anonymous: undefined, citizen: '', clerk: '', manager: '', admin: '' };
 let number = '';
 let fileId = '';
 
@@ -64,6 +73,7 @@ beforeAll(async () => {
   cookies.citizen = await sessionCookieFor(h.db, clock, citizen.id);
   cookies.clerk = await sessionCookieFor(h.db, clock, (await createStaff(h.db)).id);
   cookies.manager = await sessionCookieFor(h.db, clock, (await createStaff(h.db, { role: 'manager', managerScope: 'city' })).id);
+  cookies.admin = await sessionCookieFor(h.db, clock, (await createAdmin(h.db, '1101')).id);
 });
 afterAll(() => h.close());
 
@@ -108,6 +118,14 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'admin calendar year', loader: adminCalendarYear.loader as Fn, path: () => '/admin/calendar/2027' },
   { label: 'board', loader: board.loader as Fn, path: () => '/desk/board' },
   { label: 'override requests', loader: overrides.loader as Fn, path: () => '/desk/overrides' },
+  { label: 'activate', loader: activate.loader as Fn, path: () => '/activate' },
+  { label: 'admin', loader: adminHome.loader as Fn, path: () => '/admin' },
+  { label: 'admin staff', loader: adminStaff.loader as Fn, path: () => '/admin/staff' },
+  { label: 'admin staff new', loader: adminStaffNew.loader as Fn, path: () => '/admin/staff/new' },
+  { label: 'admin staff edit', loader: adminStaffEdit.loader as Fn, path: (p) => `/admin/staff/${inUrl(p)}`, param: 'id' },
+  { label: 'admin offices', loader: adminOffices.loader as Fn, path: () => '/admin/offices' },
+  { label: 'admin office new', loader: adminOfficeNew.loader as Fn, path: () => '/admin/offices/new' },
+  { label: 'admin office edit', loader: adminOfficeEdit.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}`, param: 'code' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
@@ -120,7 +138,7 @@ const query = fc
     for (const [k, v] of pairs) sp.append(k, v);
     return sp.toString();
   });
-const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager');
+const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager', 'admin');
 
 const SHAPES = { number: /^GA\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
 

@@ -106,7 +106,7 @@ export function actorOf(user: typeof users.$inferSelect): Actor {
     skills: user.skills as Department[],
     managerScope: user.managerScope ?? null,
     cityCode,
-    orgUnitCode: null,
+    orgUnitCode: user.orgUnitCode ?? null,
   };
 }
 

@@ -166,6 +166,46 @@ export function RadioGroup({
   );
 }
 
+/** Several checkboxes of one name (e.g. departments); the field's value is the list of ticked ones. */
+export function CheckboxGroup({
+  meta,
+  legend,
+  hint,
+  required,
+  options,
+}: Omit<Common, 'label'> & { legend: ReactNode; options: readonly Option[] }) {
+  const initial = Array.isArray(meta.initialValue) ? meta.initialValue : typeof meta.initialValue === 'string' ? [meta.initialValue] : [];
+  return (
+    <fieldset className="field" aria-describedby={describedBy(meta, Boolean(hint))} key={meta.key}>
+      <legend>
+        {legend}
+        {required && <RequiredMark />}
+      </legend>
+      <Hint meta={meta}>{hint}</Hint>
+      <FieldError meta={meta} />
+      <div className="choices">
+        {options.map((o, i) => {
+          const id = i === 0 ? meta.id : `${meta.id}-${i}`;
+          return (
+            <div key={o.value} className="choice">
+              <input
+                type="checkbox"
+                id={id}
+                name={meta.name}
+                form={meta.formId}
+                value={o.value}
+                defaultChecked={initial.includes(o.value)}
+                aria-invalid={isInvalid(meta) || undefined}
+              />
+              <label htmlFor={id}>{o.label}</label>
+            </div>
+          );
+        })}
+      </div>
+    </fieldset>
+  );
+}
+
 /** A single yes/no checkbox (e.g. a declaration). Submits 'on' when ticked, nothing otherwise. */
 export function CheckboxField({ meta, label, hint, required, ...rest }: Common & Passthrough<InputHTMLAttributes<HTMLInputElement>>) {
   return (

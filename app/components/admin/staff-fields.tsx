@@ -1,0 +1,36 @@
+import type { FieldMetadata } from '@conform-to/react';
+import { useTranslation } from 'react-i18next';
+import { CheckboxGroup, RadioGroup, SelectField, TextField } from '~/components/forms';
+
+export type Choice = { value: string; label: string };
+
+/** The form's shape as conform sees it (strings as posted). */
+export type StaffForm = { realName: string; role: string; officeCode: string; orgUnitCode: string; skills: string[]; managerScope: string };
+
+type Fields = {
+  realName: FieldMetadata<string>;
+  role: FieldMetadata<string>;
+  officeCode: FieldMetadata<string>;
+  orgUnitCode: FieldMetadata<string>;
+  skills: FieldMetadata<string[]>;
+  managerScope: FieldMetadata<string>;
+};
+
+/** The fields an administrator sets on a staff account (create and edit share them). */
+export function StaffFields({ fields, offices, units }: { fields: Fields; offices: Choice[]; units: Choice[] }) {
+  const { t } = useTranslation(['admin', 'common']);
+  return (
+    <>
+      <TextField meta={fields.realName} label={t('admin:staff.name')} required maxLength={50} autoComplete="off" />
+      <RadioGroup meta={fields.role} legend={t('admin:staff.role')} required options={(['clerk', 'manager', 'admin'] as const).map((r) => ({ value: r, label: t(`admin:roles.${r}`) }))} />
+      <SelectField meta={fields.officeCode} label={t('admin:staff.office')} hint={t('admin:staff.officeHint')} options={offices} placeholder="—" />
+      <CheckboxGroup
+        meta={fields.skills}
+        legend={t('admin:staff.skills')}
+        options={(['hukou', 'traffic', 'exit_entry'] as const).map((d) => ({ value: d, label: t(`common:departments.${d}`) }))}
+      />
+      <RadioGroup meta={fields.managerScope} legend={t('admin:staff.managerScope')} options={(['office', 'city'] as const).map((s) => ({ value: s, label: t(`admin:scopes.${s}`) }))} />
+      <SelectField meta={fields.orgUnitCode} label={t('admin:staff.unit')} hint={t('admin:staff.unitHint')} options={units} placeholder="—" />
+    </>
+  );
+}

@@ -1,0 +1,70 @@
+import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { useTranslation } from 'react-i18next';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { listOffices } from '~/utils/admin.server';
+import { orThrowResponse } from '~/utils/errors.server';
+import { requireUser } from '~/utils/session.server';
+
+export const handle = { i18n: ['common', 'admin', 'errors'] };
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const ctx = await requireUser(request, context, ['admin']);
+  const offices = await orThrowResponse(() => listOffices(ctx));
+  const t = await getFixedT(request, ['admin', 'common']);
+  return json({ offices, locale: await getLocale(request), title: `${t('admin:offices.title')} - ${t('common:siteName')}` });
+}
+
+export default function OfficeList() {
+  const { offices, locale } = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation(['admin', 'common']);
+  // Seeded offices are named in the locale files; offices created here carry their own names.
+  const name = (o: (typeof offices)[number]) =>
+    (locale === 'en' ? o.nameEn : o.nameZh) ?? (i18n.exists(`common:offices.${o.code}`) ? t(`common:offices.${o.code}`) : o.code);
+  return (
+    <div className="container">
+      <p className="no-print">
+        <Link to="/admin">{t('back')}</Link>
+      </p>
+      <h1>{t('offices.title')}</h1>
+      <p>
+        <Link to="/admin/offices/new" className="button">
+          {t('offices.new')}
+        </Link>
+      </p>
+      {offices.length === 0 ? (
+        <p>{t('offices.none')}</p>
+      ) : (
+        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('offices.caption')}>
+          <table>
+            <caption>{t('offices.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('offices.code')}</th>
+                <th scope="col">{t('offices.nameZh')}</th>
+                <th scope="col">{t('offices.unit')}</th>
+                <th scope="col">{t('offices.departments')}</th>
+                <th scope="col">{t('offices.status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {offices.map((o) => (
+                <tr key={o.code}>
+                  <th scope="row">
+                    <Link to={`/admin/offices/${o.code}`}>{o.code}</Link>
+                  </th>
+                  <td>{name(o)}</td>
+                  <td>{o.orgUnitCode}</td>
+                  <td>{o.departments.map((d) => t(`common:departments.${d}`)).join('、')}</td>
+                  <td>{o.closed ? t('offices.closed') : t('offices.open')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

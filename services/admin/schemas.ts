@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { password } from '../auth/schemas.js';
+import { DEPARTMENTS } from '../catalog/types.js';
+import { choice, listCode, officeCode, optionalText, text } from '../validation/zod.js';
+
+/**
+ * The administration forms' input. Messages are `validation` keys. Whether an office or unit is
+ * one the administrator may use is the services' check (services/admin/staff.ts, offices.ts).
+ */
+const required = { required_error: 'required', invalid_type_error: 'required' };
+
+/** Ticked checkboxes of one name: absent, one value or several. */
+const checked = <T extends z.ZodTypeAny>(item: T) =>
+  z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20, 'choice'));
+
+/** 警号/工号: letters and digits, as printed on the warrant card. */
+export const staffNumber = () =>
+  z.string(required).trim().min(1, 'required').regex(/^[A-Za-z0-9]{4,20}$/, 'staffNo.format');
+
+const optionalCode = (max = 40) =>
+  z.preprocess((v) => (v === '' ? undefined : v), listCode(max).optional());
+
+const staffFields = {
+  realName: text(50),
+  role: choice(['clerk', 'manager', 'admin'] as const),
+  officeCode: optionalCode(),
+  orgUnitCode: optionalCode(),
+  skills: checked(choice(DEPARTMENTS)),
+  managerScope: z.preprocess((v) => (v === '' ? undefined : v), choice(['office', 'city'] as const).optional()),
+};
+
+export const staffCreateSchema = z.object({ staffNo: staffNumber(), ...staffFields });
+export type StaffCreateInput = z.infer<typeof staffCreateSchema>;
+
+export const staffUpdateSchema = z.object(staffFields);
+export type StaffUpdateInput = z.infer<typeof staffUpdateSchema>;
+
+/** A comma- or space-separated list, each entry matching `item`. */
+const list = (item: RegExp, message: string, max = 50) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\s,，、]+/).filter(Boolean) : v === undefined ? [] : v),
+    z.array(z.string().regex(item, message)).max(max, 'tooLong'),
+  );
+
+const officeFields = {
+  nameZh: text(60),
+  nameEn: text(120),
+  address: optionalText(200),
+  hours: optionalText(200),
+  phone: z.string(required).trim().min(1, 'required').regex(/^[0-9-]{5,20}$/, 'phone.format'),
+  orgUnitCode: listCode(40),
+  departments: checked(choice(DEPARTMENTS)).refine((v) => v.length > 0, 'required'),
+  /** GB/T 2260 prefixes: 2, 4 or 6 digits. */
+  regionPrefixes: list(/^(\d{2}|\d{4}|\d{6})$/, 'regionPrefix.format'),
+  /** A province's plate character, optionally with the issuing authority's letter (京, 沪A). */
+  platePrefixes: list(/^[\u4e00-\u9fff][A-Z]?$/, 'platePrefix.format'),
+};
+
+export const officeCreateSchema = z.object({ code: officeCode(), ...officeFields });
+export type OfficeCreateInput = z.infer<typeof officeCreateSchema>;
+
+export const officeUpdateSchema = z.object(officeFields);
+export type OfficeUpdateInput = z.infer<typeof officeUpdateSchema>;
+
+export const officeCloseSchema = z.object({ transferTo: officeCode() });
+
+export const activationStartSchema = z
+  .object({
+    staffNo: staffNumber(),
+    code: z.string(required).trim().min(1, 'required').max(40, 'activation.format'),
+    password: password(),
+    confirmPassword: z.string(required),
+  })
+  .refine((v) => v.password === v.confirmPassword, { message: 'password.mismatch', path: ['confirmPassword'] });
+
+export const activationConfirmSchema = z.object({
+  staffNo: staffNumber(),
+  code: z.string(required).trim().min(1, 'required').max(40, 'activation.format'),
+  totp: z.preprocess(
+    (v) => (typeof v === 'string' ? v.replace(/\s+/g, '') : v),
+    z.string(required).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
+  ),
+});

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbHandle } from '../../db/client.js';
+import * as activate from '../../app/routes/activate.js';
+import * as adminHome from '../../app/routes/admin._index.js';
+import * as staffList from '../../app/routes/admin.staff._index.js';
+import * as staffNew from '../../app/routes/admin.staff.new.js';
+import * as staffEdit from '../../app/routes/admin.staff.$id.js';
+import * as officeList from '../../app/routes/admin.offices._index.js';
+import * as officeNew from '../../app/routes/admin.offices.new.js';
+import * as officeEdit from '../../app/routes/admin.offices.$code.js';
+import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
+import { createAdmin } from '../support/admin-staff.js';
+import { renderRoute, visibleText } from '../support/render-route.js';
+import { get, post, run } from '../support/requests.js';
+import { createTestDb } from '../setup/test-db.js';
+
+/** The administration pages as a browser without JavaScript receives them, in both languages. */
+let h: DbHandle;
+const clock = fixedClock();
+const config = testConfig();
+const ctx = () => appContext(h.db, clock, config);
+let cookie = '';
+let clerkId = '';
+
+beforeAll(async () => {
+  h = await createTestDb();
+  cookie = await sessionCookieFor(h.db, clock, (await createAdmin(h.db, '1101')).id);
+  clerkId = (await createStaff(h.db, { officeCode: 'bj-chaoyang', skills: ['hukou'] })).id;
+});
+afterAll(() => h.close());
+
+/** No i18n key left untranslated on the page (a missing key renders as itself). */
+const expectTranslated = (html: string) => expect(visibleText(html)).not.toMatch(/\b(admin|common|validation|errors):[a-zA-Z]/);
+
+describe('administration pages', () => {
+  for (const lng of ['zh-CN', 'en']) {
+    it(`render in ${lng} from their real loaders`, async () => {
+      const pages = [
+        { C: adminHome.default, path: '/admin', res: await run(adminHome.loader, get('/admin', { cookie, lng }), ctx()) },
+        { C: staffList.default, path: '/admin/staff', res: await run(staffList.loader, get('/admin/staff', { cookie, lng }), ctx()) },
+        { C: staffNew.default, path: '/admin/staff/new', res: await run(staffNew.loader, get('/admin/staff/new', { cookie, lng }), ctx()) },
+        { C: staffEdit.default, path: `/admin/staff/${clerkId}`, res: await run(staffEdit.loader, get(`/admin/staff/${clerkId}`, { cookie, lng }), ctx(), { id: clerkId }) },
+        { C: officeList.default, path: '/admin/offices', res: await run(officeList.loader, get('/admin/offices', { cookie, lng }), ctx()) },
+        { C: officeNew.default, path: '/admin/offices/new', res: await run(officeNew.loader, get('/admin/offices/new', { cookie, lng }), ctx()) },
+        { C: officeEdit.default, path: '/admin/offices/bj-chaoyang', res: await run(officeEdit.loader, get('/admin/offices/bj-chaoyang', { cookie, lng }), ctx(), { code: 'bj-chaoyang' }) },
+        { C: activate.default, path: '/activate', res: await run(activate.loader, get('/activate', { lng }), ctx()) },
+      ];
+      for (const p of pages) {
+        expect(p.res.status, p.path).toBe(200);
+        const html = await renderRoute(p.C, p.path, p.res, undefined, lng);
+        expect(html, p.path).toContain('<h1');
+        expectTranslated(html);
+      }
+    });
+  }
+
+  it("shows a new account's activation code once, and the edit form keeps the account's values", async () => {
+    const created = await run(
+      staffNew.action,
+      post('/admin/staff/new', { staffNo: 'P20001', realName: '孙警官', role: 'clerk', officeCode: 'bj-chaoyang', skills: 'hukou' }, { cookie }),
+      ctx(),
+    );
+    const { created: c } = (await created.clone().json()) as { created: { id: string; activationCode: string } };
+    const html = await renderRoute(staffNew.default, '/admin/staff/new', await run(staffNew.loader, get('/admin/staff/new', { cookie }), ctx()), created);
+    expect(visibleText(html)).toContain(c.activationCode);
+    expectTranslated(html);
+    const edit = await renderRoute(staffEdit.default, `/admin/staff/${c.id}`, await run(staffEdit.loader, get(`/admin/staff/${c.id}`, { cookie }), ctx(), { id: c.id }));
+    expect(edit).toContain('value="孙警官"');
+    expect(edit).not.toContain(c.activationCode);
+  });
+
+  it('a refused form says why beside the field', async () => {
+    const refused = await run(officeNew.action, post('/admin/offices/new', { code: 'BAD', nameZh: '', phone: 'x' }, { cookie, lng: 'en' }), ctx());
+    expect(refused.status).toBe(400);
+    const html = await renderRoute(officeNew.default, '/admin/offices/new', await run(officeNew.loader, get('/admin/offices/new', { cookie, lng: 'en' }), ctx()), refused, 'en');
+    expect(visibleText(html)).toContain('Enter a telephone number of digits and dashes');
+    expectTranslated(html);
+  });
+});
