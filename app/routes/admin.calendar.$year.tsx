@@ -6,17 +6,14 @@ import { z } from 'zod';
 import { useTranslation } from 'react-i18next';
 import {
   addCalendarDays,
-  addDaySchema,
   calendarYear,
-  HOLIDAY_NAMES,
   missingNextYear,
   publishCalendarYear,
   removeCalendarDay,
-  removeDaySchema,
   setCalendarSource,
-  sourceSchema,
   type PreviewRow,
 } from '#services/calendar/calendar-years';
+import { addDaySchema, HOLIDAY_NAMES, removeDaySchema, sourceSchema } from '#services/calendar/calendar-forms';
 import { isDomainError } from '#services/errors';
 import { CalendarWarning } from '~/components/admin/calendar-warning';
 import { formatDay, formatInstant } from '~/components/application/format';

@@ -28,6 +28,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const done = new URL(request.url).searchParams.get('done');
   const t = await getFixedT(request, ['desk', 'common']);
   return json({
+    limit: OVERRIDE_LIST_LIMIT,
     ...list,
     done: (OVERRIDE_DECISIONS as readonly string[]).includes(done ?? '') ? (done as (typeof OVERRIDE_DECISIONS)[number]) : null,
     locale: await getLocale(request),
@@ -55,7 +56,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function OverridesPage() {
-  const { officeCode, requests, done, locale } = useLoaderData<typeof loader>();
+  const { officeCode, requests, done, locale, limit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(['desk', 'common']);
   return (
@@ -71,7 +72,7 @@ export default function OverridesPage() {
         <p className="card">{t('desk:overrides.none')}</p>
       ) : (
         <>
-          {requests.length >= OVERRIDE_LIST_LIMIT && <p className="muted">{t('desk:overrides.more', { count: requests.length })}</p>}
+          {requests.length >= limit && <p className="muted">{t('desk:overrides.more', { count: requests.length })}</p>}
           {requests.map((r) => (
             <DecideForm key={r.id} request={r} locale={locale} lastResult={actionData?.requestId === r.id ? actionData.lastResult : undefined} />
           ))}

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, isNotNull, lte, max } from 'drizzle-orm';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { calendarDays, calendarYears } from '../../db/schema/index.js';
 import { isRootAdmin } from '../admin/scope.js';
@@ -8,8 +8,10 @@ import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { forgetReference } from '../reference-cache.js';
-import { optionalText } from '../validation/zod.js';
 import { countDatesLeftUnknown } from './unknown-dates.js';
+import { addDaySchema, createYearSchema, FIRST_YEAR, HOLIDAY_NAMES, LAST_YEAR, removeDaySchema, sourceSchema } from './calendar-forms.js';
+
+export { addDaySchema, createYearSchema, FIRST_YEAR, HOLIDAY_NAMES, LAST_YEAR, removeDaySchema, sourceSchema };
 import { addDays, addWorkingDays, chinaDate, isUnknown, orUnknown, type Calendar } from './working-days.js';
 
 /**
@@ -19,12 +21,6 @@ import { addDays, addWorkingDays, chinaDate, isUnknown, orUnknown, type Calendar
  * Years are published in order, so the calendar never has a gap the clock rules would count through.
  */
 
-/** The names a day may carry: keys under common:holidays, one per festival of the notice. */
-export const HOLIDAY_NAMES = ['newYear', 'springFestival', 'qingming', 'labourDay', 'dragonBoat', 'midAutumn', 'nationalDay'] as const;
-
-/** Years an administrator may enter: the portal's own era, nothing a typo could make absurd. */
-export const FIRST_YEAR = 2020;
-export const LAST_YEAR = 2100;
 
 export type CalendarYearSummary = {
   year: number;
@@ -197,33 +193,6 @@ function blockersOf(row: typeof calendarYears.$inferSelect, days: readonly Calen
 }
 
 // ---- Changes (drafts only), each audited with before and after ----
-
-const yearSchema = z.coerce
-  .number({ invalid_type_error: 'calendar.year' })
-  .int('calendar.year')
-  .min(FIRST_YEAR, 'calendar.year')
-  .max(LAST_YEAR, 'calendar.year');
-
-export const createYearSchema = z.object({ year: yearSchema });
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const dayField = z
-  .string({ required_error: 'required', invalid_type_error: 'required' })
-  .regex(DAY, 'calendar.day')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'calendar.day');
-
-export const addDaySchema = z.object({
-  day: dayField,
-  /** The last day of a block of holidays; the first alone when absent. */
-  until: z.union([dayField, z.literal('')]).optional(),
-  kind: z.enum(['holiday', 'workday'], { errorMap: () => ({ message: 'choice' }) }),
-  nameKey: z.enum(HOLIDAY_NAMES, { errorMap: () => ({ message: 'choice' }) }),
-});
-export const removeDaySchema = z.object({ day: dayField });
-export const sourceSchema = z.object({
-  source: optionalText(200),
-  verified: z.literal('on').optional(),
-});
 
 function parse<T extends z.ZodTypeAny>(schema: T, raw: unknown): z.output<T> {
   const parsed = schema.safeParse(raw);

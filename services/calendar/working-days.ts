@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { calendarDays, calendarYears } from '../../db/schema/index.js';
 import { DomainError } from '../errors.js';
 import { referenceRead } from '../reference-cache.js';
+import { addDays } from './days.js';
 
 /**
  * Offices work on China Standard Time; a day is a 'YYYY-MM-DD' string in that zone. This is the
@@ -86,12 +87,7 @@ export function isWorkingDay(day: string, cal: Calendar): boolean {
   return dow !== 0 && dow !== 6;
 }
 
-/** The calendar day `days` after `day` (before, when negative). */
-export function addDays(day: string, days: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+export { addDays };
 
 const nextDay = (day: string) => addDays(day, 1);
 

@@ -195,6 +195,7 @@ const MATRIX: Record<string, Case> = {
     params: () => ({ year: '2027' }),
     get: adminOnly(['ok', 403]),
     post: { body: () => ({ intent: 'publish' }), expect: adminOnly(['4xx', 403]) },
+  },
   'activate.tsx': {
     url: () => '/activate',
     get: row('ok', ['redirect', 'redirect'], ['redirect', 'redirect', 'redirect', 'redirect', 'redirect'], ['redirect', 'redirect']),

@@ -114,7 +114,7 @@ export function deliveryOptionsOf(def: { fields: readonly FieldDef[] }): readonl
   return def.fields.find((f) => f.name === 'delivery')?.options ?? [];
 }
 
-export { addDays } from '../../calendar/working-days.js';
+export { addDays } from '../../calendar/days.js';
 
 /**
  * Filing for someone else, kept minimal (docs/catalog-sources.md, "Whose records"): the subject is
