@@ -1,5 +1,6 @@
-import { and, asc, between, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
-import { applications, deskTallies, queueItems, users } from '../../db/schema/index.js';
+import { and, asc, between, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { applications, queueItems, users } from '../../db/schema/index.js';
+import { officeTallies } from './desk-tallies.js';
 import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
@@ -66,19 +67,20 @@ export async function loadBoard(ctx: ServiceContext): Promise<Board> {
   const horizon = isUnknown(reach) ? (cal.knownThrough ?? today) : reach;
   const live = and(eq(queueItems.officeCode, office), eq(queueItems.state, 'claimed'), gt(queueItems.leaseExpiresAt, now));
   const [tallies, dueRisk, completenessRisk, perClerk, heldRows, colleagues] = await Promise.all([
+    // The office's tallies with the changes not yet folded (services/queue/desk-tallies.ts), as the desk counts them.
     ctx.db
       .select({
-        waiting: sql<number>`coalesce(sum(${deskTallies.n}) filter (where ${deskTallies.status} = 'needs_supplement'), 0)::int`,
-        work: sql<number>`coalesce(sum(${deskTallies.n}) filter (where ${deskTallies.status} <> 'needs_supplement'), 0)::int`,
-        overdue: sql<number>`coalesce(sum(${deskTallies.n}) filter (where ${deskTallies.status} <> 'needs_supplement' and ${deskTallies.dueDate} < ${today}), 0)::int`,
+        waiting: sql<number>`coalesce(sum(t.n) filter (where t.status = 'needs_supplement'), 0)::int`,
+        work: sql<number>`coalesce(sum(t.n) filter (where t.status <> 'needs_supplement'), 0)::int`,
+        overdue: sql<number>`coalesce(sum(t.n) filter (where t.status <> 'needs_supplement' and t.due_date < ${today}), 0)::int`,
       })
-      .from(deskTallies)
-      .where(eq(deskTallies.officeCode, office)),
+      .from(sql`${officeTallies(office)} as t`),
     ctx.db
-      .select({ day: deskTallies.dueDate, n: sql<number>`sum(${deskTallies.n})::int` })
-      .from(deskTallies)
-      .where(and(eq(deskTallies.officeCode, office), ne(deskTallies.status, 'needs_supplement'), between(deskTallies.dueDate, today, horizon)))
-      .groupBy(deskTallies.dueDate),
+      .select({ day: sql<string>`t.due_date::text`.as('day'), n: sql<number>`sum(t.n)::int`.as('n') })
+      .from(sql`${officeTallies(office)} as t`)
+      .where(sql`t.status <> 'needs_supplement' and t.due_date between ${today} and ${horizon}`)
+      .groupBy(sql`t.due_date`)
+      .having(sql`sum(t.n) <> 0`),
     // The predicate of applications_deemed_due_idx word for word, so the planner uses it.
     ctx.db
       .select({ day: applications.completenessDeadline, n: sql<number>`count(*)::int` })

@@ -1,8 +1,19 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { deskTallies, deskTallyChanges } from '../../db/schema/index.js';
 import { rowsOf } from '../sql.js';
 
 const FOLD_BATCH = 10000;
+
+/**
+ * An office's tallies as they stand: the folded rows plus the changes appended since, as one
+ * derived table (status, department, service_code, due_date, n) to sum over. Every reader of the
+ * counts (the desk, the manager's board) goes through it, so none misses unfolded changes.
+ */
+export function officeTallies(officeCode: string): SQL {
+  return sql`(select status, department, service_code, due_date, n from ${deskTallies} where office_code = ${officeCode}
+    union all select status, department, service_code, due_date, n from ${deskTallyChanges} where office_code = ${officeCode})`;
+}
 
 /**
  * Folds the desk's appended tally changes (desk_tally_changes, +1/-1 per change, written by the

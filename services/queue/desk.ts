@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, like, lt, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.js';
-import { applications, auditEvents, deskTallies, deskTallyChanges, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
+import { applications, auditEvents, queueItems, users, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { chinaDate, firstUnknownYear, isUnknown, loadCalendar, orUnknown, workingDaysLeft, type Calendar } from '../calendar/working-days.js';
 import type { Department } from '../catalog/types.js';
@@ -10,6 +10,7 @@ import type { ServiceContext, UserActor } from '../context.js';
 import { forbidden } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { maskIdNumber, maskMobile, maskName } from '../validation/identifiers.js';
+import { officeTallies } from './desk-tallies.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import { leaseLive } from './lease.js';
 import { URGENCY_ORDER } from './urgency.js';
@@ -197,8 +198,7 @@ type Group = { status: string; department: string; serviceCode: string; overdue:
  * changes, however many thousand items the office holds.
  */
 function officeGroups(db: Db, officeCode: string, today: string): Promise<Group[]> {
-  const both = sql`(select status, department, service_code, due_date, n from ${deskTallies} where office_code = ${officeCode}
-    union all select status, department, service_code, due_date, n from ${deskTallyChanges} where office_code = ${officeCode})`;
+  const both = officeTallies(officeCode);
   return db
     .select({
       status: sql<string>`t.status`.as('status'),

@@ -83,7 +83,7 @@ describe('/account — the citizen’s profile', () => {
     const cookie = await sessionCookieFor(h.db, clock, citizen.id);
     const res = await run(rootLoader, get('/', { cookie }), ctx());
     const data = (await res.json()) as { user: { role: string; name: string } };
-    expect(data.user).toEqual({ role: 'citizen', name: maskName('李四') });
+    expect(data.user).toEqual({ role: 'citizen', home: '/applications', name: maskName('李四') });
     expect(data.user.name).toBe('李*');
   });
 });
