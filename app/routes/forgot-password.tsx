@@ -1,13 +1,14 @@
 import { getFormProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { resetRequestSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
-import { setFlowCookie, startPasswordReset } from '~/utils/code-flow.server';
+import { setFlowCookie, startPasswordReset, takeCodeNotice } from '~/utils/code-flow.server';
+import { CodeNoticeBox } from '~/components/code-notice';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { getActor } from '~/utils/session.server';
@@ -22,7 +23,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = await getActor(request, context);
   if (actor.kind === 'user') throw redirect('/');
   const t = await getFixedT(request, ['auth', 'common']);
-  return json({ title: `${t('auth:forgot.title')} - ${t('common:siteName')}` });
+  // Why the last code step ended (the code is dead), shown once.
+  const { notice, headers } = await takeCodeNotice(request, context, 'reset');
+  return json({ title: `${t('auth:forgot.title')} - ${t('common:siteName')}`, notice }, { headers });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,6 +47,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function ForgotPassword() {
+  const { notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const { t } = useTranslation(['auth', 'common']);
@@ -60,6 +64,7 @@ export default function ForgotPassword() {
     <div className="container narrow auth-single">
       <h1>{t('forgot.title')}</h1>
       <p className="lead">{t('forgot.intro')}</p>
+      {!actionData && <CodeNoticeBox notice={notice} />}
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={[{ meta: fields.identifier, label }]} />
         <TextField meta={fields.identifier} label={label} hint={t('forgot.identifierHint')} required autoComplete="username" spellCheck={false} />

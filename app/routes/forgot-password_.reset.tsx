@@ -7,7 +7,7 @@ import { resetSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
-import { clearFlowCookie, completePasswordReset, flowToken, resetPending } from '~/utils/code-flow.server';
+import { clearFlowCookie, completePasswordReset, endFlowWithNotice, endingNotice, flowToken, resetPending } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -40,8 +40,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { ip: context.clientIp },
     );
   } catch (e) {
-    if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
-    throw e;
+    if (!isDomainError(e)) throw e;
+    // The code is dead: this page cannot show again, so the message goes to the first step.
+    const notice = endingNotice(e.code);
+    if (notice) throw redirect('/forgot-password', { headers: await endFlowWithNotice(context, 'reset', notice) });
+    return domainErrorResponse(submission, e, { hideFields: SECRET_FIELDS });
   }
   return json({ done: true as const }, { headers: { 'Set-Cookie': await clearFlowCookie(context, 'reset') } });
 }

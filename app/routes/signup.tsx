@@ -8,7 +8,8 @@ import { isDomainError } from '#services/errors';
 import { ErrorSummary, Honeypot, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { chinaDate } from '~/utils/accounts.server';
-import { setFlowCookie, startSignUp } from '~/utils/code-flow.server';
+import { setFlowCookie, startSignUp, takeCodeNotice } from '~/utils/code-flow.server';
+import { CodeNoticeBox } from '~/components/code-notice';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { getActor, safeRedirect } from '~/utils/session.server';
@@ -26,11 +27,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
   if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, '/services'));
   const t = await getFixedT(request, ['auth', 'common']);
-  return json({
-    title: `${t('auth:signup.title')} - ${t('common:siteName')}`,
-    // The client validates with the same schema, which needs "today" for the birth-date check.
-    today: chinaDate(context.clock.now()),
-  });
+  // Why the last code step ended (account exists, code dead), shown once.
+  const { notice, headers } = await takeCodeNotice(request, context, 'signup');
+  return json(
+    {
+      title: `${t('auth:signup.title')} - ${t('common:siteName')}`,
+      // The client validates with the same schema, which needs "today" for the birth-date check.
+      today: chinaDate(context.clock.now()),
+      notice,
+    },
+    { headers },
+  );
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -61,7 +68,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function Signup() {
-  const { today } = useLoaderData<typeof loader>();
+  const { today, notice } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
@@ -88,6 +95,7 @@ export default function Signup() {
       <div className="auth-main">
         <h1>{t('signup.title')}</h1>
         <p className="lead">{t('signup.intro')}</p>
+        {!actionData && <CodeNoticeBox notice={notice} />}
 
         <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="signup-form-title">
           <h2 id="signup-form-title" className="form-title">

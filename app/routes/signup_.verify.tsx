@@ -7,7 +7,7 @@ import { codeSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
-import { clearFlowCookie, completeSignUp, flowToken, pendingSignUp } from '~/utils/code-flow.server';
+import { clearFlowCookie, completeSignUp, endFlowWithNotice, endingNotice, flowToken, pendingSignUp } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -22,9 +22,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const redirectTo = new URL(request.url).searchParams.get('redirectTo');
   if (actor.kind === 'user') throw redirect(safeRedirect(redirectTo, '/services'));
   const pending = await pendingSignUp(context, await flowToken(request, context, 'signup'));
-  if (!pending) throw redirect(redirectTo ? `/signup?redirectTo=${encodeURIComponent(safeRedirect(redirectTo, '/services'))}` : '/signup');
+  if (!pending) throw redirect(signupPath(redirectTo));
   const t = await getFixedT(request, ['auth', 'common']);
   return json({ title: `${t('auth:signupVerify.title')} - ${t('common:siteName')}`, mobileHint: pending.mobileHint });
+}
+
+/** The sign-up form, keeping where to go afterwards. */
+function signupPath(redirectTo: FormDataEntryValue | null): string {
+  return typeof redirectTo === 'string' && redirectTo ? `/signup?redirectTo=${encodeURIComponent(safeRedirect(redirectTo, '/services'))}` : '/signup';
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -42,8 +47,12 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { ip: context.clientIp },
     ));
   } catch (e) {
-    if (isDomainError(e)) return domainErrorResponse(submission, e, { hideFields: ['code'] });
-    throw e;
+    if (!isDomainError(e)) throw e;
+    // The flow has ended (account exists, code dead): its page cannot show again, so the message
+    // goes with the person to the form, where the next step is.
+    const notice = endingNotice(e.code);
+    if (notice) throw redirect(signupPath(formData.get('redirectTo')), { headers: await endFlowWithNotice(context, 'signup', notice) });
+    return domainErrorResponse(submission, e, { hideFields: ['code'] });
   }
   const headers = new Headers();
   headers.append('Set-Cookie', await startSession(request, context, userId));

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
 import { recordAudit } from '../audit.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { codeMessageParams, consumeCode, countCodeIssue, createCode, findGrant, proveCode } from '../auth/one-time-codes.js';
+import { codeMessageParams, consumeCode, countCodeIssue, createCode, findGrant, mayTextRecipient, proveCode } from '../auth/one-time-codes.js';
 import { scopeFor } from '../permissions.js';
 import { maskName } from '../validation/identifiers.js';
 import { isApplicationNumber } from '../validation/ids.js';
@@ -48,13 +48,16 @@ export async function startTracking(ctx: ServiceContext, number: string, opts: {
   return ctx.db.transaction(async (tx) => {
     const [app] = isApplicationNumber(typed)
       ? await tx
-          .select({ id: applications.id, applicantId: applications.applicantId })
+          .select({ id: applications.id, applicantId: applications.applicantId, mobile: users.mobile })
           .from(applications)
+          .innerJoin(users, eq(users.id, applications.applicantId))
           .where(and(eq(applications.number, typed), isNotNull(applications.submittedAt)))
           .limit(1)
       : [];
-    const c = await createCode(tx, ctx, { purpose: 'track', sent: !!app, userId: app?.applicantId ?? null, applicationId: app?.id ?? null });
-    if (app) {
+    // The applicant's mobile is counted with every other SMS to it; over the cap, nothing is sent.
+    const send = !!app?.mobile && (await mayTextRecipient(tx, ctx.clock, app.mobile));
+    const c = await createCode(tx, ctx, { purpose: 'track', sent: send, userId: app?.applicantId ?? null, applicationId: app?.id ?? null });
+    if (app && send) {
       await enqueueMessage(tx, {
         applicationId: app.id,
         userId: app.applicantId,

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit.js';
 import { identityAtSignup } from '../integrations/identity.js';
 import { maskMobile, normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
 import { enqueueMessage } from '../notifications/outbox.js';
-import { codeMessageParams, consumeCode, countCodeIssue, createCode, findFlow, proveCode } from './one-time-codes.js';
+import { codeMessageParams, consumeCode, countCodeIssue, createCode, findFlow, mayTextRecipient, proveCode } from './one-time-codes.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import type { LoginInput, SignupInput } from './schemas.js';
@@ -67,9 +67,12 @@ export async function startSignUp(
       identityVerified: identity.identityVerified,
       identityRecheckAt: identity.identityRecheckAt?.toISOString() ?? null,
     };
-    const c = await createCode(tx, ctx, { purpose: 'signup', sent: !holder, payload: pending });
+    // The mobile typed is the recipient either way; over its cap (shared with every purpose that
+    // texts it) nothing is sent and the answer is the same, so the cap says nothing about accounts.
+    const send = await mayTextRecipient(tx, ctx.clock, input.mobile);
+    const c = await createCode(tx, ctx, { purpose: 'signup', sent: send && !holder, payload: pending });
     // One outbox row either way: the code to a new mobile, or the notice to the account holding it.
-    await enqueueMessage(
+    if (send) await enqueueMessage(
       tx,
       holder
         ? { applicationId: null, userId: holder.id, channel: 'sms', template: 'signupAccountExists', params: {}, idempotencyKey: `code:${c.id}`, createdAt: now }
@@ -85,7 +88,7 @@ export async function startSignUp(
           },
     );
     // The audit trail knows which it was; the visitor does not.
-    await recordAudit(tx, { ...ctx, actor: anonymous }, { action: 'auth.signup.codeSent', data: { codeId: c.id, mobileHasAccount: !!holder, ip } });
+    await recordAudit(tx, { ...ctx, actor: anonymous }, { action: 'auth.signup.codeSent', data: { codeId: c.id, mobileHasAccount: !!holder, sent: send, ip } });
     return c.token;
   });
   return { token, mobileHint: maskMobile(input.mobile) };
@@ -151,8 +154,8 @@ export async function completeSignUp(
       });
       return { kind: 'created' as const, userId: created.id };
     }
-    const [idHolder] = await tx.select({ id: users.id }).from(users).where(eq(users.idNumber, p.idNumber)).limit(1);
-    if (idHolder) {
+    const [idHolder] = await tx.select({ id: users.id, mobile: users.mobile }).from(users).where(eq(users.idNumber, p.idNumber)).limit(1);
+    if (idHolder?.mobile && (await mayTextRecipient(tx, ctx.clock, idHolder.mobile))) {
       await enqueueMessage(tx, {
         applicationId: null,
         userId: idHolder.id,

@@ -6,7 +6,8 @@ import { oneTimeCodes, type OneTimeCodePurpose } from '../../db/schema/index.js'
 export type { OneTimeCodePurpose };
 import type { Clock, ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
-import { CODE_CHECK_PER_IP, CODE_ISSUE_PER_IP, CODE_ISSUE_PER_TARGET, hitRateLimits } from '../security/rate-limit.js';
+import { CODE_CHECK_PER_IP, CODE_ISSUE_PER_IP, CODE_ISSUE_PER_TARGET, CODE_SMS_PER_RECIPIENT, hitRateLimit, hitRateLimits } from '../security/rate-limit.js';
+import { checkMobile, normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
 import { open, seal, type KeyRing, type Sealed } from './secret-box.js';
 
 /**
@@ -48,6 +49,25 @@ export async function countCodeIssue(ctx: Pick<ServiceContext, 'db' | 'clock'>, 
     { key: `code:${purpose}:${digestOf(target)}`, rule: CODE_ISSUE_PER_TARGET },
   ]);
   if (!limit.allowed) throw new DomainError('code.tooMany', 429, { params: { minutes: Math.ceil(limit.retryAfterSeconds / 60) } });
+}
+
+/**
+ * The one spelling of an identifier a person types (mobile or ID number) for counting: +86, 0086,
+ * spaces and dashes do not make a mobile a new target, nor case an ID number.
+ */
+export function countedIdentifier(raw: string): string {
+  const id = raw.trim();
+  return checkMobile(id) === null ? normalizeMobile(id) : normalizeIdNumber(id);
+}
+
+/**
+ * Counts one SMS to a person's mobile (the recipient, after the account is resolved), across all
+ * purposes; false when that mobile has had CODE_SMS_PER_RECIPIENT this hour. The caller then sends
+ * nothing and answers exactly as if it had (a refusal here would say that an account exists).
+ */
+export async function mayTextRecipient(tx: Db, clock: Clock, mobile: string): Promise<boolean> {
+  const r = await hitRateLimit(tx, clock, `sms:to:${digestOf(normalizeMobile(mobile))}`, CODE_SMS_PER_RECIPIENT);
+  return r.allowed;
 }
 
 /**
@@ -129,7 +149,8 @@ export async function proveCode(
 ): Promise<CodeRow> {
   if (ip) {
     const limit = await hitRateLimits(ctx.db, ctx.clock, [{ key: `code-check:ip:${ip}`, rule: CODE_CHECK_PER_IP }]);
-    if (!limit.allowed) throw new DomainError('code.tooMany', 429, { params: { minutes: Math.ceil(limit.retryAfterSeconds / 60) } });
+    // Too many codes ENTERED, not requested: the person is told what they did.
+    if (!limit.allowed) throw new DomainError('code.tooManyChecks', 429, { params: { minutes: Math.ceil(limit.retryAfterSeconds / 60) } });
   }
   const row = await findFlow(ctx, purpose, token);
   if (!row) throw new DomainError('code.expired', 400);

@@ -5,7 +5,7 @@ import { DomainError } from '../errors.js';
 import { recordAudit } from '../audit.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { normalizeIdNumber, normalizeMobile } from '../validation/identifiers.js';
-import { codeMessageParams, consumeCode, countCodeIssue, createCode, findFlow, proveCode } from './one-time-codes.js';
+import { codeMessageParams, consumeCode, countCodeIssue, countedIdentifier, createCode, findFlow, mayTextRecipient, proveCode } from './one-time-codes.js';
 import { hashPassword } from './password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 
@@ -16,16 +16,18 @@ import { assertAcceptablePassword } from './password-policy.js';
  *
  * First step: the mobile or ID number typed. The answer is always "if an account exists, a code
  * was sent to its mobile" with a flow token; an unknown identifier gets a flow whose every code is
- * refused. The counters count the identifier typed, never the account, so they too say nothing.
+ * refused. The counters count the identifier typed (one spelling: countedIdentifier), never the
+ * account, so they too say nothing; the account's own mobile is counted after it is found
+ * (mayTextRecipient), and when it is over its cap nothing is sent and the answer is the same.
  */
 export async function startPasswordReset(ctx: ServiceContext, identifier: string, opts: { ip?: string } = {}): Promise<{ token: string }> {
   const ip = opts.ip ?? null;
   const id = identifier.trim();
-  await countCodeIssue(ctx, 'reset', normalizeMobile(id) || id, ip);
+  await countCodeIssue(ctx, 'reset', countedIdentifier(id), ip);
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const [user] = await tx
-      .select({ id: users.id })
+      .select({ id: users.id, mobile: users.mobile })
       .from(users)
       .where(
         and(
@@ -35,8 +37,9 @@ export async function startPasswordReset(ctx: ServiceContext, identifier: string
         ),
       )
       .limit(1);
-    const c = await createCode(tx, ctx, { purpose: 'reset', sent: !!user, userId: user?.id ?? null });
-    if (user) {
+    const send = !!user?.mobile && (await mayTextRecipient(tx, ctx.clock, user.mobile));
+    const c = await createCode(tx, ctx, { purpose: 'reset', sent: send, userId: user?.id ?? null });
+    if (user && send) {
       await enqueueMessage(tx, {
         applicationId: null,
         userId: user.id,
@@ -47,7 +50,7 @@ export async function startPasswordReset(ctx: ServiceContext, identifier: string
         createdAt: now,
       });
     }
-    await recordAudit(tx, { ...ctx, actor: { kind: 'anonymous' } }, { action: 'auth.reset.codeSent', data: { codeId: c.id, userId: user?.id ?? null, ip } });
+    await recordAudit(tx, { ...ctx, actor: { kind: 'anonymous' } }, { action: 'auth.reset.codeSent', data: { codeId: c.id, userId: user?.id ?? null, sent: send, ip } });
     return { token: c.token };
   });
 }

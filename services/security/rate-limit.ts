@@ -26,6 +26,12 @@ export const SIGNUP_PER_IDENTITY: RateLimit = { limit: 5, windowMs: 60 * 60_000 
 export const CODE_ISSUE_PER_TARGET: RateLimit = { limit: 5, windowMs: 60 * 60_000 };
 export const CODE_ISSUE_PER_IP: RateLimit = { limit: 20, windowMs: 60 * 60_000 };
 export const CODE_CHECK_PER_IP: RateLimit = { limit: 30, windowMs: 10 * 60_000 };
+/**
+ * SMS to one person's mobile, counted after the account is resolved and shared by every purpose
+ * that texts a person (codes, "you already have an account", "someone used your ID"): the typed
+ * target alone let one person be reached under several spellings and by ID number as well.
+ */
+export const CODE_SMS_PER_RECIPIENT: RateLimit = { limit: 5, windowMs: 60 * 60_000 };
 
 export type RateLimitResult = { allowed: boolean; count: number; retryAfterSeconds: number };
 

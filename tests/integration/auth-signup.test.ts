@@ -6,7 +6,7 @@ import { action, loader } from '../../app/routes/signup.js';
 import { idCheckCharacter } from '../../services/validation/identifiers.js';
 import { appContext, createCitizen, fixedClock, makeIdNumber, makeMobile } from '../support/factories.js';
 import { get, post, run } from '../support/requests.js';
-import { signupThroughPages } from '../support/codes.js';
+import { codeNoticeOf, signupThroughPages } from '../support/codes.js';
 import { createTestDb } from '../setup/test-db.js';
 
 let h: DbHandle;
@@ -156,13 +156,15 @@ describe('sign-up', () => {
     expect(error).toMatchObject({ realName: ['required'], confirmPassword: ['password.mismatch'] });
   });
 
-  it('answers an ID number that already has an account, once the mobile is proven, with one neutral 409 beside no field (see security-signup)', async () => {
+  it('answers an ID number that already has an account, once the mobile is proven, with one neutral notice on the sign-up form (see security-signup)', async () => {
     const existing = await createCitizen(h.db);
-    const { first, second: res } = await signupThroughPages(appContext(h.db), form({ idNumber: existing.idNumber!.toLowerCase() }));
+    const context = appContext(h.db);
+    const { first, second: res } = await signupThroughPages(context, form({ idNumber: existing.idNumber!.toLowerCase() }));
     expect(first.status).toBe(302);
-    expect(res!.status).toBe(409);
-    const body = (await res!.json()) as Reply;
-    expect(body.lastResult.error).toEqual({ '': ['errors:account.exists'] });
+    // The flow has ended, so its page cannot show the answer: the form it goes back to does.
+    expect(res!.status).toBe(302);
+    expect(res!.headers.get('Location')).toBe('/signup');
+    expect(await codeNoticeOf(context, res!, 'signup')).toBe('account.exists');
     expect(await usersWithId(existing.idNumber!)).toHaveLength(1);
   });
 

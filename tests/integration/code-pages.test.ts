@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
+import * as signup from '../../app/routes/signup.js';
 import * as signupVerify from '../../app/routes/signup_.verify.js';
 import * as forgot from '../../app/routes/forgot-password.js';
 import * as forgotReset from '../../app/routes/forgot-password_.reset.js';
@@ -112,6 +113,69 @@ describe('the sign-up code page', () => {
       expect(text).not.toContain(mobile);
     }
     expect((await run(signupVerify.loader as Fn, get('/signup/verify'), ctx())).headers.get('Location')).toBe('/signup');
+  });
+});
+
+/** The cookie a response set under `name`, ready for a Cookie header. */
+const cookieNamed = (res: Response, name: string) => res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`${name}=`) && !c.endsWith('='));
+
+/** The landing page after a flow ended, as the browser follows the redirect, rendered in `lng`. */
+async function landing(route: { loader: unknown; default: Parameters<typeof renderRoute>[0] }, path: string, ended: Response, notice: string, lng: string) {
+  const cookie = cookieNamed(ended, notice);
+  expect(cookie, notice).toBeTruthy();
+  const page = await run(route.loader as Fn, get(path, { cookie, lng }), ctx());
+  expect(page.status).toBe(200);
+  // Shown once: the page clears it.
+  expect(page.headers.getSetCookie().some((c) => c.startsWith(`${notice}=;`))).toBe(true);
+  return renderRoute(route.default, path, page, undefined, lng);
+}
+
+describe('when a code flow ends, the page where the person lands says why and what to do next', () => {
+  it('the right code for an ID number that already has an account: the sign-up form says so, with sign-in and password reset', async () => {
+    const citizen = await createCitizen(h.db, { realName: '王小明' });
+    const fields = { realName: '王小明', idNumber: citizen.idNumber!, mobile: makeMobile(), password: 'a long enough password', confirmPassword: 'a long enough password' };
+    const { second, code } = await signupThroughPages(ctx(), fields);
+    expect(code).toMatch(/^\d{6}$/);
+    expect(second!.status).toBe(302);
+    expect(second!.headers.get('Location')).toBe('/signup');
+    expect(second!.headers.getSetCookie().some((c) => c.startsWith('__code_signup=;'))).toBe(true);
+    for (const [lng, says] of [['en', 'A new account cannot be created'], ['zh-CN', '无法用所填身份证号和手机号注册新账号']]) {
+      const html = await landing(signup, '/signup', second!, '__code_notice_signup', lng);
+      expect(visibleText(html)).toContain(says);
+      expect(html).toContain('role="alert"');
+      expect(html).toContain('href="/login"');
+      expect(html).toContain('href="/forgot-password"');
+    }
+  });
+
+  it('the fifth wrong sign-up code: the form says the code no longer works and how to get a new one', async () => {
+    const { second, cookie, code } = await signupThroughPages(ctx(), { realName: '王小明', idNumber: makeIdNumber(), mobile: makeMobile(), password: 'a long enough password', confirmPassword: 'a long enough password' }, { code: '000000' });
+    const wrong = code === '000001' ? '000002' : '000001';
+    let last = second!;
+    for (let i = 1; i < 5; i++) last = await run(signupVerify.action as Fn, post('/signup/verify', { code: wrong }, { cookie: cookie! }), ctx());
+    expect(last.status).toBe(302);
+    expect(last.headers.get('Location')).toBe('/signup');
+    const html = await landing(signup, '/signup', last, '__code_notice_signup', 'en');
+    expect(visibleText(html)).toContain('This code no longer works');
+    expect(visibleText(html)).toContain('receive a new code');
+  });
+
+  it('the fifth wrong reset code: the first step says the code no longer works, in both languages', async () => {
+    const citizen = await createCitizen(h.db);
+    const first = await run(forgot.action as Fn, post('/forgot-password', { identifier: citizen.mobile! }), ctx());
+    const cookie = flowCookieOf(first, 'reset')!;
+    const code = (await sentCode(h.db, config.dataKeys, (await tokenOfCookie(ctx(), 'reset', cookie))!))!;
+    const wrong = code === '000001' ? '000002' : '000001';
+    const fields = { code: wrong, password: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' };
+    let last: Response | null = null;
+    for (let i = 0; i < 5; i++) last = await run(forgotReset.action as Fn, post('/forgot-password/reset', fields, { cookie }), ctx());
+    expect(last!.status).toBe(302);
+    expect(last!.headers.get('Location')).toBe('/forgot-password');
+    for (const [lng, says] of [['en', 'This code no longer works'], ['zh-CN', '验证码已失效']]) {
+      const html = await landing(forgot, '/forgot-password', last!, '__code_notice_reset', lng);
+      expect(visibleText(html)).toContain(says);
+      expect(html).toContain('role="alert"');
+    }
   });
 });
 

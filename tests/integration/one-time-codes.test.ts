@@ -7,7 +7,7 @@ import { CODE_MAX_WRONG, CODE_TTL_MS } from '../../services/auth/one-time-codes.
 import { newKeyRingSpec, parseKeyRing } from '../../services/auth/secret-box.js';
 import { completePasswordReset, startPasswordReset } from '../../services/auth/password-reset.js';
 import { proveTracking, startTracking, trackedApplication, TRACK_GRANT_MS } from '../../services/applications/track.js';
-import { CODE_CHECK_PER_IP, CODE_ISSUE_PER_IP, CODE_ISSUE_PER_TARGET } from '../../services/security/rate-limit.js';
+import { CODE_CHECK_PER_IP, CODE_ISSUE_PER_IP, CODE_ISSUE_PER_TARGET, CODE_SMS_PER_RECIPIENT } from '../../services/security/rate-limit.js';
 import { deliverDueMessages } from '../../services/notifications/worker.js';
 import { gatewayLog } from '../mocks/gateways.js';
 import { createTestDb } from '../setup/test-db.js';
@@ -138,10 +138,36 @@ describe('one-time codes', () => {
       try {
         await completePasswordReset(ctx(), token, { code: '123456', password: NEW_PASSWORD }, { ip });
       } catch (e) {
-        if ((e as { status?: number }).status === 429) refused++;
+        // Too many codes ENTERED: its own message, not the one about requesting codes.
+        if ((e as { status?: number }).status === 429) {
+          expect(e).toMatchObject({ code: 'code.tooManyChecks' });
+          refused++;
+        }
       }
     }
     expect(refused).toBe(1);
+  });
+
+  it(`reach one person at most ${CODE_SMS_PER_RECIPIENT.limit} times an hour, however the mobile is written, by ID number too, and across every purpose`, async () => {
+    const citizen = await createCitizen(h.db);
+    const app = await createSubmittedApplication(h.db, { citizen, clock: fixedClock(), config });
+    const m = citizen.mobile!;
+    const toCitizen = async () => (await h.db.select({ id: messages.id }).from(messages).where(eq(messages.userId, citizen.id))).length;
+    const before = await toCitizen();
+    // One typed target under four spellings: the fifth spelling is the same target's sixth request.
+    const spellings = [`+86${m}`, `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`, `0086 ${m}`, ` +86 ${m.slice(0, 3)} ${m.slice(3)}`, m];
+    for (const s of spellings) await startPasswordReset(ctx(), s, { ip: freshIp() });
+    await expect(startPasswordReset(ctx(), `+86-${m}`, { ip: freshIp() })).rejects.toMatchObject({ code: 'code.tooMany', status: 429 });
+    expect((await toCitizen()) - before).toBe(CODE_SMS_PER_RECIPIENT.limit);
+    // Other targets that reach the same phone: same neutral answers, and nothing more is sent.
+    const byId = await startPasswordReset(ctx(), citizen.idNumber!, { ip: freshIp() });
+    await startTracking(ctx(), app.number, { ip: freshIp() });
+    await startSignUp(ctx(), { ...person(), mobile: m }, { ip: freshIp() });
+    const { token: other } = await startSignUp(ctx(), { ...person(), idNumber: citizen.idNumber! }, { ip: freshIp() });
+    await completeSignUp(ctx(), other, (await sentCode(h.db, config.dataKeys, other))!, { ip: freshIp() }).catch(() => undefined);
+    expect((await toCitizen()) - before).toBe(CODE_SMS_PER_RECIPIENT.limit);
+    // The flow that sent nothing refuses every code, as an unknown account's does.
+    await expect(completePasswordReset(ctx(), byId.token, { code: '123456', password: NEW_PASSWORD })).rejects.toMatchObject({ code: 'code.invalid' });
   });
 
   it('are pruned a day after they expire, pending sign-ups and their password hashes with them', async () => {

@@ -7,7 +7,7 @@ import type { KeyRing } from '../../services/auth/secret-box.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { SignupInput } from '../../services/auth/schemas.js';
 import type { OneWindowContext } from '../../app/load-context.js';
-import { flowToken } from '../../app/utils/code-flow.server.js';
+import { flowToken, takeCodeNotice, type CodeNotice } from '../../app/utils/code-flow.server.js';
 import { get, post, run } from './requests.js';
 
 /**
@@ -75,4 +75,13 @@ export async function signupThroughPages(
     context,
   );
   return { first, second, cookie, code };
+}
+
+/**
+ * The notice an ended flow's answer carries to the next page (`__code_notice_<purpose>`), as that
+ * page's loader reads it; null if the answer set none.
+ */
+export async function codeNoticeOf(context: OneWindowContext, res: Response, purpose: 'signup' | 'reset' | 'track'): Promise<CodeNotice | null> {
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith(`__code_notice_${purpose}=`) && !c.endsWith('='));
+  return cookie ? (await takeCodeNotice(get('/', { cookie }), context, purpose)).notice : null;
 }
