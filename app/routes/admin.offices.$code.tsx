@@ -12,6 +12,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { invalidResponse } from '~/utils/form-errors.server';
 import { officeCodeParam } from '~/utils/params.server';
+import { officeName } from '~/utils/office-name';
 import { requireUser } from '~/utils/session.server';
 
 export const handle = { i18n: ['common', 'admin', 'validation', 'errors'] };
@@ -22,15 +23,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
   const code = officeCodeParam(params);
   const office = await orThrowResponse(() => getOffice(ctx, code));
-  const choices = await orThrowResponse(async () => adminChoices(ctx, await getLocale(request)));
   const t = await getFixedT(request, ['admin', 'common']);
+  const locale = await getLocale(request);
+  const choices = await orThrowResponse(async () => adminChoices(ctx, t, locale));
   const url = new URL(request.url);
+  const name = officeName(t, locale, office);
   return json({
     office,
+    name,
     units: choices.units,
     transferTargets: choices.offices.filter((o) => o.value !== code),
     saved: url.searchParams.get('saved') === '1',
-    title: `${t('admin:offices.editTitle', { code })} - ${t('common:siteName')}`,
+    title: `${t('admin:offices.editTitle', { name })} - ${t('common:siteName')}`,
   });
 }
 
@@ -53,7 +57,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditOffice() {
-  const { office, units, transferTargets, saved } = useLoaderData<typeof loader>();
+  const { office, name, units, transferTargets, saved } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { lastResult?: SubmissionResult<string[]>; closed?: { moved: number; to: string } } | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation(['admin']);
@@ -79,7 +83,7 @@ export default function EditOffice() {
       <p className="no-print">
         <Link to="/admin/offices">{t('offices.title')}</Link>
       </p>
-      <h1>{t('offices.editTitle', { code: office.code })}</h1>
+      <h1>{t('offices.editTitle', { name })}</h1>
       <p>
         {t('offices.status')}: {office.closed || actionData?.closed ? t('offices.closed') : t('offices.open')}
       </p>

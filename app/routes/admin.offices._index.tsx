@@ -5,6 +5,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { listOffices } from '~/utils/admin.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { officeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'admin', 'errors'] };
 
@@ -19,10 +20,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 export default function OfficeList() {
   const { offices, locale } = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation(['admin', 'common']);
-  // Seeded offices are named in the locale files; offices created here carry their own names.
-  const name = (o: (typeof offices)[number]) =>
-    (locale === 'en' ? o.nameEn : o.nameZh) ?? (i18n.exists(`common:offices.${o.code}`) ? t(`common:offices.${o.code}`) : o.code);
+  const { t } = useTranslation(['admin', 'common']);
+  const name = (o: (typeof offices)[number]) => officeName(t, locale, o);
   return (
     <div className="container">
       <p className="no-print">

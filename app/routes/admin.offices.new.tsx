@@ -19,8 +19,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
-  const { units } = await orThrowResponse(async () => adminChoices(ctx, await getLocale(request)));
   const t = await getFixedT(request, ['admin', 'common']);
+  const { units } = await orThrowResponse(async () => adminChoices(ctx, t, await getLocale(request)));
   return json({ units, title: `${t('admin:offices.createTitle')} - ${t('common:siteName')}` });
 }
 

@@ -23,8 +23,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
   const id = staffIdParam(params);
   const staff = await orThrowResponse(() => getStaff(ctx, id));
-  const choices = await orThrowResponse(async () => adminChoices(ctx, await getLocale(request)));
   const t = await getFixedT(request, ['admin', 'common']);
+  const choices = await orThrowResponse(async () => adminChoices(ctx, t, await getLocale(request)));
   const saved = new URL(request.url).searchParams.get('saved') === '1';
   return json({ staff, ...choices, saved, title: `${staff.realName} (${staff.staffNo}) - ${t('common:siteName')}` });
 }

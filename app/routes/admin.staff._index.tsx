@@ -1,8 +1,9 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { getFixedT } from '~/i18next.server';
-import { listStaff } from '~/utils/admin.server';
+import { getFixedT, getLocale } from '~/i18next.server';
+import { listOffices, listStaff, unitsForAdmin } from '~/utils/admin.server';
+import { officeName } from '~/utils/office-name';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
@@ -12,13 +13,17 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
-  const staff = await orThrowResponse(() => listStaff(ctx));
+  const [staff, offices, units] = await orThrowResponse(() => Promise.all([listStaff(ctx), listOffices(ctx), unitsForAdmin(ctx)]));
   const t = await getFixedT(request, ['admin', 'common']);
-  return json({ staff, title: `${t('admin:staff.title')} - ${t('common:siteName')}` });
+  const locale = await getLocale(request);
+  // Offices by name in the reader's language, not by code (bj-dongcheng).
+  const officeNames: Record<string, string> = Object.fromEntries(offices.map((o) => [o.code, officeName(t, locale, o)]));
+  const unitNames: Record<string, string> = Object.fromEntries(units.map((u) => [u.code, locale === 'en' ? u.nameEn : u.nameZh]));
+  return json({ staff, officeNames, unitNames, title: `${t('admin:staff.title')} - ${t('common:siteName')}` });
 }
 
 export default function StaffList() {
-  const { staff } = useLoaderData<typeof loader>();
+  const { staff, officeNames, unitNames } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['admin', 'common']);
   return (
     <div className="container">
@@ -54,7 +59,7 @@ export default function StaffList() {
                   </th>
                   <td>{s.realName}</td>
                   <td>{t(`roles.${s.role}`)}</td>
-                  <td>{s.role === 'admin' ? (s.orgUnitCode ?? t('root')) : s.officeCode}</td>
+                  <td>{s.role === 'admin' ? (s.orgUnitCode ? (unitNames[s.orgUnitCode] ?? s.orgUnitCode) : t('root')) : s.officeCode ? (officeNames[s.officeCode] ?? s.officeCode) : ''}</td>
                   <td>{s.disabled ? t('staff.disabled') : s.enrolled ? t('staff.active') : t('staff.notEnrolled')}</td>
                 </tr>
               ))}

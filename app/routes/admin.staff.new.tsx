@@ -19,8 +19,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
-  const choices = await orThrowResponse(async () => adminChoices(ctx, await getLocale(request)));
   const t = await getFixedT(request, ['admin', 'common']);
+  const choices = await orThrowResponse(async () => adminChoices(ctx, t, await getLocale(request)));
   return json({ ...choices, title: `${t('admin:staff.createTitle')} - ${t('common:siteName')}` });
 }
 

@@ -1,6 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { isApplicationNumber, isServiceCode, isUuid } from '#services/validation/ids';
-import { stripForbidden, takeCodePoints } from '#services/validation/text';
 import { notFoundResponse } from '~/utils/errors.server';
 
 /**
@@ -23,10 +22,13 @@ export function fileIdParam(params: Params): string {
   return id;
 }
 
-/** The 404 names the code asked for, cleaned of what a page should not show and shortened. */
+/**
+ * The 404 does not repeat the code asked for: a link can carry any text ("/services/请拨打010-…/apply"),
+ * and an error page in the portal's voice must not print it as if the portal said it.
+ */
 export function serviceCodeParam(params: Params): string {
   const code = params.code ?? '';
-  if (!isServiceCode(code)) throw notFoundResponse('service.notFound', { code: takeCodePoints(stripForbidden(code), 64) });
+  if (!isServiceCode(code)) throw notFoundResponse('service.notFound');
   return code;
 }
 

@@ -125,7 +125,9 @@ async function placement(ctx: ServiceContext, scope: Scope, input: StaffUpdateIn
   if (input.role === 'admin') {
     const unit = input.orgUnitCode ?? null;
     // Only the root administrator creates another national one; others name a unit in their tree.
-    if (unit === null ? !scope.root : !scope.units.has(unit)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
+    // A blank unit is a missing answer, not an out-of-scope one: the field says which.
+    if (unit === null && !scope.root) throw invalid('form.invalid', { orgUnitCode: ['admin.unitRequired'] });
+    if (unit !== null && !scope.units.has(unit)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
     return { officeCode: null, orgUnitCode: unit, skills: [] as Department[], managerScope: null };
   }
   const officeCode = input.officeCode;
@@ -164,7 +166,13 @@ export async function createStaffAccount(ctx: ServiceContext, input: StaffCreate
 export async function updateStaffAccount(ctx: ServiceContext, id: string, input: StaffUpdateInput): Promise<void> {
   const { actor, scope } = await adminScope(ctx);
   const before = await loadInScope(ctx, scope, id);
-  if (id === actor.id && (input.role !== before.role || (input.orgUnitCode ?? null) !== before.orgUnitCode)) throw conflict('admin.staff.self');
+  if (id === actor.id) {
+    // The refusal marks the field the administrator changed, so the form shows where to put it back.
+    const changed: Record<string, string[]> = {};
+    if (input.role !== before.role) changed.role = ['admin.selfChange'];
+    if ((input.orgUnitCode ?? null) !== before.orgUnitCode) changed.orgUnitCode = ['admin.selfChange'];
+    if (Object.keys(changed).length > 0) throw new DomainError('admin.staff.self', 409, { fieldErrors: changed });
+  }
   const place = await placement(ctx, scope, input);
   await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ realName: input.realName, role: input.role, ...place }).where(eq(users.id, id));

@@ -26,7 +26,15 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayField = z
   .string({ required_error: 'required', invalid_type_error: 'required' })
   .regex(DAY, 'calendar.day')
-  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) === d, 'calendar.day');
+  // Well written but not on the calendar (2027-02-30): telling the administrator to use YYYY-MM-DD,
+  // which they did, would send them looking for the wrong mistake.
+  .refine((d) => !DAY.test(d) || isRealDay(d), 'calendar.dayNotExist');
+
+/** Whether a YYYY-MM-DD names a day that exists (no 02-30, no 13th month, 02-29 only in leap years). */
+export function isRealDay(d: string): boolean {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+}
 
 export const addDaySchema = z.object({
   day: dayField,

@@ -33,10 +33,10 @@ export function findService(code: string): ServiceDefinition | undefined {
   return byCode.get(code);
 }
 
-/** Throws the localized 404 for an unknown code. */
+/** Throws the localized 404 for an unknown code; the message does not repeat the code, which the visitor (or whoever sent the link) chose. */
 export function getService(code: string): ServiceDefinition {
   const def = byCode.get(code);
-  if (!def) throw new DomainError('service.notFound', 404, { params: { code } });
+  if (!def) throw new DomainError('service.notFound', 404);
   return def;
 }
 

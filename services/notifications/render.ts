@@ -11,7 +11,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * serviceCode → service, officeCode → office, toOfficeCode → toOffice, delivery → its label, and
  * every 'YYYY-MM-DD' into the language's date. Undefined for a template without texts.
  */
-export function renderMessage(template: string, lng: Language, params: Record<string, unknown>): RenderedMessage | undefined {
+export function renderMessage(recorded: string, lng: Language, params: Record<string, unknown>): RenderedMessage | undefined {
+  const template = textFor(recorded, params);
   if (lookup(lng, `messages:${template}.sms`) === undefined) return undefined;
   const vars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) vars[k] = typeof v === 'string' && DAY.test(v) ? formatChinaDay(lng, v) : v;
@@ -31,4 +32,18 @@ export function renderMessage(template: string, lng: Language, params: Record<st
     emailSubject: text(lng, `messages:${template}.emailSubject`, vars),
     emailBody: text(lng, `messages:${template}.emailBody`, vars),
   };
+}
+
+/**
+ * The receipt promises two days: acceptance (art. 32, five working days) and completion. A service
+ * promised faster than that (a temporary ID card, one day) would read "accepted by 10 December,
+ * done by 4 December"; then only the promised day is said. Chosen when rendering, so a receipt
+ * already queued reads right too.
+ */
+function textFor(template: string, params: Record<string, unknown>): string {
+  const { dueDate, completenessDeadline } = params;
+  if (template === 'receipt' && typeof dueDate === 'string' && typeof completenessDeadline === 'string' && DAY.test(dueDate) && DAY.test(completenessDeadline) && dueDate <= completenessDeadline) {
+    return 'receiptDueFirst';
+  }
+  return template;
 }

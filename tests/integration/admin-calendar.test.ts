@@ -290,6 +290,40 @@ describe('the calendar pages', () => {
     expect(missing.status).toBe(404);
   });
 
+  it('a well-written date that does not exist (2027-02-30) is told so, not told to use YYYY-MM-DD, in both languages', async () => {
+    const clock = fixedClock();
+    const { row } = await createAdmin(h.db);
+    const cookie = await sessionCookieFor(h.db, clock, row.id);
+    const said = { 'zh-CN': '该日期不存在', en: 'This date does not exist' } as const;
+    for (const [day, until] of [['2027-02-30', ''], ['2027-02-28', '2027-02-29'], ['2027-13-01', '']]) {
+      for (const lng of ['zh-CN', 'en'] as const) {
+        const res = await run(
+          yearRoute.action as never,
+          post('/admin/calendar/2027', { intent: 'add', day, until, kind: 'holiday', nameKey: 'springFestival' }, { cookie, lng }),
+          appContext(h.db, clock, config),
+          { year: '2027' },
+        );
+        expect(res.status).toBe(400);
+        const loader = await run(yearRoute.loader as never, get('/admin/calendar/2027', { cookie, lng }), appContext(h.db, clock, config), { year: '2027' });
+        const page = visibleText(await renderRoute(yearRoute.default, '/admin/calendar/2027', loader, res, lng));
+        expect(page).toContain(said[lng]);
+        expect(page).not.toContain(lng === 'en' ? 'Enter a date as YYYY-MM-DD' : '请按“年-月-日”');
+      }
+    }
+    // A malformed one still gets the format message.
+    const bad = await run(
+      yearRoute.action as never,
+      post('/admin/calendar/2027', { intent: 'add', day: '2027/2/3', until: '', kind: 'holiday', nameKey: 'springFestival' }, { cookie, lng: 'en' }),
+      appContext(h.db, clock, config),
+      { year: '2027' },
+    );
+    const loader = await run(yearRoute.loader as never, get('/admin/calendar/2027', { cookie, lng: 'en' }), appContext(h.db, clock, config), { year: '2027' });
+    const page = visibleText(await renderRoute(yearRoute.default, '/admin/calendar/2027', loader, bad, 'en'));
+    expect(page).toContain('Enter a date as YYYY-MM-DD');
+    expect(page).not.toContain('does not exist');
+    expect(await daysIn('2027-02')).toHaveLength(0);
+  });
+
   it('hostile input to every form is a 4xx in words, never a 500, and changes nothing it should not', async () => {
     const clock = fixedClock();
     const { row } = await createAdmin(h.db);

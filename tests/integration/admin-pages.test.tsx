@@ -69,6 +69,59 @@ describe('administration pages', () => {
     expect(edit).not.toContain(c.activationCode);
   });
 
+  it('a refusal from the service marks the field it is about: an administrator below the root must name a unit', async () => {
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const refused = await run(staffNew.action, post('/admin/staff/new', { staffNo: 'P20077', realName: '钱警官', role: 'admin' }, { cookie, lng }), ctx());
+      expect(refused.status).toBe(400);
+      const body = (await refused.clone().json()) as { lastResult: { error: Record<string, string[]> } };
+      expect(Object.keys(body.lastResult.error)).toContain('orgUnitCode');
+      const html = await renderRoute(staffNew.default, '/admin/staff/new', await run(staffNew.loader, get('/admin/staff/new', { cookie, lng }), ctx()), refused, lng);
+      expect(html).toMatch(/<select[^>]*name="orgUnitCode"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*name="orgUnitCode"/);
+      expect(visibleText(html)).toContain(lng === 'en' ? 'Choose the unit this administrator manages' : '请选择该管理员所管理的单位');
+      expect(visibleText(html)).not.toContain(lng === 'en' ? 'within your administration' : '管理范围内');
+      expectTranslated(html);
+    }
+  });
+
+  it("an administrator changing their own role is told so beside the role, not only above the form", async () => {
+    const self = await createAdmin(h.db, '1101');
+    const own = await sessionCookieFor(h.db, clock, self.id);
+    const refused = await run(staffEdit.action, post(`/admin/staff/${self.id}`, { intent: 'update', realName: '自己', role: 'clerk', officeCode: 'bj-chaoyang', skills: 'hukou' }, { cookie: own, lng: 'en' }), ctx(), { id: self.id });
+    expect(refused.status).toBe(409);
+    const body = (await refused.clone().json()) as { lastResult: { error: Record<string, string[]> } };
+    expect(body.lastResult.error.role).toEqual(['admin.selfChange']);
+  });
+
+  it('names offices and units in the reader\'s language, never by code: seeded ones from the locales, created ones by their stored names', async () => {
+    const created = await run(
+      officeNew.action,
+      post('/admin/offices/new', { code: 'bj-xicheng', nameZh: '西城分局综合服务窗口', nameEn: 'Xicheng Service Window', phone: '010-12345602', orgUnitCode: '110101', departments: 'hukou' }, { cookie }),
+      ctx(),
+    );
+    expect(created.status).toBeLessThan(400);
+    await createStaff(h.db, { officeCode: 'bj-xicheng', skills: ['hukou'] });
+    const said = {
+      'zh-CN': { chaoyang: '北京市公安局朝阳分局综合服务窗口', xicheng: '西城分局综合服务窗口', unit: '北京市公安局' },
+      en: { chaoyang: 'Beijing PSB Chaoyang Branch', xicheng: 'Xicheng Service Window', unit: 'Beijing Municipal Public Security Bureau' },
+    } as const;
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const list = visibleText(await renderRoute(staffList.default, '/admin/staff', await run(staffList.loader, get('/admin/staff', { cookie, lng }), ctx()), undefined, lng));
+      expect(list).toContain(said[lng].chaoyang);
+      expect(list).toContain(said[lng].xicheng);
+      expect(list).not.toMatch(/\bbj-(chaoyang|dongcheng|xicheng)\b/);
+      for (const code of ['bj-chaoyang', 'bj-xicheng'] as const) {
+        const res = await run(officeEdit.loader, get(`/admin/offices/${code}`, { cookie, lng }), ctx(), { code });
+        const html = await renderRoute(officeEdit.default, `/admin/offices/${code}`, res, undefined, lng);
+        const h1 = /<h1[^>]*>([^]*?)<\/h1>/.exec(html)![1];
+        expect(h1).toContain(code === 'bj-chaoyang' ? said[lng].chaoyang : said[lng].xicheng);
+        expect(h1).not.toContain(code);
+      }
+      const form = visibleText(await renderRoute(staffNew.default, '/admin/staff/new', await run(staffNew.loader, get('/admin/staff/new', { cookie, lng }), ctx()), undefined, lng));
+      expect(form).toContain(said[lng].chaoyang);
+      expect(form).not.toMatch(/\bbj-(chaoyang|dongcheng)\b/);
+    }
+  });
+
   it('a refused form says why beside the field', async () => {
     const refused = await run(officeNew.action, post('/admin/offices/new', { code: 'BAD', nameZh: '', phone: 'x' }, { cookie, lng: 'en' }), ctx());
     expect(refused.status).toBe(400);

@@ -206,12 +206,23 @@ describe('/services/:code', () => {
       const res = await guide('no-such-item', lng);
       expect(res.status).toBe(404);
       const body = (await res.json()) as { code: string; params: Record<string, string> };
-      expect(body).toEqual({ code: 'service.notFound', params: { code: 'no-such-item' } });
+      expect(body).toEqual({ code: 'service.notFound', params: {} });
     }
     const i18n = createInstance();
     await i18n.init({ ...i18nConfig, lng: 'zh-CN', resources });
-    expect(i18n.t('errors:service.notFound', { code: 'no-such-item' })).toContain('no-such-item');
-    expect(i18n.getFixedT('en')('errors:service.notFound', { code: 'x' })).not.toEqual(i18n.t('errors:service.notFound', { code: 'x' }));
+    expect(i18n.getFixedT('en')('errors:service.notFound')).not.toEqual(i18n.t('errors:service.notFound'));
+  });
+
+  it('does not echo what was typed in the path on the not-found page (text a link can carry)', async () => {
+    const typed = '请拨打010-12345678';
+    for (const lng of ['zh-CN', 'en']) {
+      const res = await guide(typed, lng);
+      expect(res.status).toBe(404);
+      expect(JSON.stringify(await res.json())).not.toContain('12345678');
+    }
+    for (const lng of ['zh-CN', 'en'] as const) {
+      for (const text of Object.values(resources[lng].errors.service)) expect(text).not.toContain('{{code}}');
+    }
   });
 
   it('does not treat inherited property names as codes', async () => {

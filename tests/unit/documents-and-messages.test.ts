@@ -75,6 +75,30 @@ describe('message texts', () => {
     expect(renderMessage('transfer', 'en', PARAMS)!.sms).toContain('to Beijing PSB Chaoyang Branch');
   });
 
+  it('a receipt promised sooner than the art. 32 acceptance deadline says only the promised day, never "accepted by the 10th, done by the 4th"', () => {
+    const fast = { ...PARAMS, completenessDeadline: '2026-12-10', dueDate: '2026-12-04' };
+    const sameDay = { ...PARAMS, completenessDeadline: '2026-12-04', dueDate: '2026-12-04' };
+    for (const params of [fast, sameDay]) {
+      const zh = renderMessage('receipt', 'zh-CN', params)!;
+      const en = renderMessage('receipt', 'en', params)!;
+      for (const part of [zh.sms, zh.emailBody]) {
+        expect(part).toContain('12月4日');
+        expect(part).not.toContain('受理或');
+        expect(part).not.toContain('前受理');
+      }
+      expect(zh.sms).not.toContain('12月10日');
+      for (const part of [en.sms, en.emailBody]) {
+        expect(part).toContain('by December 4, 2026');
+        expect(part).not.toContain('accept it');
+      }
+    }
+    // The ordinary case still names both days.
+    const zh = renderMessage('receipt', 'zh-CN', { ...PARAMS, completenessDeadline: '2026-11-30', dueDate: '2026-12-07' })!.sms;
+    expect(zh).toMatch(/11月30日前受理[^]*12月7日前办结/);
+    // A receipt whose promised day the calendar cannot give yet (null) keeps the ordinary text.
+    expect(renderMessage('receipt', 'en', { ...PARAMS, dueDate: null, unknownYear: 2027 })!.sms).toContain('accept it');
+  });
+
   it('has no text for a template nobody wrote', () => {
     expect(renderMessage('madeUp', 'zh-CN', PARAMS)).toBeUndefined();
   });

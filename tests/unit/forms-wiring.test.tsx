@@ -112,6 +112,6 @@ describe('form components: error wiring', () => {
     expect(translateError(i18n.t, 'required')).toBe('此项为必填项。');
     expect(translateError(i18n.t, 'auth.invalidCredentials')).toBe('账号或密码不正确。');
     expect(translateError(i18n.t, 'errors:notFound')).toBe('未找到您要的内容。');
-    expect(translateError(i18n.t, 'errors:service.notFound|{"code":"X1"}')).toBe('未找到服务事项“X1”。');
+    expect(translateError(i18n.t, 'errors:auth.tooManyAttempts|{"seconds":30}')).toBe('登录尝试过于频繁，请 30 秒后再试。');
   });
 });
