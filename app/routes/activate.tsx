@@ -5,7 +5,7 @@ import { Form, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { activationConfirmSchema, activationStartSchema } from '#services/admin/schemas';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { CodeField, ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { beginActivation, completeActivation, pendingEnrolment, type Enrolment } from '~/utils/activation.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -110,7 +110,7 @@ function EnrolStep({ step, lastResult }: { step: Step; lastResult: SubmissionRes
         <input type="hidden" name="intent" value="confirm" />
         <input type="hidden" name="staffNo" value={step.staffNo} />
         <input type="hidden" name="code" value={step.code} />
-        <TextField meta={fields.totp} label={t('activate.totp')} hint={t('activate.totpHint')} required inputMode="numeric" autoComplete="one-time-code" spellCheck={false} maxLength={12} className="input-code" />
+        <CodeField meta={fields.totp} label={t('activate.totp')} hint={t('activate.totpHint')} required />
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('activate.submit')}</SubmitButton>
         </div>

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { resetSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { CodeField, ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { clearFlowCookie, completePasswordReset, endFlowWithNotice, endingNotice, flowToken, resetPending } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
@@ -88,17 +88,11 @@ export default function ResetPassword() {
             { meta: fields.confirmPassword, label: labels.confirmPassword },
           ]}
         />
-        <TextField
+        <CodeField
           meta={fields.code}
           label={labels.code}
           hint={t('code.hint')}
-          required
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={12}
-          className="input-code"
-        />
+          required />
         <TextField meta={fields.password} label={labels.password} hint={t('signup.passwordHint')} type="password" required autoComplete="new-password" />
         <TextField meta={fields.confirmPassword} label={labels.confirmPassword} type="password" required autoComplete="new-password" />
         <div className="actions">

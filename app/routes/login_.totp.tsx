@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remi
 import { useTranslation } from 'react-i18next';
 import { totpSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { CodeField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { homeFor } from '~/utils/home';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
@@ -71,17 +71,11 @@ export default function LoginTotp() {
       <p className="lead">{t('totp.intro')}</p>
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={[{ meta: fields.code, label }]} />
-        <TextField
+        <CodeField
           meta={fields.code}
           label={label}
           hint={t('totp.codeHint')}
-          required
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={12}
-          className="input-code"
-        />
+          required />
         {redirectTo && <input type="hidden" name="redirectTo" value={redirectTo} />}
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('totp.submit')}</SubmitButton>

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { useTranslation } from 'react-i18next';
 import { codeSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { CodeField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { clearFlowCookie, completeSignUp, endFlowWithNotice, endingNotice, flowToken, pendingSignUp } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
@@ -82,17 +82,11 @@ export default function SignupVerify() {
       <p className="lead">{t('signupVerify.intro', { mobile: mobileHint })}</p>
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={[{ meta: fields.code, label }]} />
-        <TextField
+        <CodeField
           meta={fields.code}
           label={label}
           hint={t('code.hint')}
-          required
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={12}
-          className="input-code"
-        />
+          required />
         {redirectTo && <input type="hidden" name="redirectTo" value={redirectTo} />}
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('signupVerify.submit')}</SubmitButton>

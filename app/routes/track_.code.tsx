@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { codeSchema } from '#services/auth/schemas';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
+import { CodeField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { flowToken, proveTracking } from '~/utils/code-flow.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
@@ -55,17 +55,11 @@ export default function TrackCode() {
       <p className="lead">{t('trackCode.intro')}</p>
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={[{ meta: fields.code, label }]} />
-        <TextField
+        <CodeField
           meta={fields.code}
           label={label}
           hint={t('code.hint')}
-          required
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          spellCheck={false}
-          maxLength={12}
-          className="input-code"
-        />
+          required />
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('trackCode.submit')}</SubmitButton>
         </div>

@@ -51,6 +51,15 @@ export function TextField({
   );
 }
 
+/**
+ * A one-time code (an SMS code, an authenticator's TOTP): digits on a phone's keypad, offered by
+ * the phone from the message it just received, never corrected. Longer than six so a pasted code
+ * with spaces is judged by the schema with a message, not cut off silently.
+ */
+export function CodeField(props: Common & Passthrough<InputHTMLAttributes<HTMLInputElement>>) {
+  return <TextField inputMode="numeric" autoComplete="one-time-code" spellCheck={false} maxLength={12} className="input-code" {...props} />;
+}
+
 /** A native date picker; without one (old browsers) the hint should say 'YYYY-MM-DD'. */
 export function DateField(props: Common & Passthrough<InputHTMLAttributes<HTMLInputElement>>) {
   return <TextField {...props} type="date" />;

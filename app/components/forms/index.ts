@@ -13,7 +13,7 @@
  * route's handle must load both namespaces (they are bundled, so listing them is enough).
  */
 export { ErrorSummary } from './error-summary';
-export { CheckboxField, CheckboxGroup, DateField, FileField, RadioGroup, SelectField, TextareaField, TextField, type Option } from './fields';
+export { CheckboxField, CheckboxGroup, CodeField, DateField, FileField, RadioGroup, SelectField, TextareaField, TextField, type Option } from './fields';
 export { FieldGroup } from './field-group';
 export { Honeypot } from './honeypot';
 export { HONEYPOT_FIELD } from './honeypot-field';
