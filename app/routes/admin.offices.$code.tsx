@@ -4,7 +4,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { officeCloseSchema, officeUpdateSchema } from '#services/admin/schemas';
-import { OfficeFields, type OfficeForm } from '~/components/admin/office-fields';
+import { OfficeFields, officeSummaryFields, type OfficeForm } from '~/components/admin/office-fields';
 import { ErrorSummary, SelectField, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { adminChoices, adminFormCall, closeOffice, getOffice, updateOffice } from '~/utils/admin.server';
@@ -98,20 +98,7 @@ export default function EditOffice() {
         </p>
       )}
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
-        <ErrorSummary
-          form={form}
-          fields={[
-            { meta: fields.nameZh, label: t('offices.nameZh') },
-            { meta: fields.nameEn, label: t('offices.nameEn') },
-            { meta: fields.address, label: t('offices.address') },
-            { meta: fields.hours, label: t('offices.hours') },
-            { meta: fields.phone, label: t('offices.phone') },
-            { meta: fields.orgUnitCode, label: t('offices.unit') },
-            { meta: fields.departments, label: t('offices.departments') },
-            { meta: fields.regionPrefixes, label: t('offices.regionPrefixes') },
-            { meta: fields.platePrefixes, label: t('offices.platePrefixes') },
-          ]}
-        />
+        <ErrorSummary form={form} fields={officeSummaryFields(fields, t)} />
         <input type="hidden" name="intent" value="update" />
         <OfficeFields fields={fields} units={units} />
         <div className="actions">

@@ -28,6 +28,21 @@ type Fields = {
   platePrefixes: FieldMetadata<string>;
 };
 
+/** The office's fields for the error summary, in the form's order (create puts the code first). */
+export function officeSummaryFields(fields: Fields, t: (key: string) => string) {
+  return [
+    { meta: fields.nameZh, label: t('offices.nameZh') },
+    { meta: fields.nameEn, label: t('offices.nameEn') },
+    { meta: fields.address, label: t('offices.address') },
+    { meta: fields.hours, label: t('offices.hours') },
+    { meta: fields.phone, label: t('offices.phone') },
+    { meta: fields.orgUnitCode, label: t('offices.unit') },
+    { meta: fields.departments, label: t('offices.departments') },
+    { meta: fields.regionPrefixes, label: t('offices.regionPrefixes') },
+    { meta: fields.platePrefixes, label: t('offices.platePrefixes') },
+  ];
+}
+
 /** The fields of an office (create and edit share them); prefix lists are typed comma-separated. */
 export function OfficeFields({ fields, units }: { fields: Fields; units: Choice[] }) {
   const { t } = useTranslation(['admin', 'common']);
