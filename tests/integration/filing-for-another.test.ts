@@ -9,6 +9,7 @@ import { submitApplication } from '../../services/applications/submit.js';
 import { withdrawApplication } from '../../services/applications/withdraw.js';
 import { getService } from '../../services/catalog/index.js';
 import { DomainError } from '../../services/errors.js';
+import { searchDesk } from '../../services/queue/desk.js';
 import { getReview } from '../../services/review/review-page.js';
 import { createTestDb } from '../setup/test-db.js';
 import { createApplicant, sampleFileBytes } from '../support/applications.js';
@@ -130,6 +131,8 @@ describe('the subject reads it; acting on it stays with the filer; nobody else s
     const clerk = await createStaff(h.db, { role: 'clerk', officeCode: 'bj-dongcheng', skills: ['exit_entry'] });
     const review = await getReview(testContext(h.db, actorOf(clerk), clock, config), number);
     expect(review.filing).toEqual({ filedAs: 'guardian', filerName: '张*', subjectName: '李**', forYou: false });
+    const desk = await searchDesk(testContext(h.db, actorOf(clerk), clock, config), { kind: 'number', term: number });
+    expect(desk.rows.find((r) => r.number === number)?.filing).toEqual({ filedAs: 'guardian', filerName: '张*', subjectName: '李**', forYou: false });
   });
 });
 
