@@ -11,9 +11,13 @@ import { getService } from '../../services/catalog/index.js';
 import { DomainError } from '../../services/errors.js';
 import { searchDesk } from '../../services/queue/desk.js';
 import { getReview } from '../../services/review/review-page.js';
+import Receipt, { action as receiptAction, loader as receiptLoader } from '../../app/routes/applications.$number._index.js';
+import MyApplications, { loader as listLoader } from '../../app/routes/applications._index.js';
+import { get, post, run } from '../support/requests.js';
+import { renderRoute as render, visibleText } from '../support/render-route.js';
 import { createTestDb } from '../setup/test-db.js';
 import { createApplicant, sampleFileBytes } from '../support/applications.js';
-import { actorOf, createStaff, fixedClock, makeIdNumber, testContext } from '../support/factories.js';
+import { actorOf, appContext, createStaff, fixedClock, makeIdNumber, sessionCookieFor, testContext } from '../support/factories.js';
 import { fastConfig } from '../support/integrations.js';
 
 /**
@@ -133,6 +137,34 @@ describe('the subject reads it; acting on it stays with the filer; nobody else s
     expect(review.filing).toEqual({ filedAs: 'guardian', filerName: '张*', subjectName: '李**', forYou: false });
     const desk = await searchDesk(testContext(h.db, actorOf(clerk), clock, config), { kind: 'number', term: number });
     expect(desk.rows.find((r) => r.number === number)?.filing).toEqual({ filedAs: 'guardian', filerName: '张*', subjectName: '李**', forYou: false });
+  });
+});
+
+describe('the pages', () => {
+  it('the child’s receipt says who filed for them and offers no withdrawal; a posted withdrawal is refused; the filer keeps the form', async () => {
+    const parent = await createApplicant(h.db, { realName: '张三' });
+    const child = await createApplicant(h.db, { realName: '李小四', idNumber: makeIdNumber('110101', '20170301') });
+    const number = (await file(parent, 'passport', passport(child.idNumber!))).number!;
+    const path = `/applications/${number}`;
+    const app = () => appContext(h.db, clock, config);
+    const childCookie = await sessionCookieFor(h.db, clock, child.id);
+    const parentCookie = await sessionCookieFor(h.db, clock, parent.id);
+
+    const zh = await render(Receipt, path, await run(receiptLoader, get(path, { cookie: childCookie }), app(), { number }));
+    expect(visibleText(zh)).toContain('张*（监护人）为您申请');
+    expect(zh).not.toContain('withdraw-heading');
+    const en = await render(Receipt, path, await run(receiptLoader, get(path, { cookie: childCookie, lng: 'en' }), app(), { number }), undefined, 'en');
+    expect(visibleText(en)).toContain('Filed for you by 张* (guardian)');
+    const list = await render(MyApplications, '/applications', await run(listLoader, get('/applications', { cookie: childCookie }), app()));
+    expect(visibleText(list)).toContain('张*（监护人）为您申请');
+
+    const posted = await run(receiptAction, post(path, { intent: 'withdraw', confirm: 'on' }, { cookie: childCookie }), app(), { number });
+    expect([403, 404]).toContain(posted.status);
+    expect((await h.db.select({ status: applications.status }).from(applications).where(eq(applications.number, number)))[0]!.status).toBe('submitted');
+
+    const filerPage = await render(Receipt, path, await run(receiptLoader, get(path, { cookie: parentCookie }), app(), { number }));
+    expect(filerPage).toContain('withdraw-heading');
+    expect(visibleText(filerPage)).toContain('您以监护人身份为 李** 申请');
   });
 });
 
