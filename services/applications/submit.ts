@@ -317,7 +317,8 @@ async function recordSubmission(
     at: plan.at,
     completenessDeadline,
     dueDate,
-    auditData: { number },
+    // The relation, not the subject's name or number: the trail says a guardian or agent filed.
+    auditData: { number, filedAs: plan.subject.subjectRelation },
     auditFacts: {
       serviceCode: def.code,
       department: def.department,
