@@ -9,6 +9,7 @@ import { submitApplication } from '../../services/applications/submit.js';
 import { withdrawApplication } from '../../services/applications/withdraw.js';
 import { getService } from '../../services/catalog/index.js';
 import { DomainError } from '../../services/errors.js';
+import { getFile } from '../../services/files/files.js';
 import { searchDesk } from '../../services/queue/desk.js';
 import { getReview } from '../../services/review/review-page.js';
 import Receipt, { action as receiptAction, loader as receiptLoader } from '../../app/routes/applications.$number._index.js';
@@ -127,6 +128,11 @@ describe('the subject reads it; acting on it stays with the filer; nobody else s
     const withdrawn = await failure(withdrawApplication(ctxOf(child), { number, confirmed: true }));
     expect([403, 404]).toContain(withdrawn.status);
     expect((await h.db.select({ status: applications.status }).from(applications).where(eq(applications.id, app.id)))[0]!.status).toBe('submitted');
+
+    // The files filed with it: the subject may download them, like the filer; a stranger may not.
+    const fileId = seen.files[0]!.id;
+    expect((await getFile(ctxOf(child), fileId)).sizeBytes).toBeGreaterThan(0);
+    expect((await failure(getFile(ctxOf(stranger), fileId))).status).toBe(404);
 
     expect((await failure(getMyApplication(ctxOf(stranger), number))).status).toBe(404);
     expect((await failure(timelineOf(ctxOf(stranger), app.id))).status).toBe(404);
