@@ -37,6 +37,18 @@ export const PERMISSIONS = {
 
 export type Action = keyof typeof PERMISSIONS;
 
+/**
+ * The citizen-scoped actions the subject of an application (the child a guardian filed for, the
+ * person an agent filed for; applications.subject_user_id) holds too: reading it. Withdrawing,
+ * supplementing and rating stay with the filer, who answers for the filing.
+ */
+const SUBJECT_MAY: ReadonlySet<Action> = new Set<Action>(['application:read', 'file:read']);
+
+/** The subject's account as inScope's record takes it: only for the actions the subject may take. */
+export function subjectFor(action: Action, subjectUserId: string | null | undefined): string | null {
+  return SUBJECT_MAY.has(action) ? (subjectUserId ?? null) : null;
+}
+
 /** Returns the scope the actor holds for the action, or null. */
 export function scopeFor(actor: Actor, action: Action): Scope | 'public' | null {
   const row = PERMISSIONS[action] as Partial<Record<Role, Scope>> & { anonymous?: true };
@@ -64,11 +76,12 @@ export function authorize(actor: Actor, action: Action): { actor: UserActor; sco
 export function inScope(
   actor: UserActor,
   scope: Scope,
-  record: { ownerId?: string | null; officeCode?: string | null; cityCode?: string | null; department?: string | null },
+  /** subjectId: the application's subject, as subjectFor passes it for this action; null otherwise. */
+  record: { ownerId?: string | null; subjectId?: string | null; officeCode?: string | null; cityCode?: string | null; department?: string | null },
 ): boolean {
   switch (scope) {
     case 'own':
-      return record.ownerId === actor.id;
+      return record.ownerId === actor.id || (!!record.subjectId && record.subjectId === actor.id);
     case 'office':
       if (!actor.officeCode || record.officeCode !== actor.officeCode) return false;
       if (actor.role === 'clerk' && record.department) return (actor.skills as string[]).includes(record.department);

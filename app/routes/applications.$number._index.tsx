@@ -14,6 +14,7 @@ import { AnswerList } from '~/components/application/answer-list';
 import { formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { KnownDay } from '~/components/application/known-day';
+import { FilingLine } from '~/components/application/filing-line';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -119,6 +120,8 @@ export default function Receipt() {
           ? t('common:format.onTheSpot')
           : t('common:format.workingDays', { count: a.committed.days });
   const money = (value: number) => t('common:format.yuan', { value });
+  // Filed for the reader by a guardian or agent: they follow it; acting on it stays with the filer.
+  const readOnly = a.filing?.forYou === true;
 
   return (
     <div className="container narrow receipt">
@@ -127,8 +130,9 @@ export default function Receipt() {
       </div>
       <h1>{state.heading}</h1>
       <p className="lead">{state.summary}</p>
+      {a.filing && <FilingLine filing={a.filing} />}
 
-      {a.status === 'needs_supplement' && (
+      {a.status === 'needs_supplement' && !readOnly && (
         <section className="card notice-call no-print" aria-labelledby="supplement-call">
           <h2 id="supplement-call">{t('applications:supplementCall.heading')}</h2>
           <p>{t('applications:supplementCall.text')}</p>
@@ -270,7 +274,7 @@ export default function Receipt() {
         <Timeline items={a.timeline} locale={locale} />
       </section>
 
-      {a.status === 'completed' && (
+      {a.status === 'completed' && !readOnly && (
         <p className="no-print">
           <Link className="button secondary" to={`/applications/${a.number}/rate`}>
             {t('ratings:rateLink')}
@@ -278,7 +282,7 @@ export default function Receipt() {
         </p>
       )}
 
-      {canTransition(a.status, 'withdrawn', 'citizen') && <WithdrawForm />}
+      {canTransition(a.status, 'withdrawn', 'citizen') && !readOnly && <WithdrawForm />}
 
       <div className="actions">
         <PrintButton />

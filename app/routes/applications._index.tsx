@@ -3,6 +3,7 @@ import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { listMyApplications } from '#services/applications/read';
 import { formatDay, formatInstant } from '~/components/application/format';
+import { FilingLine } from '~/components/application/filing-line';
 import { StatusBadge } from '~/components/application/status-badge';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -58,7 +59,10 @@ export default function MyApplications() {
                 const service = t(`catalog:services.${a.serviceCode}.name`);
                 return (
                   <tr key={a.id}>
-                    <th scope="row">{service}</th>
+                    <th scope="row">
+                      {service}
+                      {a.filing && <FilingLine filing={a.filing} />}
+                    </th>
                     <td data-label={t('applications:list.number')}>{a.number ?? t('applications:list.none')}</td>
                     <td data-label={t('applications:list.status')}>
                       <StatusBadge status={a.status} />

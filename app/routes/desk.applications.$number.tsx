@@ -22,6 +22,7 @@ import {
 } from '#services/review/schemas';
 import { recordVerdicts } from '#services/review/verdicts';
 import { isDomainError } from '#services/errors';
+import { FilingLine } from '~/components/application/filing-line';
 import { formatDay } from '~/components/application/format';
 import { formatList } from '~/components/intl';
 import type { DeskActionData } from '~/components/desk/action-data';
@@ -133,6 +134,7 @@ export default function ReviewPage() {
         <Link to="/desk">{t('desk:review.back')}</Link>
       </p>
       <h1>{t('desk:review.title', { number: a.number })}</h1>
+      {page.filing && <FilingLine filing={page.filing} staff />}
       {/* One banner for what just happened: a fresh failure replaces the success the URL still names. */}
       {done && !actionData && (
         <p className="notice-ok" role="status">

@@ -16,6 +16,9 @@ import {
 import type { ApplicationStatus } from '../../services/applications/status-machine.js';
 import { offices, users } from './people.js';
 
+/** How the filer stands to the person the application is about. */
+export type FiledAs = 'self' | 'guardian' | 'agent';
+
 export type ManualCheck = 'controlsHit' | 'controlsUnavailable';
 
 export const applications = pgTable(
@@ -68,10 +71,21 @@ export const applications = pgTable(
      * which can be flagged (and alerted) again; flagged means equal to due_date.
      */
     overdueFlaggedDue: date('overdue_flagged_due', { mode: 'string' }),
+    /**
+     * For whom this was filed, fixed at submission (services/integrations/submission-checks.ts
+     * filingRelationOf): 'self', 'guardian' of a minor, or 'agent' holding a power of attorney.
+     * Null on drafts and on applications filed before the relation was recorded (read as 'self').
+     */
+    subjectRelation: text('subject_relation').$type<FiledAs>(),
+    subjectName: text('subject_name'),
+    subjectIdNumber: text('subject_id_number'),
+    /** The subject's account when one held that ID number at filing: they may then read (not act on) it. */
+    subjectUserId: uuid('subject_user_id').references(() => users.id),
   },
   (t) => [
     uniqueIndex('applications_number_uq').on(t.number),
     index('applications_applicant_idx').on(t.applicantId, t.createdAt),
+    index('applications_subject_user_idx').on(t.subjectUserId),
     index('applications_office_status_idx').on(t.officeCode, t.status),
     // The backlog on /reports (open applications by age, services/reports/metrics.ts): an
     // index-only scan over the open ones, however many are closed. Same status list as the query.

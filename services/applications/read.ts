@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
-import { applications, auditEvents, offices } from '../../db/schema/index.js';
+import { alias } from 'drizzle-orm/pg-core';
+import { applications, auditEvents, offices, users, type FiledAs } from '../../db/schema/index.js';
 import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
 import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
@@ -9,7 +10,8 @@ import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
 import { answerLines, type AnswerLine } from './answer-lines.js';
 import { currentFiles } from '../files/files.js';
-import { authorize, inScope } from '../permissions.js';
+import { authorize, inScope, subjectFor } from '../permissions.js';
+import { maskIdNumber, maskName } from '../validation/identifiers.js';
 import { maskAddress, postalAddressOf, type MaskedAddress } from '../validation/address.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
@@ -24,18 +26,47 @@ export type ApplicationSummary = {
   updatedAt: string;
   submittedAt: string | null;
   dueDate: string | null;
+  /**
+   * Who filed for whom, masked (张*), when it was not the filer's own matter; null otherwise.
+   * forYou: the reader is the subject — they may read it, the filer alone may act on it.
+   */
+  filing: Filing | null;
 };
 
-/** The citizen's own applications, drafts included, most recently touched first. */
+export type Filing = { filedAs: Exclude<FiledAs, 'self'>; filerName: string; subjectName: string; forYou: boolean };
+
+const filers = alias(users, 'filers');
+
+/** The stored relation, masked for a page that may be read over a shoulder. */
+export function filingOf(
+  app: { subjectRelation: FiledAs | null; subjectName: string | null; subjectIdNumber: string | null; subjectUserId: string | null },
+  filerName: string | null,
+  readerId: string | null,
+): Filing | null {
+  if (!app.subjectRelation || app.subjectRelation === 'self') return null;
+  return {
+    filedAs: app.subjectRelation,
+    filerName: maskName(filerName),
+    // A typed child's number without an account carries no name: the masked number stands in.
+    subjectName: app.subjectName ? maskName(app.subjectName) : maskIdNumber(app.subjectIdNumber),
+    forYou: !!readerId && app.subjectUserId === readerId,
+  };
+}
+
+/**
+ * The citizen's own applications, drafts included, and those filed for them (they are the subject),
+ * most recently touched first.
+ */
 export async function listMyApplications(ctx: ServiceContext): Promise<ApplicationSummary[]> {
   const { actor, scope } = authorize(ctx.actor, 'application:read');
   if (scope !== 'own') throw forbidden();
   const rows = await ctx.db
-    .select()
+    .select({ app: applications, filerName: filers.realName })
     .from(applications)
-    .where(eq(applications.applicantId, actor.id))
+    .innerJoin(filers, eq(filers.id, applications.applicantId))
+    .where(or(eq(applications.applicantId, actor.id), eq(applications.subjectUserId, actor.id)))
     .orderBy(desc(applications.updatedAt), desc(applications.createdAt));
-  return rows.map((r) => ({
+  return rows.map(({ app: r, filerName }) => ({
     id: r.id,
     number: r.number,
     serviceCode: r.serviceCode,
@@ -45,6 +76,7 @@ export async function listMyApplications(ctx: ServiceContext): Promise<Applicati
     updatedAt: r.updatedAt.toISOString(),
     submittedAt: r.submittedAt?.toISOString() ?? null,
     dueDate: r.dueDate,
+    filing: filingOf(r, filerName, actor.id),
   }));
 }
 
@@ -74,7 +106,7 @@ export async function timelineOf(ctx: ServiceContext, applicationId: string): Pr
     .limit(1);
   const visible =
     row &&
-    inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, department: row.app.department, cityCode: row.cityCode });
+    inScope(actor, scope, { ownerId: row.app.applicantId, subjectId: subjectFor('application:read', row.app.subjectUserId), officeCode: row.app.officeCode, department: row.app.department, cityCode: row.cityCode });
   if (!visible) throw notFound('application.notFound');
   return citizenTimeline(ctx.db, applicationId);
 }
@@ -141,16 +173,20 @@ function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['
   return { kind: answers.delivery, address: address ? maskAddress(address) : null };
 }
 
-/** One of the citizen's own submitted applications by its public number; anyone else's is 404. */
+/**
+ * One of the citizen's own submitted applications by its public number, or one filed for them
+ * (read-only: filing.forYou); anyone else's is 404.
+ */
 export async function getMyApplication(ctx: ServiceContext, number: string): Promise<ApplicationDetail> {
   const { actor, scope } = authorize(ctx.actor, 'application:read');
   if (scope !== 'own') throw forbidden();
   if (!isApplicationNumber(number)) throw notFound('application.notFound');
   const [row] = await ctx.db
-    .select({ app: applications, officePhone: offices.phone, officeCity: offices.cityCode })
+    .select({ app: applications, officePhone: offices.phone, officeCity: offices.cityCode, filerName: filers.realName })
     .from(applications)
+    .innerJoin(filers, eq(filers.id, applications.applicantId))
     .leftJoin(offices, eq(offices.code, applications.officeCode))
-    .where(and(eq(applications.number, number), eq(applications.applicantId, actor.id)))
+    .where(and(eq(applications.number, number), or(eq(applications.applicantId, actor.id), eq(applications.subjectUserId, actor.id))))
     .limit(1);
   if (!row) throw notFound('application.notFound');
   const app = row.app;
@@ -173,6 +209,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     updatedAt: app.updatedAt.toISOString(),
     submittedAt: app.submittedAt?.toISOString() ?? null,
     dueDate: app.dueDate,
+    filing: filingOf(app, row.filerName, actor.id),
     department: app.department,
     officePhone: row.officePhone,
     completenessDeadline: app.completenessDeadline,

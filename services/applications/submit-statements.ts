@@ -1,6 +1,6 @@
 import { sql, type SQLWrapper } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, queueItems, users } from '../../db/schema/index.js';
+import { applications, queueItems, users, type FiledAs } from '../../db/schema/index.js';
 import { auditInsert } from '../audit.js';
 import type { Answers } from '../catalog/index.js';
 import type { UserActor } from '../context.js';
@@ -29,6 +29,11 @@ export type Submitting = {
   completenessDeadline: string | null;
   dueDate: string | null;
   manualCheck: SubmissionFacts['manualCheck'];
+  /** For whom it is filed (services/integrations/submission-checks.ts filingRelationOf); the subject's columns are null for 'self'. */
+  subjectRelation: FiledAs;
+  subjectName: string | null;
+  subjectIdNumber: string | null;
+  subjectUserId: string | null;
 };
 
 /** What moves a row to submitted, inserted or updated: the number is drawn by the same statement. */
@@ -42,6 +47,10 @@ export const submittingColumns = (v: Submitting) => ({
   completenessDeadline: v.completenessDeadline,
   dueDate: v.dueDate,
   manualCheck: v.manualCheck,
+  subjectRelation: v.subjectRelation,
+  subjectName: v.subjectName,
+  subjectIdNumber: v.subjectIdNumber,
+  subjectUserId: v.subjectUserId,
   updatedAt: v.at,
 });
 

@@ -65,6 +65,7 @@ type Plan = {
   dueDate: string | null;
   unknownYear: number | null;
   manualCheck: SubmissionFacts['manualCheck'];
+  subject: SubjectColumns;
   /** When it is submitted: the receipt's, the queue's, the audit event's and the message's time. */
   at: Date;
   /** Its China day: the number's prefix and the report rows it counts in. */
@@ -140,6 +141,7 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
   // Invalid answers still decide which materials apply, judged on what was typed (checklist.ts).
   const rawShared = early.ok ? [] : await sharedFactsForRaw(ctx, def, actor.id, input.rawAnswers, today);
   const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id), today) : null;
+  const subject = external && !external.refusal ? await subjectColumns(ctx, external.relation) : NO_SUBJECT;
   // Reference data, cached per process (services/reference-cache.ts): no round trip on most filings.
   const [candidates, calendar] = await Promise.all([officesHandling(ctx.db, def.department), loadCalendar(ctx.db, today)]);
   const posted = new Set(files.map((f) => f.materialCode));
@@ -159,6 +161,7 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
         orUnknown(() => committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar)),
       ),
       manualCheck: external?.manualCheck ?? null,
+      subject,
       at: now,
       day: today,
     };
@@ -283,6 +286,7 @@ const submitting = (plan: Plan): Submitting => ({
   completenessDeadline: plan.completenessDeadline,
   dueDate: plan.dueDate,
   manualCheck: plan.manualCheck,
+  ...plan.subject,
 });
 
 /**
@@ -313,7 +317,8 @@ async function recordSubmission(
     at: plan.at,
     completenessDeadline,
     dueDate,
-    auditData: { number },
+    // The relation, not the subject's name or number: the trail says a guardian or agent filed.
+    auditData: { number, filedAs: plan.subject.subjectRelation },
     auditFacts: {
       serviceCode: def.code,
       department: def.department,
@@ -325,6 +330,28 @@ async function recordSubmission(
   };
   await tx.execute(submissionWrites(tx, { files: files.length }, values));
   return number;
+}
+
+type SubjectColumns = Pick<Submitting, 'subjectRelation' | 'subjectName' | 'subjectIdNumber' | 'subjectUserId'>;
+const NO_SUBJECT: SubjectColumns = { subjectRelation: 'self', subjectName: null, subjectIdNumber: null, subjectUserId: null };
+
+/**
+ * The relation as stored: the subject's account, when one holds their ID number, lets them read the
+ * application (services/applications/read.ts); its real name stands in for a name the form did not ask.
+ */
+async function subjectColumns(ctx: ServiceContext, relation: SubmissionFacts['relation']): Promise<SubjectColumns> {
+  if (!relation.subject) return NO_SUBJECT;
+  const [account] = await ctx.db
+    .select({ id: users.id, realName: users.realName })
+    .from(users)
+    .where(eq(users.idNumber, relation.subject.idNumber))
+    .limit(1);
+  return {
+    subjectRelation: relation.filedAs,
+    subjectName: relation.subject.name || account?.realName || null,
+    subjectIdNumber: relation.subject.idNumber,
+    subjectUserId: account?.id ?? null,
+  };
 }
 
 async function applicantOf(ctx: ServiceContext, id: string): Promise<{ realName: string; idNumber: string | null }> {

@@ -5,7 +5,7 @@ import { recordAudit } from '../audit.js';
 import type { FileKind } from '../catalog/types.js';
 import type { Config, ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
-import { authorize, inScope } from '../permissions.js';
+import { authorize, inScope, subjectFor } from '../permissions.js';
 import { EXTENSIONS_OF } from './kinds.js';
 import { FILE_KINDS, MIME_OF, sniffKind } from './sniff.js';
 import { readBlob, writeBlob } from './storage.js';
@@ -152,6 +152,7 @@ export async function getFile(ctx: ServiceContext, id: string): Promise<Download
   if (!row) throw notFound('file.notFound');
   const visible = inScope(actor, scope, {
     ownerId: row.app.applicantId,
+    subjectId: subjectFor('file:read', row.app.subjectUserId),
     officeCode: row.app.officeCode,
     department: row.app.department,
     cityCode: row.cityCode,

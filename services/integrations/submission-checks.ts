@@ -1,5 +1,5 @@
-import type { ManualCheck } from '../../db/schema/index.js';
-import { isUnder16 } from '../catalog/definitions/shared.js';
+import type { FiledAs, ManualCheck } from '../../db/schema/index.js';
+import { isMinor, isUnder16 } from '../catalog/definitions/shared.js';
 import { REGISTERED_HUKOU_KEY, SHARED_FACTS_KEY, type Answers, type ServiceDefinition, type SharedFact } from '../catalog/types.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
@@ -18,9 +18,12 @@ export type SubmissionFacts = {
   refusal: DomainError | null;
   /** Set when a clerk must check by hand; never a reason to refuse online. */
   manualCheck: ManualCheck | null;
+  /** For whom it is filed (filingRelationOf); 'self' with no subject when it is the filer's own matter. */
+  relation: FilingRelation;
 };
 
-const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: null };
+const SELF: FilingRelation = { filedAs: 'self', subject: null };
+const NONE: SubmissionFacts = { answersPatch: {}, refusal: null, manualCheck: null, relation: SELF };
 
 /**
  * Asks the systems an application depends on, before the submit transaction opens (a slow system
@@ -73,12 +76,13 @@ export async function submissionFacts(
     def.materials.some((m) => m.sharedFact) ||
     def.subject?.kind === 'typed' ||
     (def.subject?.kind === 'filingAs' && answers.filingAs === 'agent');
-  const subject = needsSubject ? subjectOf(def, answers, await applicant(), today) : null;
+  const subject = needsSubject ? filingRelationOf(def, answers, await applicant(), today) : null;
   if (subject && 'refusal' in subject) {
     out.refusal = subject.refusal;
     return out;
   }
   const person = subject?.person ?? null;
+  if (subject) out.relation = subject.relation;
 
   if (def.department === 'exit_entry' && person) {
     try {
@@ -143,6 +147,34 @@ export function subjectOf(
     return { refusal: subjectRefusal('notYourIdNumber', spec.idField) };
   }
   return { person: { name: '', idNumber: typed } };
+}
+
+/** How the filer stands to the subject, and the subject when it is someone else (stored on the application at filing). */
+export type FilingRelation = { filedAs: 'self'; subject: null } | { filedAs: Exclude<FiledAs, 'self'>; subject: Subject };
+
+/**
+ * subjectOf, with the filer's relation to that person — the one place it is derived from the answers:
+ * - the filer's own matter (or an account without an ID number): 'self';
+ * - another person who is a minor on the China day of filing (民法典 art. 17, 27): 'guardian';
+ * - another adult, named on a 'filingAs' item: 'agent' — the definition's materials then ask for the
+ *   power of attorney (委托书) and the agent's ID card, checked like every other material;
+ * - another adult typed on a 'typed' item: refused on that field (subjectOf already refuses it;
+ *   repeated here so no path can store a guardian of an adult).
+ */
+export function filingRelationOf(
+  def: ServiceDefinition,
+  answers: Answers,
+  applicant: { realName: string; idNumber: string | null },
+  today: string,
+): { person: Subject | null; relation: FilingRelation } | { refusal: DomainError } {
+  const found = subjectOf(def, answers, applicant, today);
+  if ('refusal' in found) return found;
+  const { person } = found;
+  const self = applicant.idNumber ? normalizeIdNumber(applicant.idNumber) : null;
+  if (!person || !def.subject || person.idNumber === self) return { person, relation: SELF };
+  if (isMinor(person.idNumber, today)) return { person, relation: { filedAs: 'guardian', subject: person } };
+  if (def.subject.kind === 'filingAs') return { person, relation: { filedAs: 'agent', subject: person } };
+  return { refusal: subjectRefusal('notYourIdNumber', def.subject.idField) };
 }
 
 /** A 400 naming the field: application.<why> on the page, apply.<why> beside the field. */

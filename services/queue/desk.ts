@@ -10,6 +10,7 @@ import type { ServiceContext, UserActor } from '../context.js';
 import { forbidden } from '../errors.js';
 import { authorize } from '../permissions.js';
 import { maskIdNumber, maskMobile, maskName } from '../validation/identifiers.js';
+import { filingOf, type Filing } from '../applications/read.js';
 import { officeTallies } from './desk-tallies.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import { leaseLive } from './lease.js';
@@ -56,6 +57,8 @@ export type DeskRow = {
   applicantName: string;
   applicantIdNumber: string;
   applicantMobile: string;
+  /** Who filed for whom (guardian, agent), masked; null for the applicant's own matter. */
+  filing: Filing | null;
   receivedAt: string;
   /** Null while the calendar year they fall in is not entered: `calendarPendingYear` says which. */
   completenessDeadline: string | null;
@@ -133,6 +136,10 @@ const rowColumns = {
   applicantName: applicant.realName,
   applicantIdNumber: applicant.idNumber,
   applicantMobile: applicant.mobile,
+  subjectRelation: applications.subjectRelation,
+  subjectName: applications.subjectName,
+  subjectIdNumber: applications.subjectIdNumber,
+  subjectUserId: applications.subjectUserId,
   holderId: holders.id,
   holderStaffNo: holders.staffNo,
   holderName: holders.realName,
@@ -166,6 +173,7 @@ function toDeskRow(r: RawRow, actor: UserActor, now: Date, today: string, cal: C
     applicantName: maskName(r.applicantName),
     applicantIdNumber: maskIdNumber(r.applicantIdNumber),
     applicantMobile: maskMobile(r.applicantMobile),
+    filing: filingOf(r, r.applicantName, null),
     receivedAt: r.receivedAt.toISOString(),
     completenessDeadline: r.completenessDeadline,
     dueDate: r.dueDate,

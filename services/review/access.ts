@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.js';
 import { applications, offices } from '../../db/schema/index.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { notFound } from '../errors.js';
-import { authorize, inScope, type Action, type Scope } from '../permissions.js';
+import { authorize, inScope, subjectFor, type Action, type Scope } from '../permissions.js';
 import { isApplicationNumber } from '../validation/ids.js';
 
 export type ApplicationRow = typeof applications.$inferSelect;
@@ -29,7 +29,7 @@ export async function applicationInScope(
   const row = rows[0];
   if (!row) throw notFound('review.applicationNotFound');
   const { app, cityCode } = row;
-  const ok = inScope(actor, scope, { ownerId: app.applicantId, officeCode: app.officeCode, cityCode, department: app.department });
+  const ok = inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, department: app.department });
   if (!ok) throw notFound('review.applicationNotFound');
   return { app, actor, scope };
 }
@@ -49,7 +49,7 @@ export async function lockApplicationInScope(tx: Db, ctx: ServiceContext, id: st
     .for('update', { of: applications });
   if (!row) throw notFound('review.applicationNotFound');
   const { app, cityCode } = row;
-  if (!inScope(actor, scope, { ownerId: app.applicantId, officeCode: app.officeCode, cityCode, department: app.department })) {
+  if (!inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, department: app.department })) {
     throw notFound('review.applicationNotFound');
   }
   return { app, actor };

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, ne } from 'drizzle-orm';
+import { filingOf, type Filing } from '../applications/read.js';
 import { decisions, noticeOverrides, offices, queueItems, users, type CompletionDelivery, type ManualCheck } from '../../db/schema/index.js';
 import type { ApplicationStatus } from '../applications/status-machine.js';
 import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
@@ -49,6 +50,8 @@ export type ReviewPage = {
     result: Record<string, unknown> | null;
   };
   applicant: { realName: string; idNumber: string | null; mobile: string | null };
+  /** Who filed for whom (guardian, agent), both masked as the citizen's pages show them; null for one's own matter. */
+  filing: Filing | null;
   /**
    * A vehicle item: the registered owner as the vehicle records named them at filing (ID masked:
    * the owner may be a third party; the match was checked on the full number), and how the
@@ -165,6 +168,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       result: app.result ?? null,
     },
     applicant: applicant ?? { realName: '', idNumber: null, mobile: null },
+    filing: filingOf(app, applicant?.realName ?? null, null),
     vehicle: owner
       ? {
           plate: owner.plate,

@@ -41,6 +41,10 @@ const submitted: fc.Arbitrary<NewSubmitted> = fc.record({
   completenessDeadline: day,
   dueDate: day,
   manualCheck: fc.option(fc.record({ reason: text_ }), { nil: null }) as fc.Arbitrary<NewSubmitted['manualCheck']>,
+  subjectRelation: fc.constantFrom('self', 'guardian', 'agent'),
+  subjectName: fc.option(text_, { nil: null }),
+  subjectIdNumber: fc.option(text_, { nil: null }),
+  subjectUserId: fc.option(fc.uuid(), { nil: null }),
 });
 
 const writes: fc.Arbitrary<{ key: SubmissionWritesKey; values: SubmissionWrites }> = fc

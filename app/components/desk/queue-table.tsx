@@ -1,6 +1,7 @@
 import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { DeadlineView, DeskRow } from '#services/queue/desk';
+import { FilingLine } from '~/components/application/filing-line';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
@@ -60,6 +61,7 @@ export function QueueTable({ rows, locale, emptyKey = 'desk:queue.empty' }: { ro
                 {r.applicantName}
                 <div className="muted mono">{r.applicantIdNumber}</div>
                 {r.applicantMobile && <div className="muted mono">{r.applicantMobile}</div>}
+                {r.filing && <FilingLine filing={r.filing} staff />}
               </td>
               <td>{formatInstant(r.receivedAt, locale)}</td>
               <td>

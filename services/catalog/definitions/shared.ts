@@ -46,11 +46,20 @@ export function yes(answers: Answers, key: string): boolean {
  * when the number carries no readable birth date, since the schema rejects such numbers anyway.
  */
 export function isUnder16(idNumber: unknown, today: string): boolean {
+  return isUnderAge(idNumber, today, 16);
+}
+
+/** Whether the person with this resident ID is a minor on `today` (民法典 art. 17: under 18); false when the number has no readable birth date. */
+export function isMinor(idNumber: unknown, today: string): boolean {
+  return isUnderAge(idNumber, today, 18);
+}
+
+function isUnderAge(idNumber: unknown, today: string, age: number): boolean {
   if (typeof idNumber !== 'string') return false;
   const id = normalizeIdNumber(idNumber);
   if (id.length !== 18) return false;
   const birth = birthDateFromId(id);
-  return birth !== null && birth <= today && ageOn(birth, today) < 16;
+  return birth !== null && birth <= today && ageOn(birth, today) < age;
 }
 
 /** Guardian documents, required when the applicant whose ID is in `field` is under 16. */
