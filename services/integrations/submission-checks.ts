@@ -1,5 +1,5 @@
 import type { FiledAs, ManualCheck } from '../../db/schema/index.js';
-import { isMinor, isUnder16 } from '../catalog/definitions/shared.js';
+import { isUnder16 } from '../catalog/definitions/shared.js';
 import { REGISTERED_HUKOU_KEY, SHARED_FACTS_KEY, type Answers, type ServiceDefinition, type SharedFact } from '../catalog/types.js';
 import type { ServiceContext } from '../context.js';
 import { DomainError } from '../errors.js';
@@ -172,7 +172,9 @@ export function filingRelationOf(
   const { person } = found;
   const self = applicant.idNumber ? normalizeIdNumber(applicant.idNumber) : null;
   if (!person || !def.subject || person.idNumber === self) return { person, relation: SELF };
-  if (isMinor(person.idNumber, today)) return { person, relation: { filedAs: 'guardian', subject: person } };
+  // Under 16 the guardian applies for the child, as the definitions' guardian materials and subjectOf
+  // have it (居民身份证法 art. 10 and the exit-entry rules); from 16 another person files as an agent.
+  if (isUnder16(person.idNumber, today)) return { person, relation: { filedAs: 'guardian', subject: person } };
   if (def.subject.kind === 'filingAs') return { person, relation: { filedAs: 'agent', subject: person } };
   return { refusal: subjectRefusal('notYourIdNumber', def.subject.idField) };
 }

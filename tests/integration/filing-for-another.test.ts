@@ -89,7 +89,7 @@ describe('the relation, stored at filing', () => {
     expect(own).toMatchObject({ status: 'submitted', subjectRelation: 'self', subjectName: null, subjectIdNumber: null, subjectUserId: null });
   });
 
-  it('filing a record inquiry “as agent” is agent for an adult (no account: no subject user) and guardian for a 17-year-old', async () => {
+  it('filing a record inquiry “as agent” is agent for an adult (no account: no subject user), guardian under 16 and agent from the 16th birthday, as the materials ask', async () => {
     const filer = await createApplicant(h.db);
     const adult = makeIdNumber('110105', '19800101');
     expect(await file(filer, 'entry-exit-records', records({ subjectName: '王五', subjectIdNumber: adult }))).toMatchObject({
@@ -98,11 +98,11 @@ describe('the relation, stored at filing', () => {
       subjectIdNumber: adult,
       subjectUserId: null,
     });
-    // 17 on the China day of filing (born 2008-11-24: 18 tomorrow).
-    const minor = makeIdNumber('110105', '20081124');
+    // 15 on the China day of filing (born 2010-11-24: 16 tomorrow); 16 since yesterday is filed as an agent.
+    const minor = makeIdNumber('110105', '20101124');
     expect(await file(filer, 'entry-exit-records', records({ subjectName: '赵六', subjectIdNumber: minor }))).toMatchObject({ subjectRelation: 'guardian' });
-    const eighteen = makeIdNumber('110105', '20081123');
-    expect(await file(filer, 'entry-exit-records', records({ subjectName: '钱七', subjectIdNumber: eighteen }))).toMatchObject({ subjectRelation: 'agent' });
+    const sixteen = makeIdNumber('110105', '20101123');
+    expect(await file(filer, 'entry-exit-records', records({ subjectName: '钱七', subjectIdNumber: sixteen }))).toMatchObject({ subjectRelation: 'agent' });
   });
 });
 

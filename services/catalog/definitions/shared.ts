@@ -49,11 +49,6 @@ export function isUnder16(idNumber: unknown, today: string): boolean {
   return isUnderAge(idNumber, today, 16);
 }
 
-/** Whether the person with this resident ID is a minor on `today` (民法典 art. 17: under 18); false when the number has no readable birth date. */
-export function isMinor(idNumber: unknown, today: string): boolean {
-  return isUnderAge(idNumber, today, 18);
-}
-
 function isUnderAge(idNumber: unknown, today: string, age: number): boolean {
   if (typeof idNumber !== 'string') return false;
   const id = normalizeIdNumber(idNumber);
