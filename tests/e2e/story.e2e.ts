@@ -190,6 +190,30 @@ for (const lng of ['zh-CN', 'en'] as const) {
       await expectAccessible(page, `my applications (${lng})`);
     });
 
+    it('files a record inquiry for a child as guardian; the receipt says for whom', async () => {
+      // A child under 16 (born 2014–2017): the guardian's documents are asked for, not a power of attorney.
+      const first17 = `110101${2014 + randomInt(0, 4)}0${randomInt(1, 10)}1${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+      const childName = lng === 'en' ? 'Wang Xiaoming' : '王小明';
+      await page.goto(`${base}/services/entry-exit-records/apply?new=1`);
+      await page.selectOption('select[name="officeCode"]', 'bj-dongcheng');
+      await page.check('input[name="filingAs"][value="agent"]');
+      await page.fill('input[name="subjectName"]', childName);
+      await page.fill('input[name="subjectIdNumber"]', first17 + idCheckCharacter(first17));
+      await page.check('input[name="delivery"][value="electronic"]');
+      for (const m of ['identityDocument', 'guardianIdCard', 'guardianshipProof']) {
+        await page.setInputFiles(`input[name="material.${m}"]`, files.pdf);
+      }
+      await expectAccessible(page, `apply for a child (${lng})`);
+      await Promise.all([page.waitForURL(/\/apply\/check\?draft=/), page.click('button[name="intent"][value="review"]')]);
+      await Promise.all([page.waitForURL(/\/applications\/[A-Z0-9]+/), page.click('main form button[type="submit"]')]);
+      const number = page.url().split('/').pop() ?? '';
+      await page.waitForFunction((n) => document.querySelector('main')?.textContent?.includes(n), number);
+      // The receipt names the relation and the child (masked), decision 0031.
+      expect(await page.textContent('main')).toMatch(lng === 'en' ? /You filed this as guardian of/ : /您以监护人身份为/);
+      await expectAccessible(page, `receipt for a child (${lng})`);
+      await screenshot(page, `${lng}-06c-receipt-for-a-child`);
+    });
+
     it('on a phone (390 px): no sideways scrolling, and the list shows each status and action', async () => {
       const phone = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 }, storageState: await context.storageState() });
       const p = await phone.newPage();
