@@ -16,7 +16,7 @@ import { SiteHeader } from './components/site-header';
 import { SiteFooter } from './components/site-footer';
 import { rememberLanguage } from './utils/accounts.server';
 import { getFixedT, getLocale, languageCookie } from './i18next.server';
-import { headerNameOf } from '#services/account/profile';
+import { maskName } from '#services/validation/identifiers';
 import { getActor } from './utils/session.server';
 import { homeFor } from './utils/home';
 import { useNonce } from './utils/nonce';
@@ -40,8 +40,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   return json(
     {
       locale,
-      // The person, not the role: their name masked (a screen is often seen by others).
-      user: actor.kind === 'user' ? { role: actor.role, name: await headerNameOf(context, actor.id), home: homeFor(actor) } : null,
+      // The person, not the role: their name masked (a screen is often seen by others), read with the session.
+      user: actor.kind === 'user' ? { role: actor.role, name: maskName(actor.realName ?? ''), home: homeFor(actor) } : null,
       // Error pages and routes without their own meta still get a title in the right language.
       titles: { site: t('siteName'), notFound: t('errorPage.notFoundTitle'), error: t('errorPage.title') },
     },

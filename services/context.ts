@@ -21,6 +21,8 @@ export type Actor =
       cityCode: string | null;
       /** Administrators: the org unit they administer (null = the national root administrator). */
       orgUnitCode: string | null;
+      /** The account's real name, read with the session (the header shows it masked); absent on actors made without one. */
+      realName?: string;
     };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

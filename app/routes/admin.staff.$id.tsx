@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { staffUpdateSchema } from '#services/admin/schemas';
-import { StaffFields, type StaffForm } from '~/components/admin/staff-fields';
+import { StaffFields, staffSummaryFields, type StaffForm } from '~/components/admin/staff-fields';
 import { ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { adminChoices, adminFormCall, getStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '~/utils/admin.server';
@@ -102,17 +102,7 @@ export default function EditStaff() {
         </section>
       )}
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
-        <ErrorSummary
-          form={form}
-          fields={[
-            { meta: fields.realName, label: t('staff.name') },
-            { meta: fields.role, label: t('staff.role') },
-            { meta: fields.officeCode, label: t('staff.office') },
-            { meta: fields.skills, label: t('staff.skills') },
-            { meta: fields.managerScope, label: t('staff.managerScope') },
-            { meta: fields.orgUnitCode, label: t('staff.unit') },
-          ]}
-        />
+        <ErrorSummary form={form} fields={staffSummaryFields(fields, t)} />
         <input type="hidden" name="intent" value="update" />
         <StaffFields fields={fields} offices={offices} units={units} />
         <div className="actions">

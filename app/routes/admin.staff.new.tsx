@@ -4,7 +4,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { staffCreateSchema } from '#services/admin/schemas';
-import { StaffFields, type StaffForm } from '~/components/admin/staff-fields';
+import { StaffFields, staffSummaryFields, type StaffForm } from '~/components/admin/staff-fields';
 import { ErrorSummary, SubmitButton, TextField } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { adminChoices, adminFormCall, createStaffAccount } from '~/utils/admin.server';
@@ -62,18 +62,7 @@ export default function NewStaff() {
         <>
           <p className="lead">{t('staff.createLead')}</p>
           <Form method="post" className="form card" {...getFormProps(form)} noValidate>
-            <ErrorSummary
-              form={form}
-              fields={[
-                { meta: fields.staffNo, label: t('staff.staffNo') },
-                { meta: fields.realName, label: t('staff.name') },
-                { meta: fields.role, label: t('staff.role') },
-                { meta: fields.officeCode, label: t('staff.office') },
-                { meta: fields.skills, label: t('staff.skills') },
-                { meta: fields.managerScope, label: t('staff.managerScope') },
-                { meta: fields.orgUnitCode, label: t('staff.unit') },
-              ]}
-            />
+            <ErrorSummary form={form} fields={[{ meta: fields.staffNo, label: t('staff.staffNo') }, ...staffSummaryFields(fields, t)]} />
             <TextField meta={fields.staffNo} label={t('staff.staffNo')} required maxLength={20} spellCheck={false} autoComplete="off" />
             <StaffFields fields={fields} offices={offices} units={units} />
             <div className="actions">

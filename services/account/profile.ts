@@ -88,8 +88,3 @@ export async function postalAddressPrefill(ctx: ServiceContext, userId: string):
   return Object.fromEntries(Object.entries(addressAnswers(u.a)).filter(([, v]) => v !== ''));
 }
 
-/** The signed-in person as the header names them: the name masked (the screen may be seen by others). */
-export async function headerNameOf(ctx: Pick<ServiceContext, 'db'>, userId: string): Promise<string> {
-  const [u] = await ctx.db.select({ realName: users.realName }).from(users).where(eq(users.id, userId));
-  return u ? maskName(u.realName) : '';
-}

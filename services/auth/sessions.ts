@@ -45,6 +45,7 @@ export const buildSessionActor = (db: Db, v: { id: string; now: Date }) =>
       managerScope: users.managerScope,
       cityCode: offices.cityCode,
       orgUnitCode: users.orgUnitCode,
+      realName: users.realName,
     })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -62,6 +63,7 @@ type RawSessionActor = {
   manager_scope: 'office' | 'city' | null;
   city_code: string | null;
   org_unit_code: string | null;
+  real_name: string;
 };
 
 /**
@@ -91,5 +93,6 @@ export async function resolveSession(db: Db, clock: Clock, id: string | null | u
     managerScope: row.manager_scope ?? null,
     cityCode: row.city_code ?? null,
     orgUnitCode: row.org_unit_code ?? null,
+    realName: row.real_name,
   };
 }

@@ -107,6 +107,7 @@ export function actorOf(user: typeof users.$inferSelect): Actor {
     managerScope: user.managerScope ?? null,
     cityCode,
     orgUnitCode: user.orgUnitCode ?? null,
+    realName: user.realName,
   };
 }
 

@@ -16,6 +16,18 @@ type Fields = {
   managerScope: FieldMetadata<string>;
 };
 
+/** The staff member's fields for the error summary, in the form's order (create puts the staff number first). */
+export function staffSummaryFields(fields: Fields, t: (key: string) => string) {
+  return [
+    { meta: fields.realName, label: t('staff.name') },
+    { meta: fields.role, label: t('staff.role') },
+    { meta: fields.officeCode, label: t('staff.office') },
+    { meta: fields.skills, label: t('staff.skills') },
+    { meta: fields.managerScope, label: t('staff.managerScope') },
+    { meta: fields.orgUnitCode, label: t('staff.unit') },
+  ];
+}
+
 /** The fields an administrator sets on a staff account (create and edit share them). */
 export function StaffFields({ fields, offices, units }: { fields: Fields; offices: Choice[]; units: Choice[] }) {
   const { t } = useTranslation(['admin', 'common']);
