@@ -39,7 +39,8 @@ export type StaffUpdateInput = z.infer<typeof staffUpdateSchema>;
 const list = (item: RegExp, message: string, max = 50) =>
   z.preprocess(
     (v) => (typeof v === 'string' ? v.split(/[\s,，、]+/).filter(Boolean) : v === undefined ? [] : v),
-    z.array(z.string().regex(item, message)).max(max, 'tooLong'),
+    // A file or other non-text value where the list belongs gets the list's own message.
+    z.array(z.string({ invalid_type_error: message }).regex(item, message), { invalid_type_error: message }).max(max, 'tooLong'),
   );
 
 const officeFields = {

@@ -18,6 +18,32 @@ import { FORBIDDEN_CHARACTERS_MESSAGE, forbiddenCharacter, type TextOptions } fr
 const required = { required_error: 'required', invalid_type_error: 'required' };
 
 /**
+ * What zod says where a schema gave no message of its own, as `validation` keys: a multipart post
+ * can carry a file, a list or a nested object under any field name, and zod's English default
+ * ("Expected string, received object") must never reach a page. Set once here, where every form
+ * schema gets its building blocks, so it holds on the server and in the browser alike. The
+ * integrations' response schemas report only paths, so they lose nothing.
+ */
+export const formErrorMap: z.ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case z.ZodIssueCode.invalid_type:
+      return { message: issue.received === 'undefined' || issue.received === 'null' ? 'required' : 'format' };
+    case z.ZodIssueCode.invalid_literal:
+    case z.ZodIssueCode.invalid_enum_value:
+    case z.ZodIssueCode.invalid_union:
+    case z.ZodIssueCode.invalid_union_discriminator:
+      return { message: 'choice' };
+    case z.ZodIssueCode.too_big:
+      return { message: 'tooLong' };
+    case z.ZodIssueCode.too_small:
+      return { message: 'required' };
+    default:
+      return { message: 'format' };
+  }
+};
+z.setErrorMap(formErrorMap);
+
+/**
  * Free text typed by a person: trimmed, refused when it holds control, bidi or other invisible
  * format characters (services/validation/text.ts says which and why), NFC-normalized. Every
  * free-text field of every form goes through these two, so the rule is the same everywhere;
