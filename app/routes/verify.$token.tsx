@@ -30,7 +30,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
 }
 
-type ActionData = { check: FileCheck | null; error: string | null };
+/** code: an errors key, as every refusal carries it. */
+type ActionData = { check: FileCheck | null; code: string | null; params: Record<string, string | number> };
 
 /** The file is read into memory up to the limit and compared; it is never stored. */
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -47,15 +48,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return name === 'file' && !tooLarge ? new File([Buffer.concat(chunks)], 'upload.pdf', { type: 'application/pdf' }) : undefined;
   };
   const form = await readFormData(request, handler);
-  if (tooLarge) return json<ActionData>({ check: null, error: 'verify.fileTooLarge' }, { status: 413 });
+  if (tooLarge) return json<ActionData>({ check: null, code: 'verify.fileTooLarge', params: {} }, { status: 413 });
   const file = form.get('file');
   const bytes = file instanceof File ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
   try {
-    return json<ActionData>({ check: await checkDocumentFile(ctx, params.token ?? '', bytes), error: null });
+    return json<ActionData>({ check: await checkDocumentFile(ctx, params.token ?? '', bytes), code: null, params: {} });
   } catch (e) {
     if (isDomainError(e)) {
       if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
-      return json<ActionData>({ check: null, error: e.code }, { status: e.status });
+      return json<ActionData>({ check: null, code: e.code, params: e.params }, { status: e.status });
     }
     throw e;
   }
@@ -118,12 +119,12 @@ export default function VerifyPage() {
               type="file"
               accept="application/pdf,.pdf"
               required
-              aria-invalid={result?.error ? true : undefined}
-              aria-describedby={result?.error ? 'verify-file-error' : undefined}
+              aria-invalid={result?.code ? true : undefined}
+              aria-describedby={result?.code ? 'verify-file-error' : undefined}
             />
-            {result?.error && (
+            {result?.code && (
               <p id="verify-file-error" className="field-error">
-                {t(`errors:${result.error}`)}
+                {t(`errors:${result.code}`)}
               </p>
             )}
           </div>

@@ -104,10 +104,10 @@ describe('the public verify page', () => {
     const check = async (bytes: Buffer) =>
       run(route.action, post(`/verify/${seal.token}`, { file: new File([bytes], 'x.pdf', { type: 'application/pdf' }) }), appContext(h.db, clock, config), { token: seal.token });
     const exact = await check(pdf.bytes);
-    expect(await exact.json()).toEqual({ check: { matches: true, status: 'valid' }, error: null });
+    expect(await exact.json()).toEqual({ check: { matches: true, status: 'valid' }, code: null, params: {} });
     const flipped = Buffer.from(pdf.bytes);
     flipped[Math.floor(flipped.length / 2)] ^= 0x01;
-    expect(await (await check(flipped)).json()).toEqual({ check: { matches: false, status: 'valid' }, error: null });
+    expect(await (await check(flipped)).json()).toEqual({ check: { matches: false, status: 'valid' }, code: null, params: {} });
     expect((await checkDocumentFile(anonymous(), seal.token, pdf.bytes.subarray(0, pdf.bytes.length - 1))).matches).toBe(false);
   });
 
