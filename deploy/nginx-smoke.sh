@@ -34,7 +34,7 @@ psql "$admin" -qc "CREATE DATABASE $db"
 # Two replicas started together on the empty database, as compose starts them, with one data key.
 keys="smoke:$(head -c 32 /dev/urandom | base64)"
 for ip in 127.0.0.2 127.0.0.3; do
-  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke DATA_ENCRYPTION_KEYS="$keys" MOCKS=true TRUST_PROXY=1 \
+  HOST=$ip PORT=3000 NODE_ENV=production DATABASE_URL="$url" SESSION_SECRET=nginx-smoke DATA_ENCRYPTION_KEYS="$keys" DOCUMENT_SIGNING_KEYS="$keys" MOCKS=true TRUST_PROXY=1 \
     OUTBOX_WORKER=off SEED_DEMO=true UPLOAD_DIR="$work/uploads" \
     node --import tsx server/index.ts >"$work/replica-$ip.log" 2>&1 &
   pids+=($!)

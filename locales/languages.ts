@@ -22,5 +22,6 @@ export const NAMESPACES = [
   'messages',
   'adminCatalog',
   'admin',
+  'verify',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import type { Config } from '../services/context.js';
+import { VERIFY_FILE_LIMIT } from '../services/documents/verify-limits.js';
 
 /**
  * The outer limit on every request body, enforced on the stream as it arrives (chunked or not),
@@ -24,7 +25,11 @@ export const MULTIPART_OVERHEAD = 1024 * 1024;
 /** services.$code.apply and applications.$number.supplement, as URL paths. */
 const UPLOAD_PATHS = [/^\/services\/[^/]+\/apply\/?$/, /^\/applications\/[^/]+\/supplement\/?$/];
 
+/** The public verify page takes one PDF to compare with the signed one (decision 0034). */
+const VERIFY_PATH = /^\/verify\/[A-Za-z0-9_-]{43}\/?$/;
+
 export function bodyLimitFor(pathname: string, config: Pick<Config, 'maxRequestBytes'>): number {
+  if (VERIFY_PATH.test(pathname)) return VERIFY_FILE_LIMIT + 64 * 1024;
   return UPLOAD_PATHS.some((p) => p.test(pathname)) ? config.maxRequestBytes + MULTIPART_OVERHEAD : FORM_BODY_LIMIT;
 }
 

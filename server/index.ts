@@ -36,6 +36,8 @@ async function main() {
     uploadDir: process.env.UPLOAD_DIR ?? path.join(root, '.data', 'uploads'),
     integrations: integrationsFromEnv(process.env, { mocks }),
     dataKeys: settings.dataKeys,
+    signingKeys: settings.signingKeys,
+    publicUrl: settings.publicUrl,
   });
   // Replicas starting together on an empty database take turns: one migrates and seeds, the
   // others find it done.

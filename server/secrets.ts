@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { newKeyRingSpec, parseKeyRing, type KeyRing } from '../services/auth/secret-box.js';
+import { newSigningKeySpec, parseSigningKeys, type SigningKeyRing } from '../services/documents/signing-keys.js';
 
 /**
  * The keys that seal secrets stored in the database (TOTP secrets), from DATA_ENCRYPTION_KEYS:
@@ -15,6 +16,30 @@ export function dataKeysFromEnv(env: Partial<Record<string, string>>, root: stri
   // Like SESSION_SECRET: with DATABASE_URL several processes share the rows, so they must share the key.
   if (env.DATABASE_URL) throw new Error('DATA_ENCRYPTION_KEYS must be set when DATABASE_URL is set (see README: the data encryption key)');
   return parseKeyRing(generatedSecret(root, 'data-encryption-keys', () => newKeyRingSpec('local')));
+}
+
+/**
+ * The Ed25519 keys that sign the PDFs the portal issues, from DOCUMENT_SIGNING_KEYS: the same
+ * `id:base64[,id:base64…]` form and the same rule as DATA_ENCRYPTION_KEYS (decision 0034): required
+ * with DATABASE_URL (a production start without it stops here), generated into `.data/` for the
+ * embedded demo. The first key signs; the others still verify (rotation, README).
+ */
+export function signingKeysFromEnv(env: Partial<Record<string, string>>, root: string): SigningKeyRing {
+  const spec = env.DOCUMENT_SIGNING_KEYS?.trim();
+  if (spec) return parseSigningKeys(spec);
+  if (env.DATABASE_URL) throw new Error('DOCUMENT_SIGNING_KEYS must be set when DATABASE_URL is set (see README: the document signing key)');
+  return parseSigningKeys(generatedSecret(root, 'document-signing-keys', () => newSigningKeySpec('local')));
+}
+
+/** PUBLIC_URL without its trailing slash, else this machine on PORT: the address the PDFs' QR codes carry. */
+export function publicUrlFromEnv(env: Partial<Record<string, string>>): string {
+  const given = env.PUBLIC_URL?.trim();
+  if (given) {
+    const u = new URL(given); // a malformed PUBLIC_URL stops the start
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('PUBLIC_URL must be an http(s) URL');
+    return given.replace(/\/+$/, '');
+  }
+  return `http://localhost:${env.PORT || 3000}`;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { failureCode, isDatabaseUnavailable, loggable } from '../db/failures.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
-import { dataKeysFromEnv, generatedSecret } from './secrets.js';
+import { dataKeysFromEnv, generatedSecret, publicUrlFromEnv, signingKeysFromEnv } from './secrets.js';
+import type { SigningKeyRing } from '../services/documents/signing-keys.js';
 
 /**
  * How the environment decides the server's behaviour, in one place (server/index.ts and the
@@ -25,6 +26,9 @@ export type ServerSettings = {
   sessionSecret: string;
   /** Seal secrets at rest (TOTP); see server/secrets.ts. */
   dataKeys: KeyRing;
+  /** Sign the issued PDFs (decision 0034); see server/secrets.ts. */
+  signingKeys: SigningKeyRing;
+  publicUrl: string;
   trustProxy: TrustProxy;
 };
 
@@ -76,6 +80,8 @@ export function serverSettings(env: Env, root: string): ServerSettings {
     mocks: mocksEnabled(env),
     sessionSecret: sessionSecret(env, root),
     dataKeys: dataKeysFromEnv(env, root),
+    signingKeys: signingKeysFromEnv(env, root),
+    publicUrl: publicUrlFromEnv(env),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

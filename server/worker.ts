@@ -4,7 +4,7 @@ import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dataKeysFromEnv } from './secrets.js';
+import { dataKeysFromEnv, publicUrlFromEnv, signingKeysFromEnv } from './secrets.js';
 import { mocksEnabled, startupFailure } from './settings.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +24,13 @@ async function main() {
   if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
   const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
   // The same keys as the servers: the worker opens the one-time codes sealed in the outbox (decision 0024).
-  const config = defaultConfig({ integrations: integrationsFromEnv(process.env, { mocks }), dataKeys: dataKeysFromEnv(process.env, root) });
+  // And their signing keys: the worker seals the completion documents it hands to the e-licence system (decision 0034).
+  const config = defaultConfig({
+    integrations: integrationsFromEnv(process.env, { mocks }),
+    dataKeys: dataKeysFromEnv(process.env, root),
+    signingKeys: signingKeysFromEnv(process.env, root),
+    publicUrl: publicUrlFromEnv(process.env),
+  });
   const worker = startWorkerLoop({ db: handle.db, clock: systemClock, config });
   console.log(`onewindow worker: every ${config.integrations.outbox.pollMs} ms, delivers notifications and runs the law's clocks (deemed acceptance, supplement deadlines, overdue)`);
   // Stop on the first signal: the message being sent is finished and recorded, the rest of the

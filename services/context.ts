@@ -2,6 +2,7 @@ import type { Db } from '../db/client.js';
 import type { Department } from './catalog/types.js';
 import { defaultIntegrations, type IntegrationsConfig } from './integrations/config.js';
 import { newKeyRingSpec, parseKeyRing, type KeyRing } from './auth/secret-box.js';
+import { newSigningKeySpec, parseSigningKeys, type SigningKeyRing } from './documents/signing-keys.js';
 
 export type Role = 'citizen' | 'clerk' | 'manager' | 'admin';
 
@@ -49,6 +50,10 @@ export type Config = {
   rectificationDays: number;
   /** Keys that seal secrets stored in the database (TOTP); the server reads them from DATA_ENCRYPTION_KEYS. */
   dataKeys: KeyRing;
+  /** Keys that sign the PDFs the portal issues (decision 0034); the server reads them from DOCUMENT_SIGNING_KEYS. */
+  signingKeys: SigningKeyRing;
+  /** Where the public reaches the portal (PUBLIC_URL), without a trailing slash: the QR codes of the PDFs link there. */
+  publicUrl: string;
 };
 
 /**
@@ -57,6 +62,8 @@ export type Config = {
  */
 let processKeys: KeyRing | null = null;
 const processKeyRing = () => (processKeys ??= parseKeyRing(newKeyRingSpec('process')));
+let processSigningKeys: SigningKeyRing | null = null;
+const processSigningKeyRing = () => (processSigningKeys ??= parseSigningKeys(newSigningKeySpec('process')));
 
 /** What every service entry point receives: it never reaches for globals. */
 export type ServiceContext = {
@@ -76,6 +83,8 @@ export const defaultConfig = (overrides: Partial<Config> = {}): Config => ({
   maxRequestBytes: 30 * 1024 * 1024,
   integrations: defaultIntegrations(),
   rectificationDays: 5,
+  publicUrl: 'http://localhost:3000',
   ...overrides,
+  signingKeys: overrides.signingKeys ?? processSigningKeyRing(),
   dataKeys: overrides.dataKeys ?? processKeyRing(),
 });

@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   /** The service additionally requires the national root administrator (services/admin/scope.ts isRootAdmin). */
   'calendar:manage': { admin: 'tree' },
   'catalog:manage': { admin: 'tree' },
+  /** Anyone holding a document's verify token (the QR code on its PDF) sees its minimal facts (decision 0034). */
+  'document:verify': { anonymous: true },
+  /** Withdrawing the validity of an issued document of the manager's office, with a reason (decision 0034). */
+  'document:revoke': { manager: 'office' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;

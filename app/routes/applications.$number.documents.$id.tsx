@@ -1,12 +1,19 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { getFormProps, useForm } from '@conform-to/react';
+import { parseWithZod } from '@conform-to/zod';
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { getDocument } from '#services/documents/read';
+import { revokeDocument, revokeSchema } from '#services/documents/seal';
+import { isDomainError } from '#services/errors';
+import { ErrorSummary, SubmitButton, TextareaField } from '~/components/forms';
+import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
+import { readFormData } from '~/utils/form-data.server';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'documents', 'errors'] };
+export const handle = { i18n: ['common', 'documents', 'verify', 'errors', 'validation'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -19,7 +26,47 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const doc = await orThrowResponse(() => getDocument(ctx, params.number ?? '', params.id ?? '', locale));
   const t = await getFixedT(request, ['common']);
-  return json({ doc, locale, title: `${doc.text.title} ${doc.number} - ${t('common:siteName')}` });
+  const revokedNow = new URL(request.url).searchParams.get('revoked') === '1';
+  return json({ doc, locale, revokedNow, title: `${doc.text.title} ${doc.number} - ${t('common:siteName')}` });
+}
+
+/** A manager of the document's office revokes it, with a reason (decision 0034). */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request, context, ['manager']);
+  const submission = parseWithZod(await readFormData(request), { schema: revokeSchema });
+  if (submission.status !== 'success') return invalidResponse(submission);
+  try {
+    await revokeDocument(ctx, params.number ?? '', { source: 'decision', id: params.id ?? '' }, submission.value);
+  } catch (e) {
+    if (isDomainError(e)) {
+      if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
+      return domainErrorResponse(submission, e);
+    }
+    throw e;
+  }
+  return redirect(`/applications/${params.number}/documents/${params.id}?revoked=1`);
+}
+
+function RevokeForm() {
+  const { t } = useTranslation(['verify']);
+  const actionData = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: 'revoke',
+    lastResult: actionData?.lastResult,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: revokeSchema }),
+    shouldValidate: 'onBlur',
+  });
+  return (
+    <section className="card no-print" aria-labelledby="revoke-title">
+      <h2 id="revoke-title">{t('verify:revoke.title')}</h2>
+      <p>{t('verify:revoke.intro')}</p>
+      <Form method="post" {...getFormProps(form)}>
+        <ErrorSummary form={form} fields={[{ meta: fields.reason, label: t('verify:revoke.reason') }]} />
+        <TextareaField meta={fields.reason} label={t('verify:revoke.reason')} required maxLength={500} rows={3} />
+        <SubmitButton variant="danger">{t('verify:revoke.submit')}</SubmitButton>
+      </Form>
+    </section>
+  );
 }
 
 function PrintButton() {
@@ -32,13 +79,23 @@ function PrintButton() {
 }
 
 export default function DecisionDocument() {
-  const { doc, locale } = useLoaderData<typeof loader>();
-  const { t } = useTranslation(['documents']);
+  const { doc, locale, revokedNow } = useLoaderData<typeof loader>();
+  const { t } = useTranslation(['documents', 'verify']);
   return (
     <div className="container narrow">
       <p className="no-print">
         <Link to={`/applications/${doc.applicationNumber}`}>{t('documents:page.back')}</Link>
       </p>
+      {revokedNow && (
+        <p className="notice-ok no-print" role="status">
+          {t('verify:revoke.done')}
+        </p>
+      )}
+      {doc.revokedReason !== null && (
+        <p className="notice-error" role="note">
+          {t('verify:revoke.revokedBanner', { reason: doc.revokedReason })}
+        </p>
+      )}
       {/* The stored text may be in another language than the page (a language it was not issued in). */}
       <article className="notice-doc card" aria-labelledby="document-title" lang={doc.lang === locale ? undefined : doc.lang}>
         <h1 id="document-title">{doc.text.title}</h1>
@@ -64,8 +121,12 @@ export default function DecisionDocument() {
       </article>
       {doc.lang !== 'zh-CN' && <p className="muted">{t('documents:page.authoritative')}</p>}
       <div className="actions">
+        <a className="button" href={`/applications/${doc.applicationNumber}/documents/${doc.id}/pdf`} download>
+          {t('verify:download')}
+        </a>
         <PrintButton />
       </div>
+      {doc.canRevoke && <RevokeForm />}
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'notice', 'catalog', 'errors'] };
+export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -31,7 +31,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export default function NoticePage() {
   const { view, isApplicant, locale } = useLoaderData<typeof loader>();
-  const { t } = useTranslation(['notice', 'catalog', 'common']);
+  const { t } = useTranslation(['notice', 'catalog', 'common', 'verify']);
   const { notice, application } = view;
   const open = view.latest && application.status === 'needs_supplement' && !view.deadlinePassed;
   return (
@@ -119,6 +119,11 @@ export default function NoticePage() {
           </ol>
         </nav>
       )}
+      <p className="no-print">
+        <a className="button secondary" href={`/applications/${application.number}/notice/pdf?sequence=${notice.sequence}`} download>
+          {t('verify:download')}
+        </a>
+      </p>
       <p className="no-print muted">{t('notice:printHint')}</p>
       {isApplicant && open && (
         <p className="no-print">

@@ -1,10 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { decisionDocuments, type DocumentKind, type RenderedDocument } from '../../db/schema/index.js';
+import { decisionDocuments, documentSeals, type DocumentKind, type RenderedDocument } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { ServiceContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { languageOf } from '../locale-text.js';
 import { applicationInScope } from '../review/access.js';
+import { scopeFor } from '../permissions.js';
 
 export type DocumentSummary = { id: string; kind: DocumentKind; number: string; issueDate: string };
 
@@ -37,6 +38,10 @@ export type DocumentView = DocumentSummary & {
   /** The language the text is in: the reader's when the document has it, else zh-CN. */
   lang: string;
   text: RenderedDocument;
+  /** Set once a manager revoked it (decision 0034): the reason, shown above the text. */
+  revokedReason: string | null;
+  /** Whether the reader may revoke it (a manager of its office) and it is not revoked yet. */
+  canRevoke: boolean;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +61,14 @@ export async function getDocument(ctx: ServiceContext, number: string, id: strin
   if (!doc) throw notFound('documents.notFound');
   const lng = languageOf(locale);
   const lang = doc.content[lng] ? lng : 'zh-CN';
+  const [seal] = await ctx.db
+    .select({ revokedAt: documentSeals.revokedAt, reason: documentSeals.revokeReason })
+    .from(documentSeals)
+    .where(and(eq(documentSeals.source, 'decision'), eq(documentSeals.sourceId, doc.id)))
+    .limit(1);
+  const revoked = Boolean(seal?.revokedAt);
+  const actor = ctx.actor;
+  const manager = actor.kind === 'user' && scopeFor(actor, 'document:revoke') !== null && actor.officeCode === doc.officeCode;
   return {
     id: doc.id,
     kind: doc.kind,
@@ -65,5 +78,7 @@ export async function getDocument(ctx: ServiceContext, number: string, id: strin
     applicationNumber: number,
     lang,
     text: doc.content[lang],
+    revokedReason: revoked ? (seal?.reason ?? '') : null,
+    canRevoke: manager && !revoked,
   };
 }

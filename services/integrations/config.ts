@@ -3,7 +3,7 @@
  * its endpoint from here (never from process.env directly), so tests inject small timeouts and
  * the server builds the whole thing once from the environment.
  */
-export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email'] as const;
+export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export type EndpointConfig = {
@@ -40,6 +40,7 @@ export const MOCK_BASE_URLS: Record<SystemName, string> = {
   exitEntryControls: 'http://exit-entry-controls.mock.invalid',
   smsGateway: 'http://sms-gateway.mock.invalid',
   email: 'http://email.mock.invalid',
+  eLicence: 'http://e-licence.mock.invalid',
 };
 
 const ENV_PREFIX: Record<SystemName, string> = {
@@ -48,6 +49,7 @@ const ENV_PREFIX: Record<SystemName, string> = {
   exitEntryControls: 'EXIT_ENTRY_CONTROLS',
   smsGateway: 'SMS_GATEWAY',
   email: 'EMAIL_SERVICE',
+  eLicence: 'E_LICENCE',
 };
 
 const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): EndpointConfig => ({
@@ -69,6 +71,7 @@ export function defaultIntegrations(overrides: IntegrationsOverrides = {}): Inte
     exitEntryControls: endpoint('exitEntryControls', overrides.exitEntryControls),
     smsGateway: endpoint('smsGateway', overrides.smsGateway),
     email: endpoint('email', overrides.email),
+    eLicence: endpoint('eLicence', overrides.eLicence),
     outbox: {
       maxAttempts: 6,
       baseDelayMs: 30_000,

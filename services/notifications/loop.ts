@@ -1,5 +1,6 @@
 import { loggable } from '../../db/failures.js';
 import { runClockSweeps } from '../clock-rules/sweep.js';
+import { pushCompletionsToELicence } from '../documents/e-licence-push.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
 import { runProjections } from '../reports/run-projections.js';
@@ -35,6 +36,8 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       await runProjections(ctx.db);
       await recheckIdentities(ctx);
       await runClockSweeps(ctx);
+      // Completion documents to the national e-licence system, outside the decisions' transactions (decision 0034).
+      await pushCompletionsToELicence(ctx);
       // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).
       await pruneOneTimeCodes(ctx.db, ctx.clock);
     } catch (e) {

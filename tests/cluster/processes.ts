@@ -18,6 +18,8 @@ export const pgServer = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@12
 export const SESSION_SECRET = 'cluster-test-session-secret';
 /** Every process of a cluster test (and the test itself) seals and opens TOTP secrets with this key ring. */
 export const DATA_ENCRYPTION_KEYS = newKeyRingSpec('cluster');
+/** And sign the issued PDFs with this one (decision 0034): production refuses to start without it. */
+export const DOCUMENT_SIGNING_KEYS = newKeyRingSpec('cluster-signing');
 
 export type Proc = { name: string; child: ChildProcess; log: () => string; exited: Promise<number | null> };
 export type Server = Proc & { base: string };
@@ -53,6 +55,7 @@ export function startServer(name: string, opts: { url: string; port: number; upl
     DATABASE_URL: opts.url,
     SESSION_SECRET,
     DATA_ENCRYPTION_KEYS,
+    DOCUMENT_SIGNING_KEYS,
     HOST: '127.0.0.1',
     PORT: String(opts.port),
     // Web replicas leave the outbox to `npm run worker`; the demo data would only add noise.
@@ -67,7 +70,7 @@ export function startServer(name: string, opts: { url: string; port: number; upl
 
 /** `npm run worker` in production mode, the gateways simulated in-process. */
 export function startWorker(name: string, opts: { url: string; env?: Record<string, string> }): Proc {
-  return start(name, 'server/worker.ts', { NODE_ENV: 'production', DATABASE_URL: opts.url, DATA_ENCRYPTION_KEYS, MOCKS: 'true', ...opts.env });
+  return start(name, 'server/worker.ts', { NODE_ENV: 'production', DATABASE_URL: opts.url, DATA_ENCRYPTION_KEYS, DOCUMENT_SIGNING_KEYS, MOCKS: 'true', ...opts.env });
 }
 
 export const randomPort = (from: number) => from + Math.floor(Math.random() * 400);

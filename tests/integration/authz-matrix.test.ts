@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { applicationFiles, decisionDocuments } from '../../db/schema/index.js';
 import { withdrawApplication } from '../../services/applications/withdraw.js';
+import { ensureSeal } from '../../services/documents/seal.js';
 import { claimNext } from '../../services/queue/claim.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
@@ -50,7 +51,7 @@ const adminOnly = (admins: [Outcome, Outcome]) => row('login', [403, 403], [403,
 
 type Fn = (args: LoaderFunctionArgs | ActionFunctionArgs) => unknown;
 type RouteModule = { loader?: Fn; action?: Fn };
-type Fixture = { appNumber: string; noticeNumber: string; fileId: string; decidedNumber: string; documentId: string; staffId: string };
+type Fixture = { appNumber: string; noticeNumber: string; fileId: string; decidedNumber: string; documentId: string; staffId: string; verifyToken: string };
 type Case = {
   url: (f: Fixture) => string;
   params?: (f: Fixture) => Record<string, string>;
@@ -131,7 +132,27 @@ const MATRIX: Record<string, Case> = {
     url: (f) => `/applications/${f.decidedNumber}/documents/${f.documentId}`,
     params: (f) => ({ number: f.decidedNumber, id: f.documentId }),
     get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+    // Revoking (a manager of the office): a missing reason is a form error for the managers, refused for everyone else.
+    post: { body: () => ({ reason: '' }), expect: row('login', [403, 403], [403, 403, 403, '4xx', '4xx'], [403, 403]) },
   },
+  'applications.$number.documents.$id_.pdf.ts': {
+    url: (f) => `/applications/${f.decidedNumber}/documents/${f.documentId}/pdf`,
+    params: (f) => ({ number: f.decidedNumber, id: f.documentId }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+  },
+  'applications.$number.notice_.pdf.ts': {
+    url: (f) => `/applications/${f.noticeNumber}/notice/pdf`,
+    params: (f) => ({ number: f.noticeNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+  },
+  // Public (decision 0034): whoever holds the token the QR code carries, signed in or not.
+  'verify.$token.tsx': {
+    url: (f) => `/verify/${f.verifyToken}`,
+    params: (f) => ({ token: f.verifyToken }),
+    get: all('ok'),
+    post: { body: () => ({ file: files.pdf() }), expect: all('ok') },
+  },
+  'verify.keys.tsx': { url: () => '/verify/keys', get: all('ok') },
   'applications.$number.supplement.tsx': {
     url: (f) => `/applications/${f.noticeNumber}/supplement`,
     params: (f) => ({ number: f.noticeNumber }),
@@ -263,7 +284,8 @@ beforeAll(async () => {
   const decided = await createSubmittedApplication(h.db, { citizen: citizenA, clock, config });
   await withdrawApplication(decided.ctx, { number: decided.number, confirmed: true });
   const [doc] = await h.db.select().from(decisionDocuments).where(eq(decisionDocuments.applicationId, decided.applicationId));
-  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id, decidedNumber: decided.number, documentId: doc.id, staffId: worker.id };
+  const { token: verifyToken } = await ensureSeal(wctx, 'decision', doc.id);
+  fixture = { appNumber: clean.number, noticeNumber: flagged.number, fileId: file.id, decidedNumber: decided.number, documentId: doc.id, staffId: worker.id, verifyToken };
 
   const users = {
     citizenA,

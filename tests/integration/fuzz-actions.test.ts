@@ -28,6 +28,10 @@ import * as desk from '../../app/routes/desk._index.js';
 import * as review from '../../app/routes/desk.applications.$number.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
+import * as documentPage from '../../app/routes/applications.$number.documents.$id.js';
+import * as verifyPage from '../../app/routes/verify.$token.js';
+import { ensureSeal } from '../../services/documents/seal.js';
+import { decisionDocuments } from '../../db/schema/index.js';
 import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
 import * as boardRoute from '../../app/routes/desk.board.js';
 import * as overridesRoute from '../../app/routes/desk.overrides.js';
@@ -150,6 +154,7 @@ const config = testConfig();
 const cookies: Record<'citizen' | 'leaving' | 'clerk' | 'manager' | 'admin', string> = { citizen: '', leaving: '', clerk: '', manager: '', admin: '' };
 /** What the administration actions may change (disable, reset, close) without touching the other fixtures. */
 let adminTarget = { staffId: '', officeCode: 'bj-fuzz' };
+let sealed: { documentId: string; token: string };
 let numbers: { clean: string; flagged: string; withdrawable: string; review: string; completed: string };
 /** The lease the signed-in clerk holds on numbers.review. */
 let reviewLease = 0;
@@ -178,6 +183,9 @@ beforeAll(async () => {
   await acceptApplication(wctx, completed.number, { leaseVersion: done.leaseVersion });
   await completeApplication(wctx, completed.number, { leaseVersion: done.leaseVersion, documentNumber: 'LS-0001', delivery: 'pickup' });
   rectificationId = (await rateApplication(wctx, completed.number, { score: 1 })).rectificationId!;
+  // Its completion document, sealed: the public verify page's file check and the manager's revocation.
+  const [completion] = await h.db.select().from(decisionDocuments).where(and(eq(decisionDocuments.applicationId, completed.applicationId), eq(decisionDocuments.kind, 'completion')));
+  sealed = { documentId: completion.id, token: (await ensureSeal(wctx, 'decision', completion.id)).token };
 
   const review = await submitted();
   reviewLease = (await claimApplication(testContext(h.db, actorOf(clerk), clock, config), review.number)).leaseVersion;
@@ -253,6 +261,14 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'desk review (manager)', action: review.action as Fn, path: () => `/desk/applications/${numbers.flagged}`, params: () => ({ number: numbers.flagged }), as: 'manager' },
   { label: 'board (manager)', action: boardRoute.action as Fn, path: () => '/desk/board', as: 'manager' },
   { label: 'override requests (manager)', action: overridesRoute.action as Fn, path: () => '/desk/overrides', as: 'manager' },
+  { label: 'verify a file', action: verifyPage.action as Fn, path: () => `/verify/${sealed.token}`, params: () => ({ token: sealed.token }) },
+  {
+    label: 'revoke a document (manager)',
+    action: documentPage.action as Fn,
+    path: () => `/applications/${numbers.completed}/documents/${sealed.documentId}`,
+    params: () => ({ number: numbers.completed, id: sealed.documentId }),
+    as: 'manager',
+  },
   { label: 'activate', action: activate.action as Fn, path: () => '/activate' },
   { label: 'admin staff new', action: adminStaffNew.action as Fn, path: () => '/admin/staff/new', as: 'admin' },
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
