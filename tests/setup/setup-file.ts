@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { courierLog } from '../mocks/courier.js';
 import { gatewayLog } from '../mocks/gateways.js';
 import { mockServer } from '../mocks/node.js';
 
@@ -30,5 +31,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   mockServer.resetHandlers();
   gatewayLog.reset();
+  courierLog.reset();
   if (seen.length > 0) throw new Error(`console.error was called during the test: ${String(seen[0][0])}`);
 });
