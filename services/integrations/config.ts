@@ -65,8 +65,8 @@ const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): 
   baseUrl: MOCK_BASE_URLS[system],
   apiKey: '',
   timeoutMs: 5_000,
-  // The gateways are retried by the outbox; a retry inside one delivery attempt only adds latency.
-  retries: system === 'smsGateway' || system === 'email' ? 0 : 2,
+  // The gateways are retried by the outbox, the courier by its shipment job: a retry inside one attempt only adds latency.
+  retries: system === 'smsGateway' || system === 'email' || system === 'courier' ? 0 : 2,
   backoffMs: 200,
   ...overrides,
 });

@@ -95,7 +95,6 @@ export async function createDueShipments(ctx: WorkerContext, opts: CreateShipmen
           reference: row.number ?? row.shipment.applicationId,
           recipient: address,
         });
-        await opts.afterCreate?.(id);
         outcome = booked;
       } catch (e) {
         if (!isIntegrationError(e)) console.warn(`shipments: booking ${id} failed`, e);
@@ -103,6 +102,7 @@ export async function createDueShipments(ctx: WorkerContext, opts: CreateShipmen
         outcome = { error: code, final: (isIntegrationError(e) && e.failure === 'rejected') || attempts >= cfg.maxAttempts };
       }
     }
+    if ('waybill' in outcome) await opts.afterCreate?.(id);
     const at = ctx.clock.now();
     await ctx.db.transaction(async (tx) => {
       if ('waybill' in outcome) {
