@@ -6,11 +6,11 @@ import { receiveCourierWebhook } from '#services/shipments/webhook';
  * permission (services/shipments/webhook.ts). Only POST: anything else is 405.
  */
 export async function loader() {
-  return json({ ok: false, error: 'methodNotAllowed' }, { status: 405, headers: { Allow: 'POST', 'Cache-Control': 'no-store' } });
+  return json({ ok: false, code: 'methodNotAllowed' }, { status: 405, headers: { Allow: 'POST', 'Cache-Control': 'no-store' } });
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  if (request.method !== 'POST') return json({ ok: false, error: 'methodNotAllowed' }, { status: 405, headers: { Allow: 'POST' } });
+  if (request.method !== 'POST') return json({ ok: false, code: 'methodNotAllowed' }, { status: 405, headers: { Allow: 'POST' } });
   const raw = await request.text();
   const answer = await receiveCourierWebhook(
     { db: context.db, clock: context.clock, config: context.config },

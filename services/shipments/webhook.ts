@@ -2,7 +2,8 @@ import { verifyCourierWebhook } from '../integrations/courier.js';
 import type { WorkerContext } from '../notifications/worker.js';
 import { recordTracking } from './shipments.js';
 
-export type WebhookAnswer = { status: 200 | 400 | 401 | 404; body: { ok: boolean; error?: string; added?: number } };
+/** A refusal's code is a key of errors: (courierWebhook.*), as every refusal of the portal's. */
+export type WebhookAnswer = { status: 200 | 400 | 401 | 404; body: { ok: boolean; code?: string; added?: number } };
 
 /**
  * The courier's tracking push (server to server, no session): what grants the right to write is
@@ -16,8 +17,8 @@ export async function receiveCourierWebhook(
   rawBody: string,
 ): Promise<WebhookAnswer> {
   const check = verifyCourierWebhook(ctx.config.integrations, ctx.clock.now(), headers, rawBody);
-  if (!check.ok) return check.reason === 'malformed' ? { status: 400, body: { ok: false, error: 'malformed' } } : { status: 401, body: { ok: false, error: check.reason } };
+  if (!check.ok) return { status: check.reason === 'malformed' ? 400 : 401, body: { ok: false, code: `courierWebhook.${check.reason}` } };
   const outcome = await recordTracking(ctx, check.tracking);
-  if (!outcome.known) return { status: 404, body: { ok: false, error: 'unknownWaybill' } };
+  if (!outcome.known) return { status: 404, body: { ok: false, code: 'courierWebhook.unknownWaybill' } };
   return { status: 200, body: { ok: true, added: outcome.added } };
 }
