@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'application:review': { clerk: 'office' },
   'notice:override': { manager: 'office' },
   'override:request': { clerk: 'office' },
+  /** After a completion by post the courier refused: retry, or enter the waybill by hand (decision 0035). */
+  'shipment:manage': { clerk: 'office' },
   'queue:manage': { manager: 'office' },
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },

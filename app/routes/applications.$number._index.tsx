@@ -17,6 +17,7 @@ import { KnownDay } from '~/components/application/known-day';
 import { FilingLine } from '~/components/application/filing-line';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
+import { ShipmentTracking } from '~/components/application/tracking';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -242,6 +243,8 @@ export default function Receipt() {
           </>
         )}
       </section>
+
+      {a.shipment && <ShipmentTracking shipment={a.shipment} locale={locale} />}
 
       <DocumentList application={a} locale={locale} />
 

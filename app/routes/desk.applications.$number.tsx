@@ -21,6 +21,8 @@ import {
   judgeSchema,
 } from '#services/review/schemas';
 import { recordVerdicts } from '#services/review/verdicts';
+import { enterWaybillByHand, retryShipment } from '#services/shipments/desk';
+import { manualWaybillSchema, shipmentRetrySchema } from '#services/shipments/schemas';
 import { isDomainError } from '#services/errors';
 import { FilingLine } from '~/components/application/filing-line';
 import { formatDay } from '~/components/application/format';
@@ -36,8 +38,10 @@ import {
   RefuseForm,
   ReleaseForm,
   RequestOverrideForm,
+  ShipmentForms,
   TransferForm,
 } from '~/components/desk/decision-forms';
+import { ShipmentTracking } from '~/components/application/tracking';
 import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
 import { JudgeForm } from '~/components/desk/verdict-form';
 import { DeliveryTable } from '~/components/integrations/delivery-table';
@@ -48,7 +52,7 @@ import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -93,6 +97,8 @@ const HANDLERS: Record<string, Handler> = {
   },
   override: { schema: overrideSchema, run: (ctx, number, v: z.infer<typeof overrideSchema>) => grantNoticeOverride(ctx, number, v) },
   requestOverride: { schema: overrideRequestSchema, run: (ctx, number, v: z.infer<typeof overrideRequestSchema>) => requestOverride(ctx, number, v) },
+  shipmentRetry: { schema: shipmentRetrySchema, run: (ctx, number) => retryShipment(ctx, number) },
+  shipmentManual: { schema: manualWaybillSchema, run: (ctx, number, v: z.infer<typeof manualWaybillSchema>) => enterWaybillByHand(ctx, number, v) },
 };
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -188,6 +194,7 @@ export default function ReviewPage() {
             </p>
           )}
           <DeliveryTable deliveries={page.deliveries} locale={locale} />
+          {page.shipment && <ShipmentTracking shipment={page.shipment} locale={locale} />}
         </div>
         <aside aria-labelledby="actions-heading" className="review-actions">
           <h2 id="actions-heading">{t('desk:review.actions')}</h2>
@@ -214,6 +221,7 @@ export default function ReviewPage() {
           )}
           {(page.can.requestOverride || (page.can.act && page.overrideRequest)) && <RequestOverrideForm {...props} />}
           {page.can.override && <OverrideForm {...props} />}
+          {page.can.manageShipment && <ShipmentForms {...props} />}
         </aside>
       </div>
     </div>

@@ -16,6 +16,8 @@ export const DOCUMENT_KINDS = [
   'refusal',
   'withdrawal',
   'deemedWithdrawal',
+  /** The result itself, issued electronically (decision 0035): not a status change's document. */
+  'electronicResult',
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

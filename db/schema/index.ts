@@ -8,3 +8,4 @@ export * from './reports.js';
 export * from './documents.js';
 export * from './desk.js';
 export * from './seals.js';
+export * from './shipments.js';

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../context.js';
 import { forbidden, notFound } from '../errors.js';
 import { documentsOf, type DocumentSummary } from '../documents/read.js';
 import { answerLines, type AnswerLine } from './answer-lines.js';
+import { shipmentOf, type ShipmentView } from '../shipments/shipments.js';
 import { currentFiles } from '../files/files.js';
 import { authorize, inScope, subjectFor } from '../permissions.js';
 import { maskIdNumber, maskName } from '../validation/identifiers.js';
@@ -163,7 +164,9 @@ export type ApplicationDetail = ApplicationSummary & {
    * 'paper'), with the postal address masked (the page may be read over a shoulder or printed).
    */
   resultDelivery: { kind: string; address: MaskedAddress | null } | null;
-  /** The latest document and what it said, for the page's summary; null before any decision. */
+  /** The parcel of a result by post: its waybill once booked and the courier's events (decision 0035). */
+  shipment: ShipmentView | null;
+  /** The latest decision document and what it said, for the page's summary; null before any decision. */
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
 };
 
@@ -226,6 +229,8 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     timeline: await timelineOf(ctx, app.id),
     documents: documents.map(({ facts: _facts, ...d }) => d),
     resultDelivery: resultDeliveryOf(app.answers),
-    decision: documents.at(-1) ?? null,
+    shipment: await shipmentOf(ctx.db, app.id, { staff: false }),
+    // The electronic result is the result itself, not a decision: the summary reads the completion.
+    decision: documents.filter((d) => d.kind !== 'electronicResult').at(-1) ?? null,
   };
 }

@@ -44,7 +44,7 @@ export function documentKindFor(change: Pick<DecidedChange, 'to' | 'by' | 'deeme
  * The outbox event a document is announced under. Acceptance keeps one event whether a clerk
  * accepted or the law deemed it, so whichever comes first is the one message the citizen gets.
  */
-const EVENT_OF: Record<DocumentKind, string> = {
+const EVENT_OF: Record<Exclude<DocumentKind, 'electronicResult'>, string> = {
   acceptance: 'acceptance',
   deemedAcceptance: 'acceptance',
   nonAcceptance: 'nonAcceptance',
@@ -67,7 +67,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
  */
 export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'clock'>, change: DecidedChange): Promise<IssuedDocument | null> {
   const kind = documentKindFor(change);
-  if (!kind) return null;
+  if (!kind || kind === 'electronicResult') return null;
   const [row] = await tx
     .select({ app: applications, applicant: { realName: users.realName, email: users.email }, officePhone: offices.phone })
     .from(applications)
@@ -120,6 +120,8 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
     delivery,
     carrier: decision?.carrier ?? str(change.data.carrier),
     waybill: decision?.waybill ?? str(change.data.waybill),
+    // By post without a waybill the courier is booked after the completion (decision 0035).
+    shipment: kind === 'completion' && delivery === 'mail' && !(decision?.waybill ?? str(change.data.waybill)) ? 'courier' : null,
     noticeNumber: notice?.number ?? null,
     noticeDate: notice?.issueDate ?? null,
     deadline: notice?.supplementDeadline ?? null,

@@ -11,6 +11,7 @@ export const KIND_CODES: Record<DocumentKind, string> = {
   refusal: 'BYXK',
   withdrawal: 'CH',
   deemedWithdrawal: 'SCH',
+  electronicResult: 'DZJG',
 };
 
 /** e.g. BJ-DONGCHENG-2026-SL-000123: office, China year of issue, kind, serial of that year. */

@@ -27,7 +27,8 @@ export async function documentsOf(db: Db, applicationId: string): Promise<(Docum
     .where(eq(decisionDocuments.applicationId, applicationId));
   // Acceptance comes before the decision that ends the matter even when both carry the same
   // instant (a clerk may accept and complete on the spot, within one clock tick).
-  const stage = (k: DocumentKind) => (k === 'acceptance' || k === 'deemedAcceptance' ? 0 : 1);
+  // The electronic result comes after the completion that issued it.
+  const stage = (k: DocumentKind) => (k === 'acceptance' || k === 'deemedAcceptance' ? 0 : k === 'electronicResult' ? 2 : 1);
   rows.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime() || stage(a.kind) - stage(b.kind));
   return rows.map(({ issuedAt: _issuedAt, ...r }) => r);
 }

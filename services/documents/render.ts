@@ -31,6 +31,8 @@ export type DocumentFacts = {
   /** completion by post: documents:carriers.<code> and the waybill number (absent in documents issued before). */
   carrier?: string | null;
   waybill?: string | null;
+  /** completion by post: 'courier' when the courier is booked after the completion (decision 0035). */
+  shipment?: 'courier' | null;
   /** deemedWithdrawal: the one-time notice whose deadline passed. */
   noticeNumber: string | null;
   noticeDate: string | null;
@@ -90,7 +92,8 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
   const paragraphs = [p(bodyOf(kind, f))];
   if (kind === 'nonAcceptance' && f.redirectOfficeCode) paragraphs.push(p('redirect'));
   // A posting recorded before waybills were (no waybill) keeps the old wording.
-  if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery === 'mail' && f.waybill ? 'mailTracked' : f.delivery));
+  // By post since decision 0035 the courier is booked after the completion: the waybill is on the citizen's page.
+  if (kind === 'completion' && f.delivery) paragraphs.push(p(f.delivery === 'mail' ? (f.waybill ? 'mailTracked' : f.shipment ? 'mailShipment' : 'mail') : f.delivery));
   if ((kind === 'nonAcceptance' || kind === 'refusal') && f.note) paragraphs.push(p('note'));
   if (CHALLENGEABLE.has(kind)) paragraphs.push(p('rights'));
   if (kind !== 'completion' && f.officePhone) paragraphs.push(p('contact'));
@@ -107,6 +110,7 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
       fact('receivedDate', vars.receivedDate),
       fact('issueDate', vars.issueDate),
       ...(kind === 'completion' && f.waybill ? [fact('carrier', vars.carrier), fact('waybill', vars.waybill)] : []),
+      ...(kind === 'electronicResult' ? [fact('certificateNumber', vars.documentNumber)] : []),
     ],
     paragraphs,
   };

@@ -3,7 +3,7 @@
  * its endpoint from here (never from process.env directly), so tests inject small timeouts and
  * the server builds the whole thing once from the environment.
  */
-export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence'] as const;
+export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence', 'courier'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export type EndpointConfig = {
@@ -31,7 +31,16 @@ export type OutboxConfig = {
   pollMs: number;
 };
 
-export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig };
+/**
+ * The courier's shared secrets (decision 0035): `requestSecret` signs our requests (HMAC-SHA256),
+ * `webhookSecret` is what the courier signs its tracking events with.
+ */
+export type CourierKeys = { requestSecret: string; webhookSecret: string };
+
+/** The simulated courier's secrets (MOCKS=true only; the server refuses to start without real ones otherwise). */
+export const MOCK_COURIER_KEYS: CourierKeys = { requestSecret: 'simulated-courier-request-secret', webhookSecret: 'simulated-courier-webhook-secret' };
+
+export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig; courierKeys: CourierKeys };
 
 /** Host names the simulated systems answer on (msw, MOCKS=true); never resolvable on a real network. */
 export const MOCK_BASE_URLS: Record<SystemName, string> = {
@@ -41,6 +50,7 @@ export const MOCK_BASE_URLS: Record<SystemName, string> = {
   smsGateway: 'http://sms-gateway.mock.invalid',
   email: 'http://email.mock.invalid',
   eLicence: 'http://e-licence.mock.invalid',
+  courier: 'http://courier.mock.invalid',
 };
 
 const ENV_PREFIX: Record<SystemName, string> = {
@@ -50,19 +60,20 @@ const ENV_PREFIX: Record<SystemName, string> = {
   smsGateway: 'SMS_GATEWAY',
   email: 'EMAIL_SERVICE',
   eLicence: 'E_LICENCE',
+  courier: 'COURIER',
 };
 
 const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): EndpointConfig => ({
   baseUrl: MOCK_BASE_URLS[system],
   apiKey: '',
   timeoutMs: 5_000,
-  // The gateways are retried by the outbox; a retry inside one delivery attempt only adds latency.
-  retries: system === 'smsGateway' || system === 'email' ? 0 : 2,
+  // The gateways are retried by the outbox, the courier by its shipment job: a retry inside one attempt only adds latency.
+  retries: system === 'smsGateway' || system === 'email' || system === 'courier' ? 0 : 2,
   backoffMs: 200,
   ...overrides,
 });
 
-export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig> };
+export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig>; courierKeys?: Partial<CourierKeys> };
 
 export function defaultIntegrations(overrides: IntegrationsOverrides = {}): IntegrationsConfig {
   return {
@@ -72,6 +83,8 @@ export function defaultIntegrations(overrides: IntegrationsOverrides = {}): Inte
     smsGateway: endpoint('smsGateway', overrides.smsGateway),
     email: endpoint('email', overrides.email),
     eLicence: endpoint('eLicence', overrides.eLicence),
+    courier: endpoint('courier', overrides.courier),
+    courierKeys: { ...MOCK_COURIER_KEYS, ...overrides.courierKeys },
     outbox: {
       maxAttempts: 6,
       baseDelayMs: 30_000,
@@ -105,6 +118,11 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
       ...(num(env[`${p}_RETRIES`]) !== undefined ? { retries: num(env[`${p}_RETRIES`]) } : {}),
     };
   }
+  const courierKeys: Partial<CourierKeys> = {};
+  if (env.COURIER_SIGNING_SECRET) courierKeys.requestSecret = env.COURIER_SIGNING_SECRET;
+  else if (!opts.mocks) missing.push('COURIER_SIGNING_SECRET');
+  if (env.COURIER_WEBHOOK_SECRET) courierKeys.webhookSecret = env.COURIER_WEBHOOK_SECRET;
+  else if (!opts.mocks) missing.push('COURIER_WEBHOOK_SECRET');
   if (missing.length > 0) throw new Error(`External systems are not configured (MOCKS is off): set ${missing.join(', ')}`);
   const outbox: Partial<OutboxConfig> = {};
   if (num(env.OUTBOX_MAX_ATTEMPTS)) outbox.maxAttempts = num(env.OUTBOX_MAX_ATTEMPTS);
@@ -112,5 +130,5 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
   if (num(env.OUTBOX_MAX_DELAY_MS)) outbox.maxDelayMs = num(env.OUTBOX_MAX_DELAY_MS);
   if (num(env.OUTBOX_VISIBILITY_TIMEOUT_MS)) outbox.visibilityTimeoutMs = num(env.OUTBOX_VISIBILITY_TIMEOUT_MS);
   if (num(env.OUTBOX_POLL_MS)) outbox.pollMs = num(env.OUTBOX_POLL_MS);
-  return defaultIntegrations({ ...overrides, outbox });
+  return defaultIntegrations({ ...overrides, outbox, courierKeys });
 }

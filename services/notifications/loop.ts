@@ -4,6 +4,7 @@ import { pushCompletionsToELicence } from '../documents/e-licence-push.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
 import { runProjections } from '../reports/run-projections.js';
+import { createDueShipments, pollShipments } from '../shipments/shipments.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
 /**
@@ -32,6 +33,9 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
         if (stopped || r.claimed < ctx.config.integrations.outbox.batchSize) break;
       }
       if (stopped) return;
+      // Parcels of completions by post, then what the courier says of those on their way (decision 0035).
+      await createDueShipments(ctx);
+      await pollShipments(ctx);
       // First: the report figures lag the trail by about one poll interval (docs/decisions/0025).
       await runProjections(ctx.db);
       await recheckIdentities(ctx);

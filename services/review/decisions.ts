@@ -2,11 +2,13 @@ import { eq } from 'drizzle-orm';
 import type { ZodError } from 'zod';
 import { decisions, offices, type DecisionKind } from '../../db/schema/index.js';
 import { getService } from '../catalog/index.js';
-import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
+import { electronicResultOffered, issueElectronicResult } from '../documents/electronic-result.js';
+import { enqueueShipment, recordHandover } from '../shipments/shipments.js';
 import { postalAddressOf } from '../validation/address.js';
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { notifyApplicant } from '../notifications/notify.js';
+import { recordAudit } from '../audit.js';
 import { settleItem } from '../queue/lease.js';
 import { loadChecklist } from './checklist.js';
 import {
@@ -106,24 +108,38 @@ export async function notAcceptApplication(ctx: ServiceContext, number: string, 
 }
 
 /**
- * 办结: the document issued and how it reaches the citizen: collected, posted (with the carrier
- * and waybill, which the completion document and the citizen's page show) or, where the item's
- * result can be electronic (its form offers it), issued electronically.
+ * 办结: the document issued and how it reaches the citizen: collected; posted — the courier is
+ * booked by the worker after this transaction commits (a shipment job enqueued here, never a call
+ * while the decision holds its locks), its waybill then shown to the citizen and the desk; or,
+ * where the item's result can be electronic, issued as an electronic document the citizen opens
+ * from the application page (decision 0035). How the result reaches the citizen is recorded for
+ * the reports (result_handovers).
  */
 export async function completeApplication(ctx: ServiceContext, number: string, raw: CompleteInput): Promise<void> {
   const input = parse(completeSchema, raw);
   await withLease(ctx, number, input.leaseVersion, async (w) => {
-    if (input.delivery === 'electronic' && !deliveryOptionsOf(getService(w.app.serviceCode)).includes('electronic')) {
+    if (input.delivery === 'electronic' && !electronicResultOffered(getService(w.app.serviceCode))) {
       throw invalid('form.invalid', { delivery: ['review.electronicNotOffered'] });
     }
     // "Posted to the address you gave" must be true: the post needs the citizen's address.
     if (input.delivery === 'mail' && !postalAddressOf(w.app.answers)) throw invalid('form.invalid', { delivery: ['review.noPostalAddress'] });
-    const { documentNumber, delivery, carrier, waybill } = input;
-    const decision = await recordDecision(w, ctx, 'completed', { documentNumber, delivery, carrier, waybill });
+    const { documentNumber, delivery } = input;
+    const decision = await recordDecision(w, ctx, 'completed', { documentNumber, delivery, carrier: null, waybill: null });
     await changeStatus(w.tx, ctx, w.app, 'completed', 'clerk', {
-      data: { decisionId: decision.id, documentNumber, delivery, carrier, waybill },
-      set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber, delivery, carrier, waybill } },
+      data: { decisionId: decision.id, documentNumber, delivery, carrier: null, waybill: null },
+      set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber, delivery, carrier: null, waybill: null } },
     });
+    if (delivery === 'mail') await enqueueShipment(w.tx, ctx, w.app.id);
+    if (delivery === 'electronic') {
+      const doc = await issueElectronicResult(w.tx, ctx, { applicationId: w.app.id, decisionId: decision.id, certificateNumber: documentNumber });
+      await recordAudit(w.tx, ctx, {
+        applicationId: w.app.id,
+        action: 'result.issuedElectronically',
+        officeCode: w.app.officeCode,
+        data: { decisionId: decision.id, documentId: doc.id, documentNumber: doc.number, documentKind: doc.kind },
+      });
+    }
+    await recordHandover(w.tx, { applicationId: w.app.id, channel: delivery === 'mail' ? 'post' : delivery, at: ctx.clock.now() });
     await settleItem(w.tx, w.item.id, 'done');
     await inviteRating(w, ctx);
   });

@@ -13,7 +13,8 @@ import { applicationDeliveries, type DeliveryView } from '../notifications/deliv
 import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
 import { FILE_KINDS } from '../files/kinds.js';
 import { postalAddressOf, type PostalAddress } from '../validation/address.js';
-import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
+import { defaultDeliveryOf, electronicResultOffered } from '../documents/electronic-result.js';
+import { shipmentOf, type ShipmentView } from '../shipments/shipments.js';
 import { applicationInScope } from './access.js';
 import { latestOverrideRequest } from './override-requests.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
@@ -74,7 +75,7 @@ export type ReviewPage = {
     leaseExpiresAt: string | null;
   } | null;
   /** requestOverride: the holder may ask the office manager for an override (after a notice, none granted or asked). */
-  can: { claim: boolean; act: boolean; override: boolean; requestOverride: boolean };
+  can: { claim: boolean; act: boolean; override: boolean; requestOverride: boolean; manageShipment: boolean };
   pendingOverride: { reason: string; at: string } | null;
   /** The clerk's latest request for an override and how it was answered. */
   overrideRequest: { status: 'pending' | 'approved' | 'refused'; reason: string; at: string; decisionReason: string | null } | null;
@@ -91,11 +92,13 @@ export type ReviewPage = {
    * in full (recorded as viewed with the other personal data).
    */
   resultDelivery: { chosen: CompletionDelivery | null; options: CompletionDelivery[]; address: PostalAddress | null };
+  /** The parcel of a completion by post: booked, refused (the clerk retries or enters a waybill), its tracking (decision 0035). */
+  shipment: ShipmentView | null;
 };
 
-function resultDeliveryOf(offered: readonly string[], chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
-  // The post only where there is an address to post to; electronic only where the item offers it.
-  const options: CompletionDelivery[] = ['pickup', ...(address ? (['mail'] as const) : []), ...(offered.includes('electronic') ? (['electronic'] as const) : [])];
+function resultDeliveryOf(electronic: boolean, chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
+  // The post only where there is an address to post to; electronic only where the item offers it (decision 0035).
+  const options: CompletionDelivery[] = ['pickup', ...(address ? (['mail'] as const) : []), ...(electronic ? (['electronic'] as const) : [])];
   const kind = chosen === 'paper' ? 'pickup' : chosen;
   return { chosen: options.find((o) => o === kind) ?? null, options, address };
 }
@@ -130,6 +133,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       : [];
   const mine = !!item && live && item.claimedBy === actor.id;
   const isClerk = actor.role === 'clerk' && actor.officeCode === app.officeCode;
+  const shipment = await shipmentOf(ctx.db, app.id, { staff: true });
   const workable = (WORKABLE_STATUSES as readonly string[]).includes(app.status);
   const colleagues = mine
     ? await ctx.db
@@ -227,6 +231,8 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       override: actor.role === 'manager' && actor.officeCode === app.officeCode && notices.length > 0 && ['under_review', 'supplemented'].includes(app.status),
       requestOverride:
         mine && notices.length > 0 && ['under_review', 'supplemented'].includes(app.status) && !pending && overrideRequest?.status !== 'pending',
+      // A parcel the courier refused: any clerk of the office with the department retries or enters the waybill (decision 0035).
+      manageShipment: isClerk && shipment?.status === 'refused',
     },
     overrideRequest,
     pendingOverride: pending ? { reason: pending.reason, at: pending.at.toISOString() } : null,
@@ -236,6 +242,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
     leaseMinutes: ctx.config.leaseMinutes,
     deliveries,
-    resultDelivery: resultDeliveryOf(deliveryOptionsOf(def), app.answers.delivery, postalAddress),
+    resultDelivery: resultDeliveryOf(electronicResultOffered(def), defaultDeliveryOf(def, app.answers.delivery), postalAddress),
+    shipment,
   };
 }

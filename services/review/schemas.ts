@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { FORBIDDEN_CHARACTERS_MESSAGE, forbiddenCharacter } from '../validation/text.js';
 import { int32, listCode, optionalText, text } from '../validation/zod.js';
 
 /**
@@ -88,32 +87,20 @@ export const CARRIERS = ['ems', 'sf', 'jd'] as const;
 export const COMPLETION_DELIVERIES = ['pickup', 'mail', 'electronic'] as const;
 
 /**
- * 办结. By post the clerk names the carrier and the waybill, so the citizen can follow the parcel;
- * the two are dropped for any other delivery. Whether 'electronic' is open to this item is the
- * service's check (it needs the catalog definition).
+ * 办结. By post the courier is booked after the completion (decision 0035): the clerk types no
+ * waybill; a carrier or waybill posted anyway is dropped. Whether 'electronic' is open to this item
+ * is the service's check (it needs the catalog definition).
  */
 export const completeSchema = z
   .object({
     leaseVersion,
     documentNumber: text(40),
     delivery: z.enum(COMPLETION_DELIVERIES, { errorMap: () => ({ message: 'choice' }) }),
-    carrier: z.string().nullish(),
-    waybill: z.string().nullish(),
+    /** Before decision 0035 the clerk typed these; a form from then still posts them, and they are dropped. */
+    carrier: z.unknown().optional(),
+    waybill: z.unknown().optional(),
   })
-  .transform((v, ctx) => {
-    const { carrier: rawCarrier, waybill: rawWaybill, ...rest } = v;
-    if (v.delivery !== 'mail') return { ...rest, carrier: null, waybill: null };
-    const carrier = z.enum(CARRIERS, { errorMap: (i) => ({ message: i.code === 'invalid_type' ? 'required' : 'choice' }) }).safeParse(rawCarrier || undefined);
-    const waybill = (rawWaybill ?? '').trim().toUpperCase();
-    if (!carrier.success) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['carrier'], message: carrier.error.issues[0].message });
-    // Waybill numbers are letters and digits, 8 to 30 of them across the carriers listed.
-    // Typed by a person: an invisible character gets the one free-text message, before the format's.
-    if (forbiddenCharacter(rawWaybill ?? '') !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: FORBIDDEN_CHARACTERS_MESSAGE });
-    else if (!waybill) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'required' });
-    else if (!/^[A-Z0-9]{8,30}$/.test(waybill)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['waybill'], message: 'waybill.format' });
-    if (!carrier.success || !/^[A-Z0-9]{8,30}$/.test(waybill)) return z.NEVER;
-    return { ...rest, carrier: carrier.data, waybill };
-  });
+  .transform(({ carrier: _carrier, waybill: _waybill, ...v }) => ({ ...v, carrier: null, waybill: null }));
 
 export const transferSchema = z
   .object({

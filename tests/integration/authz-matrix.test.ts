@@ -250,6 +250,12 @@ const MATRIX: Record<string, Case> = {
     // Moving a queue to the office itself is refused as a form error; Shanghai's administrator finds no such office.
     post: { body: () => ({ intent: 'close', transferTo: 'bj-dongcheng' }), expect: adminOnly(['4xx', 404]) },
   },
+  // The courier's tracking push (decision 0035): no session grants anything; unsigned is 401 for everyone, GET 405.
+  'integrations.courier.events.ts': {
+    url: () => '/integrations/courier/events',
+    get: all('4xx'),
+    post: { body: () => ({ waybill: 'EA000000001CN' }), expect: all('4xx') },
+  },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
     params: (f) => ({ id: f.fileId }),

@@ -193,7 +193,7 @@ describe('/desk/applications/:number', () => {
     const cookie = await sessionCookieFor(h.db, context.clock, manager.id);
     const view = await run(reviewRoute.loader, get(`/desk/applications/${number}`, { cookie }), context, { number });
     expect(view.status).toBe(200);
-    expect((await view.json()).page.can).toEqual({ claim: false, act: false, override: false, requestOverride: false });
+    expect((await view.json()).page.can).toEqual({ claim: false, act: false, override: false, requestOverride: false, manageShipment: false });
     const claim = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'claim' }, { cookie }), context, { number });
     expect(claim.status).toBe(403);
     const unknown = await run(reviewRoute.action, post(`/desk/applications/${number}`, { intent: 'delete' }, { cookie }), context, { number });

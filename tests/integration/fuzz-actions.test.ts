@@ -26,6 +26,7 @@ import * as apply from '../../app/routes/services.$code.apply.js';
 import * as supplement from '../../app/routes/applications.$number.supplement.js';
 import * as desk from '../../app/routes/desk._index.js';
 import * as review from '../../app/routes/desk.applications.$number.js';
+import * as courierWebhook from '../../app/routes/integrations.courier.events.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as documentPage from '../../app/routes/applications.$number.documents.$id.js';
@@ -95,7 +96,7 @@ const KNOWN = [
   'staffNo', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope', 'totp',
   'nameZh', 'nameEn', 'address', 'hours', 'phone', 'departments', 'regionPrefixes', 'platePrefixes', 'transferTo',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor', 'shipmentRetry', 'shipmentManual'];
 
 const text = fc.oneof(
   anyHostile,
@@ -274,6 +275,8 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
   { label: 'admin office new', action: adminOfficeNew.action as Fn, path: () => '/admin/offices/new', as: 'admin' },
   { label: 'admin office edit', action: adminOfficeEdit.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
+  // Server to server: no session; whatever is posted without the courier's signature is refused (decision 0035).
+  { label: 'courier webhook', action: courierWebhook.action as Fn, path: () => '/integrations/courier/events' },
 ];
 
 describe('fuzzing every action', () => {
@@ -353,7 +356,7 @@ const FORMS: Form[] = [
       { field: 'note', fields: (v: string) => ({ intent: 'refuse', leaseVersion: wrongLease(), reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.residentIdCardLaw', note: v }) },
       { field: 'reason', fields: (v: string) => ({ intent: 'transfer', leaseVersion: wrongLease(), toOfficeCode: 'bj-chaoyang', reason: v }) },
       { field: 'documentNumber', single: true, fields: (v: string) => ({ intent: 'complete', leaseVersion: wrongLease(), documentNumber: v, delivery: 'pickup' }) },
-      { field: 'waybill', single: true, fields: (v: string) => ({ intent: 'complete', leaseVersion: wrongLease(), documentNumber: 'L-1', delivery: 'mail', carrier: 'ems', waybill: v }) },
+      { field: 'waybill', single: true, fields: (v: string) => ({ intent: 'shipmentManual', carrier: 'ems', waybill: v }) },
     ] as { field: string; single?: boolean; fields: (v: string) => Record<string, string> }[]
   ).map((f) => ({
     label: `desk ${f.fields('x').intent} ${f.field}`,

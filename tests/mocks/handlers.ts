@@ -1,8 +1,9 @@
 import { controlsHandlers } from './exit-entry-controls.js';
 import { eLicenceHandlers } from './e-licence.js';
+import { courierHandlers } from './courier.js';
 import { gatewayHandlers } from './gateways.js';
 import { registryHandlers } from './population-registry.js';
 import { vehicleHandlers } from './vehicle-records.js';
 
 /** Every simulated system, answering from tests/mocks/data.ts. */
-export const handlers = [...registryHandlers, ...vehicleHandlers, ...controlsHandlers, ...gatewayHandlers, ...eLicenceHandlers];
+export const handlers = [...registryHandlers, ...vehicleHandlers, ...controlsHandlers, ...gatewayHandlers, ...eLicenceHandlers, ...courierHandlers];

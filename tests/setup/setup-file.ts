@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { courierLog } from '../mocks/courier.js';
 import { gatewayLog } from '../mocks/gateways.js';
 import { mockServer } from '../mocks/node.js';
 
@@ -48,5 +49,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   mockServer.resetHandlers();
   gatewayLog.reset();
+  courierLog.reset();
   if (seen.length > 0) throw new Error(`console.error was called during the test: ${String(seen[0][0])}`);
 });

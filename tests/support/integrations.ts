@@ -15,6 +15,7 @@ export function fastIntegrations(overrides: IntegrationsOverrides = {}) {
     smsGateway: { ...fast, retries: 0, ...overrides.smsGateway },
     email: { ...fast, retries: 0, ...overrides.email },
     eLicence: { ...fast, retries: 0, ...overrides.eLicence },
+    courier: { ...fast, retries: 0, ...overrides.courier },
     outbox: { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 60_000, visibilityTimeoutMs: 30_000, batchSize: 10, pollMs: 10, ...overrides.outbox },
   });
 }

@@ -38,6 +38,7 @@ describe('the permission table', () => {
       'application:review': [null, null, 'office', null, null, null],
       'notice:override': [null, null, null, 'office', 'office', null],
       'override:request': [null, null, 'office', null, null, null],
+      'shipment:manage': [null, null, 'office', null, null, null],
       'queue:manage': [null, null, null, 'office', 'office', null],
       'report:read': [null, null, null, 'office', 'city', null],
       'rating:create': [null, 'own', 'office', null, null, null],

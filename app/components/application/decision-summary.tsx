@@ -23,6 +23,9 @@ export function useStateText({ application: a, locale }: Props) {
     reason: facts.reasonCode ? t(reasonKey) : '',
   };
   const deemed = !!a.decision && DEEMED.has(a.decision.kind);
+  // By post the waybill comes from the courier after the completion (decision 0035); older completions carry it in their facts.
+  const waybill = facts.waybill ?? a.shipment?.waybill ?? null;
+  const carrier = facts.waybill ? facts.carrier : (a.shipment?.carrier ?? null);
   return {
     heading: t(`applications:state.${status}.heading`),
     summary: t(`applications:state.${status}.${deemed ? 'summaryDeemed' : 'summary'}`, params),
@@ -30,11 +33,11 @@ export function useStateText({ application: a, locale }: Props) {
     /** Where and how to collect, or where to apply instead: the practical line after a decision. */
     practical:
       a.status === 'completed' && facts.delivery
-        ? t(`applications:state.completed.${facts.delivery === 'mail' && facts.waybill ? 'mailTracked' : facts.delivery}`, {
+        ? t(`applications:state.completed.${facts.delivery === 'mail' && waybill ? 'mailTracked' : facts.delivery}`, {
             office: params.office,
             phone: facts.officePhone ?? a.officePhone ?? '',
-            carrier: facts.carrier ? t(`documents:carriers.${facts.carrier}`) : '',
-            waybill: facts.waybill ?? '',
+            carrier: carrier ? t(`documents:carriers.${carrier}`) : '',
+            waybill: waybill ?? '',
           })
         : a.status === 'not_accepted' && facts.redirectOfficeCode
         ? t('applications:state.not_accepted.redirect', {

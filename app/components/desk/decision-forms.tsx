@@ -14,6 +14,7 @@ import {
   refuseSchema,
   transferSchema,
 } from '#services/review/schemas';
+import { manualWaybillSchema } from '#services/shipments/schemas';
 import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField, TextField, translateError } from '~/components/forms';
 import { resultFor } from './action-data';
 import { AddressLine } from './review-facts';
@@ -137,8 +138,6 @@ export function CompleteForm({ page, actionData }: Props) {
   const labels = {
     documentNumber: t('complete.documentNumber'),
     delivery: t('complete.delivery'),
-    carrier: t('complete.carrier'),
-    waybill: t('complete.waybill'),
   };
   return (
     <Form method="post" className="form card" {...getFormProps(form)} noValidate aria-labelledby="complete-heading">
@@ -148,8 +147,6 @@ export function CompleteForm({ page, actionData }: Props) {
         fields={[
           { meta: fields.documentNumber, label: labels.documentNumber },
           { meta: fields.delivery, label: labels.delivery },
-          { meta: fields.carrier, label: labels.carrier },
-          { meta: fields.waybill, label: labels.waybill },
         ]}
       />
       <Hidden intent="complete" leaseVersion={page.queue?.leaseVersion} />
@@ -166,19 +163,56 @@ export function CompleteForm({ page, actionData }: Props) {
           {t('complete.postTo')} <AddressLine address={delivery.address} />
         </p>
       )}
-      {/* Asked whatever the choice (no script needed); the server requires them only for the post. */}
-      <SelectField
-        meta={fields.carrier}
-        label={labels.carrier}
-        hint={t('complete.onlyIfPosted')}
-        placeholder={t('complete.carrierPlaceholder')}
-        options={CARRIERS.map((c) => ({ value: c, label: t(`complete.carriers.${c}`) }))}
-      />
-      <TextField meta={fields.waybill} label={labels.waybill} hint={t('complete.onlyIfPosted')} autoComplete="off" spellCheck={false} />
+      {/* Decision 0035: by post the courier is booked after the completion; electronically the result is issued with it. */}
+      {delivery.options.includes('mail') && <p className="hint">{t('complete.courierBooked')}</p>}
+      {delivery.options.includes('electronic') && <p className="hint">{t('complete.electronicIssued')}</p>}
       <div className="actions">
         <SubmitButton>{t('complete.submit')}</SubmitButton>
       </div>
     </Form>
+  );
+}
+
+/**
+ * The parcel of a completion by post, for the clerk: booked (waybill, tracking), being booked, or
+ * refused by the courier — then the clerk books it again or enters the waybill of a parcel sent
+ * another way (decision 0035).
+ */
+export function ShipmentForms({ page, actionData }: Props) {
+  const { t } = useTranslation(['desk', 'errors']);
+  const s = page.shipment;
+  const [form, fields] = useForm({
+    id: 'shipmentManual',
+    lastResult: resultFor(actionData, 'shipmentManual'),
+    shouldValidate: 'onSubmit',
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: manualWaybillSchema }),
+  });
+  if (!s || s.status !== 'refused') return null;
+  const labels = { carrier: t('desk:shipment.carrier'), waybill: t('desk:shipment.waybill') };
+  return (
+    <section className="card" aria-labelledby="shipment-actions-heading">
+      <h3 id="shipment-actions-heading">{t('desk:shipment.refusedHeading')}</h3>
+      <p className="notice-warn" role="status">
+        {t('desk:shipment.refused', { error: s.lastError ? t(`errors:${s.lastError}`, { system: t('desk:shipment.courier') }) : '' })}
+      </p>
+      <ButtonForm page={page} actionData={actionData} intent="shipmentRetry" label={t('desk:shipment.retry')} variant="secondary" />
+      <Form method="post" className="form" {...getFormProps(form)} noValidate aria-labelledby="shipment-manual-heading">
+        <h4 id="shipment-manual-heading">{t('desk:shipment.manualHeading')}</h4>
+        <ErrorSummary form={form} fields={[{ meta: fields.carrier, label: labels.carrier }, { meta: fields.waybill, label: labels.waybill }]} />
+        <Hidden intent="shipmentManual" />
+        <SelectField
+          meta={fields.carrier}
+          label={labels.carrier}
+          required
+          placeholder={t('desk:complete.carrierPlaceholder')}
+          options={CARRIERS.map((c) => ({ value: c, label: t(`desk:complete.carriers.${c}`) }))}
+        />
+        <TextField meta={fields.waybill} label={labels.waybill} required autoComplete="off" spellCheck={false} />
+        <div className="actions">
+          <SubmitButton>{t('desk:shipment.manualSubmit')}</SubmitButton>
+        </div>
+      </Form>
+    </section>
   );
 }
 
