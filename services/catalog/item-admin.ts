@@ -304,7 +304,10 @@ export type OfferingsInput = z.infer<typeof offeringsSchema>;
 export async function setItemOfferings(ctx: ServiceContext, code: string, raw: unknown): Promise<void> {
   const actor = requireAdmin(ctx);
   const def = serviceOf(code);
-  const parsed = offeringsSchema.safeParse(raw);
+  // An unticked list posts nothing, a hand-made one may post empty values: neither names an office.
+  const lists = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const nonEmpty = (v: unknown) => (Array.isArray(v) ? v.filter((x) => x !== '') : v);
+  const parsed = offeringsSchema.safeParse({ offices: nonEmpty(lists.offices), offered: nonEmpty(lists.offered) });
   if (!parsed.success) throw invalid('form.invalid', { offices: ['choice'] });
   const listed = [...new Set(parsed.data.offices)];
   const ticked = new Set(parsed.data.offered);

@@ -103,9 +103,9 @@ export function factsSchema(def: ServiceDefinition) {
   const feeLines = knownFeeLines(def);
   const caseKeys = (def.commitments?.cases ?? []).map((c) => c.key);
   const materialCodes = def.materials.map((m) => m.code);
-  const keysOf = (known: readonly string[], unknownMessage: string) => (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  const keysOf = (known: readonly string[], unknownMessage: string, every = true) => (v: Record<string, unknown>, ctx: z.RefinementCtx) => {
     for (const k of Object.keys(v)) if (!known.includes(k)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: unknownMessage, path: [k], params: { key: k } });
-    for (const k of known) if (!(k in v)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'required', path: [k] });
+    if (every) for (const k of known) if (!(k in v)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'required', path: [k] });
   };
   return z
     .object({
@@ -121,7 +121,9 @@ export function factsSchema(def: ServiceDefinition) {
         .refine((k) => k === null || BASIS_KEYS.includes(k), 'choice'),
       materials: z
         .record(z.object({ requirement: localText, example: localText }).strict())
-        .superRefine(keysOf(materialCodes, 'admin.items.unknownMaterial')),
+        .superRefine(keysOf(materialCodes, 'admin.items.unknownMaterial', false))
+        // A material without texts keeps the catalog's: every known code is present in what is stored.
+        .transform((v) => Object.fromEntries(materialCodes.map((c) => [c, v[c] ?? { requirement: null, example: null }]))),
       notes: localText,
       place: localText,
       hours: localText,

@@ -229,6 +229,15 @@ const MATRIX: Record<string, Case> = {
     // Moving a queue to the office itself is refused as a form error; Shanghai's administrator finds no such office.
     post: { body: () => ({ intent: 'close', transferTo: 'bj-dongcheng' }), expect: adminOnly(['4xx', 404]) },
   },
+  // The list of items (docs/decisions/0036): every administrator sees it; each sets only their own offices' offering.
+  'admin.items._index.tsx': { url: () => '/admin/items', get: adminOnly(['ok', 'ok']) },
+  'admin.items.$code.tsx': {
+    url: () => '/admin/items/temporary-id-card',
+    params: () => ({ code: 'temporary-id-card' }),
+    get: adminOnly(['ok', 'ok']),
+    // Beijing's administrator keeps Dongcheng offering it; Shanghai's finds no such office (404).
+    post: { body: () => ({ intent: 'offerings', offices: 'bj-dongcheng', offered: 'bj-dongcheng' }), expect: adminOnly(['redirect', 404]) },
+  },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
     params: (f) => ({ id: f.fileId }),
