@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { calendarDays, calendarYears, offices, orgUnits, users } from './schema/index.js';
+import { calendarDays, calendarYears, itemVersions, offices, orgUnits, users } from './schema/index.js';
+import { firstVersions } from '../services/catalog/item-versions.js';
 import { hashPassword } from '../services/auth/password.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
@@ -22,6 +23,9 @@ export async function seedReference(db: Db): Promise<void> {
   const years = new Set(added.map((y) => String(y.year)));
   const days = CALENDAR.filter((d) => years.has(d.day.slice(0, 4)));
   if (days.length) await db.insert(calendarDays).values(days).onConflictDoNothing();
+  // Version 1 of every item of the list (事项清单): the code's facts, in force since the seeded calendar
+  // (docs/decisions/0036). An item added to the code later gets its version 1 at the next start.
+  await db.insert(itemVersions).values(firstVersions('2025-01-01', SEEDED_AT)).onConflictDoNothing();
 }
 
 /**

@@ -35,6 +35,10 @@ export default function AdminHome() {
           <Link to="/admin/offices">{t('home.offices')}</Link>
           <p className="hint">{t('home.officesHint')}</p>
         </li>
+        <li>
+          <Link to="/admin/items">{t('home.items')}</Link>
+          <p className="hint">{t('home.itemsHint')}</p>
+        </li>
       </ul>
     </div>
   );

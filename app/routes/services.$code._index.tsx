@@ -1,7 +1,6 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
-import { getService } from '#services/catalog/index';
-import { guideOf } from '#services/catalog/guide';
+import { guideInForce } from '#services/catalog/guide-in-force';
 import { ServiceGuide } from '~/components/catalog/service-guide';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -15,8 +14,10 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 /** The public service guide (办事指南); an unknown code is the localized 404. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const guide = await orThrowResponse(async () => guideOf(getService(serviceCodeParam(params))));
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const code = serviceCodeParam(params);
+  // The version of the list of items in force today (docs/decisions/0036); no session needed.
+  const guide = await orThrowResponse(() => guideInForce({ db: context.db, clock: context.clock }, code));
   const t = await getFixedT(request, ['catalog', 'common']);
   return json({
     locale: await getLocale(request),

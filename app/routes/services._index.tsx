@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { catalogView } from '#services/catalog/guide';
+import { catalogInForce } from '#services/catalog/guide-in-force';
 import { CatalogList } from '~/components/catalog/catalog-list';
 import { getFixedT, getLocale } from '~/i18next.server';
 
@@ -10,9 +10,10 @@ export const handle = { i18n: ['common', 'catalog'] };
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
 /** The public catalog (服务事项清单): no sign-in needed. */
-export async function loader({ request }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   const t = await getFixedT(request, ['catalog', 'common']);
-  const departments = catalogView();
+  // Limits and fees as the list of items in force today states them (docs/decisions/0036).
+  const departments = await catalogInForce({ db: context.db, clock: context.clock });
   return json({
     locale: await getLocale(request),
     departments,

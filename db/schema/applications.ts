@@ -15,6 +15,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { ApplicationStatus } from '../../services/applications/status-machine.js';
 import { offices, users } from './people.js';
+import { itemVersions } from './items.js';
 
 /** How the filer stands to the person the application is about. */
 export type FiledAs = 'self' | 'guardian' | 'agent';
@@ -81,6 +82,13 @@ export const applications = pgTable(
     subjectIdNumber: text('subject_id_number'),
     /** The subject's account when one held that ID number at filing: they may then read (not act on) it. */
     subjectUserId: uuid('subject_user_id').references(() => users.id),
+    /**
+     * The version of the list of items (事项清单) in force when it was filed (docs/decisions/0036):
+     * its fees, limits and texts are what the receipt, notice, documents and due dates read, however
+     * the list changes later. Null on drafts and on applications filed before versions existed
+     * (read as the item's version 1, the facts the code had).
+     */
+    itemVersionId: uuid('item_version_id').references(() => itemVersions.id),
   },
   (t) => [
     uniqueIndex('applications_number_uq').on(t.number),

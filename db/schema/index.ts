@@ -9,3 +9,4 @@ export * from './documents.js';
 export * from './desk.js';
 export * from './seals.js';
 export * from './shipments.js';
+export * from './items.js';

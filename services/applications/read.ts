@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { applications, auditEvents, offices, users, type FiledAs } from '../../db/schema/index.js';
-import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
+import { commitmentOf, type FeeLine, type HandlingMode } from '../catalog/index.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
 import { chinaDate, firstUnknownYear, loadCalendar } from '../calendar/working-days.js';
 import { completenessClockRuns } from '../clock-rules/deemed-acceptance.js';
 import type { Db } from '../../db/client.js';
@@ -193,7 +194,10 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     .limit(1);
   if (!row) throw notFound('application.notFound');
   const app = row.app;
-  const def = findService(app.serviceCode);
+  // The item as the version of the list it was filed under states it (docs/decisions/0036): its fees
+  // and limits stay what the receipt said, whatever the list says today.
+  const listed = await definitionOfApplication(ctx.db, app);
+  const def = listed?.def;
   const receivedDay = app.submittedAt ? chinaDate(app.submittedAt) : null;
   // Submitted answers are the schema's output, which is what the fee and note functions expect.
   const fees = def ? def.fee.lines(app.answers) : [];

@@ -34,6 +34,8 @@ export type Submitting = {
   subjectName: string | null;
   subjectIdNumber: string | null;
   subjectUserId: string | null;
+  /** The version of the list of items in force at filing (docs/decisions/0036); null only where none is published. */
+  itemVersionId: string | null;
 };
 
 /** What moves a row to submitted, inserted or updated: the number is drawn by the same statement. */
@@ -51,6 +53,7 @@ export const submittingColumns = (v: Submitting) => ({
   subjectName: v.subjectName,
   subjectIdNumber: v.subjectIdNumber,
   subjectUserId: v.subjectUserId,
+  itemVersionId: v.itemVersionId,
   updatedAt: v.at,
 });
 

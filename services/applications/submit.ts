@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
+import { itemReference, officeOffers, versionInForce } from '../catalog/item-versions.js';
+import { withFacts } from '../catalog/item-facts.js';
 import { addWorkingDays, chinaDate, committedDueDate, isUnknown, loadCalendar, orUnknown, type UnknownDay } from '../calendar/working-days.js';
 import type { ServiceContext, UserActor } from '../context.js';
 import { conflict, DomainError, isDomainError, notFound } from '../errors.js';
@@ -66,6 +68,7 @@ type Plan = {
   unknownYear: number | null;
   manualCheck: SubmissionFacts['manualCheck'];
   subject: SubjectColumns;
+  itemVersionId: string | null;
   /** When it is submitted: the receipt's, the queue's, the audit event's and the message's time. */
   at: Date;
   /** Its China day: the number's prefix and the report rows it counts in. */
@@ -143,7 +146,12 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
   const external = early.ok ? await submissionFacts(ctx, def, early.answers, () => applicantOf(ctx, actor.id), today) : null;
   const subject = external && !external.refusal ? await subjectColumns(ctx, external.relation) : NO_SUBJECT;
   // Reference data, cached per process (services/reference-cache.ts): no round trip on most filings.
-  const [candidates, calendar] = await Promise.all([officesHandling(ctx.db, def.department), loadCalendar(ctx.db, today)]);
+  const [handling, calendar, items] = await Promise.all([officesHandling(ctx.db, def.department), loadCalendar(ctx.db, today), itemReference(ctx.db)]);
+  // The list of items in force today (docs/decisions/0036): its limits decide the dates, its id is stored.
+  const version = versionInForce(items, def.code, today);
+  if (version && !version.facts.offered) throw conflict('service.notOffered');
+  const listed = version ? withFacts(def, version.facts) : def;
+  const candidates = handling.filter((o) => officeOffers(items, def, o));
   const posted = new Set(files.map((f) => f.materialCode));
 
   // The answers were parsed above from the same input and the same day: pure from here on.
@@ -153,13 +161,14 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
     return {
       answers,
       office: decided.office,
-      priority: priorityOf(def),
+      priority: priorityOf(listed),
       ...deadlines(
         orUnknown(() => addWorkingDays(today, ctx.config.completenessDays, calendar)),
         // The limit these answers are promised (an endorsement alone is on the spot; a passport outside
         // the hukou province takes longer), counted by the one due-date rule (docs/decisions/0021).
-        orUnknown(() => committedDueDate(now, commitmentOf(def, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar)),
+        orUnknown(() => committedDueDate(now, commitmentOf(listed, answers, { officeProvince: decided.office.cityCode.slice(0, 2) }), calendar)),
       ),
+      itemVersionId: version?.id ?? null,
       manualCheck: external?.manualCheck ?? null,
       subject,
       at: now,
@@ -287,6 +296,7 @@ const submitting = (plan: Plan): Submitting => ({
   dueDate: plan.dueDate,
   manualCheck: plan.manualCheck,
   ...plan.subject,
+  itemVersionId: plan.itemVersionId,
 });
 
 /**

@@ -4,6 +4,7 @@ import { applications, offices, queueItems, rectifications, waitingIntervals } f
 import { recordAudit } from '../audit.js';
 import { findService } from '../catalog/index.js';
 import { commitmentOf } from '../catalog/types.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
 import type { ServiceContext } from '../context.js';
 import { addWorkingDays, chinaDate, committedDueDate, isUnknown, loadCalendar, orUnknown } from './working-days.js';
 
@@ -76,7 +77,9 @@ async function countOne(tx: Db, ctx: ServiceContext, sys: ServiceContext, id: st
   const start = supplement?.at ?? app.submittedAt;
   const day = chinaDate(start);
   const cal = await loadCalendar(ctx.db, day, tx);
-  const due = app.dueDate ?? orUnknown(() => committedDueDate(start, commitmentOf(def, app.answers, { officeProvince: city ? city.slice(0, 2) : null }), cal));
+  // The limits of the version of the list it was filed under (docs/decisions/0036).
+  const listed = (await definitionOfApplication(ctx.db, app, tx))?.def ?? def;
+  const due = app.dueDate ?? orUnknown(() => committedDueDate(start, commitmentOf(listed, app.answers, { officeProvince: city ? city.slice(0, 2) : null }), cal));
   const completeness = app.completenessDeadline ?? orUnknown(() => addWorkingDays(day, ctx.config.completenessDays, cal));
   const dueDate = isUnknown(due) ? null : due;
   const completenessDeadline = isUnknown(completeness) ? null : completeness;

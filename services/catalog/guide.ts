@@ -1,5 +1,6 @@
 import { servicesByDepartment } from './index.js';
 import type { Department, HandlingMode, Jurisdiction, ServiceDefinition, TimeLimit } from './types.js';
+import type { ItemFacts, LocalText } from './item-facts.js';
 
 /**
  * Serialisable views of the catalog for the public pages: data and full i18n keys
@@ -12,7 +13,13 @@ export type MaterialGuide = {
   requirementKey: string;
   /** null when always required; otherwise the key that says when. */
   conditionKey: string | null;
+  /** The requirement and an example as the published list words them (per language); null: the catalog's text. */
+  requirementText: LocalText | null;
+  exampleText: LocalText | null;
 };
+
+/** Which version of the list of items (事项清单) the guide shows, and since when (docs/decisions/0036). */
+export type GuideListing = { version: number; effectiveFrom: string; facts: ItemFacts };
 
 export type FeeSummary = { kind: 'free' } | { kind: 'fixed'; amount: number } | { kind: 'from'; amount: number };
 
@@ -50,6 +57,12 @@ export type ServiceGuide = {
   /** Who may file for whom (常见问题): for oneself only, a guardian for a child under 16, or an agent. */
   forOthersKey: string;
   applyHref: string;
+  /** The version in force and its date; null where no version is published (the code's facts). */
+  version: { number: number; effectiveFrom: string } | null;
+  /** Whether the item is currently offered (a withdrawn one shows its guide without the apply link). */
+  offered: boolean;
+  /** What the published list adds in its own words, per language; null: nothing beyond the catalog. */
+  texts: { notes: LocalText | null; place: LocalText | null; hours: LocalText | null };
 };
 
 export type CatalogEntry = Pick<
@@ -72,7 +85,9 @@ export function feeSummary(def: ServiceDefinition): FeeSummary {
   return { kind: 'fixed', amount: lines.reduce((sum, l) => sum + l.amount, 0) };
 }
 
-export function guideOf(def: ServiceDefinition): ServiceGuide {
+/** `def` is the definition as `listing` states it (item-facts.ts withFacts) when a listing is given. */
+export function guideOf(def: ServiceDefinition, listing: GuideListing | null = null): ServiceGuide {
+  const facts = listing?.facts;
   const s = `services.${def.code}`;
   const statutory = def.timeLimits.statutory;
   const summary = feeSummary(def);
@@ -88,6 +103,8 @@ export function guideOf(def: ServiceDefinition): ServiceGuide {
       nameKey: c(`materials.${m.code}.name`),
       requirementKey: c(m.requirementKey ?? `materials.${m.code}.requirement`),
       conditionKey: m.required === 'always' ? null : c(`conditions.${m.required.conditionKey}`),
+      requirementText: facts?.materials[m.code]?.requirement ?? null,
+      exampleText: facts?.materials[m.code]?.example ?? null,
     })),
     timeLimits: {
       statutory: statutory ? { days: statutory.days, unit: statutory.unit, basisKey: c(`basis.${statutory.basisKey}`) } : null,
@@ -116,6 +133,9 @@ export function guideOf(def: ServiceDefinition): ServiceGuide {
     legalBasisKeys: def.legalBasisKeys.map((k) => c(`basis.${k}`)),
     forOthersKey: c(`guide.faq.forOthers.${def.subject?.kind === 'typed' ? 'guardian' : def.fields.some((f) => f.name === 'filingAs') ? 'agent' : 'self'}`),
     applyHref: `/services/${def.code}/apply`,
+    version: listing ? { number: listing.version, effectiveFrom: listing.effectiveFrom } : null,
+    offered: facts?.offered ?? true,
+    texts: { notes: facts?.notes ?? null, place: facts?.place ?? null, hours: facts?.hours ?? null },
   };
 }
 

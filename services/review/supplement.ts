@@ -6,6 +6,7 @@ import { withBlobCleanup } from '../applications/drafts.js';
 import { recordAudit } from '../audit.js';
 import { addWorkingDays, chinaDate, committedDueDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
 import { commitmentOf, getService, type FileKind } from '../catalog/index.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
 import { allOffices } from '../offices/offices.js';
 import type { Config, ServiceContext } from '../context.js';
 import { conflict, DomainError, notFound } from '../errors.js';
@@ -112,7 +113,9 @@ export async function submitSupplement(ctx: ServiceContext, number: string, file
       const office = offices.find((o) => o.code === app.officeCode);
       // A supplement is never refused for a calendar year not entered yet: the date is stored as
       // unknown (null) and shown as such until the year is published (docs/decisions/0028).
-      const due = orUnknown(() => committedDueDate(now, commitmentOf(def, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal));
+      // The limits of the version of the list it was filed under (docs/decisions/0036), not today's.
+      const listed = (await definitionOfApplication(ctx.db, app, tx))?.def ?? def;
+      const due = orUnknown(() => committedDueDate(now, commitmentOf(listed, app.answers, { officeProvince: office ? office.cityCode.slice(0, 2) : null }), cal));
       const completeness = orUnknown(() => addWorkingDays(today, ctx.config.completenessDays, cal));
       const dueDate = isUnknown(due) ? null : due;
       const completenessDeadline = isUnknown(completeness) ? null : completeness;

@@ -256,6 +256,15 @@ const MATRIX: Record<string, Case> = {
     get: all('4xx'),
     post: { body: () => ({ waybill: 'EA000000001CN' }), expect: all('4xx') },
   },
+  // The list of items (docs/decisions/0036): every administrator sees it; each sets only their own offices' offering.
+  'admin.items._index.tsx': { url: () => '/admin/items', get: adminOnly(['ok', 'ok']) },
+  'admin.items.$code.tsx': {
+    url: () => '/admin/items/temporary-id-card',
+    params: () => ({ code: 'temporary-id-card' }),
+    get: adminOnly(['ok', 'ok']),
+    // Beijing's administrator keeps Dongcheng offering it; Shanghai's finds no such office (404).
+    post: { body: () => ({ intent: 'offerings', offices: 'bj-dongcheng', offered: 'bj-dongcheng' }), expect: adminOnly(['redirect', 404]) },
+  },
   'files.$id.ts': {
     url: (f) => `/files/${f.fileId}`,
     params: (f) => ({ id: f.fileId }),

@@ -17,6 +17,7 @@ import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
 import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
 import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
 import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import * as adminItem from '../../app/routes/admin.items.$code.js';
 import { createOffice } from '../../services/admin/offices.js';
 import { adminActor, createAdmin } from '../support/admin-staff.js';
 import * as login from '../../app/routes/login.js';
@@ -277,6 +278,7 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'admin office edit', action: adminOfficeEdit.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
   // Server to server: no session; whatever is posted without the courier's signature is refused (decision 0035).
   { label: 'courier webhook', action: courierWebhook.action as Fn, path: () => '/integrations/courier/events' },
+  { label: 'admin item', action: adminItem.action as Fn, path: () => '/admin/items/passport', params: () => ({ code: 'passport' }), as: 'admin' },
 ];
 
 describe('fuzzing every action', () => {

@@ -45,6 +45,7 @@ const submitted: fc.Arbitrary<NewSubmitted> = fc.record({
   subjectName: fc.option(text_, { nil: null }),
   subjectIdNumber: fc.option(text_, { nil: null }),
   subjectUserId: fc.option(fc.uuid(), { nil: null }),
+  itemVersionId: fc.option(fc.uuid(), { nil: null }),
 });
 
 const writes: fc.Arbitrary<{ key: SubmissionWritesKey; values: SubmissionWrites }> = fc

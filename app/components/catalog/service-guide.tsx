@@ -1,7 +1,11 @@
 import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ServiceGuide as Guide } from '#services/catalog/guide';
+import { formatDay } from '~/components/application/format';
 import { formatCommitted, formatLimit, formatYuan } from './format';
+
+/** Text the published list gives in both languages, in the reader's ('zh-CN' → zh). */
+const inLocale = (text: { zh: string; en: string } | null, locale: string) => (text ? (locale === 'en' ? text.en : text.zh) : null);
 
 /** The sections of a 一网通办 guide, in their order. */
 const SECTIONS = ['conditions', 'materials', 'process', 'limits', 'basis', 'faq'] as const;
@@ -40,12 +44,23 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
             <span className="badge ok">{t(guide.crossProvinceKey)}</span>
           </p>
         )}
-        <p className="actions">
-          <Link className="button" to={guide.applyHref}>
-            {t('catalog:guide.apply')}
-          </Link>
-          <span className="muted">{t('catalog:guide.applyHint')}</span>
-        </p>
+        {guide.version && (
+          <p className="muted" data-item-version={guide.version.number}>
+            {t('catalog:guide.versionInForce', { version: guide.version.number, date: formatDay(guide.version.effectiveFrom, locale) })}
+          </p>
+        )}
+        {guide.offered ? (
+          <p className="actions">
+            <Link className="button" to={guide.applyHref}>
+              {t('catalog:guide.apply')}
+            </Link>
+            <span className="muted">{t('catalog:guide.applyHint')}</span>
+          </p>
+        ) : (
+          <p className="notice-warn" role="status">
+            {t('catalog:guide.notOffered')}
+          </p>
+        )}
         <nav aria-labelledby={id('contents')} className="guide-contents">
           <h2 id={id('contents')} className="small-heading">
             {t('catalog:guide.contents')}
@@ -83,7 +98,15 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
                 {guide.materials.map((m) => (
                   <tr key={m.code} data-material={m.code}>
                     <th scope="row">{t(m.nameKey)}</th>
-                    <td>{t(m.requirementKey)}</td>
+                    <td>
+                      {inLocale(m.requirementText, locale) ?? t(m.requirementKey)}
+                      {m.exampleText && (
+                        <>
+                          <br />
+                          <span className="muted">{t('catalog:guide.materialExample', { example: inLocale(m.exampleText, locale) })}</span>
+                        </>
+                      )}
+                    </td>
                     <td>
                       {m.conditionKey === null ? (
                         <span className="badge">{t('catalog:guide.always')}</span>
@@ -124,7 +147,19 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
             </li>
           </ol>
           <h3>{t('catalog:guide.place')}</h3>
-          <p>{t(guide.placeKey)}</p>
+          <p>{inLocale(guide.texts.place, locale) ?? t(guide.placeKey)}</p>
+          {guide.texts.hours && (
+            <>
+              <h3>{t('catalog:guide.hours')}</h3>
+              <p>{inLocale(guide.texts.hours, locale)}</p>
+            </>
+          )}
+          {guide.texts.notes && (
+            <>
+              <h3>{t('catalog:guide.listNotes')}</h3>
+              <p style={{ whiteSpace: 'pre-wrap' }}>{inLocale(guide.texts.notes, locale)}</p>
+            </>
+          )}
         </section>
 
         <section className="card" aria-labelledby={id('limits')}>
@@ -221,11 +256,13 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
               </div>
             ))}
           </dl>
-          <p>
-            <Link className="button" to={guide.applyHref}>
-              {t('catalog:guide.apply')}
-            </Link>
-          </p>
+          {guide.offered && (
+            <p>
+              <Link className="button" to={guide.applyHref}>
+                {t('catalog:guide.apply')}
+              </Link>
+            </p>
+          )}
         </section>
       </div>
     </div>
