@@ -140,7 +140,7 @@ const query = fc
   });
 const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager', 'admin');
 
-const SHAPES = { number: /^GA\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
+const SHAPES = { number: /^[A-Z][A-Z0-9]{0,4}[A-Z]\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
 
 async function expectAnswered(res: Response) {
   expect(res.status).toBeLessThan(500);
