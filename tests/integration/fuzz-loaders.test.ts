@@ -129,7 +129,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
-const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence'];
+const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence', 'unit'];
 const queryValue = fc.oneof(anyHostile, impossibleDate, fc.constantFrom('1', 'day', 'week', 'month', 'hukou', 'bj-dongcheng', 'counts', 'claim', 'verdict', '-'.repeat(36), 'waiting', 'mine', '999999', '测试', '测', '%_', '110101199003071234', '+86 138 0013 8000', 'GA2026112300000'));
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), prototypeKey, fc.string({ maxLength: 8 })), queryValue), { maxLength: 6 })
