@@ -386,7 +386,7 @@ const FORMS: Form[] = [
     field: 'realName',
     fields: (v) => ({ staffNo: `F${randomInt(100000, 999999)}`, realName: v, role: 'clerk', officeCode: 'bj-dongcheng', skills: 'hukou' }),
   },
-  ...(['nameZh', 'nameEn', 'address', 'hours', 'numberPrefix'] as const).map((field) => ({
+  ...(['nameZh', 'nameEn', 'address', 'hours'] as const).map((field) => ({
     label: `admin office ${field}`,
     action: adminOfficeNew.action as Fn,
     path: () => '/admin/offices/new',
