@@ -22,9 +22,10 @@ import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.
 
 /**
  * The order in which getReport issues its execute() calls: the rollup rows (counts, processing
- * days, clerks, missing materials from report_monthly + report_daily), the day series, the backlog.
+ * days, clerks, missing materials from report_monthly + report_daily), the day series, the backlog,
+ * the breakdown by the hierarchy's children of the view (decision 0037; none for an office manager).
  */
-const GROUPS = ['rollup', 'series', 'backlog'] as const;
+const GROUPS = ['rollup', 'series', 'backlog', 'breakdown'] as const;
 type Group = (typeof GROUPS)[number];
 
 type Row = { report: string; who: string; size: number; p50: number; p95: number; naiveP50: number | null; naiveP95: number | null };
@@ -141,7 +142,7 @@ async function bench(db: Db, size: number, iterations: number, warmup: number): 
     const who = m.manager_scope === 'city' ? 'city manager' : 'office manager';
     const actor: UserActor = { kind: 'user', id: m.id, role: 'manager', officeCode: m.office_code, skills: [], managerScope: m.manager_scope, cityCode: m.city_code, orgUnitCode: null };
     const whole: number[] = [];
-    const perGroup: Record<Group, number[]> = { rollup: [], series: [], backlog: [] };
+    const perGroup: Record<Group, number[]> = { rollup: [], series: [], backlog: [], breakdown: [] };
     let codes: string[] = [];
     for (let i = 0; i < warmup + iterations; i++) {
       const calls: number[] = [];

@@ -75,6 +75,7 @@ export default function EditOffice() {
       departments: office.departments,
       regionPrefixes: office.regionPrefixes.join(', '),
       platePrefixes: office.platePrefixes.join(', '),
+      numberPrefix: office.numberPrefix ?? '',
     },
   });
   const [closeForm, closeFields] = useForm<{ transferTo: string }>({ id: 'office-close', shouldValidate: 'onSubmit' });

@@ -45,6 +45,7 @@ export default function OfficeList() {
                 <th scope="col">{t('offices.nameZh')}</th>
                 <th scope="col">{t('offices.unit')}</th>
                 <th scope="col">{t('offices.departments')}</th>
+                <th scope="col">{t('offices.numberPrefix')}</th>
                 <th scope="col">{t('offices.status')}</th>
               </tr>
             </thead>
@@ -57,6 +58,7 @@ export default function OfficeList() {
                   <td>{name(o)}</td>
                   <td>{o.orgUnitCode}</td>
                   <td>{o.departments.map((d) => t(`common:departments.${d}`)).join('、')}</td>
+                  <td>{o.numberPrefix ?? 'GA'}</td>
                   <td>{o.closed ? t('offices.closed') : t('offices.open')}</td>
                 </tr>
               ))}

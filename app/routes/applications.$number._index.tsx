@@ -23,6 +23,8 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents'] };
 
@@ -33,11 +35,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const application = await orThrowResponse(() => getMyApplication(ctx, applicationNumberParam(params, 'application.notFound')));
   const t = await getFixedT(request, ['applications', 'common']);
   const status = application.status === 'draft' ? 'submitted' : application.status;
-  return json({
+  return json(await withOfficeNames(context.db, {
     application,
     locale: await getLocale(request),
     title: `${t(`applications:state.${status}.heading`)} ${application.number} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 const withdrawSchema = z.object({
@@ -109,9 +111,10 @@ export default function Receipt() {
   // Chosen the post or an electronic result: the visit (if any) is not to collect the result.
   const handlingKey = a.handling?.mode === 'online_then_visit' && delivery ? 'online_then_visit_delivered' : a.handling?.mode;
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings']);
+  const { officeName } = useOfficeName();
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
-  const office = a.officeCode ? t(`common:offices.${a.officeCode}`) : '';
+  const office = officeName(a.officeCode);
   const limit =
     a.committed === null
       ? ''

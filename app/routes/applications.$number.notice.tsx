@@ -7,6 +7,8 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors'] };
 
@@ -21,17 +23,18 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noticeNotFound', params: {} }, { status: 404 });
   const view = await orThrowResponse(() => getNotice(ctx, number, raw === null ? null : Number(raw)));
   const t = await getFixedT(request, ['notice', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     view,
     isApplicant: ctx.actor.role === 'citizen',
     locale: await getLocale(request),
     title: `${t('notice:title')} ${view.notice.number} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 export default function NoticePage() {
   const { view, isApplicant, locale } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['notice', 'catalog', 'common', 'verify']);
+  const { officeName } = useOfficeName();
   const { notice, application } = view;
   const open = view.latest && application.status === 'needs_supplement' && !view.deadlinePassed;
   return (
@@ -87,7 +90,7 @@ export default function NoticePage() {
         <p className="muted">{t('notice:onlyOnce')}</p>
         <dl className="facts notice-sign">
           <dt>{t('notice:office')}</dt>
-          <dd>{t(`common:offices.${notice.officeCode}`)}</dd>
+          <dd>{officeName(notice.officeCode)}</dd>
           <dt>{t('notice:clerk')}</dt>
           <dd>{t('notice:staffNo', { staffNo: notice.clerkStaffNo })}</dd>
           <dt>{t('notice:issued')}</dt>

@@ -15,6 +15,8 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'errors', 'validation', 'integrations'] };
 
@@ -56,7 +58,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   }
   const t = await getFixedT(request, ['desk', 'common']);
   return json(
-    {
+    await withOfficeNames(context.db, {
       desk,
       filters,
       q: searchError ? (q ?? '') : desk.search ? (q ?? '') : '',
@@ -69,7 +71,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       done: (['release', 'transfer', 'reassign'] as const).find((d) => d === url.searchParams.get('done')) ?? null,
       locale: await getLocale(request),
       title: `${t('desk:title')} - ${t('common:siteName')}`,
-    },
+    }),
     { status: searchError ? 400 : 200 },
   );
 }
@@ -88,11 +90,12 @@ export default function DeskPage() {
   const { desk, filters, q, lastResult, canTake, empty, done, locale, leaseMinutes } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const { t } = useTranslation(['desk', 'common']);
+  const { officeName } = useOfficeName();
   const searchError = lastResult?.error.q[0] ?? null;
   return (
     <div className="container">
       <h1>{t('desk:title')}</h1>
-      <p className="lead">{t('desk:intro', { office: t(`common:offices.${desk.officeCode}`) })}</p>
+      <p className="lead">{t('desk:intro', { office: officeName(desk.officeCode) })}</p>
       {canTake && (
         <Form method="post" className="actions take-next">
           <input type="hidden" name="intent" value="takeNext" />

@@ -51,6 +51,7 @@ import { replyWithDomainError } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
+import { withOfficeNames } from '~/utils/office-names.server';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents'] };
 
@@ -60,12 +61,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['clerk', 'manager']);
   const page = await orThrowResponse(() => getReview(ctx, applicationNumberParam(params, 'review.applicationNotFound')));
   const t = await getFixedT(request, ['desk', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     page,
     locale: await getLocale(request),
     done: doneOf(new URL(request.url)),
     title: `${t('desk:review.title', { number: page.application.number })} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 /** ?done=<intent> after a decision: only a known intent is shown, anything else is ignored. */

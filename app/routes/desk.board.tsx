@@ -14,6 +14,8 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { replyWithDomainError } from '~/utils/form-errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'errors', 'validation'] };
 
@@ -27,12 +29,12 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const board = await orThrowResponse(() => loadBoard(ctx));
   const done = new URL(request.url).searchParams.get('done');
   const t = await getFixedT(request, ['desk', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     board,
     done: DONE.find((d) => d === done) ?? null,
     locale: await getLocale(request),
     title: `${t('desk:board.title')} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 /** Release or reassign the checked items, with a reason; all or nothing. */
@@ -63,6 +65,7 @@ export default function BoardPage() {
   const { board, done, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const { officeName } = useOfficeName();
   const [form, fields] = useForm({
     id: 'reassign',
     lastResult: actionData?.lastResult,
@@ -81,7 +84,7 @@ export default function BoardPage() {
           {t(`desk:done.${done}`)}
         </p>
       )}
-      <p className="lead">{t('desk:board.intro', { office: t(`common:offices.${board.officeCode}`), today: formatDay(board.today, locale) })}</p>
+      <p className="lead">{t('desk:board.intro', { office: officeName(board.officeCode), today: formatDay(board.today, locale) })}</p>
 
       <section className="card" aria-labelledby="open-heading">
         <h2 id="open-heading">{t('desk:board.open')}</h2>

@@ -14,6 +14,8 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { replyWithDomainError } from '~/utils/form-errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'errors', 'validation'] };
 
@@ -27,13 +29,13 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const list = await orThrowResponse(() => listOverrideRequests(ctx));
   const done = new URL(request.url).searchParams.get('done');
   const t = await getFixedT(request, ['desk', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     limit: OVERRIDE_LIST_LIMIT,
     ...list,
     done: (OVERRIDE_DECISIONS as readonly string[]).includes(done ?? '') ? (done as (typeof OVERRIDE_DECISIONS)[number]) : null,
     locale: await getLocale(request),
     title: `${t('desk:overrides.title')} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -59,6 +61,7 @@ export default function OverridesPage() {
   const { officeCode, requests, done, locale, limit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const { t } = useTranslation(['desk', 'common']);
+  const { officeName } = useOfficeName();
   return (
     <div className="container">
       <h1>{t('desk:overrides.title')}</h1>
@@ -67,7 +70,7 @@ export default function OverridesPage() {
           {t(`desk:overrides.done.${done}`)}
         </p>
       )}
-      <p className="lead">{t('desk:overrides.intro', { office: officeCode ? t(`common:offices.${officeCode}`) : '' })}</p>
+      <p className="lead">{t('desk:overrides.intro', { office: officeName(officeCode) })}</p>
       {requests.length === 0 ? (
         <p className="card">{t('desk:overrides.none')}</p>
       ) : (

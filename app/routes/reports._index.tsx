@@ -14,6 +14,8 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery, reportQueryString } from '~/utils/report-filters.server';
 import { requireReportReader } from '~/utils/reports-db.server';
 import { numberFormat, dateTimeFormat } from '~/components/intl';
+import { useOfficeName } from '~/utils/office-name';
+import { withOfficeNames } from '~/utils/office-names.server';
 import { formatInstant } from '~/components/application/format';
 
 export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
@@ -50,14 +52,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!report) {
     // The office choices still come from the service's scope, so the form can be corrected.
     const offices = await orThrowResponse(() => reportOffices(ctx));
-    return json({ ...base, report: null, offices, lastResult, query: '' }, { status: 400 });
+    return json(await withOfficeNames(context.db, { ...base, report: null, offices, lastResult, query: '', drillQuery: '' }), { status: 400 });
   }
-  const { from, to, period, department, serviceCode, officeCode } = report.filters;
-  return json({ ...base, report, offices: report.offices, lastResult, query: reportQueryString({ from, to, period, department, serviceCode, officeCode }) });
+  const { from, to, period, department, serviceCode, officeCode, unit } = report.filters;
+  return json(
+    await withOfficeNames(context.db, {
+      ...base,
+      report,
+      offices: report.offices,
+      lastResult,
+      query: reportQueryString({ from, to, period, department, serviceCode, officeCode, unit }),
+      // The same filters without the place in the hierarchy: each drill link adds its own.
+      drillQuery: reportQueryString({ from, to, period, department, serviceCode }),
+    }),
+  );
 }
 
 function FilterForm({ lastResult, report, offices, services }: { lastResult?: SubmissionResult<string[]>; report: Report | null; offices: string[]; services: { code: string; nameKey: string }[] }) {
   const { t } = useTranslation(['reports', 'common', 'catalog']);
+  const { officeName } = useOfficeName();
   const f = report?.filters;
   const [form, fields] = useForm({
     id: 'report-filters',
@@ -78,6 +91,8 @@ function FilterForm({ lastResult, report, offices, services }: { lastResult?: Su
       <h2 id="filters-heading">{t('reports:filters.heading')}</h2>
       <Form method="get" className="form report-filters" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={(Object.keys(labels) as (keyof typeof labels)[]).map((k) => ({ meta: fields[k], label: labels[k] }))} />
+        {/* Filtering again stays at the unit in view (an office chosen below takes its place). */}
+        {f?.unit ? <input type="hidden" name="unit" value={f.unit} /> : null}
         <div className="filter-grid">
           <DateField meta={fields.from} label={labels.from} hint={t('reports:filters.dateHint')} />
           <DateField meta={fields.to} label={labels.to} hint={t('reports:filters.dateHint')} />
@@ -93,7 +108,7 @@ function FilterForm({ lastResult, report, offices, services }: { lastResult?: Su
             meta={fields.officeCode}
             label={labels.officeCode}
             placeholder={offices.length > 1 ? t('reports:filters.allOffices') : undefined}
-            options={offices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+            options={offices.map((o) => ({ value: o, label: officeName(o) }))}
           />
         </div>
         <div className="actions">
@@ -152,8 +167,111 @@ function DataTable({ table, locale, query }: { table: ReportTable; locale: strin
   );
 }
 
+/**
+ * The hierarchy drill-down (decision 0037): breadcrumbs from the top of the reader's scope, then the
+ * figures of each unit or office one level down, each a link to its own view; an office's clerks.
+ */
+function Drill({ report, locale, drillQuery }: { report: Report; locale: string; drillQuery: string }) {
+  const { t, i18n } = useTranslation(['reports']);
+  const { officeName } = useOfficeName();
+  const en = i18n.language === 'en';
+  const n = (v: number) => numberFormat(locale).format(v);
+  const pct = (v: number | null) => (v === null ? t('reports:none') : numberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(v));
+  const href = (kind: 'unit' | 'office', code: string) => `/reports?${drillQuery ? `${drillQuery}&` : ''}${kind === 'unit' ? 'unit' : 'officeCode'}=${encodeURIComponent(code)}`;
+  const { trail, level, rows } = report.drill;
+  const crumbName = (c: Report['drill']['trail'][number]) => (c.kind === 'unit' ? (en ? c.nameEn : c.nameZh) : officeName(c.code));
+  return (
+    <section className="card report-section" aria-labelledby="h-drill">
+      <h2 id="h-drill">{t('reports:drill.heading')}</h2>
+      {trail.length > 0 && (
+        <nav aria-label={t('reports:drill.trail')} className="breadcrumb">
+          <ol>
+            {trail.map((c, i) => (
+              <li key={`${c.kind}:${c.code}`}>
+                {i === trail.length - 1 ? (
+                  <span aria-current="page">{crumbName(c)}</span>
+                ) : (
+                  <Link to={href(c.kind, c.code)}>{crumbName(c)}</Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+      <p className="hint">{level === 'office' ? t('reports:drill.clerksLead') : t('reports:drill.lead')}</p>
+      <div className="table-wrap" tabIndex={0} role="region" aria-label={level === 'office' ? t('reports:drill.clerksCaption') : t('reports:drill.caption')}>
+        {level === 'office' ? (
+          <table className="report-table" data-testid="drill-table">
+            <caption>{t('reports:drill.clerksCaption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('reports:drill.clerk')}</th>
+                <th scope="col" className="num">{t('reports:drill.decided')}</th>
+                <th scope="col" className="num">{t('reports:figures.completed')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.clerks.length === 0 ? (
+                <tr>
+                  <td colSpan={3}>{t('reports:empty')}</td>
+                </tr>
+              ) : (
+                report.clerks.map((c) => (
+                  <tr key={c.clerkId}>
+                    <th scope="row">{c.staffNo ?? t('reports:none')}</th>
+                    <td className="num">{n(c.decided)}</td>
+                    <td className="num">{n(c.completed)}</td>
+                  </tr>
+                ))
+              )}
+            </tbody>
+          </table>
+        ) : (
+          <table className="report-table" data-testid="drill-table">
+            <caption>{t('reports:drill.caption')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('reports:drill.name')}</th>
+                {(['received', 'accepted', 'completed', 'refused'] as const).map((k) => (
+                  <th key={k} scope="col" className="num">
+                    {t(`reports:figures.${k}`)}
+                  </th>
+                ))}
+                <th scope="col" className="num">{t('reports:drill.onTimeRate')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.length === 0 ? (
+                <tr>
+                  <td colSpan={6}>{t('reports:empty')}</td>
+                </tr>
+              ) : (
+                rows.map((r) => {
+                  const name = r.kind === 'unit' ? ((en ? r.nameEn : r.nameZh) ?? r.code) : officeName(r.code);
+                  return (
+                    <tr key={`${r.kind}:${r.code}`}>
+                      <th scope="row">
+                        <Link to={href(r.kind, r.code)}>{t(r.kind === 'unit' ? 'reports:drill.unitLabel' : 'reports:drill.officeLabel', { name })}</Link>
+                      </th>
+                      <td className="num">{n(r.received)}</td>
+                      <td className="num">{n(r.accepted)}</td>
+                      <td className="num">{n(r.completed)}</td>
+                      <td className="num">{n(r.refused)}</td>
+                      <td className="num">{pct(r.onTimeRate)}</td>
+                    </tr>
+                  );
+                })
+              )}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}
+
 export default function Reports() {
-  const { report, offices, services, lastResult, locale, query } = useLoaderData<typeof loader>();
+  const { report, offices, services, lastResult, locale, query, drillQuery } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(['reports', 'common', 'catalog']);
   const tables = report ? buildTables(report as Report, t as unknown as Translate, (k) => i18n.exists(k)) : [];
   const byName = Object.fromEntries(tables.map((x) => [x.name, x])) as Record<ReportTable['name'], ReportTable>;
@@ -184,6 +302,7 @@ export default function Reports() {
           <p className="hint" data-testid="report-freshness">
             {report.freshAsOf ? t('reports:freshAsOf', { at: formatInstant(report.freshAsOf, locale) }) : t('reports:freshNone')}
           </p>
+          <Drill report={report as Report} locale={locale} drillQuery={drillQuery} />
           {section(
             'series',
             <GroupedBarChart

@@ -13,6 +13,8 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'catalog', 'ratings', 'validation', 'errors'] };
 
@@ -23,7 +25,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['manager']);
   const items = await orThrowResponse(() => listRectifications(ctx));
   const t = await getFixedT(request, ['ratings', 'common']);
-  return json({ items, locale: await getLocale(request), title: `${t('ratings:rectifications.title')} - ${t('common:siteName')}` });
+  return json(await withOfficeNames(context.db, { items, locale: await getLocale(request), title: `${t('ratings:rectifications.title')} - ${t('common:siteName')}` }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -79,6 +81,7 @@ export default function Rectifications() {
   const { items, locale } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { id?: string; lastResult?: SubmissionResult<string[]> } | undefined;
   const { t, i18n } = useTranslation(['ratings', 'catalog', 'common']);
+  const { officeName } = useOfficeName();
   const service = (code: string) => (i18n.exists(`catalog:services.${code}.name`) ? t(`catalog:services.${code}.name`) : code);
   const open = items.filter((i) => !i.closedAt);
   const closed = items.filter((i) => i.closedAt);
@@ -103,7 +106,7 @@ export default function Rectifications() {
             <dt>{t('ratings:rectifications.channel')}</dt>
             <dd>{t(`ratings:channels.${item.channel}`)}</dd>
             <dt>{t('ratings:rectifications.office')}</dt>
-            <dd>{t(`common:offices.${item.officeCode}`)}</dd>
+            <dd>{officeName(item.officeCode)}</dd>
             {item.comment && (
               <>
                 <dt>{t('ratings:comment')}</dt>

@@ -28,6 +28,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { serviceCodeParam } from '~/utils/params.server';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'] };
 
@@ -45,12 +46,12 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   );
   if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
   const t = await getFixedT(request, ['applications', 'catalog', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     view,
     locale: await getLocale(request),
     saved: url.searchParams.get('saved') === '1',
     title: `${t('applications:apply.title', { service: t(view.service.nameKey) })} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 /**

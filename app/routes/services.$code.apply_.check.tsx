@@ -13,6 +13,7 @@ import { notFoundResponse, orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { serviceCodeParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'] };
 
@@ -25,11 +26,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const view = await orThrowResponse(() => getCheckView(ctx, code, new URL(request.url).searchParams.get('draft')));
   if (view.submittedNumber) throw redirect(`/applications/${view.submittedNumber}`);
   const t = await getFixedT(request, ['applications', 'catalog', 'common']);
-  return json({
+  return json(await withOfficeNames(context.db, {
     view,
     locale: await getLocale(request),
     title: `${t('applications:check.title', { service: t(view.service.nameKey) })} - ${t('common:siteName')}`,
-  });
+  }));
 }
 
 type Problem = { field: string; message: string };

@@ -7,6 +7,8 @@ import { Timeline } from '~/components/application/timeline';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { flowToken, trackedApplication } from '~/utils/code-flow.server';
 import { serviceContext } from '~/utils/session.server';
+import { withOfficeNames } from '~/utils/office-names.server';
+import { useOfficeName } from '~/utils/office-name';
 
 export const handle = { i18n: ['common', 'auth', 'catalog', 'applications', 'desk', 'errors'] };
 
@@ -21,7 +23,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!application) throw redirect('/track');
   const t = await getFixedT(request, ['auth', 'common']);
   return json(
-    { title: `${t('auth:trackView.title')} ${application.number} - ${t('common:siteName')}`, application, locale: await getLocale(request) },
+    await withOfficeNames(context.db, { title: `${t('auth:trackView.title')} ${application.number} - ${t('common:siteName')}`, application, locale: await getLocale(request) }),
     // Someone else's application on a shared computer: not to be kept by the browser.
     { headers: { 'Cache-Control': 'no-store' } },
   );
@@ -30,6 +32,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 export default function TrackView() {
   const { application: a, locale } = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation(['auth', 'applications', 'catalog', 'common']);
+  const { officeName } = useOfficeName();
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
   return (
@@ -50,7 +53,7 @@ export default function TrackView() {
           {a.officeCode && (
             <>
               <dt>{t('applications:receipt.office')}</dt>
-              <dd>{t(`common:offices.${a.officeCode}`)}</dd>
+              <dd>{officeName(a.officeCode)}</dd>
             </>
           )}
           <dt>{t('trackView.status')}</dt>

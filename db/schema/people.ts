@@ -42,6 +42,12 @@ export const offices = pgTable('offices', {
   /** Departments this office accepts: hukou, traffic, exit_entry. */
   departments: text('departments').array().notNull(),
   phone: text('phone').notNull(),
+  /**
+   * What this office's application numbers start with (2–6 upper-case letters and digits, a letter
+   * first and last; services/applications/numbers.ts); null: the shared default 'GA'. Unique, and
+   * its shape checked, by hand-written SQL in migration office_number_prefix.
+   */
+  numberPrefix: text('number_prefix'),
 });
 
 export const users = pgTable(

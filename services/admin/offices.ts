@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { applications, offices, queueItems } from '../../db/schema/index.js';
 import type { Department } from '../catalog/types.js';
+import type { Db } from '../../db/client.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -13,7 +14,9 @@ import type { OfficeCreateInput, OfficeUpdateInput } from './schemas.js';
 /**
  * Offices, managed by administrators within their tree (decision 0027): create, edit (names,
  * address and hours, parent unit, departments, jurisdiction) and close, which moves the open
- * queue to another office in scope. Every change is audited with before and after.
+ * queue to another office in scope. Every change is audited with before and after. An office's
+ * application-number prefix (decision 0037) is one of its fields: numbers filed after a change
+ * carry the new one, numbers issued keep theirs.
  */
 
 export type OfficeView = {
@@ -28,6 +31,8 @@ export type OfficeView = {
   departments: Department[];
   regionPrefixes: string[];
   platePrefixes: string[];
+  /** Null: the default 'GA' (services/applications/numbers.ts). */
+  numberPrefix: string | null;
   closed: boolean;
 };
 
@@ -43,6 +48,7 @@ const view = (r: typeof offices.$inferSelect): OfficeView => ({
   departments: r.departments as Department[],
   regionPrefixes: r.regionPrefixes,
   platePrefixes: r.platePrefixes,
+  numberPrefix: r.numberPrefix,
   closed: r.closedAt !== null,
 });
 
@@ -85,13 +91,25 @@ function fields(units: readonly OrgUnit[], input: OfficeUpdateInput) {
     departments: [...new Set(input.departments)],
     regionPrefixes: [...new Set(input.regionPrefixes)],
     platePrefixes: [...new Set(input.platePrefixes)],
+    numberPrefix: input.numberPrefix ?? null,
   };
+}
+
+/** Another office holding the prefix (the unique index would refuse it): a message beside the field, not a 500. */
+async function assertPrefixFree(tx: Db, prefix: string | null | undefined, code: string | null): Promise<void> {
+  if (!prefix) return;
+  const [other] = await tx
+    .select({ code: offices.code })
+    .from(offices)
+    .where(and(eq(offices.numberPrefix, prefix), code ? ne(offices.code, code) : undefined));
+  if (other) throw invalid('form.invalid', { numberPrefix: ['admin.numberPrefixTaken'] });
 }
 
 export async function createOffice(ctx: ServiceContext, input: OfficeCreateInput): Promise<void> {
   const { units, unitCodes } = await scopeOf(ctx);
   if (!unitCodes.has(input.orgUnitCode)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
   await ctx.db.transaction(async (tx) => {
+    await assertPrefixFree(tx, input.numberPrefix, null);
     const [row] = await tx
       .insert(offices)
       .values({ code: input.code, ...fields(units, input) })
@@ -110,6 +128,7 @@ export async function updateOffice(ctx: ServiceContext, code: string, input: Off
   if (!unitCodes.has(input.orgUnitCode)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
   await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(offices).where(eq(offices.code, code)).for('update');
+    await assertPrefixFree(tx, input.numberPrefix, code);
     const [after] = await tx.update(offices).set(fields(units, input)).where(eq(offices.code, code)).returning();
     await recordAudit(tx, ctx, { action: 'admin.office.updated', officeCode: code, data: { before: view(before), after: view(after) } });
   });

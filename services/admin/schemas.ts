@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { password } from '../auth/schemas.js';
 import { DEPARTMENTS } from '../catalog/types.js';
+import { DEFAULT_NUMBER_PREFIX, NUMBER_PREFIX } from '../applications/numbers.js';
 import { choice, listCode, officeCode, optionalText, text } from '../validation/zod.js';
 
 /**
@@ -55,6 +56,15 @@ const officeFields = {
   regionPrefixes: list(/^(\d{2}|\d{4}|\d{6})$/, 'regionPrefix.format'),
   /** A province's plate character, optionally with the issuing authority's letter (京, 沪A). */
   platePrefixes: list(/^[\u4e00-\u9fff][A-Z]?$/, 'platePrefix.format'),
+  /** What the office's application numbers start with (numbers.ts); empty: the default 'GA'. Typed case is forgiven. */
+  numberPrefix: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toUpperCase() || null : v === undefined ? null : v),
+    z
+      .string({ invalid_type_error: 'numberPrefix.format' })
+      .regex(NUMBER_PREFIX, 'numberPrefix.format')
+      .refine((v) => v !== DEFAULT_NUMBER_PREFIX, 'numberPrefix.reserved')
+      .nullable(),
+  ).optional(),
 };
 
 export const officeCreateSchema = z.object({ code: officeCode(), ...officeFields });

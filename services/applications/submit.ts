@@ -287,7 +287,7 @@ function deadlines(completeness: string | UnknownDay, due: string | UnknownDay) 
 
 /** A plan's submitting values, as services/applications/submit-statements.ts takes them. */
 const submitting = (plan: Plan): Submitting => ({
-  numberPrefix: applicationNumberPrefix(plan.day),
+  numberPrefix: applicationNumberPrefix(plan.day, plan.office.numberPrefix),
   answers: plan.answers,
   officeCode: plan.office.code,
   priority: plan.priority,

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../context.js';
 import { notifyApplicantAt } from '../notifications/notify.js';
 import { nextDocumentNumber } from './numbers.js';
 import { bodyOf, renderDocument, type DocumentFacts } from './render.js';
+import { officeNamesOf } from '../offices/office-names.js';
 
 /** A status change as changeStatus made it, with what its caller said about it. */
 export type DecidedChange = {
@@ -126,6 +127,7 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
     noticeDate: notice?.issueDate ?? null,
     deadline: notice?.supplementDeadline ?? null,
   };
+  const officeNames = await officeNamesOf(tx, [facts.officeCode, facts.redirectOfficeCode]);
   const [doc] = await tx
     .insert(decisionDocuments)
     .values({
@@ -137,7 +139,7 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
       issuedAt: now,
       issueDate,
       facts,
-      content: Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, renderDocument(kind, facts, lng)])),
+      content: Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, renderDocument(kind, facts, lng, officeNames)])),
     })
     .returning({ id: decisionDocuments.id });
 

@@ -1,6 +1,7 @@
 import type { CompletionDelivery, DocumentKind, RenderedDocument } from '../../db/schema/index.js';
 import type { Language } from '../../locales/index.js';
 import { formatChinaDay, lookup, text } from '../locale-text.js';
+import { officeNameIn, type OfficeNames } from '../offices/office-names.js';
 
 /**
  * What a document says, as values: codes, keys and China days. Stored beside the text so the
@@ -51,10 +52,13 @@ export function bodyOf(kind: DocumentKind, f: Pick<DocumentFacts, 'dueDate' | 'i
   return kind === 'deemedAcceptance' && f.dueDate !== null && f.dueDate < f.issueDate ? 'deemedAcceptanceOverdue' : kind;
 }
 
-/** The document in one language: title, header facts, paragraphs, signature last. */
-export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Language): RenderedDocument {
+/**
+ * The document in one language: title, header facts, paragraphs, signature last. `officeNames`:
+ * the own names of offices created in the browser (services/offices/office-names.ts).
+ */
+export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Language, officeNames?: OfficeNames): RenderedDocument {
   const day = (d: string | null) => formatChinaDay(lng, d);
-  const office = lookup(lng, `common:offices.${f.officeCode}`) ?? f.officeCode;
+  const office = officeNameIn(lng, f.officeCode, officeNames);
   const service = lookup(lng, `catalog:services.${f.serviceCode}.name`) ?? f.serviceCode;
   const reasonKey = kind === 'refusal' ? `desk:refuse.reasons.${f.reasonCode}` : `desk:notAccept.reasons.${f.reasonCode}`;
   const reason = f.reasonCode ? (lookup(lng, reasonKey) ?? f.reasonCode) : '';
@@ -78,7 +82,7 @@ export function renderDocument(kind: DocumentKind, f: DocumentFacts, lng: Langua
     reason: lng === 'en' ? reason.charAt(0).toLowerCase() + reason.slice(1) : reason,
     basis,
     note: f.note ?? '',
-    redirectOffice: f.redirectOfficeCode ? (lookup(lng, `common:offices.${f.redirectOfficeCode}`) ?? f.redirectOfficeCode) : '',
+    redirectOffice: f.redirectOfficeCode ? officeNameIn(lng, f.redirectOfficeCode, officeNames) : '',
     redirectPhone: f.redirectPhone ?? '',
     documentNumber: f.certificateNumber ?? '',
     carrier: f.carrier ? (lookup(lng, `documents:carriers.${f.carrier}`) ?? f.carrier) : '',

@@ -1,5 +1,6 @@
 import type { Language } from '../../locales/index.js';
 import { formatChinaDay, lookup, text } from '../locale-text.js';
+import { officeNameIn, type OfficeNames } from '../offices/office-names.js';
 
 export type RenderedMessage = { sms: string; emailSubject: string; emailBody: string };
 
@@ -9,9 +10,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * A message's text in the citizen's language, from locales/<lng>/messages.json (texts live with
  * the portal, not at the carrier). Params carry codes and China days; this turns them into words:
  * serviceCode → service, officeCode → office, toOfficeCode → toOffice, delivery → its label, and
- * every 'YYYY-MM-DD' into the language's date. Undefined for a template without texts.
+ * every 'YYYY-MM-DD' into the language's date. Undefined for a template without texts. Offices are
+ * named as services/offices/office-names.ts names them: `officeNames` holds the own names of
+ * offices created in the browser.
  */
-export function renderMessage(recorded: string, lng: Language, params: Record<string, unknown>): RenderedMessage | undefined {
+export function renderMessage(recorded: string, lng: Language, params: Record<string, unknown>, officeNames?: OfficeNames): RenderedMessage | undefined {
   const template = textFor(recorded, params);
   if (lookup(lng, `messages:${template}.sms`) === undefined) return undefined;
   const vars: Record<string, unknown> = {};
@@ -24,8 +27,8 @@ export function renderMessage(recorded: string, lng: Language, params: Record<st
   // The receipt was recorded with `number` before the other templates settled on applicationNumber.
   vars.applicationNumber ??= params.number;
   if (typeof params.serviceCode === 'string') vars.service = lookup(lng, `catalog:services.${params.serviceCode}.name`) ?? params.serviceCode;
-  if (typeof params.officeCode === 'string') vars.office = lookup(lng, `common:offices.${params.officeCode}`) ?? params.officeCode;
-  if (typeof params.toOfficeCode === 'string') vars.toOffice = lookup(lng, `common:offices.${params.toOfficeCode}`) ?? params.toOfficeCode;
+  if (typeof params.officeCode === 'string') vars.office = officeNameIn(lng, params.officeCode, officeNames);
+  if (typeof params.toOfficeCode === 'string') vars.toOffice = officeNameIn(lng, params.toOfficeCode, officeNames);
   if (typeof params.delivery === 'string') vars.delivery = lookup(lng, `messages:values.delivery.${params.delivery}`) ?? params.delivery;
   return {
     sms: text(lng, `messages:${template}.sms`, vars),

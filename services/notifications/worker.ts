@@ -7,6 +7,7 @@ import { sendSms } from '../integrations/sms-gateway.js';
 import { languageOf } from '../locale-text.js';
 import { retryDelayMs } from './backoff.js';
 import { renderMessage } from './render.js';
+import { ownOfficeNames } from '../offices/office-names.js';
 import { CODE_TTL_MS, openCodeMessageParams } from '../auth/one-time-codes.js';
 import { SecretBoxError } from '../auth/secret-box.js';
 import { rowsOf } from '../sql.js';
@@ -160,7 +161,8 @@ async function send(
   }
   // A code that can no longer be used is not worth an SMS (the gateway was down past its life).
   if (opened.code !== null && ctx.clock.now().getTime() >= msg.createdAt.getTime() + CODE_TTL_MS) throw new PermanentFailure('notifications.codeExpired');
-  const text = renderMessage(msg.template, lng, opened.code === null ? opened.params : { ...opened.params, code: opened.code });
+  // Offices created in the browser are named by their own names (cached reference data).
+  const text = renderMessage(msg.template, lng, opened.code === null ? opened.params : { ...opened.params, code: opened.code }, await ownOfficeNames(ctx.db));
   if (!text) throw new PermanentFailure('notifications.unknownTemplate');
   const common = { template: msg.template, locale: lng, params: opened.params, idempotencyKey: msg.idempotencyKey };
   if (msg.channel === 'email') {

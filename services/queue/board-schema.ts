@@ -10,7 +10,7 @@ export const REASSIGN_MAX = 200;
  * item that changed hands since is refused rather than taken from its new holder.
  */
 const checkedItem = z.string({ invalid_type_error: 'choice', required_error: 'choice' }).transform((v, ctx) => {
-  const m = /^(GA\d{14,27}):(\d{1,9})$/.exec(v);
+  const m = /^([A-Z][A-Z0-9]{0,4}[A-Z]\d{14,27}):(\d{1,9})$/.exec(v);
   if (!m || !isApplicationNumber(m[1]) || Number(m[2]) > 2147483647) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'choice' });
     return z.NEVER;

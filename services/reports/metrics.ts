@@ -6,6 +6,7 @@ import { addTally } from './counters.js';
 import { reportsFreshAsOf } from './projection.js';
 import { addDays, chinaDate } from '../calendar/working-days.js';
 import { officesInScope } from '../offices/offices.js';
+import { reportView, type Crumb } from './drill.js';
 import type { ServiceContext } from '../context.js';
 import { invalid, notFound } from '../errors.js';
 import { authorize } from '../permissions.js';
@@ -36,12 +37,14 @@ export const reportFilterSchema = z
     department: z.enum(['hukou', 'traffic', 'exit_entry'], { errorMap: () => ({ message: 'choice' }) }).optional(),
     serviceCode: z.string().max(64, 'choice').regex(/^[a-z0-9-]+$/, 'choice').optional(),
     officeCode: z.string().max(64, 'choice').regex(/^[a-z0-9-]+$/, 'choice').optional(),
+    /** The org unit in view (drill.ts): its offices' figures, broken down by its children. */
+    unit: z.string().max(40, 'choice').regex(/^[A-Za-z0-9_.:-]+$/, 'choice').optional(),
     period: z.enum(['day', 'week', 'month'], { errorMap: () => ({ message: 'choice' }) }).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { message: 'reports.rangeInvalid', path: ['to'] });
 export type ReportFilterInput = z.input<typeof reportFilterSchema>;
 
-export type ReportFilters = { from: string; to: string; department?: string; serviceCode?: string; officeCode?: string; period: Period };
+export type ReportFilters = { from: string; to: string; department?: string; serviceCode?: string; officeCode?: string; unit?: string; period: Period };
 
 export type CounterTotals = {
   received: number;
@@ -79,6 +82,23 @@ export type Durations = { count: number; median: number | null; p90: number | nu
 export type ProcessingTimes = { total: Durations; office: Durations; waiting: Durations };
 export type ClerkRow = { clerkId: string; staffNo: string | null; decided: number; completed: number };
 export type MissingRow = { serviceCode: string; materialCode: string; count: number };
+/** The figures of one child of the view (a unit one level down, or an office): each a link one level down. */
+export type DrillRow = {
+  kind: 'unit' | 'office';
+  code: string;
+  nameZh: string | null;
+  nameEn: string | null;
+  received: number;
+  accepted: number;
+  completed: number;
+  refused: number;
+  onTimeRate: number | null;
+};
+/**
+ * Where the view stands (breadcrumbs from the top of the reader's scope) and what lies one level
+ * down: units and offices (`rows`), or, for an office, its clerks (the report's `clerks`).
+ */
+export type Drill = { trail: Crumb[]; level: 'unit' | 'office'; rows: DrillRow[] };
 
 export type Report = {
   filters: ReportFilters;
@@ -90,6 +110,7 @@ export type Report = {
   processing: ProcessingTimes;
   clerks: ClerkRow[];
   missing: MissingRow[];
+  drill: Drill;
   /**
    * The time of the last audit event the figures include (ISO; null before the first): they are a
    * projection the worker applies shortly after each event (docs/decisions/0025). The backlog is
@@ -97,6 +118,10 @@ export type Report = {
    */
   freshAsOf: string | null;
 };
+
+/** What each row of the breakdown sums. */
+const DRILL_COUNTERS = ['received', 'accepted', 'completed', 'refused', 'completedOnTime'] as const satisfies readonly RollupCounter[];
+type DrillCounter = (typeof DRILL_COUNTERS)[number];
 
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
 
@@ -130,7 +155,7 @@ export function parseFilters(raw: ReportFilterInput, today: string): ReportFilte
   const to = r.data.to ?? today;
   const from = r.data.from ?? addDays(to, -29);
   if (Date.parse(to) - Date.parse(from) > 3 * 366 * 86_400_000) throw invalid('form.invalid', { from: ['reports.rangeTooLong'] });
-  return { from, to, department: r.data.department, serviceCode: r.data.serviceCode, officeCode: r.data.officeCode, period: r.data.period ?? 'day' };
+  return { from, to, department: r.data.department, serviceCode: r.data.serviceCode, officeCode: r.data.officeCode, unit: r.data.officeCode ? undefined : r.data.unit, period: r.data.period ?? 'day' };
 }
 
 /** The offices a manager may filter /reports by, without computing a report (a form sent back with errors). */
@@ -146,7 +171,10 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
   const filters = parseFilters(raw, today);
   const all = await officesInScope(ctx.db, actor, scope);
   if (filters.officeCode && !all.includes(filters.officeCode)) throw notFound('reports.officeNotFound');
-  const codes = filters.officeCode ? [filters.officeCode] : all;
+  // The unit or office in view, within the reader's scope (404 outside it), and its children.
+  const view = await reportView(ctx.db, actor, scope, all, filters);
+  const codes = view.codes;
+  const drill: Drill = { trail: view.trail, level: view.office ? 'office' : 'unit', rows: [] };
   const empty: Report = {
     filters,
     offices: all,
@@ -157,6 +185,7 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
     processing: { total: fromTally({}), office: fromTally({}), waiting: fromTally({}) },
     clerks: [],
     missing: [],
+    drill,
     freshAsOf: null,
   };
   // One row by primary key, read beside the figures (started now, awaited with them).
@@ -181,10 +210,17 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
   const cols = sql.raw(`r.service_code, ${[...ROLLUP_COUNTERS, ...ROLLUP_TALLIES].map((k) => `r.${ROLLUP_COLUMN[k]} as "${k}"`).join(', ')}`);
   if (tiers.months) pieces.push(sql`select ${cols} from report_monthly r where r.month between ${tiers.months[0]}::date and ${tiers.months[1]}::date and ${dims('r')}`);
   for (const [a, b] of tiers.days) pieces.push(sql`select ${cols} from report_daily r where r.day between ${a}::date and ${b}::date and ${dims('r')}`);
+  // The breakdown: the same rollup rows, each office's summed into the child of the view it lies
+  // under (a VALUES list from the hierarchy, which drill.ts reads whole), grouped in SQL.
+  const grouping = view.groups.flatMap((g) => g.offices.map((o) => sql`(${o}::text, ${`${g.kind}:${g.code}`}::text)`));
+  const byChild = sql.raw(`r.office_code, ${DRILL_COUNTERS.map((k) => `r.${ROLLUP_COLUMN[k]} as "${k}"`).join(', ')}`);
+  const childPieces: SQL[] = [];
+  if (tiers.months) childPieces.push(sql`select ${byChild} from report_monthly r where r.month between ${tiers.months[0]}::date and ${tiers.months[1]}::date and ${dims('r')}`);
+  for (const [a, b] of tiers.days) childPieces.push(sql`select ${byChild} from report_daily r where r.day between ${a}::date and ${b}::date and ${dims('r')}`);
   const unit = filters.period === 'day' ? 'day' : filters.period === 'week' ? 'week' : 'month';
   // The three reads are independent: on PostgreSQL they run at once on separate pool connections
   // (PGlite takes them in turn). Started in this order; bench/reports.ts labels them by it.
-  const [rolledRes, seriesRes, backlogRes] = await Promise.all([
+  const [rolledRes, seriesRes, backlogRes, childRes] = await Promise.all([
     ctx.db.execute(sql.join(pieces, sql` union all `)),
     ctx.db.execute(sql`
       select to_char(date_trunc(${unit}, r.day::timestamp), 'YYYY-MM-DD') as period,
@@ -204,6 +240,13 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
              count(*) filter (where a.submitted_at < b.d20)::int as "21+"
       from applications a, b
       where a.status in ('submitted','under_review','needs_supplement','supplemented','accepted') and ${dims('a')}`),
+    grouping.length
+      ? ctx.db.execute(sql`
+      select g.child, ${sql.raw(DRILL_COUNTERS.map((k) => `sum(x."${k}")::int as "${k}"`).join(', '))}
+      from (${sql.join(childPieces, sql` union all `)}) x
+      join (values ${sql.join(grouping, sql`, `)}) g(office_code, child) on g.office_code = x.office_code
+      group by g.child`)
+      : null,
   ]);
   const rolled = rowsOf<{ service_code: string } & Record<RollupCounter, number | string> & Record<RollupTally, Tally | string>>(rolledRes);
   const totals = zeroTotals();
@@ -244,9 +287,27 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
         .sort((a, b) => b.count - a.count || a.materialCode.localeCompare(b.materialCode)),
     );
 
+  const figures = new Map(rowsOf<{ child: string } & Record<DrillCounter, number | string>>(childRes ?? { rows: [] }).map((r) => [r.child, r]));
+  drill.rows = view.groups.map((g): DrillRow => {
+    const f = figures.get(`${g.kind}:${g.code}`);
+    const n = (k: DrillCounter) => Number(f?.[k] ?? 0);
+    return {
+      kind: g.kind,
+      code: g.code,
+      nameZh: g.kind === 'unit' ? g.nameZh : null,
+      nameEn: g.kind === 'unit' ? g.nameEn : null,
+      received: n('received'),
+      accepted: n('accepted'),
+      completed: n('completed'),
+      refused: n('refused'),
+      onTimeRate: ratio(n('completedOnTime'), n('completed')),
+    };
+  });
+
   return {
     filters,
     offices: all,
+    drill,
     freshAsOf: await fresh,
     totals,
     rates: ratesOf(totals),

@@ -5,8 +5,11 @@
  * number would be an error (a 500) rather than "not found".
  */
 
-/** GA, the China day of receipt (8 digits), the sequence padded to at least 6 (numbers.ts). */
-const APPLICATION_NUMBER = /^GA\d{8}\d{6,19}$/;
+/**
+ * The office's prefix ('GA' by default; 2–6 upper-case letters and digits, a letter first and
+ * last), the China day of receipt (8 digits), the sequence padded to at least 6 (numbers.ts).
+ */
+const APPLICATION_NUMBER = /^[A-Z][A-Z0-9]{0,4}[A-Z]\d{8}\d{6,19}$/;
 /** RFC 4122 text form (any version): what a uuid column accepts and prints. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Catalog codes as the definitions spell them (e.g. 'temporary-id-card'). */

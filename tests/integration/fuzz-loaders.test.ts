@@ -129,7 +129,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
-const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence'];
+const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence', 'unit'];
 const queryValue = fc.oneof(anyHostile, impossibleDate, fc.constantFrom('1', 'day', 'week', 'month', 'hukou', 'bj-dongcheng', 'counts', 'claim', 'verdict', '-'.repeat(36), 'waiting', 'mine', '999999', '测试', '测', '%_', '110101199003071234', '+86 138 0013 8000', 'GA2026112300000'));
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), prototypeKey, fc.string({ maxLength: 8 })), queryValue), { maxLength: 6 })
@@ -140,7 +140,7 @@ const query = fc
   });
 const who = fc.constantFrom<Who>('anonymous', 'citizen', 'clerk', 'manager', 'admin');
 
-const SHAPES = { number: /^GA\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
+const SHAPES = { number: /^[A-Z][A-Z0-9]{0,4}[A-Z]\d{14,27}$/, id: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, code: /^[a-z][a-z0-9-]{0,63}$/ };
 
 async function expectAnswered(res: Response) {
   expect(res.status).toBeLessThan(500);

@@ -118,7 +118,8 @@ describe('/reports', () => {
       expect(html.match(/<svg[^>]*role="img"/g)?.length).toBe(3);
       expect(html).toContain('<title');
       expect(html).toContain('<desc');
-      expect(html.match(/<caption>/g)?.length).toBe(8);
+      // The eight figure tables and the hierarchy's breakdown (decision 0037).
+      expect(html.match(/<caption>/g)?.length).toBe(9);
       expect(html).toContain('scope="col"');
       expect(html).toContain('scope="row"');
       expect(html).toContain('href="/reports/csv?table=series&amp;');

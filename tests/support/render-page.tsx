@@ -19,6 +19,8 @@ export function remixReactStub() {
     useLoaderData: () => state.loaderData,
     useActionData: () => state.actionData,
     useNavigation: () => ({ state: 'idle' }),
+    // The page's own match: what useOfficeName (app/utils/office-name.ts) reads the loader's office names from.
+    useMatches: () => [{ id: 'page', pathname: '/', params: {}, data: state.loaderData, handle: undefined }],
     Form: ({ children, method, encType, ...rest }: { children: ReactNode; method?: string; encType?: string }) => (
       <form method={method} encType={encType} {...rest}>
         {children}

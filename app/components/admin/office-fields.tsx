@@ -14,6 +14,7 @@ export type OfficeForm = {
   departments: string[];
   regionPrefixes: string;
   platePrefixes: string;
+  numberPrefix: string;
 };
 
 type Fields = {
@@ -26,6 +27,7 @@ type Fields = {
   departments: FieldMetadata<string[]>;
   regionPrefixes: FieldMetadata<string>;
   platePrefixes: FieldMetadata<string>;
+  numberPrefix: FieldMetadata<string>;
 };
 
 /** The office's fields for the error summary, in the form's order (create puts the code first). */
@@ -40,6 +42,7 @@ export function officeSummaryFields(fields: Fields, t: (key: string) => string) 
     { meta: fields.departments, label: t('offices.departments') },
     { meta: fields.regionPrefixes, label: t('offices.regionPrefixes') },
     { meta: fields.platePrefixes, label: t('offices.platePrefixes') },
+    { meta: fields.numberPrefix, label: t('offices.numberPrefix') },
   ];
 }
 
@@ -62,6 +65,15 @@ export function OfficeFields({ fields, units }: { fields: Fields; units: Choice[
       />
       <TextField meta={fields.regionPrefixes} label={t('admin:offices.regionPrefixes')} hint={t('admin:offices.regionHint')} maxLength={400} spellCheck={false} />
       <TextField meta={fields.platePrefixes} label={t('admin:offices.platePrefixes')} hint={t('admin:offices.plateHint')} maxLength={200} spellCheck={false} />
+      <TextField
+        meta={fields.numberPrefix}
+        label={t('admin:offices.numberPrefix')}
+        hint={t('admin:offices.numberPrefixHint')}
+        maxLength={6}
+        spellCheck={false}
+        autoComplete="off"
+        autoCapitalize="characters"
+      />
     </>
   );
 }

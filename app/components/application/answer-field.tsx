@@ -2,6 +2,7 @@ import type { FieldMetadata } from '@conform-to/react';
 import { useTranslation } from 'react-i18next';
 import type { FieldView } from '#services/applications/form-view';
 import { CheckboxField, DateField, RadioGroup, SelectField, TextareaField, TextField } from '~/components/forms';
+import { useOfficeName } from '~/utils/office-name';
 
 /** Browser hints per identifier kind: keyboards, no spell-checking of codes. */
 const TEXT_KINDS: Partial<Record<FieldView['kind'], { type?: 'text' | 'tel'; inputMode?: 'numeric' | 'text'; className?: string }>> = {
@@ -19,9 +20,10 @@ const TEXT_KINDS: Partial<Record<FieldView['kind'], { type?: 'text' | 'tel'; inp
  */
 export function AnswerField({ field, meta, hidden }: { field: FieldView; meta: FieldMetadata; hidden?: boolean }) {
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common']);
+  const { label: optionLabel } = useOfficeName();
   const label = t(field.labelKey);
   const hint = field.locked ? t('applications:apply.lockedIdentity') : i18n.exists(field.hintKey) ? t(field.hintKey) : undefined;
-  const options = field.options.map((o) => ({ value: o.value, label: t(o.labelKey) }));
+  const options = field.options.map((o) => ({ value: o.value, label: optionLabel(o.labelKey) }));
   const common = { meta, label, hint, required: field.required };
   const autoComplete = field.autoComplete ?? undefined;
 

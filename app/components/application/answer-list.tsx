@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { AnswerLine } from '#services/applications/answer-lines';
 import { formatList } from '~/components/intl';
+import { useOfficeName } from '~/utils/office-name';
 
 /**
  * The answers as a description list, labelled as the form labels them. With `changeHref`, each
@@ -9,6 +10,7 @@ import { formatList } from '~/components/intl';
  */
 export function AnswerList({ lines, changeHref }: { lines: readonly AnswerLine[]; changeHref?: (field: string) => string }) {
   const { t, i18n } = useTranslation(['applications', 'catalog', 'common']);
+  const { label } = useOfficeName();
   return (
     <dl className="facts answer-list">
       {lines.map((l) => (
@@ -16,7 +18,7 @@ export function AnswerList({ lines, changeHref }: { lines: readonly AnswerLine[]
           <dt>{t(l.labelKey)}</dt>
           <dd>
             {formatList(
-              l.values.map((v) => ('key' in v ? t(v.key) : v.text)),
+              l.values.map((v) => ('key' in v ? label(v.key) : v.text)),
               i18n.language,
             )}
             {changeHref && (

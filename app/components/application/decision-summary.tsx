@@ -2,6 +2,7 @@ import { Link } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import type { ApplicationDetail } from '#services/applications/read';
 import { formatDay } from './format';
+import { useOfficeName } from '~/utils/office-name';
 
 type Props = { application: ApplicationDetail; locale: string };
 
@@ -12,7 +13,7 @@ export function useStateText({ application: a, locale }: Props) {
   const { t } = useTranslation(['applications', 'common', 'desk', 'documents']);
   const status = a.status === 'draft' ? 'submitted' : a.status;
   const facts = a.decision?.facts ?? {};
-  const officeName = (code: string | null | undefined) => (code ? t(`common:offices.${code}`) : '');
+  const { officeName } = useOfficeName();
   const reasonKey = a.status === 'refused' ? `desk:refuse.reasons.${facts.reasonCode}` : `desk:notAccept.reasons.${facts.reasonCode}`;
   const params = {
     office: officeName(a.officeCode),

@@ -18,6 +18,7 @@ import { manualWaybillSchema } from '#services/shipments/schemas';
 import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField, TextField, translateError } from '~/components/forms';
 import { resultFor } from './action-data';
 import { AddressLine } from './review-facts';
+import { useOfficeName } from '~/utils/office-name';
 
 type Props = { page: ReviewPage; actionData: unknown };
 
@@ -91,6 +92,7 @@ export function AcceptForm(props: Props) {
 
 export function NotAcceptForm({ page, actionData }: Props) {
   const { t } = useTranslation(['desk', 'common']);
+  const { officeName } = useOfficeName();
   const [form, fields] = useForm({
     id: 'notAccept',
     lastResult: resultFor(actionData, 'notAccept'),
@@ -115,7 +117,7 @@ export function NotAcceptForm({ page, actionData }: Props) {
         label={labels.redirectOfficeCode}
         hint={t('desk:notAccept.redirectHint')}
         placeholder={t('desk:notAccept.redirectPlaceholder')}
-        options={page.redirectOffices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+        options={page.redirectOffices.map((o) => ({ value: o, label: officeName(o) }))}
       />
       <TextareaField meta={fields.note} label={labels.note} hint={t('desk:notAccept.noteHint')} required rows={3} />
       <div className="actions">
@@ -254,6 +256,7 @@ export function RefuseForm({ page, actionData }: Props) {
 
 export function TransferForm({ page, actionData }: Props) {
   const { t } = useTranslation(['desk', 'common']);
+  const { officeName } = useOfficeName();
   const [form, fields] = useForm({
     id: 'transfer',
     lastResult: resultFor(actionData, 'transfer'),
@@ -277,7 +280,7 @@ export function TransferForm({ page, actionData }: Props) {
         meta={fields.toOfficeCode}
         label={labels.toOfficeCode}
         placeholder={t('desk:transfer.none')}
-        options={page.transferOffices.map((o) => ({ value: o, label: t(`common:offices.${o}`) }))}
+        options={page.transferOffices.map((o) => ({ value: o, label: officeName(o) }))}
       />
       <TextareaField meta={fields.reason} label={labels.reason} required rows={2} />
       <div className="actions">

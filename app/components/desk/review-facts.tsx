@@ -5,10 +5,12 @@ import { formatList } from '~/components/intl';
 import { KnownDay } from '~/components/application/known-day';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
+import { useOfficeName } from '~/utils/office-name';
 
 /** The application at a glance: where it stands in time and who holds it. */
 export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: string }) {
   const { t } = useTranslation(['desk', 'catalog', 'common']);
+  const { officeName } = useOfficeName();
   const a = page.application;
   return (
     <dl className="facts">
@@ -23,7 +25,7 @@ export function ApplicationFacts({ page, locale }: { page: ReviewPage; locale: s
         <ManualCheckBadge reason={a.manualCheck} />
       </dd>
       <dt>{t('desk:review.office')}</dt>
-      <dd>{a.officeCode ? t(`common:offices.${a.officeCode}`) : ''}</dd>
+      <dd>{officeName(a.officeCode)}</dd>
       <dt>{t('desk:queue.received')}</dt>
       <dd>{formatInstant(a.submittedAt, locale)}</dd>
       <dt>{t('desk:queue.completenessDeadline')}</dt>
@@ -126,6 +128,7 @@ export function AddressLine({ address: a }: { address: NonNullable<ReviewPage['r
 /** The answers as submitted, labelled as the citizen saw them; the postal address whole, on one line. */
 export function Answers({ page }: { page: ReviewPage }) {
   const { t, i18n } = useTranslation(['desk', 'catalog', 'common']);
+  const { label } = useOfficeName();
   const a = page.application;
   const address = page.resultDelivery.address;
   return (
@@ -140,12 +143,12 @@ export function Answers({ page }: { page: ReviewPage }) {
               <div key={f.name} className="facts-row">
                 <dt>{t(f.labelKey)}</dt>
                 <dd>
-                  {answerText(t, i18n.language, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
+                  {answerText(label, i18n.language, a.serviceCode, f, a.answers[f.name]) || t('desk:review.noAnswer')}
                   {corrected && (
                     <div className="hint">
                       {t('desk:review.vehicle.corrected', {
-                        entered: answerText(t, i18n.language, a.serviceCode, f, corrected.entered),
-                        records: answerText(t, i18n.language, a.serviceCode, f, corrected.records),
+                        entered: answerText(label, i18n.language, a.serviceCode, f, corrected.entered),
+                        records: answerText(label, i18n.language, a.serviceCode, f, corrected.records),
                       })}
                     </div>
                   )}
