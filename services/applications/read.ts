@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
+import { visitOf, type Visit } from '../appointments/appointments.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { applications, auditEvents, offices, users, type FiledAs } from '../../db/schema/index.js';
 import { commitmentOf, findService, type FeeLine, type HandlingMode } from '../catalog/index.js';
@@ -165,6 +166,8 @@ export type ApplicationDetail = ApplicationSummary & {
   resultDelivery: { kind: string; address: MaskedAddress | null } | null;
   /** The latest document and what it said, for the page's summary; null before any decision. */
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
+  /** The visit booked, kept or missed, when the item needs one (services/appointments); null otherwise. */
+  visit: Visit | null;
 };
 
 function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['resultDelivery'] {
@@ -227,5 +230,6 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     documents: documents.map(({ facts: _facts, ...d }) => d),
     resultDelivery: resultDeliveryOf(app.answers),
     decision: documents.at(-1) ?? null,
+    visit: commitment?.visits === 1 ? await visitOf(ctx.db, app.id) : null,
   };
 }

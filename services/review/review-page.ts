@@ -14,6 +14,7 @@ import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
 import { FILE_KINDS } from '../files/kinds.js';
 import { postalAddressOf, type PostalAddress } from '../validation/address.js';
 import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
+import { visitOf, type Visit } from '../appointments/appointments.js';
 import { applicationInScope } from './access.js';
 import { latestOverrideRequest } from './override-requests.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
@@ -91,6 +92,8 @@ export type ReviewPage = {
    * in full (recorded as viewed with the other personal data).
    */
   resultDelivery: { chosen: CompletionDelivery | null; options: CompletionDelivery[]; address: PostalAddress | null };
+  /** The citizen's visit, booked, kept or missed (services/appointments); null when none. */
+  visit: Visit | null;
 };
 
 function resultDeliveryOf(offered: readonly string[], chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
@@ -109,7 +112,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
   if (actor.role === 'citizen') throw forbidden();
   const def = getService(app.serviceCode);
   const now = ctx.clock.now();
-  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries] = await Promise.all([
+  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries, visit] = await Promise.all([
     loadChecklist(ctx.db, app),
     ctx.db.select({ realName: users.realName, idNumber: users.idNumber, mobile: users.mobile }).from(users).where(eq(users.id, app.applicantId)),
     ctx.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id)),
@@ -121,6 +124,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       .limit(1),
     ctx.db.select().from(offices).orderBy(asc(offices.code)),
     applicationDeliveries(ctx, number),
+    visitOf(ctx.db, app.id),
   ]);
   const overrideRequest = notices.length > 0 ? await latestOverrideRequest(ctx, app.id) : null;
   const live = item ? leaseLive(item, now) : false;
@@ -237,5 +241,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     leaseMinutes: ctx.config.leaseMinutes,
     deliveries,
     resultDelivery: resultDeliveryOf(deliveryOptionsOf(def), app.answers.delivery, postalAddress),
+    visit,
   };
 }
