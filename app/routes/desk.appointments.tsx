@@ -8,6 +8,7 @@ import { markSchema } from '#services/appointments/schemas';
 import { addDays } from '#services/calendar/days';
 import { isDomainError } from '#services/errors';
 import { formatDay } from '~/components/application/format';
+import { StatusBadge } from '~/components/application/status-badge';
 import { ErrorSummary, SubmitButton } from '~/components/forms';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -15,7 +16,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'appointments', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'appointments', 'validation', 'errors'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -86,6 +87,7 @@ export default function DeskAppointments() {
                 <th scope="col">{t('appointments:desk.time')}</th>
                 <th scope="col">{t('appointments:desk.application')}</th>
                 <th scope="col">{t('appointments:desk.service')}</th>
+                <th scope="col">{t('appointments:desk.applicationStatus')}</th>
                 <th scope="col">{t('appointments:desk.status')}</th>
               </tr>
             </thead>
@@ -97,6 +99,9 @@ export default function DeskAppointments() {
                     <Link to={`/desk/applications/${v.number}`}>{v.number}</Link>
                   </td>
                   <td>{service(v.serviceCode)}</td>
+                  <td>
+                    <StatusBadge status={v.applicationStatus} />
+                  </td>
                   <td>
                     {v.status === 'booked' && list.canMark ? (
                       <Form method="post" className="inline-form" id={`mark-${v.id}`} noValidate>

@@ -10,6 +10,7 @@ import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { notifyApplicant } from '../notifications/notify.js';
 import { authorize, inScope } from '../permissions.js';
 import { isApplicationNumber, isUuid } from '../validation/ids.js';
+import { isRealIsoDate } from '../validation/zod.js';
 import { MAX_RESCHEDULES, SLOT_TIMES, type BookInput, type MarkInput } from './schemas.js';
 
 /**
@@ -322,7 +323,8 @@ export async function listOfficeAppointments(ctx: ServiceContext, day: string | 
   const { actor } = authorize(ctx.actor, 'appointment:desk');
   if (!actor.officeCode) throw notFound();
   const today = chinaDate(ctx.clock.now());
-  const on = day && /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) ? day : today;
+  // Any other value (an impossible date, a year PostgreSQL has no day of) reads as today.
+  const on = day && isRealIsoDate(day) && day >= '2000-01-01' && day <= '2999-12-31' ? day : today;
   const rows = await ctx.db
     .select({
       id: appointments.id,

@@ -18,6 +18,12 @@ import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { createTestDb } from '../setup/test-db.js';
+import AppointmentPage, { action as appointmentAction, loader as appointmentLoader } from '../../app/routes/applications.$number.appointment.js';
+import DeskAppointmentsPage, { loader as deskLoader } from '../../app/routes/desk.appointments.js';
+import ReceiptPage, { loader as receiptLoader } from '../../app/routes/applications.$number._index.js';
+import { appContext, sessionCookieFor } from '../support/factories.js';
+import { renderRoute, visibleText } from '../support/render-route.js';
+import { get, post, run } from '../support/requests.js';
 
 /**
  * Booking the one visit (issue 20, decision 0033). The clock: Monday 2026-11-23, 10:00 China time;
@@ -211,5 +217,42 @@ describe('no slot is ever double-booked', () => {
     // Only the winner was told.
     const [{ told }] = await h.db.select({ told: sql<number>`count(*)::int` }).from(messages).where(and(eq(messages.template, 'appointmentBooked'), eq(messages.channel, 'sms'), sql`${messages.params}->>'day' = ${slot.day}`, sql`${messages.params}->>'officeCode' = 'bj-chaoyang'`));
     expect(told).toBe(3);
+  });
+});
+
+describe('the pages, as a browser without JavaScript gets them', () => {
+  it('days are links, times are radios with one submit; a missing time answers beside its field; the receipt and the desk show the visit', async () => {
+    const p = await passport();
+    const cookie = await sessionCookieFor(h.db, p.clock, p.citizen.id);
+    const app = appContext(h.db, p.clock, config);
+    const path = `/applications/${p.number}/appointment`;
+    const days = await run(appointmentLoader, get(path, { cookie, lng: 'en' }), app, { number: p.number });
+    const daysHtml = await renderRoute(AppointmentPage, path, days, undefined, 'en');
+    expect(daysHtml).toContain(`href="${path}?day=2026-11-24#times-heading"`);
+    expect(daysHtml).not.toContain('type="radio"');
+    const chosen = await run(appointmentLoader, get(`${path}?day=2026-11-24`, { cookie, lng: 'en' }), app, { number: p.number });
+    const timesHtml = await renderRoute(AppointmentPage, `${path}?day=2026-11-24`, chosen, undefined, 'en');
+    expect(timesHtml.match(/type="radio"/g)).toHaveLength(8);
+    expect(timesHtml).toContain('name="day" value="2026-11-24"');
+
+    // Without a time: the field's message, nothing booked.
+    const missing = await run(appointmentAction, post(path, { intent: 'book', day: '2026-11-24' }, { cookie, lng: 'en' }), app, { number: p.number });
+    expect(missing.status).toBe(400);
+    expect(((await missing.json()) as { lastResult: { error: Record<string, string[]> } }).lastResult.error.time).toEqual(['appointment.timeRequired']);
+    const ok = await run(appointmentAction, post(path, { intent: 'book', day: '2026-11-24', time: '09:00' }, { cookie, lng: 'en' }), app, { number: p.number });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get('Location')).toBe(`${path}?done=booked`);
+
+    const receipt = await run(receiptLoader, get(`/applications/${p.number}`, { cookie, lng: 'en' }), app, { number: p.number });
+    const receiptText = visibleText(await renderRoute(ReceiptPage, `/applications/${p.number}`, receipt, undefined, 'en'));
+    expect(receiptText).toContain('Booked: November 24, 2026 at 09:00.');
+    expect(receiptText).toContain('Change or cancel the visit');
+
+    p.clock.set('2026-11-24T01:30:00.000Z');
+    const clerkCookie = await sessionCookieFor(h.db, p.clock, p.clerk.id);
+    const list = await run(deskLoader, get('/desk/appointments', { cookie: clerkCookie, lng: 'en' }), app);
+    const listHtml = await renderRoute(DeskAppointmentsPage, '/desk/appointments', list, undefined, 'en');
+    expect(listHtml).toContain(`href="/desk/applications/${p.number}"`);
+    expect(listHtml).toContain('name="outcome" value="kept"');
   });
 });
