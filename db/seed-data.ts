@@ -31,6 +31,16 @@ export const OFFICES = [
 ];
 
 /**
+ * Visits booked online per hour-long slot and how many working days ahead each demo office books
+ * (services/appointments, decision 0033): e.g. two windows taking two visits an hour each.
+ */
+export const APPOINTMENT_SETTINGS = [
+  { officeCode: 'bj-dongcheng', seatsPerSlot: 4, daysAhead: 10 },
+  { officeCode: 'bj-chaoyang', seatsPerSlot: 3, daysAhead: 10 },
+  { officeCode: 'sh-huangpu', seatsPerSlot: 4, daysAhead: 10 },
+];
+
+/**
  * Public holidays and the weekend days worked in exchange (调休), from the State Council's
  * annual notices (CALENDAR_YEARS says which notice each year follows). These rows seed a new
  * database only; from then on the root administrator enters and publishes each year in the browser

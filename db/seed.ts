@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from './client.js';
-import { calendarDays, calendarYears, itemVersions, offices, orgUnits, users } from './schema/index.js';
+import { appointmentSettings, calendarDays, calendarYears, itemVersions, offices, orgUnits, users } from './schema/index.js';
 import { firstVersions } from '../services/catalog/item-versions.js';
 import { hashPassword } from '../services/auth/password.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { enrollTotp } from '../services/auth/totp.js';
-import { CALENDAR, CALENDAR_YEARS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES, ORG_UNITS } from './seed-data.js';
+import { APPOINTMENT_SETTINGS, CALENDAR, CALENDAR_YEARS, DEMO_PASSWORD, DEMO_TOTP_SECRETS, DEMO_USERS, OFFICES, ORG_UNITS } from './seed-data.js';
 
 /** When the seeded years count as published: before any filing the portal could have taken. */
 const SEEDED_AT = new Date('2025-01-01T00:00:00+08:00');
@@ -14,6 +14,8 @@ const SEEDED_AT = new Date('2025-01-01T00:00:00+08:00');
 export async function seedReference(db: Db): Promise<void> {
   await db.insert(orgUnits).values(ORG_UNITS).onConflictDoNothing();
   await db.insert(offices).values(OFFICES).onConflictDoNothing();
+  // Demo capacity for booked visits; an office an administrator creates takes none until given a row.
+  await db.insert(appointmentSettings).values(APPOINTMENT_SETTINGS).onConflictDoNothing();
   // A year's days come with its row, once: a year the administrator has since edited is never reseeded.
   const added = await db
     .insert(calendarYears)

@@ -21,6 +21,7 @@ import zhMessages from './zh-CN/messages.json';
 import zhAdminCatalog from './zh-CN/adminCatalog.json';
 import zhAdmin from './zh-CN/admin.json';
 import zhVerify from './zh-CN/verify.json';
+import zhAppointments from './zh-CN/appointments.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -37,6 +38,7 @@ import enMessages from './en/messages.json';
 import enAdminCatalog from './en/adminCatalog.json';
 import enAdmin from './en/admin.json';
 import enVerify from './en/verify.json';
+import enAppointments from './en/appointments.json';
 
 export const resources = {
   'zh-CN': {
@@ -56,6 +58,7 @@ export const resources = {
     adminCatalog: zhAdminCatalog,
     admin: zhAdmin,
     verify: zhVerify,
+    appointments: zhAppointments,
   },
   en: {
     common: enCommon,
@@ -74,6 +77,7 @@ export const resources = {
     adminCatalog: enAdminCatalog,
     admin: enAdmin,
     verify: enVerify,
+    appointments: enAppointments,
   },
 } as const satisfies Record<Language, Record<Namespace, object>>;
 

@@ -23,5 +23,6 @@ export const NAMESPACES = [
   'adminCatalog',
   'admin',
   'verify',
+  'appointments',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

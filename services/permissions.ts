@@ -30,6 +30,12 @@ export const PERMISSIONS = {
   'report:read': { manager: 'city' },
   'rating:create': { citizen: 'own', clerk: 'office' },
   'profile:update': { citizen: 'own' },
+  /** Book, move, cancel and read the visit of one's own application (the filer's, not the subject's). */
+  'appointment:book': { citizen: 'own' },
+  /** The day's visits at the office (services/appointments). */
+  'appointment:desk': { clerk: 'office', manager: 'office' },
+  /** Record a visit kept or missed. */
+  'appointment:mark': { clerk: 'office' },
   'staff:manage': { admin: 'tree' },
   'office:manage': { admin: 'tree' },
   /** The service additionally requires the national root administrator (services/admin/scope.ts isRootAdmin). */

@@ -77,6 +77,11 @@ export function SiteHeader({ user, locale }: Props) {
                 </NavLink>
               </li>
             )}
+            {isStaff && user.home === '/desk' && (
+              <li>
+                <NavLink to="/desk/appointments">{t('nav.appointments')}</NavLink>
+              </li>
+            )}
             {user?.role === 'manager' && user.home === '/desk' && (
               <>
                 <li>

@@ -11,7 +11,7 @@ import { isDomainError } from '#services/errors';
 import { CheckboxField, ErrorSummary, SubmitButton } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { AnswerList } from '~/components/application/answer-list';
-import { formatInstant } from '~/components/application/format';
+import { formatDay, formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { KnownDay } from '~/components/application/known-day';
 import { FilingLine } from '~/components/application/filing-line';
@@ -26,7 +26,7 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -83,6 +83,26 @@ function WithdrawForm() {
           </SubmitButton>
         </div>
       </Form>
+    </section>
+  );
+}
+
+/** The one visit an item needs (decision 0033): what is booked, and the link to book or change it. */
+function VisitCard({ application: a, locale, readOnly }: { application: ReturnType<typeof useLoaderData<typeof loader>>['application']; locale: string; readOnly: boolean }) {
+  const { t } = useTranslation('appointments');
+  if (a.handling?.visits !== 1 || (!a.visit && !OPEN.has(a.status))) return null;
+  const v = a.visit;
+  const when = v ? { day: formatDay(v.day, locale), time: v.time } : null;
+  const mayBook = !readOnly && a.status === 'accepted';
+  return (
+    <section className="card" aria-labelledby="receipt-visit">
+      <h2 id="receipt-visit">{t('receipt.heading')}</h2>
+      {v && when ? <p>{t(`receipt.${v.status === 'kept' || v.status === 'missed' ? v.status : 'booked'}`, when)}</p> : <p>{t(a.status === 'accepted' ? 'receipt.none' : 'receipt.notYet')}</p>}
+      {mayBook && v?.status !== 'kept' && (
+        <p className="no-print">
+          <Link to={`/applications/${a.number}/appointment`}>{t(v?.status === 'booked' ? 'receipt.manage' : 'receipt.book')}</Link>
+        </p>
+      )}
     </section>
   );
 }
@@ -248,6 +268,7 @@ export default function Receipt() {
       </section>
 
       {a.shipment && <ShipmentTracking shipment={a.shipment} locale={locale} />}
+      <VisitCard application={a} locale={locale} readOnly={readOnly} />
 
       <DocumentList application={a} locale={locale} />
 

@@ -53,7 +53,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents', 'appointments'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -131,7 +131,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ReviewPage() {
   const { page, locale, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations']);
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'appointments']);
   const a = page.application;
   const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
   const props = { page, actionData };
@@ -196,6 +196,15 @@ export default function ReviewPage() {
           )}
           <DeliveryTable deliveries={page.deliveries} locale={locale} />
           {page.shipment && <ShipmentTracking shipment={page.shipment} locale={locale} />}
+          {page.visit && (
+            <section aria-labelledby="visit-heading" className="card">
+              <h2 id="visit-heading">{t('appointments:review.heading')}</h2>
+              <p>
+                {t('appointments:review.line', { day: formatDay(page.visit.day, locale), time: page.visit.time, status: t(`appointments:status.${page.visit.status}`) })}{' '}
+                <Link to={`/desk/appointments?day=${page.visit.day}`}>{t('appointments:desk.title')}</Link>
+              </p>
+            </section>
+          )}
         </div>
         <aside aria-labelledby="actions-heading" className="review-actions">
           <h2 id="actions-heading">{t('desk:review.actions')}</h2>

@@ -10,3 +10,4 @@ export * from './desk.js';
 export * from './seals.js';
 export * from './shipments.js';
 export * from './items.js';
+export * from './appointments.js';

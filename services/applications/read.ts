@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNotNull, or } from 'drizzle-orm';
+import { visitOf, type Visit } from '../appointments/appointments.js';
 import { alias } from 'drizzle-orm/pg-core';
 import { applications, auditEvents, offices, users, type FiledAs } from '../../db/schema/index.js';
 import { commitmentOf, type FeeLine, type HandlingMode } from '../catalog/index.js';
@@ -169,6 +170,8 @@ export type ApplicationDetail = ApplicationSummary & {
   shipment: ShipmentView | null;
   /** The latest decision document and what it said, for the page's summary; null before any decision. */
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
+  /** The visit booked, kept or missed, when the item needs one (services/appointments); null otherwise. */
+  visit: Visit | null;
 };
 
 function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['resultDelivery'] {
@@ -236,5 +239,6 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     shipment: await shipmentOf(ctx.db, app.id, { staff: false }),
     // The electronic result is the result itself, not a decision: the summary reads the completion.
     decision: documents.filter((d) => d.kind !== 'electronicResult').at(-1) ?? null,
+    visit: commitment?.visits === 1 ? await visitOf(ctx.db, app.id) : null,
   };
 }

@@ -24,6 +24,10 @@ export const MESSAGE_TEMPLATES = [
   'signupIdTaken',
   'resetCode',
   'trackCode',
+  // The one visit (services/appointments, decision 0033).
+  'appointmentBooked',
+  'appointmentRescheduled',
+  'appointmentCancelled',
 ] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 

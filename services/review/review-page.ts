@@ -15,6 +15,7 @@ import { FILE_KINDS } from '../files/kinds.js';
 import { postalAddressOf, type PostalAddress } from '../validation/address.js';
 import { defaultDeliveryOf, electronicResultOffered } from '../documents/electronic-result.js';
 import { shipmentOf, type ShipmentView } from '../shipments/shipments.js';
+import { visitOf, type Visit } from '../appointments/appointments.js';
 import { applicationInScope } from './access.js';
 import { latestOverrideRequest } from './override-requests.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
@@ -94,6 +95,8 @@ export type ReviewPage = {
   resultDelivery: { chosen: CompletionDelivery | null; options: CompletionDelivery[]; address: PostalAddress | null };
   /** The parcel of a completion by post: booked, refused (the clerk retries or enters a waybill), its tracking (decision 0035). */
   shipment: ShipmentView | null;
+  /** The citizen's visit, booked, kept or missed (services/appointments); null when none. */
+  visit: Visit | null;
 };
 
 function resultDeliveryOf(electronic: boolean, chosen: unknown, address: PostalAddress | null): ReviewPage['resultDelivery'] {
@@ -112,7 +115,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
   if (actor.role === 'citizen') throw forbidden();
   const def = getService(app.serviceCode);
   const now = ctx.clock.now();
-  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries] = await Promise.all([
+  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries, visit] = await Promise.all([
     loadChecklist(ctx.db, app),
     ctx.db.select({ realName: users.realName, idNumber: users.idNumber, mobile: users.mobile }).from(users).where(eq(users.id, app.applicantId)),
     ctx.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id)),
@@ -124,6 +127,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       .limit(1),
     ctx.db.select().from(offices).orderBy(asc(offices.code)),
     applicationDeliveries(ctx, number),
+    visitOf(ctx.db, app.id),
   ]);
   const overrideRequest = notices.length > 0 ? await latestOverrideRequest(ctx, app.id) : null;
   const live = item ? leaseLive(item, now) : false;
@@ -244,5 +248,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     deliveries,
     resultDelivery: resultDeliveryOf(electronicResultOffered(def), defaultDeliveryOf(def, app.answers.delivery), postalAddress),
     shipment,
+    visit,
   };
 }

@@ -195,6 +195,19 @@ const MATRIX: Record<string, Case> = {
     // Not completed yet: the owner and the office's clerk get a 409 form answer, nobody else learns more.
     post: { body: () => ({ score: '5' }), expect: row('login', ['4xx', 404], ['4xx', 404, 404, 403, 403]) },
   },
+  // The visit (decision 0033): the filer's page; the fixture is not accepted yet, so booking is a 409 form answer for its owner.
+  'applications.$number.appointment.tsx': {
+    url: (f) => `/applications/${f.appNumber}/appointment`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ intent: 'book', day: '2026-11-25', time: '10:00' }), expect: row('login', ['4xx', 404], [403, 403, 403, 403, 403]) },
+  },
+  // The office's visits of the day: its staff; marking is the clerks' (an id no office has: not found), never the managers'.
+  'desk.appointments.tsx': {
+    url: () => '/desk/appointments',
+    get: row('login', [403, 403], ['ok', 'ok', 'ok', 'ok', 'ok']),
+    post: { body: () => ({ id: '00000000-0000-4000-8000-000000000000', outcome: 'kept' }), expect: row('login', [403, 403], [404, 404, 404, 403, 403]) },
+  },
   'reports._index.tsx': { url: () => '/reports', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
   'reports.csv.ts': { url: () => '/reports/csv?table=counts', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
   'reports.rectifications.tsx': {

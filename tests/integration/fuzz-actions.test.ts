@@ -37,6 +37,8 @@ import { decisionDocuments } from '../../db/schema/index.js';
 import * as rectificationsRoute from '../../app/routes/reports.rectifications.js';
 import * as boardRoute from '../../app/routes/desk.board.js';
 import * as overridesRoute from '../../app/routes/desk.overrides.js';
+import * as appointmentRoute from '../../app/routes/applications.$number.appointment.js';
+import * as deskAppointments from '../../app/routes/desk.appointments.js';
 import { enrollTotp, currentTotpCode } from '../../services/auth/totp.js';
 import { getService } from '../../services/catalog/index.js';
 import { claimApplication, claimNext } from '../../services/queue/claim.js';
@@ -91,13 +93,13 @@ const KNOWN = [
   'score', 'comment', 'id', 'contactNote', 'outcome', 'outcomeNote', 'confirm', 'documentNumber', 'legalBasisKey', 'redirectOfficeCode',
   'purpose', 'agentName', 'delivery', 'plate', 'filingAs', 'ownerName', 'ownerIdNumber',
   'buyerRegion', 'tradedAtBuyer', 'residenceBasis', 'residenceRegion', 'material.powerOfAttorney',
-  'subjectName', 'subjectIdNumber',
+  'subjectName', 'subjectIdNumber', 'day', 'time',
   'carrier', 'waybill', 'items', 'requestId', 'decision', 'toClerkId',
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
   'staffNo', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope', 'totp',
   'nameZh', 'nameEn', 'address', 'hours', 'phone', 'departments', 'regionPrefixes', 'platePrefixes', 'transferTo',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor', 'shipmentRetry', 'shipmentManual'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor', 'shipmentRetry', 'shipmentManual', 'book', 'cancel'];
 
 const text = fc.oneof(
   anyHostile,
@@ -271,6 +273,8 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
     params: () => ({ number: numbers.completed, id: sealed.documentId }),
     as: 'manager',
   },
+  { label: 'appointment (citizen)', action: appointmentRoute.action as Fn, path: () => `/applications/${numbers.clean}/appointment`, params: () => ({ number: numbers.clean }), as: 'citizen' },
+  { label: 'desk appointments (clerk)', action: deskAppointments.action as Fn, path: () => '/desk/appointments', as: 'clerk' },
   { label: 'activate', action: activate.action as Fn, path: () => '/activate' },
   { label: 'admin staff new', action: adminStaffNew.action as Fn, path: () => '/admin/staff/new', as: 'admin' },
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },

@@ -20,6 +20,8 @@ import * as reportsCsv from '../../app/routes/reports.csv.js';
 import * as rectifications from '../../app/routes/reports.rectifications.js';
 import * as board from '../../app/routes/desk.board.js';
 import * as overrides from '../../app/routes/desk.overrides.js';
+import * as appointment from '../../app/routes/applications.$number.appointment.js';
+import * as deskAppointments from '../../app/routes/desk.appointments.js';
 import * as guide from '../../app/routes/services.$code._index.js';
 import * as apply from '../../app/routes/services.$code.apply.js';
 import * as catalog from '../../app/routes/services._index.js';
@@ -93,6 +95,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'notice', loader: notice.loader as Fn, path: (p) => `/applications/${inUrl(p)}/notice`, param: 'number' },
   { label: 'rate', loader: rate.loader as Fn, path: (p) => `/applications/${inUrl(p)}/rate`, param: 'number' },
   { label: 'supplement', loader: supplement.loader as Fn, path: (p) => `/applications/${inUrl(p)}/supplement`, param: 'number' },
+  { label: 'appointment', loader: appointment.loader as Fn, path: (p) => `/applications/${inUrl(p)}/appointment`, param: 'number' },
   { label: 'desk review', loader: review.loader as Fn, path: (p) => `/desk/applications/${inUrl(p)}`, param: 'number' },
   { label: 'file', loader: file.loader as Fn, path: (p) => `/files/${inUrl(p)}`, param: 'id' },
   { label: 'guide', loader: guide.loader as Fn, path: (p) => `/services/${inUrl(p)}`, param: 'code' },
@@ -118,6 +121,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'admin calendar year', loader: adminCalendarYear.loader as Fn, path: () => '/admin/calendar/2027' },
   { label: 'board', loader: board.loader as Fn, path: () => '/desk/board' },
   { label: 'override requests', loader: overrides.loader as Fn, path: () => '/desk/overrides' },
+  { label: 'desk appointments', loader: deskAppointments.loader as Fn, path: () => '/desk/appointments' },
   { label: 'activate', loader: activate.loader as Fn, path: () => '/activate' },
   { label: 'admin', loader: adminHome.loader as Fn, path: () => '/admin' },
   { label: 'admin staff', loader: adminStaff.loader as Fn, path: () => '/admin/staff' },
@@ -129,7 +133,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
-const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence', 'unit'];
+const QUERY_KEYS = ['draft', 'saved', 'done', 'redirectTo', 'from', 'to', 'period', 'department', 'serviceCode', 'officeCode', 'table', 'status', 'service', 'mine', 'overdue', 'empty', 'lng', 'supplemented', 'tab', 'page', 'q', 'sequence', 'unit', 'day'];
 const queryValue = fc.oneof(anyHostile, impossibleDate, fc.constantFrom('1', 'day', 'week', 'month', 'hukou', 'bj-dongcheng', 'counts', 'claim', 'verdict', '-'.repeat(36), 'waiting', 'mine', '999999', '测试', '测', '%_', '110101199003071234', '+86 138 0013 8000', 'GA2026112300000'));
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...QUERY_KEYS), prototypeKey, fc.string({ maxLength: 8 })), queryValue), { maxLength: 6 })

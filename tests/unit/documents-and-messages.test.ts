@@ -21,6 +21,9 @@ const PARAMS = {
   completenessDeadline: '2026-11-30',
   deadline: '2026-12-14',
   noticeNumber: 'BZ2026000001',
+  // A booked visit (services/appointments).
+  day: '2026-11-30',
+  time: '10:00',
 };
 
 const FACTS: DocumentFacts = {
