@@ -20,6 +20,7 @@ import zhDocuments from './zh-CN/documents.json';
 import zhMessages from './zh-CN/messages.json';
 import zhAdminCatalog from './zh-CN/adminCatalog.json';
 import zhAdmin from './zh-CN/admin.json';
+import zhPayments from './zh-CN/payments.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -35,6 +36,7 @@ import enDocuments from './en/documents.json';
 import enMessages from './en/messages.json';
 import enAdminCatalog from './en/adminCatalog.json';
 import enAdmin from './en/admin.json';
+import enPayments from './en/payments.json';
 
 export const resources = {
   'zh-CN': {
@@ -53,6 +55,7 @@ export const resources = {
     messages: zhMessages,
     adminCatalog: zhAdminCatalog,
     admin: zhAdmin,
+    payments: zhPayments,
   },
   en: {
     common: enCommon,
@@ -70,6 +73,7 @@ export const resources = {
     messages: enMessages,
     adminCatalog: enAdminCatalog,
     admin: enAdmin,
+    payments: enPayments,
   },
 } as const satisfies Record<Language, Record<Namespace, object>>;
 

@@ -22,5 +22,6 @@ export const NAMESPACES = [
   'messages',
   'adminCatalog',
   'admin',
+  'payments',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

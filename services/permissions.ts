@@ -33,6 +33,10 @@ export const PERMISSIONS = {
   /** The service additionally requires the national root administrator (services/admin/scope.ts isRootAdmin). */
   'calendar:manage': { admin: 'tree' },
   'catalog:manage': { admin: 'tree' },
+  /** Paying an application's fees online: the filer, who answers for the filing (services/payments). */
+  'payment:pay': { citizen: 'own' },
+  /** Payment and refund totals and the reconciliation's mismatches. */
+  'payment:report': { manager: 'city' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -40,6 +40,7 @@ import {
 } from '~/components/desk/decision-forms';
 import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
 import { JudgeForm } from '~/components/desk/verdict-form';
+import { PaymentFacts } from '~/components/payments/payment-facts';
 import { DeliveryTable } from '~/components/integrations/delivery-table';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -48,7 +49,7 @@ import { requireUser } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'payments'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -124,7 +125,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ReviewPage() {
   const { page, locale, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations']);
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'payments']);
   const a = page.application;
   const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
   const props = { page, actionData };
@@ -144,6 +145,12 @@ export default function ReviewPage() {
       <div className="review-layout">
         <div>
           <ApplicationFacts page={page} locale={locale} />
+          <section aria-labelledby="payment-heading">
+            <h2 id="payment-heading">{t('payments:state')}</h2>
+            <dl className="facts">
+              <PaymentFacts payment={page.payment} locale={locale} staff />
+            </dl>
+          </section>
           <ApplicantFacts page={page} />
           <VehicleOwnerFacts page={page} />
           <Answers page={page} />

@@ -7,3 +7,4 @@ export * from './ratings.js';
 export * from './reports.js';
 export * from './documents.js';
 export * from './desk.js';
+export * from './payments.js';

@@ -15,6 +15,7 @@ import { maskIdNumber, maskName } from '../validation/identifiers.js';
 import { maskAddress, postalAddressOf, type MaskedAddress } from '../validation/address.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
+import { paymentSummaryOf, payableNow, type PaymentSummary } from '../payments/orders.js';
 
 export type ApplicationSummary = {
   id: string;
@@ -165,6 +166,9 @@ export type ApplicationDetail = ApplicationSummary & {
   resultDelivery: { kind: string; address: MaskedAddress | null } | null;
   /** The latest document and what it said, for the page's summary; null before any decision. */
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
+  /** The fee's payment order, if one was opened (services/payments), and whether the filer may pay online now. */
+  payment: PaymentSummary | null;
+  payable: boolean;
 };
 
 function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['resultDelivery'] {
@@ -198,6 +202,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   const commitment = def ? commitmentOf(def, app.answers, { officeProvince: row.officeCity ? row.officeCity.slice(0, 2) : null }) : null;
   const files = await currentFiles(ctx.db, app.id);
   const documents = await documentsOf(ctx.db, app.id);
+  const payment = await paymentSummaryOf(ctx.db, app.id);
   const pending = receivedDay && (app.dueDate === null || app.completenessDeadline === null) ? firstUnknownYear(await loadCalendar(ctx.db, receivedDay)) : null;
   return {
     id: app.id,
@@ -227,5 +232,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     documents: documents.map(({ facts: _facts, ...d }) => d),
     resultDelivery: resultDeliveryOf(app.answers),
     decision: documents.at(-1) ?? null,
+    payment,
+    payable: fees.length > 0 && app.applicantId === actor.id && payableNow(def, app.status) && (!payment || payment.status === 'created' || payment.status === 'cancelled'),
   };
 }

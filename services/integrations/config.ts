@@ -3,7 +3,7 @@
  * its endpoint from here (never from process.env directly), so tests inject small timeouts and
  * the server builds the whole thing once from the environment.
  */
-export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email'] as const;
+export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'paymentPlatform'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export type EndpointConfig = {
@@ -31,7 +31,19 @@ export type OutboxConfig = {
   pollMs: number;
 };
 
-export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig };
+/**
+ * The unified public-payment platform's merchant account: our merchant id and the shared key
+ * that signs our requests and the platform's callbacks (HMAC-SHA256, services/integrations/payment-platform.ts).
+ */
+export type PaymentMerchantConfig = {
+  merchantId: string;
+  signingKey: string;
+};
+
+/** The simulated platform's merchant account (MOCKS only; never valid at a real platform). */
+export const SIMULATED_MERCHANT: PaymentMerchantConfig = { merchantId: 'ONEWINDOW-DEMO', signingKey: 'simulated-payment-platform-key' };
+
+export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig; payment: PaymentMerchantConfig };
 
 /** Host names the simulated systems answer on (msw, MOCKS=true); never resolvable on a real network. */
 export const MOCK_BASE_URLS: Record<SystemName, string> = {
@@ -40,6 +52,7 @@ export const MOCK_BASE_URLS: Record<SystemName, string> = {
   exitEntryControls: 'http://exit-entry-controls.mock.invalid',
   smsGateway: 'http://sms-gateway.mock.invalid',
   email: 'http://email.mock.invalid',
+  paymentPlatform: 'http://payment-platform.mock.invalid',
 };
 
 const ENV_PREFIX: Record<SystemName, string> = {
@@ -48,6 +61,7 @@ const ENV_PREFIX: Record<SystemName, string> = {
   exitEntryControls: 'EXIT_ENTRY_CONTROLS',
   smsGateway: 'SMS_GATEWAY',
   email: 'EMAIL_SERVICE',
+  paymentPlatform: 'PAYMENT_PLATFORM',
 };
 
 const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): EndpointConfig => ({
@@ -60,7 +74,7 @@ const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): 
   ...overrides,
 });
 
-export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig> };
+export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig>; payment?: Partial<PaymentMerchantConfig> };
 
 export function defaultIntegrations(overrides: IntegrationsOverrides = {}): IntegrationsConfig {
   return {
@@ -69,6 +83,8 @@ export function defaultIntegrations(overrides: IntegrationsOverrides = {}): Inte
     exitEntryControls: endpoint('exitEntryControls', overrides.exitEntryControls),
     smsGateway: endpoint('smsGateway', overrides.smsGateway),
     email: endpoint('email', overrides.email),
+    paymentPlatform: endpoint('paymentPlatform', overrides.paymentPlatform),
+    payment: { ...SIMULATED_MERCHANT, ...overrides.payment },
     outbox: {
       maxAttempts: 6,
       baseDelayMs: 30_000,
@@ -102,6 +118,11 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
       ...(num(env[`${p}_RETRIES`]) !== undefined ? { retries: num(env[`${p}_RETRIES`]) } : {}),
     };
   }
+  const payment: Partial<PaymentMerchantConfig> = {};
+  if (env.PAYMENT_MERCHANT_ID) payment.merchantId = env.PAYMENT_MERCHANT_ID;
+  if (env.PAYMENT_SIGNING_KEY) payment.signingKey = env.PAYMENT_SIGNING_KEY;
+  // The simulated merchant's key is public: a real platform must be called with a key of our own.
+  if (!opts.mocks) for (const k of ['PAYMENT_MERCHANT_ID', 'PAYMENT_SIGNING_KEY']) if (!env[k]) missing.push(k);
   if (missing.length > 0) throw new Error(`External systems are not configured (MOCKS is off): set ${missing.join(', ')}`);
   const outbox: Partial<OutboxConfig> = {};
   if (num(env.OUTBOX_MAX_ATTEMPTS)) outbox.maxAttempts = num(env.OUTBOX_MAX_ATTEMPTS);
@@ -109,5 +130,5 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
   if (num(env.OUTBOX_MAX_DELAY_MS)) outbox.maxDelayMs = num(env.OUTBOX_MAX_DELAY_MS);
   if (num(env.OUTBOX_VISIBILITY_TIMEOUT_MS)) outbox.visibilityTimeoutMs = num(env.OUTBOX_VISIBILITY_TIMEOUT_MS);
   if (num(env.OUTBOX_POLL_MS)) outbox.pollMs = num(env.OUTBOX_POLL_MS);
-  return defaultIntegrations({ ...overrides, outbox });
+  return defaultIntegrations({ ...overrides, outbox, payment });
 }

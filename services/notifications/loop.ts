@@ -3,6 +3,8 @@ import { runClockSweeps } from '../clock-rules/sweep.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
 import { runProjections } from '../reports/run-projections.js';
+import { reconcilePayments } from '../payments/reconcile.js';
+import { trackRefunds } from '../payments/refunds.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
 /**
@@ -37,6 +39,9 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       await runClockSweeps(ctx);
       // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).
       await pruneOneTimeCodes(ctx.db, ctx.clock);
+      // Refunds followed to completion, and yesterday's statement reconciled once (services/payments).
+      await trackRefunds(ctx);
+      await reconcilePayments(ctx);
     } catch (e) {
       log('worker: round failed; retrying next round', e);
     }
