@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { auditEvents, paymentMismatches, paymentOrders, users } from '../../db/schema/index.js';
+import { auditEvents, paymentMismatches, paymentOrders, type users } from '../../db/schema/index.js';
 import * as payRoute from '../../app/routes/applications.$number.pay.js';
 import * as callbackRoute from '../../app/routes/payments.callback.js';
 import * as cashierRoute from '../../app/routes/[_simulated].payment-platform.cashier.$id.js';
