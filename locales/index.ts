@@ -22,6 +22,7 @@ import zhAdminCatalog from './zh-CN/adminCatalog.json';
 import zhAdmin from './zh-CN/admin.json';
 import zhVerify from './zh-CN/verify.json';
 import zhAppointments from './zh-CN/appointments.json';
+import zhPayments from './zh-CN/payments.json';
 import enCommon from './en/common.json';
 import enErrors from './en/errors.json';
 import enValidation from './en/validation.json';
@@ -39,6 +40,7 @@ import enAdminCatalog from './en/adminCatalog.json';
 import enAdmin from './en/admin.json';
 import enVerify from './en/verify.json';
 import enAppointments from './en/appointments.json';
+import enPayments from './en/payments.json';
 
 export const resources = {
   'zh-CN': {
@@ -59,6 +61,7 @@ export const resources = {
     admin: zhAdmin,
     verify: zhVerify,
     appointments: zhAppointments,
+    payments: zhPayments,
   },
   en: {
     common: enCommon,
@@ -78,6 +81,7 @@ export const resources = {
     admin: enAdmin,
     verify: enVerify,
     appointments: enAppointments,
+    payments: enPayments,
   },
 } as const satisfies Record<Language, Record<Namespace, object>>;
 

@@ -24,5 +24,6 @@ export const NAMESPACES = [
   'admin',
   'verify',
   'appointments',
+  'payments',
 ] as const;
 export type Namespace = (typeof NAMESPACES)[number];

@@ -45,6 +45,10 @@ export const PERMISSIONS = {
   'document:verify': { anonymous: true },
   /** Withdrawing the validity of an issued document of the manager's office, with a reason (decision 0034). */
   'document:revoke': { manager: 'office' },
+  /** Paying an application's fees online: the filer, who answers for the filing (services/payments). */
+  'payment:pay': { citizen: 'own' },
+  /** Payment and refund totals and the reconciliation's mismatches. */
+  'payment:report': { manager: 'city' },
 } as const satisfies Record<string, Partial<Record<Role, Scope>> & { anonymous?: true }>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -15,6 +15,7 @@ import { formatDay, formatInstant } from '~/components/application/format';
 import { DocumentList, useDeliveryText, useStateText } from '~/components/application/decision-summary';
 import { KnownDay } from '~/components/application/known-day';
 import { FilingLine } from '~/components/application/filing-line';
+import { PaymentFacts } from '~/components/payments/payment-facts';
 import { StatusBadge } from '~/components/application/status-badge';
 import { Timeline } from '~/components/application/timeline';
 import { ShipmentTracking } from '~/components/application/tracking';
@@ -26,7 +27,7 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -130,7 +131,7 @@ export default function Receipt() {
   const delivery = useDeliveryText({ application: a });
   // Chosen the post or an electronic result: the visit (if any) is not to collect the result.
   const handlingKey = a.handling?.mode === 'online_then_visit' && delivery ? 'online_then_visit_delivered' : a.handling?.mode;
-  const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings']);
+  const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings', 'payments']);
   const { officeName } = useOfficeName();
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
@@ -245,6 +246,16 @@ export default function Receipt() {
               </tbody>
             </table>
             <p className="hint">{t('applications:receipt.feeWhen')}</p>
+            <dl className="facts">
+              <PaymentFacts payment={a.payment} locale={locale} />
+            </dl>
+            {a.payable && (
+              <p className="no-print">
+                <Link className="button" to={`/applications/${a.number}/pay`}>
+                  {t('payments:payLink')}
+                </Link>
+              </p>
+            )}
           </div>
         )}
       </section>

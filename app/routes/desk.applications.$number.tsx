@@ -44,6 +44,7 @@ import {
 import { ShipmentTracking } from '~/components/application/tracking';
 import { Answers, ApplicantFacts, ApplicationFacts, VehicleOwnerFacts } from '~/components/desk/review-facts';
 import { JudgeForm } from '~/components/desk/verdict-form';
+import { PaymentFacts } from '~/components/payments/payment-facts';
 import { DeliveryTable } from '~/components/integrations/delivery-table';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -53,7 +54,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents', 'appointments'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents', 'appointments', 'payments'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -131,7 +132,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ReviewPage() {
   const { page, locale, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'appointments']);
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'appointments', 'payments']);
   const a = page.application;
   const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
   const props = { page, actionData };
@@ -151,6 +152,12 @@ export default function ReviewPage() {
       <div className="review-layout">
         <div>
           <ApplicationFacts page={page} locale={locale} />
+          <section aria-labelledby="payment-heading">
+            <h2 id="payment-heading">{t('payments:state')}</h2>
+            <dl className="facts">
+              <PaymentFacts payment={page.payment} locale={locale} staff />
+            </dl>
+          </section>
           <ApplicantFacts page={page} />
           <VehicleOwnerFacts page={page} />
           <Answers page={page} />

@@ -288,7 +288,7 @@ export default function Reports() {
       <h1>{t('reports:title')}</h1>
       <p className="lead">{t('reports:lead')}</p>
       <p>
-        <Link to="/reports/rectifications">{t('reports:rectificationsLink')}</Link>
+        <Link to="/reports/rectifications">{t('reports:rectificationsLink')}</Link> · <Link to="/reports/payments">{t('reports:paymentsLink')}</Link>
       </p>
       <FilterForm lastResult={lastResult as SubmissionResult<string[]> | undefined} report={report as Report | null} offices={offices} services={services} />
       {report && (

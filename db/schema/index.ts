@@ -11,3 +11,4 @@ export * from './seals.js';
 export * from './shipments.js';
 export * from './items.js';
 export * from './appointments.js';
+export * from './payments.js';

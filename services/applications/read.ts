@@ -18,6 +18,7 @@ import { maskIdNumber, maskName } from '../validation/identifiers.js';
 import { maskAddress, postalAddressOf, type MaskedAddress } from '../validation/address.js';
 import { isApplicationNumber } from '../validation/ids.js';
 import type { ApplicationStatus } from './status-machine.js';
+import { paymentSummaryOf, payableNow, type PaymentSummary } from '../payments/orders.js';
 
 export type ApplicationSummary = {
   id: string;
@@ -172,6 +173,9 @@ export type ApplicationDetail = ApplicationSummary & {
   decision: (DocumentSummary & { facts: Record<string, string | null> }) | null;
   /** The visit booked, kept or missed, when the item needs one (services/appointments); null otherwise. */
   visit: Visit | null;
+  /** The fee's payment order, if one was opened (services/payments), and whether the filer may pay online now. */
+  payment: PaymentSummary | null;
+  payable: boolean;
 };
 
 function resultDeliveryOf(answers: Record<string, unknown>): ApplicationDetail['resultDelivery'] {
@@ -208,6 +212,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
   const commitment = def ? commitmentOf(def, app.answers, { officeProvince: row.officeCity ? row.officeCity.slice(0, 2) : null }) : null;
   const files = await currentFiles(ctx.db, app.id);
   const documents = await documentsOf(ctx.db, app.id);
+  const payment = await paymentSummaryOf(ctx.db, app.id);
   const pending = receivedDay && (app.dueDate === null || app.completenessDeadline === null) ? firstUnknownYear(await loadCalendar(ctx.db, receivedDay)) : null;
   return {
     id: app.id,
@@ -240,5 +245,7 @@ export async function getMyApplication(ctx: ServiceContext, number: string): Pro
     // The electronic result is the result itself, not a decision: the summary reads the completion.
     decision: documents.filter((d) => d.kind !== 'electronicResult').at(-1) ?? null,
     visit: commitment?.visits === 1 ? await visitOf(ctx.db, app.id) : null,
+    payment,
+    payable: fees.length > 0 && app.applicantId === actor.id && payableNow(def, app.status) && (!payment || payment.status === 'created' || payment.status === 'cancelled'),
   };
 }

@@ -4,6 +4,7 @@ import { applications } from '../../db/schema/index.js';
 import { assertTransition, type ApplicationStatus, type Transition } from './status-machine.js';
 import { recordAudit } from '../audit.js';
 import { issueDecisionDocument } from '../documents/issue.js';
+import { onApplicationEnded } from '../payments/apply.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { statusChangeFacts } from '../reports/facts.js';
@@ -75,6 +76,8 @@ export async function changeStatus(
     reason: opts.reason ?? null,
     data: opts.data ?? {},
   });
+  // Ended without a result: a paid fee goes back, an unpaid order is cancelled (services/payments).
+  await onApplicationEnded(tx, ctx, app.id, to);
   await recordAudit(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],

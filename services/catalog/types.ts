@@ -216,6 +216,12 @@ export type ServiceDefinition<S extends z.ZodTypeAny = any> = {
      * shows "from …"); omitted when every application pays all guide lines.
      */
     fromAmount?: number;
+    /**
+     * When the citizen may pay online (services/payments): once the office accepted (default,
+     * so nobody pays for what is not accepted), or already at filing where the item's rules
+     * charge on application.
+     */
+    payAt?: 'acceptance' | 'filing';
   };
   handling: { mode: HandlingMode; visits: 0 | 1 };
   /** 跨省通办 (or 全国通办 for exit-entry documents). */

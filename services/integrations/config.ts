@@ -3,7 +3,7 @@
  * its endpoint from here (never from process.env directly), so tests inject small timeouts and
  * the server builds the whole thing once from the environment.
  */
-export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence', 'courier'] as const;
+export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence', 'courier', 'paymentPlatform'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 export type EndpointConfig = {
@@ -40,7 +40,19 @@ export type CourierKeys = { requestSecret: string; webhookSecret: string };
 /** The simulated courier's secrets (MOCKS=true only; the server refuses to start without real ones otherwise). */
 export const MOCK_COURIER_KEYS: CourierKeys = { requestSecret: 'simulated-courier-request-secret', webhookSecret: 'simulated-courier-webhook-secret' };
 
-export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig; courierKeys: CourierKeys };
+/**
+ * The unified public-payment platform's merchant account: our merchant id and the shared key
+ * that signs our requests and the platform's callbacks (HMAC-SHA256, services/integrations/payment-platform.ts).
+ */
+export type PaymentMerchantConfig = {
+  merchantId: string;
+  signingKey: string;
+};
+
+/** The simulated platform's merchant account (MOCKS only; never valid at a real platform). */
+export const SIMULATED_MERCHANT: PaymentMerchantConfig = { merchantId: 'ONEWINDOW-DEMO', signingKey: 'simulated-payment-platform-key' };
+
+export type IntegrationsConfig = Record<SystemName, EndpointConfig> & { outbox: OutboxConfig; courierKeys: CourierKeys; payment: PaymentMerchantConfig };
 
 /** Host names the simulated systems answer on (msw, MOCKS=true); never resolvable on a real network. */
 export const MOCK_BASE_URLS: Record<SystemName, string> = {
@@ -51,6 +63,7 @@ export const MOCK_BASE_URLS: Record<SystemName, string> = {
   email: 'http://email.mock.invalid',
   eLicence: 'http://e-licence.mock.invalid',
   courier: 'http://courier.mock.invalid',
+  paymentPlatform: 'http://payment-platform.mock.invalid',
 };
 
 const ENV_PREFIX: Record<SystemName, string> = {
@@ -61,6 +74,7 @@ const ENV_PREFIX: Record<SystemName, string> = {
   email: 'EMAIL_SERVICE',
   eLicence: 'E_LICENCE',
   courier: 'COURIER',
+  paymentPlatform: 'PAYMENT_PLATFORM',
 };
 
 const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): EndpointConfig => ({
@@ -73,7 +87,7 @@ const endpoint = (system: SystemName, overrides: Partial<EndpointConfig> = {}): 
   ...overrides,
 });
 
-export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig>; courierKeys?: Partial<CourierKeys> };
+export type IntegrationsOverrides = Partial<Record<SystemName, Partial<EndpointConfig>>> & { outbox?: Partial<OutboxConfig>; courierKeys?: Partial<CourierKeys>; payment?: Partial<PaymentMerchantConfig> };
 
 export function defaultIntegrations(overrides: IntegrationsOverrides = {}): IntegrationsConfig {
   return {
@@ -85,6 +99,8 @@ export function defaultIntegrations(overrides: IntegrationsOverrides = {}): Inte
     eLicence: endpoint('eLicence', overrides.eLicence),
     courier: endpoint('courier', overrides.courier),
     courierKeys: { ...MOCK_COURIER_KEYS, ...overrides.courierKeys },
+    paymentPlatform: endpoint('paymentPlatform', overrides.paymentPlatform),
+    payment: { ...SIMULATED_MERCHANT, ...overrides.payment },
     outbox: {
       maxAttempts: 6,
       baseDelayMs: 30_000,
@@ -123,6 +139,11 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
   else if (!opts.mocks) missing.push('COURIER_SIGNING_SECRET');
   if (env.COURIER_WEBHOOK_SECRET) courierKeys.webhookSecret = env.COURIER_WEBHOOK_SECRET;
   else if (!opts.mocks) missing.push('COURIER_WEBHOOK_SECRET');
+  const payment: Partial<PaymentMerchantConfig> = {};
+  if (env.PAYMENT_MERCHANT_ID) payment.merchantId = env.PAYMENT_MERCHANT_ID;
+  if (env.PAYMENT_SIGNING_KEY) payment.signingKey = env.PAYMENT_SIGNING_KEY;
+  // The simulated merchant's key is public: a real platform must be called with a key of our own.
+  if (!opts.mocks) for (const k of ['PAYMENT_MERCHANT_ID', 'PAYMENT_SIGNING_KEY']) if (!env[k]) missing.push(k);
   if (missing.length > 0) throw new Error(`External systems are not configured (MOCKS is off): set ${missing.join(', ')}`);
   const outbox: Partial<OutboxConfig> = {};
   if (num(env.OUTBOX_MAX_ATTEMPTS)) outbox.maxAttempts = num(env.OUTBOX_MAX_ATTEMPTS);
@@ -130,5 +151,5 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
   if (num(env.OUTBOX_MAX_DELAY_MS)) outbox.maxDelayMs = num(env.OUTBOX_MAX_DELAY_MS);
   if (num(env.OUTBOX_VISIBILITY_TIMEOUT_MS)) outbox.visibilityTimeoutMs = num(env.OUTBOX_VISIBILITY_TIMEOUT_MS);
   if (num(env.OUTBOX_POLL_MS)) outbox.pollMs = num(env.OUTBOX_POLL_MS);
-  return defaultIntegrations({ ...overrides, outbox, courierKeys });
+  return defaultIntegrations({ ...overrides, outbox, courierKeys, payment });
 }

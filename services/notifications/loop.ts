@@ -5,6 +5,8 @@ import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
 import { runProjections } from '../reports/run-projections.js';
 import { createDueShipments, pollShipments } from '../shipments/shipments.js';
+import { reconcilePayments } from '../payments/reconcile.js';
+import { trackRefunds } from '../payments/refunds.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
 
 /**
@@ -44,6 +46,9 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       await pushCompletionsToELicence(ctx);
       // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).
       await pruneOneTimeCodes(ctx.db, ctx.clock);
+      // Refunds followed to completion, and yesterday's statement reconciled once (services/payments).
+      await trackRefunds(ctx);
+      await reconcilePayments(ctx);
     } catch (e) {
       log('worker: round failed; retrying next round', e);
     }

@@ -10,6 +10,7 @@ import { maskIdNumber } from '../validation/identifiers.js';
 import type { ServiceContext } from '../context.js';
 import { forbidden } from '../errors.js';
 import { applicationDeliveries, type DeliveryView } from '../notifications/deliveries.js';
+import { paymentSummaryOf, type PaymentSummary } from '../payments/orders.js';
 import { leaseLive, WORKABLE_STATUSES } from '../queue/lease.js';
 import { FILE_KINDS } from '../files/kinds.js';
 import { postalAddressOf, type PostalAddress } from '../validation/address.js';
@@ -87,6 +88,8 @@ export type ReviewPage = {
   leaseMinutes: number;
   /** What the citizen was told and whether it reached them; dead letters need a clerk to call. */
   deliveries: DeliveryView[];
+  /** The fee's payment order, if one was opened (services/payments). */
+  payment: PaymentSummary | null;
   /**
    * How the result is to reach the citizen: what they chose (the completion form starts from it,
    * 'paper' being collected), the kinds the completion may record here, and the postal address
@@ -249,5 +252,6 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     resultDelivery: resultDeliveryOf(electronicResultOffered(def), defaultDeliveryOf(def, app.answers.delivery), postalAddress),
     shipment,
     visit,
+    payment: await paymentSummaryOf(ctx.db, app.id),
   };
 }

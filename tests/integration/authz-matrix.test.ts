@@ -208,6 +208,24 @@ const MATRIX: Record<string, Case> = {
     get: row('login', [403, 403], ['ok', 'ok', 'ok', 'ok', 'ok']),
     post: { body: () => ({ id: '00000000-0000-4000-8000-000000000000', outcome: 'kept' }), expect: row('login', [403, 403], [404, 404, 404, 403, 403]) },
   },
+  // Paying online (services/payments): the filer only; the fixture is not accepted yet, so paying is a 409 form answer.
+  'applications.$number.pay.tsx': {
+    url: (f) => `/applications/${f.appNumber}/pay`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], [403, 403, 403, 403, 403]),
+    post: { body: () => ({ intent: 'pay' }), expect: row('login', ['4xx', 404], [403, 403, 403, 403, 403]) },
+  },
+  // The platform's server-to-server callback: no session; an unsigned post is refused whoever sends it, a GET is 405.
+  'payments.callback.ts': { url: () => '/payments/callback', get: all('4xx'), post: { body: () => ({ event: 'paid' }), expect: all('4xx') } },
+  // The simulated platform's pages (MOCKS only): no session, an order the simulated platform does not have is 404.
+  '[_simulated].payment-platform.cashier.$id.tsx': {
+    url: () => '/_simulated/payment-platform/cashier/PP1-none',
+    params: () => ({ id: 'PP1-none' }),
+    get: all(404),
+    post: { body: () => ({}), expect: all(404) },
+  },
+  '[_simulated].payment-platform.invoices.$id.tsx': { url: () => '/_simulated/payment-platform/invoices/PP1-none', params: () => ({ id: 'PP1-none' }), get: all(404) },
+  'reports.payments.tsx': { url: () => '/reports/payments', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
   'reports._index.tsx': { url: () => '/reports', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
   'reports.csv.ts': { url: () => '/reports/csv?table=counts', get: row('login', [403, 403], [403, 403, 403, 'ok', 'ok']) },
   'reports.rectifications.tsx': {

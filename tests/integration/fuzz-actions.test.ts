@@ -39,6 +39,9 @@ import * as boardRoute from '../../app/routes/desk.board.js';
 import * as overridesRoute from '../../app/routes/desk.overrides.js';
 import * as appointmentRoute from '../../app/routes/applications.$number.appointment.js';
 import * as deskAppointments from '../../app/routes/desk.appointments.js';
+import * as payRoute from '../../app/routes/applications.$number.pay.js';
+import * as paymentCallback from '../../app/routes/payments.callback.js';
+import * as simulatedCashier from '../../app/routes/[_simulated].payment-platform.cashier.$id.js';
 import { enrollTotp, currentTotpCode } from '../../services/auth/totp.js';
 import { getService } from '../../services/catalog/index.js';
 import { claimApplication, claimNext } from '../../services/queue/claim.js';
@@ -275,6 +278,9 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   },
   { label: 'appointment (citizen)', action: appointmentRoute.action as Fn, path: () => `/applications/${numbers.clean}/appointment`, params: () => ({ number: numbers.clean }), as: 'citizen' },
   { label: 'desk appointments (clerk)', action: deskAppointments.action as Fn, path: () => '/desk/appointments', as: 'clerk' },
+  { label: 'pay (citizen)', action: payRoute.action as Fn, path: () => `/applications/${numbers.clean}/pay`, params: () => ({ number: numbers.clean }), as: 'citizen' },
+  { label: 'payment callback (platform)', action: paymentCallback.action as Fn, path: () => '/payments/callback' },
+  { label: 'simulated cashier', action: simulatedCashier.action as Fn, path: () => '/_simulated/payment-platform/cashier/PP1-none', params: () => ({ id: 'PP1-none' }) },
   { label: 'activate', action: activate.action as Fn, path: () => '/activate' },
   { label: 'admin staff new', action: adminStaffNew.action as Fn, path: () => '/admin/staff/new', as: 'admin' },
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
