@@ -4,7 +4,8 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { getDocument } from '#services/documents/read';
-import { revokeDocument, revokeSchema } from '#services/documents/seal';
+import { revokeDocument } from '#services/documents/seal';
+import { revokeSchema } from '#services/documents/revoke-schema';
 import { isDomainError } from '#services/errors';
 import { ErrorSummary, SubmitButton, TextareaField } from '~/components/forms';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';

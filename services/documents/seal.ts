@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { decisionDocuments, documentSeals, notices, type SealSource } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -12,6 +11,7 @@ import { authorize, inScope, scopeFor } from '../permissions.js';
 import { applicationInScope } from '../review/access.js';
 import { maskName } from '../validation/identifiers.js';
 import { renderPdf } from './pdf.js';
+import { revokeSchema } from './revoke-schema.js';
 import { signBytes, verifyBytes } from './signing-keys.js';
 import { isSuperseded, readSource, type SealableDocument } from './sources.js';
 
@@ -192,7 +192,6 @@ export async function checkDocumentFile(ctx: ServiceContext, token: string, byte
   return { matches: verifyBytes(ctx.config.signingKeys, view.keyId, bytes, view.signature), status: view.status };
 }
 
-export const revokeSchema = z.object({ reason: z.string().trim().min(4, 'verify.revoke.reasonShort').max(500) });
 
 /**
  * A manager withdraws the validity of a document of their office, with a reason: from the next

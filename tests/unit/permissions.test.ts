@@ -46,6 +46,12 @@ describe('the permission table', () => {
       'appointment:book': [null, 'own', null, null, null, null],
       'appointment:desk': [null, null, 'office', 'office', 'office', null],
       'appointment:mark': [null, null, 'office', null, null, null],
+      // Decision 0034: anyone with a document's token verifies it; a manager revokes their office's documents.
+      'document:verify': ['public', 'public', 'public', 'public', 'public', 'public'],
+      'document:revoke': [null, null, null, 'office', 'office', null],
+      // Decision 0032: the filer pays; managers read payment totals within their scope.
+      'payment:pay': [null, 'own', null, null, null, null],
+      'payment:report': [null, null, null, 'office', 'city', null],
       'staff:manage': [null, null, null, null, null, 'tree'],
       'office:manage': [null, null, null, null, null, 'tree'],
       'calendar:manage': [null, null, null, null, null, 'tree'],
