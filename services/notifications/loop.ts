@@ -3,11 +3,14 @@ import { runClockSweeps } from '../clock-rules/sweep.js';
 import { pushCompletionsToELicence } from '../documents/e-licence-push.js';
 import { recheckIdentities } from '../integrations/identity.js';
 import { pruneOneTimeCodes } from '../auth/one-time-codes.js';
+import { pruneRateLimits } from '../security/rate-limit.js';
 import { runProjections } from '../reports/run-projections.js';
 import { createDueShipments, pollShipments } from '../shipments/shipments.js';
 import { reconcilePayments } from '../payments/reconcile.js';
 import { trackRefunds } from '../payments/refunds.js';
 import { deliverDueMessages, type WorkerContext } from './worker.js';
+
+const RATE_PRUNE_EVERY_MS = 60 * 60_000;
 
 /**
  * Runs the background work — outbox delivery, the projections of the audit trail (report figures,
@@ -26,6 +29,8 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
   let running: Promise<void> = Promise.resolve();
   // Aborted by stop(): the batch in hand is finished or handed back at once (DeliverOptions.signal).
   const halt = new AbortController();
+  // Rate-limit windows last an hour at most; clearing the ended ones hourly keeps the table to about a day's keys.
+  let ratesPrunedAt = -Infinity;
 
   const round = async () => {
     try {
@@ -46,6 +51,10 @@ export function startWorkerLoop(ctx: WorkerContext, opts: { log?: (msg: string, 
       await pushCompletionsToELicence(ctx);
       // Ended code flows, with the pending sign-ups' password hashes they hold (decision 0024).
       await pruneOneTimeCodes(ctx.db, ctx.clock);
+      if (ctx.clock.now().getTime() - ratesPrunedAt >= RATE_PRUNE_EVERY_MS) {
+        await pruneRateLimits(ctx.db, ctx.clock);
+        ratesPrunedAt = ctx.clock.now().getTime();
+      }
       // Refunds followed to completion, and yesterday's statement reconciled once (services/payments).
       await trackRefunds(ctx);
       await reconcilePayments(ctx);

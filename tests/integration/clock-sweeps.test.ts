@@ -1,7 +1,7 @@
 import { and, eq, inArray, like, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDb, type DbHandle } from '../../db/client.js';
-import { applications, auditEvents, decisions, messages, notices, queueItems, waitingIntervals } from '../../db/schema/index.js';
+import { applications, auditEvents, decisions, messages, notices, queueItems, rateLimits, waitingIntervals } from '../../db/schema/index.js';
 import * as reviewRoute from '../../app/routes/desk.applications.$number.js';
 import { DUE } from '../../services/clock-rules/due.js';
 import { runClockSweeps } from '../../services/clock-rules/sweep.js';
@@ -147,6 +147,23 @@ describe('the clocks run with nobody opening a page', () => {
       await worker.stop();
     }
     expect(await auditOf(filed.applicationId, 'application.deemedAccepted')).toHaveLength(1);
+  });
+
+  it('the worker loop clears rate-limit windows that ended a day ago, and keeps the current ones', async () => {
+    const clock = fixedClock('2026-12-01T02:00:00.000Z');
+    const hourAgo = new Date(clock.now().getTime() - 60 * 60_000);
+    const twoDaysAgo = new Date(clock.now().getTime() - 48 * 60 * 60_000);
+    await h.db.insert(rateLimits).values([
+      { key: 'test:prune:old', windowStart: twoDaysAgo, count: 3 },
+      { key: 'test:prune:current', windowStart: hourAgo, count: 3 },
+    ]);
+    const worker = startWorkerLoop({ db: h.db, clock, config: fastConfig({ outbox: { pollMs: 5 } }) }, { log: () => undefined });
+    const keys = async () => (await h.db.select({ key: rateLimits.key }).from(rateLimits).where(like(rateLimits.key, 'test:prune:%'))).map((r) => r.key);
+    try {
+      await vi.waitFor(async () => expect(await keys()).toEqual(['test:prune:current']), { timeout: 20_000, interval: 50 });
+    } finally {
+      await worker.stop();
+    }
   });
 });
 
