@@ -104,8 +104,8 @@ function queueRow(r: BenchRow): Row {
   return {
     label: r.label,
     measured: `${rate(r.value)} ${r.unit}`,
-    reference: r.reference === undefined ? '—' : `${rate(r.reference)} jobs/s (pg-boss)`,
-    ratio: r.ratio === undefined ? '—' : r.ratio.toFixed(2),
+    reference: r.reference === undefined ? '—' : `${rate(r.reference)} ${r.referenceLabel ?? 'jobs/s (pg-boss)'}`,
+    ratio: r.ratio === undefined ? '—' : r.ratio.toFixed(3),
     goal: r.goal ?? '—',
     met,
     // In-process clerks (bench/queue.ts), not through the server.
