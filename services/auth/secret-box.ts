@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { newKeySpec, parseKeySpec } from '../security/key-ring-spec.js';
 
 /**
  * Encryption at rest for the few secrets the portal must be able to read back (TOTP secrets;
@@ -26,41 +27,16 @@ export class SecretBoxError extends Error {
   }
 }
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,40}$/;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/**
- * Reads `id:base64key[,id:base64key…]` (the first key seals). Each key is 32 random bytes, e.g.
- * `openssl rand -base64 32`. Errors name the entry, never its key material.
- */
+/** Reads DATA_ENCRYPTION_KEYS: `id:base64key[,id:base64key…]`, the first key seals (services/security/key-ring-spec.ts). */
 export function parseKeyRing(spec: string): KeyRing {
-  const entries = spec
-    .split(',')
-    .map((e) => e.trim())
-    .filter(Boolean);
-  if (entries.length === 0) throw new Error('no data encryption key given: expected <id>:<base64 of 32 bytes>[,<id>:<key>…]');
-  const keys = new Map<string, Buffer>();
-  entries.forEach((entry, i) => {
-    const colon = entry.indexOf(':');
-    const id = colon < 0 ? '' : entry.slice(0, colon);
-    const material = entry.slice(colon + 1);
-    if (!KEY_ID.test(id)) {
-      throw new Error(`data encryption key ${i + 1}: expected <id>:<base64 of 32 bytes>, the id made of letters, digits, ".", "_" or "-"`);
-    }
-    const key = BASE64.test(material) ? Buffer.from(material, 'base64') : Buffer.alloc(0);
-    if (key.length !== 32) throw new Error(`data encryption key "${id}": must be 32 random bytes in base64 (openssl rand -base64 32)`);
-    if (keys.has(id)) throw new Error(`data encryption key "${id}" is listed twice`);
-    keys.set(id, key);
-  });
-  return { currentId: entries[0].slice(0, entries[0].indexOf(':')), keys };
+  return parseKeySpec(spec, 'data encryption key');
 }
 
 /** A ring spec with one fresh random key (the embedded demo's generated key, tests). */
-export function newKeyRingSpec(id: string): string {
-  return `${id}:${randomBytes(32).toString('base64')}`;
-}
+export const newKeyRingSpec = newKeySpec;
 
 /**
  * Seals `plaintext` under the current key. `context` is authenticated but not stored (GCM's
