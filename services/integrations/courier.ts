@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TRACKING_CODES, type TrackingCode } from '../../db/schema/index.js';
 import type { IntegrationsConfig } from './config.js';
 import { callJson } from './http.js';
+import { hasForbiddenCharacters, stripForbidden } from '../validation/text.js';
 
 /**
  * The courier (decision 0035). Every request is signed: HMAC-SHA256 with the shared request secret
@@ -28,6 +29,9 @@ const COURIER_CODES = {
 /** The carriers the courier platform hands parcels to (documents:carriers.<code>). */
 const CARRIER_CODES = ['ems', 'sf', 'jd'] as const;
 
+const EARLIEST_EVENT = Date.UTC(2000, 0, 1);
+const LATEST_EVENT = Date.UTC(2100, 0, 1);
+
 export const courierShipmentSchema = z.object({
   waybill: z.string().regex(/^[A-Z0-9]{8,30}$/),
   carrier: z.enum(CARRIER_CODES),
@@ -36,11 +40,29 @@ export const courierShipmentSchema = z.object({
 });
 export type CourierShipment = z.infer<typeof courierShipmentSchema>;
 
+/**
+ * What the courier sends is a machine's text: an id with a control character is malformed (and
+ * could not be stored), a place name is cleaned of them (a bidi control would reverse what the
+ * citizen reads) rather than the whole push refused. Times before 2000 or after 2100 are no
+ * courier's clock, and PostgreSQL would read year 1 as 2001: malformed.
+ */
 export const courierEventSchema = z.object({
-  id: z.string().min(1).max(100),
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((v) => !hasForbiddenCharacters(v)),
   code: z.enum(Object.keys(COURIER_CODES) as [keyof typeof COURIER_CODES, ...(keyof typeof COURIER_CODES)[]]).transform((c) => COURIER_CODES[c]),
-  at: z.string().datetime({ offset: true }).transform((s) => new Date(s)),
-  location: z.string().max(100).nullish().transform((v) => v ?? null),
+  at: z
+    .string()
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .refine((d) => d.getTime() >= EARLIEST_EVENT && d.getTime() < LATEST_EVENT),
+  location: z
+    .string()
+    .max(100)
+    .nullish()
+    .transform((v) => (v == null ? null : stripForbidden(v) || null)),
 });
 export type TrackingEvent = z.infer<typeof courierEventSchema>;
 

@@ -142,7 +142,10 @@ export async function createDueShipments(ctx: WorkerContext, opts: CreateShipmen
   return result;
 }
 
-export type TrackingOutcome = { known: boolean; added: number; delivered: boolean };
+export type TrackingOutcome = { known: boolean; added: number; delivered: boolean; implausible: number };
+
+/** How far a courier's clock may be from ours, either way, before its event time is not believed. */
+export const EVENT_TIME_SLACK_MS = 24 * 60 * 60_000;
 
 /**
  * Stores a parcel's events, from the webhook or from polling alike. Each event once (its courier id
@@ -150,16 +153,25 @@ export type TrackingOutcome = { known: boolean; added: number; delivered: boolea
  * the order they arrive in does not matter; the first 'delivered' records the delivery — on the
  * shipment, on the result's handover and in the audit trail — once, and nothing after undoes it.
  */
-export async function recordTracking(ctx: Pick<WorkerContext, 'db' | 'clock'>, tracking: CourierTracking): Promise<TrackingOutcome> {
+export async function recordTracking(
+  ctx: Pick<WorkerContext, 'db' | 'clock'>,
+  pushed: CourierTracking,
+  opts: { refuseImplausible?: boolean } = {},
+): Promise<TrackingOutcome> {
   const now = ctx.clock.now();
   return ctx.db.transaction(async (tx) => {
     const [shipment] = await tx
-      .select({ id: shipments.id, applicationId: shipments.applicationId, deliveredAt: shipments.deliveredAt, officeCode: applications.officeCode })
+      .select({ id: shipments.id, applicationId: shipments.applicationId, deliveredAt: shipments.deliveredAt, createdAt: shipments.createdAt, officeCode: applications.officeCode })
       .from(shipments)
       .innerJoin(applications, eq(applications.id, shipments.applicationId))
-      .where(and(eq(shipments.waybill, tracking.waybill), sql`${shipments.status} in ('created','manual')`))
+      .where(and(eq(shipments.waybill, pushed.waybill), sql`${shipments.status} in ('created','manual')`))
       .limit(1);
-    if (!shipment) return { known: false, added: 0, delivered: false };
+    if (!shipment) return { known: false, added: 0, delivered: false, implausible: 0 };
+    // An event dated before the parcel was booked, or in the future, is a wrong clock: never the delivery time on record.
+    const plausible = (at: Date) => at.getTime() >= shipment.createdAt.getTime() - EVENT_TIME_SLACK_MS && at.getTime() <= now.getTime() + EVENT_TIME_SLACK_MS;
+    const implausible = pushed.events.filter((e) => !plausible(e.at)).length;
+    if (implausible > 0 && opts.refuseImplausible) return { known: true, added: 0, delivered: false, implausible };
+    const tracking = { ...pushed, events: pushed.events.filter((e) => plausible(e.at)) };
     const added =
       tracking.events.length === 0
         ? []
@@ -188,7 +200,7 @@ export async function recordTracking(ctx: Pick<WorkerContext, 'db' | 'clock'>, t
         });
       }
     }
-    return { known: true, added: added.length, delivered };
+    return { known: true, added: added.length, delivered, implausible };
   });
 }
 

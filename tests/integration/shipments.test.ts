@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
@@ -237,6 +238,36 @@ describe('tracking by webhook', () => {
     expect(await auditActions(a.applicationId, 'shipment.delivered')).toHaveLength(0);
     const [s] = await h.db.select().from(shipments).where(eq(shipments.id, a.shipmentId));
     expect(s.deliveredAt).toBeNull();
+  });
+
+  it('an event dated before the booking or in the future is refused, never the delivery on record; text is cleaned, ids with control characters refused', async () => {
+    const a = await booked();
+    const [{ createdAt }] = await h.db.select({ createdAt: shipments.createdAt }).from(shipments).where(eq(shipments.id, a.shipmentId));
+    const day = 24 * 60 * 60_000;
+    const now = fixedClock().now().getTime();
+    // Any time more than a day before the booking or a day after now, within what ISO strings can say.
+    const implausible = fc.oneof(
+      fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date(createdAt.getTime() - day - 1000) }),
+      fc.date({ min: new Date(now + day + 1000), max: new Date('9999-12-31T23:59:59Z') }),
+    );
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(implausible, async (at) => {
+        const r = await run(webhookAction, webhook({ waybill: a.waybill, events: [event(`bad${n++}`, 'DELIVERED', at.toISOString())] }), ctx());
+        expect(r.status).toBe(400);
+        expect((await r.json()).code).toMatch(/^courierWebhook\.(malformed|implausibleTime)$/);
+      }),
+      { numRuns: 40 },
+    );
+    expect(await h.db.select().from(shipmentEvents).where(eq(shipmentEvents.shipmentId, a.shipmentId))).toHaveLength(0);
+    const [s] = await h.db.select().from(shipments).where(eq(shipments.id, a.shipmentId));
+    expect(s.deliveredAt).toBeNull();
+
+    expect((await run(webhookAction, webhook({ waybill: a.waybill, events: [event('nul\u0000', 'IN_TRANSIT', '2026-11-23T05:00:00Z')] }), ctx())).status).toBe(400);
+    const ok = await run(webhookAction, webhook({ waybill: a.waybill, events: [event('e1', 'IN_TRANSIT', '2026-11-23T05:00:00Z', '\u202e京北\u0000站')] }), ctx());
+    expect(ok.status).toBe(200);
+    const [stored] = await h.db.select().from(shipmentEvents).where(eq(shipmentEvents.shipmentId, a.shipmentId));
+    expect(stored.location).toBe('京北站');
   });
 
   it('polling finds the same events as the push, stored once; the citizen reads them in China time, another citizen gets 404', async () => {
