@@ -2,6 +2,7 @@ import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { IntegrationsConfig, PaymentMerchantConfig } from './config.js';
 import { callJson } from './http.js';
+import { hasForbiddenCharacters } from '../validation/text.js';
 
 /**
  * The unified public-payment platform (统一公共支付平台). Every request carries our merchant id,
@@ -19,6 +20,7 @@ const fen = z.number().int().positive();
 const browserUrl = z
   .string()
   .max(2000)
+  .refine((u) => !hasForbiddenCharacters(u))
   .refine((u) => u.startsWith('https://') || u.startsWith(SIMULATED_PATH_PREFIX), 'not an https or simulated URL');
 
 export const SIMULATED_PATH_PREFIX = '/_simulated/payment-platform/';
@@ -64,15 +66,22 @@ export const statementSchema = z.object({
 export type Statement = z.infer<typeof statementSchema>;
 
 /** What the platform posts to us when an order is paid or a refund is done. */
+/** An identifier the platform sends: never a control or format character (a NUL reached the database). */
+const platformId = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((v) => !hasForbiddenCharacters(v));
+
 export const paymentCallbackSchema = z.object({
-  notifyId: z.string().min(1).max(100),
-  merchantId: z.string().min(1).max(100),
+  notifyId: platformId,
+  merchantId: platformId,
   event: z.enum(['paid', 'refunded']),
-  orderNo: z.string().min(1).max(100),
-  platformOrderId: z.string().min(1).max(100),
+  orderNo: platformId,
+  platformOrderId: platformId,
   amountFen: fen,
   at: z.string().datetime({ offset: true }),
-  refundId: z.string().min(1).max(100).nullable().default(null),
+  refundId: platformId.nullable().default(null),
   invoiceUrl: browserUrl.nullable().default(null),
 });
 export type PaymentCallback = z.infer<typeof paymentCallbackSchema>;

@@ -348,6 +348,15 @@ describe('the pages', () => {
     expect(await h.db.select({ n: sql<number>`count(*)::int` }).from(auditEvents)).toEqual(before);
     const unknown = await run(callbackRoute.action as never, callbackRequest(paymentPlatformSim.callback({ event: 'paid', orderNo: 'NO-SUCH-ORDER', amountFen })), ctx);
     expect(unknown.status).toBe(400);
+    // Control and format characters in any identifier: refused as malformed, in the platform's contract, before the database sees them.
+    for (const bad of [`${orderNo}\u0000`, `${orderNo}\u202e`, `\u0007${orderNo}`]) {
+      const r = await run(callbackRoute.action as never, callbackRequest(paymentPlatformSim.callback({ event: 'paid', orderNo: bad, amountFen })), ctx);
+      expect(r.status).toBe(400);
+      expect(await r.json()).toMatchObject({ result: 'FAIL', code: 'payment.callbackRejected' });
+    }
+    const badNotify = await run(callbackRoute.action as never, callbackRequest(paymentPlatformSim.callback({ event: 'paid', orderNo, amountFen, notifyId: 'n\u0000' })), ctx);
+    expect(await badNotify.json()).toMatchObject({ result: 'FAIL', code: 'payment.callbackRejected' });
+    expect((await orderOf(a.applicationId)).status).toBe('created');
     const ok = await run(callbackRoute.action as never, callbackRequest(paymentPlatformSim.callback({ event: 'paid', orderNo, amountFen })), ctx);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ result: 'SUCCESS' });
