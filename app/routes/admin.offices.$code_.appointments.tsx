@@ -41,6 +41,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const ctx = await requireUser(request, context, ['admin']);
   const code = officeCodeParam(params);
+  // Out of the administrator's tree there is no such office, whatever was posted (404 before any form error).
+  await orThrowResponse(() => getOffice(ctx, code));
   const submission = parseWithZod(await readFormData(request), { schema: appointmentCapacitySchema });
   if (submission.status !== 'success') return invalidResponse(submission);
   const result = await adminFormCall(submission, () => setAppointmentCapacity(ctx, code, submission.value));
