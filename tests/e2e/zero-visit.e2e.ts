@@ -67,13 +67,13 @@ async function unusedCode(staffNo: string): Promise<string> {
   }
 }
 
-async function signInStaff(page: Page, staffNo: string) {
+async function signInStaff(page: Page, staffNo: string, landing = /\/desk/) {
   await page.goto(`${base}/login?lng=${lng}`);
   await page.fill('input[name="identifier"]', staffNo);
   await page.fill('input[name="password"]', DEMO_PASSWORD);
   await Promise.all([page.waitForURL(/\/login\/totp/), page.click('main form button[type="submit"]')]);
   await page.fill('input[name="code"]', await unusedCode(staffNo));
-  await Promise.all([page.waitForURL(/\/desk/), page.click('main form button[type="submit"]')]);
+  await Promise.all([page.waitForURL(landing), page.click('main form button[type="submit"]')]);
 }
 
 /** Posts one of the review page's forms, identified by its intent, and waits for the reload. */
@@ -331,5 +331,29 @@ describe('zero visits where the law allows', () => {
       await expectAccessible(page, 'receipt with tracking');
       await screenshot(page, 'zero-visit-06-tracking');
     });
+  });
+
+  it('an administrator sets the office’s capacity for booked visits, seeing an out-of-range figure refused first', async () => {
+    moveServerClock(0);
+    // The root administrator: the other story signs in Beijing's, and each time step's code is taken once.
+    const adminContext = await browser.newContext({ locale: lng, viewport: { width: 390, height: 844 } });
+    const admin = await adminContext.newPage();
+    await signInStaff(admin, '000001', /\/admin/);
+    await admin.goto(`${base}/admin/offices/${OFFICE}`);
+    await Promise.all([admin.waitForURL(new RegExp(`/admin/offices/${OFFICE}/appointments$`)), admin.click(`a[href="/admin/offices/${OFFICE}/appointments"]`)]);
+    await expectAccessible(admin, 'admin capacity');
+    expect(await admin.inputValue('input[name="seatsPerSlot"]')).toBe('3');
+    await admin.fill('input[name="seatsPerSlot"]', '0');
+    await admin.click('main form button[type="submit"]');
+    await admin.waitForSelector('.error-summary');
+    expect(await admin.textContent('main')).toContain('Enter a whole number of visits from 1 to 500.');
+    await expectAccessible(admin, 'admin capacity with errors');
+    await admin.fill('input[name="seatsPerSlot"]', '2');
+    await Promise.all([admin.waitForURL(/saved=1/), admin.click('main form button[type="submit"]')]);
+    await admin.locator('[role="status"]', { hasText: 'Capacity saved.' }).waitFor();
+    expect(await admin.inputValue('input[name="seatsPerSlot"]')).toBe('2');
+    await expectAccessible(admin, 'admin capacity saved');
+    await screenshot(admin, 'zero-visit-07-admin-capacity');
+    await adminContext.close();
   });
 });
