@@ -10,6 +10,7 @@ import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
 import { serverSettings, startupFailure } from './settings.js';
+import { simulatedClock } from './simulated-clock.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -23,6 +24,9 @@ async function main() {
   // The simulated SMS gateway also writes what it "sent" under .data (gitignored), so a demo visitor can
   // read the one-time codes; it exists only with MOCKS, where no SMS reaches any phone (decision 0024).
   if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
+  // The browser story moves the server's day (MOCKS only, server/simulated-clock.ts); never a real deployment's clock.
+  if (process.env.SIMULATED_CLOCK_FILE && !mocks) throw new Error('SIMULATED_CLOCK_FILE is only for the simulated systems (MOCKS=true).');
+  const clock = mocks && process.env.SIMULATED_CLOCK_FILE ? simulatedClock(process.env.SIMULATED_CLOCK_FILE) : systemClock;
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
   if (reportsUrl && !url) throw new Error('REPORTS_DATABASE_URL needs DATABASE_URL: the embedded PGlite has no replicas');
@@ -51,10 +55,10 @@ async function main() {
     return { demo, demoFilings };
   });
   // The outbox worker runs here unless it runs as its own process (`npm run worker`, OUTBOX_WORKER=off here).
-  const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock: systemClock, config });
+  const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock, config });
   const app = createApp(
     build,
-    { db: handle.db, reportsDb: reports?.db, clock: systemClock, config, sessionSecret: settings.sessionSecret, production },
+    { db: handle.db, reportsDb: reports?.db, clock, config, sessionSecret: settings.sessionSecret, production },
     root,
     { trustProxy: settings.trustProxy },
   );

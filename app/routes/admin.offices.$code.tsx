@@ -98,6 +98,9 @@ export default function EditOffice() {
           {t('offices.closedDone', { count: actionData.closed.moved, to: actionData.closed.to })}
         </p>
       )}
+      <p>
+        <Link to={`/admin/offices/${office.code}/appointments`}>{t('capacity.link')}</Link>
+      </p>
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={officeSummaryFields(fields, t)} />
         <input type="hidden" name="intent" value="update" />

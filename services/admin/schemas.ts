@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { password } from '../auth/schemas.js';
 import { DEPARTMENTS } from '../catalog/types.js';
 import { DEFAULT_NUMBER_PREFIX, NUMBER_PREFIX } from '../applications/numbers.js';
-import { choice, listCode, officeCode, optionalText, text } from '../validation/zod.js';
+import { choice, int32, listCode, officeCode, optionalText, text } from '../validation/zod.js';
 
 /**
  * The administration forms' input. Messages are `validation` keys. Whether an office or unit is
@@ -92,3 +92,14 @@ export const activationConfirmSchema = z.object({
     z.string(required).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
   ),
 });
+
+/**
+ * An office's capacity for booked visits (docs/decisions/0033, 0039): visits per hour-long slot
+ * (its windows that take booked visits × people per window and hour) and how many working days
+ * ahead it books; the bounds are the table's check.
+ */
+export const appointmentCapacitySchema = z.object({
+  seatsPerSlot: int32({ min: 1, max: 500, message: 'capacity.seatsRange' }),
+  daysAhead: int32({ min: 1, max: 60, message: 'capacity.daysRange' }),
+});
+export type AppointmentCapacityInput = z.infer<typeof appointmentCapacitySchema>;

@@ -23,6 +23,9 @@ export default async function setup(project: TestProject) {
       SESSION_SECRET: 'e2e-session-secret',
       // The simulated SMS gateway's log (MOCKS): the story reads one-time codes from it, as a demo visitor would.
       SIMULATED_SMS_LOG: path.join(dataDir, 'simulated-sms.log'),
+      // The simulated clock's offset in ms (MOCKS only, server/simulated-clock.ts): the zero-visit
+      // story moves the server to the day of the visit it booked, and back.
+      SIMULATED_CLOCK_FILE: path.join(dataDir, 'clock-offset'),
       NODE_ENV: 'test',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,6 +47,7 @@ export default async function setup(project: TestProject) {
   }
   project.provide('e2eBase', base);
   project.provide('e2eSmsLog', path.join(dataDir, 'simulated-sms.log'));
+  project.provide('e2eClockFile', path.join(dataDir, 'clock-offset'));
   return async () => {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500));
@@ -55,5 +59,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     e2eBase: string;
     e2eSmsLog: string;
+    e2eClockFile: string;
   }
 }

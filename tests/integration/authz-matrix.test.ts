@@ -281,6 +281,13 @@ const MATRIX: Record<string, Case> = {
     // Moving a queue to the office itself is refused as a form error; Shanghai's administrator finds no such office.
     post: { body: () => ({ intent: 'close', transferTo: 'bj-dongcheng' }), expect: adminOnly(['4xx', 404]) },
   },
+  // Visits by appointment (decision 0039): a figure out of range is a form error; Shanghai's administrator finds no such office.
+  'admin.offices.$code_.appointments.tsx': {
+    url: () => '/admin/offices/bj-dongcheng/appointments',
+    params: () => ({ code: 'bj-dongcheng' }),
+    get: adminOnly(['ok', 404]),
+    post: { body: () => ({ seatsPerSlot: '0', daysAhead: '10' }), expect: adminOnly(['4xx', 404]) },
+  },
   // The courier's tracking push (decision 0035): no session grants anything; unsigned is 401 for everyone, GET 405.
   'integrations.courier.events.ts': {
     url: () => '/integrations/courier/events',

@@ -17,6 +17,7 @@ import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
 import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
 import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
 import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import * as adminOfficeCapacity from '../../app/routes/admin.offices.$code_.appointments.js';
 import * as adminItem from '../../app/routes/admin.items.$code.js';
 import { createOffice } from '../../services/admin/offices.js';
 import { adminActor, createAdmin } from '../support/admin-staff.js';
@@ -286,6 +287,7 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
   { label: 'admin office new', action: adminOfficeNew.action as Fn, path: () => '/admin/offices/new', as: 'admin' },
   { label: 'admin office edit', action: adminOfficeEdit.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
+  { label: 'admin office capacity', action: adminOfficeCapacity.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}/appointments`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
   // Server to server: no session; whatever is posted without the courier's signature is refused (decision 0035).
   { label: 'courier webhook', action: courierWebhook.action as Fn, path: () => '/integrations/courier/events' },
   { label: 'admin item', action: adminItem.action as Fn, path: () => '/admin/items/passport', params: () => ({ code: 'passport' }), as: 'admin' },

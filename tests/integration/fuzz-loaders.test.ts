@@ -42,6 +42,7 @@ import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
 import * as adminOffices from '../../app/routes/admin.offices._index.js';
 import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
 import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
+import * as adminOfficeCapacity from '../../app/routes/admin.offices.$code_.appointments.js';
 import { createAdmin } from '../support/admin-staff.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
@@ -130,6 +131,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'admin offices', loader: adminOffices.loader as Fn, path: () => '/admin/offices' },
   { label: 'admin office new', loader: adminOfficeNew.loader as Fn, path: () => '/admin/offices/new' },
   { label: 'admin office edit', loader: adminOfficeEdit.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}`, param: 'code' },
+  { label: 'admin office capacity', loader: adminOfficeCapacity.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}/appointments`, param: 'code' },
 ];
 
 /** Every query key a page reads, some prototype keys, and any string. */
