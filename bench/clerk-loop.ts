@@ -87,6 +87,10 @@ export type ClerkLoopRun = {
   peakRss: [number, number];
   failures: string[];
   dry: boolean;
+  /** Seconds of warm-up: at least the asked ones, and until every clerk had completed an item. */
+  warmedUp: number;
+  /** 503 answers the clerks were given (and tried again after), warm-up included. */
+  unavailable: number;
 };
 
 export type ClerkLoopBench = { runs: ClerkLoopRun[]; rows: Row[]; markdown: string; ok: boolean; version: string; checkLines: string[] };
@@ -118,7 +122,24 @@ class Browser {
     }
   }
 
+  /** 503 answers (the server could not get a database connection in time) this browser was given. */
+  unavailable = 0;
+
+  /**
+   * One request; on a 503 ("briefly unavailable, try again": the pool's wait for a connection ran
+   * out) the person tries again a second later, up to five times, as the page asks. Nothing was
+   * done by the refused request, so trying again is safe; the wait counts in the step's time.
+   */
   async request(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<{ status: number; location: string; body: string }> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.once(method, url, form);
+      if (r.status !== 503 || attempt >= 5) return r;
+      this.unavailable++;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+
+  private async once(method: 'GET' | 'POST', url: string, form?: Record<string, string>): Promise<{ status: number; location: string; body: string }> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, accept: 'text/html' };
     if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
     if (method === 'POST') {
@@ -231,8 +252,12 @@ async function runOnce(
   let dry = false;
   let stop = false;
   const t0 = performance.now();
-  const windowStart = t0 + opts.warmupSeconds * 1000;
-  const windowEnd = windowStart + opts.seconds * 1000;
+  // Set when the warm-up ends: after warmupSeconds and once every clerk has completed an item, so
+  // the window does not start while all clerks are still on their first (synchronized) item.
+  let windowStart = Infinity;
+  let windowEnd = Infinity;
+  const doneBy = clerks.map(() => 0);
+  const unavailableBefore = clerks.reduce((n, c) => n + c.browser.unavailable, 0);
 
   const timed = async <T>(step: Step, f: () => Promise<T>): Promise<T> => {
     const at = performance.now();
@@ -241,7 +266,7 @@ async function runOnce(
     return r;
   };
 
-  const loop = async (c: Clerk) => {
+  const loop = async (c: Clerk, index: number) => {
     const b = c.browser;
     while (!stop) {
       try {
@@ -270,6 +295,7 @@ async function runOnce(
         );
         expectStatus('complete', completed, 200, /done=complete/);
         completions.push(performance.now());
+        doneBy[index]++;
       } catch (e) {
         failures.push(e instanceof StepError ? e.message : String(e));
         if (failures.length > 20) stop = true;
@@ -277,7 +303,7 @@ async function runOnce(
     }
   };
 
-  const running = clerks.map(loop);
+  const running = clerks.map((c, i) => loop(c, i));
   // The projection, as the worker applies it, while clerks decide.
   const projecting = (async () => {
     while (!stop) {
@@ -285,7 +311,12 @@ async function runOnce(
       await new Promise((r) => setTimeout(r, 1000));
     }
   })();
-  await new Promise((r) => setTimeout(r, Math.max(0, windowStart - performance.now())));
+  await new Promise((r) => setTimeout(r, opts.warmupSeconds * 1000));
+  const warmupCap = performance.now() + 120_000;
+  while (!stop && doneBy.some((n) => n === 0) && performance.now() < warmupCap) await new Promise((r) => setTimeout(r, 100));
+  windowStart = performance.now();
+  windowEnd = windowStart + opts.seconds * 1000;
+  const warmedUp = (windowStart - t0) / 1000;
   const sampler = sampleLockWaits(url, 50);
   const rss = servers.map((s) => watchPeakRss(s.pid));
   await new Promise((r) => setTimeout(r, Math.max(0, windowEnd - performance.now())));
@@ -295,6 +326,7 @@ async function runOnce(
   await Promise.all(running);
   await projecting;
 
+  const unavailable = clerks.reduce((n, c) => n + c.browser.unavailable, 0) - unavailableBefore;
   const inWindow = (at: number) => at >= windowStart && at < windowEnd;
   const items = completions.filter(inWindow).length;
   const steps = Object.fromEntries(
@@ -315,6 +347,8 @@ async function runOnce(
     peakRss,
     failures,
     dry,
+    warmedUp,
+    unavailable,
     completedAll: completions.length,
   };
 }
@@ -406,15 +440,16 @@ export async function runClerkLoopBench(opts: ClerkLoopOptions): Promise<ClerkLo
     let counted = 0;
     for (const n of counts) {
       // Enough for the warm-up and the window at half again the rate seen, and a few per clerk.
-      await fillQueue(db, servers[0], citizen.cookie, Math.ceil(guess * 1.5 * (seconds + warmupSeconds)) + 4 * n, log);
-      log(`clerk loop: ${n} clerks, ${warmupSeconds} s warm-up + ${seconds} s …`);
+      await fillQueue(db, servers[0], citizen.cookie, Math.ceil(guess * 1.5 * (seconds + warmupSeconds + 10)) + 4 * n, log);
+      log(`clerk loop: ${n} clerks, ≥ ${warmupSeconds} s warm-up + ${seconds} s …`);
       const r = await runOnce(db, url, servers, all.slice(0, n), { seconds, warmupSeconds, log });
       counted += r.completedAll;
-      guess = Math.max(guess, ((r.completedAll / (seconds + warmupSeconds)) * 1.2));
+      guess = Math.max(guess, (r.completedAll / (seconds + r.warmedUp)) * 1.2);
       log(
-        `clerk loop: ${n} clerks: ${rate(r.rate)} items/s; ` +
+        `clerk loop: ${n} clerks (warm-up ${r.warmedUp.toFixed(1)} s): ${rate(r.rate)} items/s; ` +
           STEPS.map((s) => `${s} p50 ${ms(r.steps[s].p50)} p95 ${ms(r.steps[s].p95)}`).join('; ') +
           `; lock waits ${r.lockWaiting} in ${r.lockSamples} samples (${relations(r.byRelation)})` +
+          (r.unavailable ? `; ${r.unavailable} answers 503 (tried again)` : '') +
           (r.failures.length ? `; FAILURES ${r.failures.length}: ${r.failures.slice(0, 3).join(' | ')}` : '') +
           (r.dry ? '; the queue ran dry' : ''),
       );
@@ -455,11 +490,11 @@ export async function runClerkLoopBench(opts: ClerkLoopOptions): Promise<ClerkLo
 
     const stepHead = STEPS.map((s) => `${s} p50 / p95 ms`);
     const table = [
-      `| clerks | items/s | ${stepHead.join(' | ')} | lock waits (samples) | waiting on |`,
-      `|---:|---:|${STEPS.map(() => '---:').join('|')}|---:|---|`,
+      `| clerks | warm-up s | items/s | ${stepHead.join(' | ')} | 503 answers | lock waits (samples) | waiting on |`,
+      `|---:|---:|---:|${STEPS.map(() => '---:').join('|')}|---:|---:|---|`,
       ...runs.map(
         (r) =>
-          `| ${r.clerks} | ${rate(r.rate)} | ${STEPS.map((s) => `${r.steps[s].p50.toFixed(0)} / ${r.steps[s].p95.toFixed(0)}`).join(' | ')} | ${r.lockWaiting} (${r.lockSamples}) | ${relations(r.byRelation)} |`,
+          `| ${r.clerks} | ${r.warmedUp.toFixed(1)} | ${rate(r.rate)} | ${STEPS.map((s) => `${r.steps[s].p50.toFixed(0)} / ${r.steps[s].p95.toFixed(0)}`).join(' | ')} | ${r.unavailable} | ${r.lockWaiting} (${r.lockSamples}) | ${relations(r.byRelation)} |`,
       ),
     ].join('\n');
     const markdown = `## Clerk loop (\`npm run bench -- --only clerk-loop\`, or \`npm run bench:clerks\`)
@@ -469,9 +504,11 @@ one fresh PostgreSQL database, each clerk its own staff account signed in throug
 (password, then the current TOTP code) from an address of its own, clerk i on server i mod 2. Each loops as a
 browser does, following every redirect: load the desk, take next, open the review page, judge every material in
 one form, accept, complete (collected at the window). The queue is filled through the apply route (household
-certificates of ${OFFICE}, nothing external asked). ${warmupSeconds} s warm-up, then ${seconds} s measured per N;
-items/s = items completed in the window. Each step's time is the clerk's wait: the request and the page it
-redirects to. Meanwhile the report projection is applied every second, as the worker does, and sessions waiting
+certificates of ${OFFICE}, nothing external asked). A warm-up of at least ${warmupSeconds} s that lasts until every clerk
+has completed one item (so the window never starts with all clerks on their first item), then ${seconds} s measured
+per N; items/s = items completed in the window. Each step's time is the clerk's wait: the request and the page it
+redirects to; a 503 answer (the server's wait for a pool connection, 5 s, ran out) is tried again a second later, as
+the page asks, and counted. Meanwhile the report projection is applied every second, as the worker does, and sessions waiting
 for a lock are sampled from \`pg_stat_activity\` every 50 ms (\`wait_event_type = 'Lock'\`, by relation).
 
 ${table}
