@@ -2,7 +2,7 @@
  * `npm run bench -- [--duration 10] [--only submissions,pages,queue,reports,desk]
  *                   [--connections 16,64] [--page-connections 16] [--queue-items 100000]
  *                   [--reports-sizes 1000000,…] [--reports-iterations 10] [--desk-sizes 1000,10000,100000]
- *                   [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports 3104,3105] [--keep-db]`
+ *                   [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports 3104,3105] [--server-port 3106] [--keep-db]`
  *
  * Issue 7: every row measured beside its reference in the same run, against the production
  * build on the local PostgreSQL (DATABASE_URL, its database part ignored; default
@@ -57,7 +57,7 @@ function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- [--duration 10] [--only ${PARTS.join(',')}] [--connections 16,64] [--page-connections 16]
                         [--queue-items 100000] [--reports-sizes N,…] [--reports-iterations 10] [--desk-sizes N,…]
-                        [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports P1,P2] [--keep-db]`);
+                        [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports P1,P2] [--server-port P] [--keep-db]`);
   process.exit(2);
 }
 
@@ -117,7 +117,7 @@ function queueRow(r: BenchRow): Row {
 }
 
 async function main() {
-  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--desk-sizes', '--desk-iterations', '--clerks', '--clerk-ports', '--keep-db'];
+  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--desk-sizes', '--desk-iterations', '--clerks', '--clerk-ports', '--server-port', '--keep-db'];
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !known.includes(a));
   if (unknown.length) usage(`unknown option ${unknown.join(' ')}`);
   const seconds = Number(arg('duration') ?? 10);
@@ -147,7 +147,8 @@ async function main() {
     await ensureDatabase(base, name, true);
     const url = databaseUrl(base, name);
     const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-uploads-'));
-    const servers = serverFactory({ databaseUrl: url, uploadDir, log });
+    const [serverPort] = numbers('server-port', []);
+    const servers = serverFactory({ databaseUrl: url, uploadDir, log, port: serverPort });
     const handle = await createDb({ url, max: 2 });
     const http: string[] = [];
     try {
