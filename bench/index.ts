@@ -2,7 +2,7 @@
  * `npm run bench -- [--duration 10] [--only submissions,pages,queue,reports,desk]
  *                   [--connections 16,64] [--page-connections 16] [--queue-items 100000]
  *                   [--reports-sizes 1000000,…] [--reports-iterations 10] [--desk-sizes 1000,10000,100000]
- *                   [--desk-iterations 60] [--keep-db]`
+ *                   [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports 3104,3105] [--server-port 3106] [--keep-db]`
  *
  * Issue 7: every row measured beside its reference in the same run, against the production
  * build on the local PostgreSQL (DATABASE_URL, its database part ignored; default
@@ -14,7 +14,9 @@
  * - queue: bench/queue.ts (in-process, its own databases);
  * - reports: bench/reports.ts, on the onewindow_bench_<n> databases that are already seeded
  *   (largest first; 20,000 when there is none, seeded on the way);
- * - desk: bench/desk.ts (in-process, its own databases onewindow_bench_desk_<n>, dropped after).
+ * - desk: bench/desk.ts (in-process, its own databases onewindow_bench_desk_<n>, dropped after);
+ * - clerk-loop: bench/clerk-loop.ts (N clerks signed in with TOTP, over HTTP, against two
+ *   production servers on its own database, dropped after).
  *
  * Exits 1 when any check fails (a response that was not success, an item claimed twice, …);
  * only the sections whose checks held are written to bench/README.md.
@@ -26,6 +28,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { createDb } from '../db/client.js';
 import { databaseUrl, dropDatabase, ensureDatabase } from '../scripts/seed-volume.js';
+import { runClerkLoopBench } from './clerk-loop.js';
 import { deskTableRows, runDeskBench } from './desk.js';
 import { runPagesBench } from './pages.js';
 import { runQueueBench, type BenchRow } from './queue.js';
@@ -34,7 +37,7 @@ import { buildApp, serverFactory } from './server.js';
 import { runSubmissionsBench } from './submissions.js';
 import { markdownTable, ms, rate, textTable, type Row } from './table.js';
 
-const PARTS = ['submissions', 'pages', 'queue', 'reports', 'desk'] as const;
+const PARTS = ['submissions', 'pages', 'queue', 'reports', 'desk', 'clerk-loop'] as const;
 type Part = (typeof PARTS)[number];
 
 function arg(name: string): string | undefined {
@@ -54,7 +57,7 @@ function usage(problem: string): never {
   console.error(`${problem}
 usage: npm run bench -- [--duration 10] [--only ${PARTS.join(',')}] [--connections 16,64] [--page-connections 16]
                         [--queue-items 100000] [--reports-sizes N,…] [--reports-iterations 10] [--desk-sizes N,…]
-                        [--desk-iterations 60] [--keep-db]`);
+                        [--desk-iterations 60] [--clerks 4,16,64] [--clerk-ports P1,P2] [--server-port P] [--keep-db]`);
   process.exit(2);
 }
 
@@ -114,7 +117,7 @@ function queueRow(r: BenchRow): Row {
 }
 
 async function main() {
-  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--desk-sizes', '--desk-iterations', '--keep-db'];
+  const known = ['--duration', '--only', '--connections', '--page-connections', '--queue-items', '--reports-sizes', '--reports-iterations', '--desk-sizes', '--desk-iterations', '--clerks', '--clerk-ports', '--server-port', '--keep-db'];
   const unknown = process.argv.slice(2).filter((a) => a.startsWith('--') && !known.includes(a));
   if (unknown.length) usage(`unknown option ${unknown.join(' ')}`);
   const seconds = Number(arg('duration') ?? 10);
@@ -144,7 +147,8 @@ async function main() {
     await ensureDatabase(base, name, true);
     const url = databaseUrl(base, name);
     const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-uploads-'));
-    const servers = serverFactory({ databaseUrl: url, uploadDir, log });
+    const [serverPort] = numbers('server-port', []);
+    const servers = serverFactory({ databaseUrl: url, uploadDir, log, port: serverPort });
     const handle = await createDb({ url, max: 2 });
     const http: string[] = [];
     try {
@@ -237,6 +241,25 @@ Latest run: ${today}, ${seconds} s per load, load average ${loadAtStart} at the 
     rows.push(...deskTableRows(d.rows));
     if (d.ok) sections.push({ name: 'desk', body: `${d.markdown}\nLatest run: ${today}, load average ${loadAtStart} at the start of \`npm run bench\` and ${load()} after the desk (other work may share the machine). Machine: ${machineLine(d.version)}.` });
     else failed.push('desk');
+  }
+
+  if (only.has('clerk-loop')) {
+    const ports = numbers('clerk-ports', []);
+    if (ports.length !== 0 && ports.length !== 2) usage('--clerk-ports takes two ports');
+    const c = await runClerkLoopBench({
+      baseUrl: base,
+      clerks: numbers('clerks', [4, 16, 64]),
+      seconds,
+      // Built already this run when the HTTP benches ran.
+      build: !(only.has('submissions') || only.has('pages')),
+      ports: ports.length === 2 ? [ports[0], ports[1]] : undefined,
+      keep: process.argv.includes('--keep-db'),
+      log,
+    });
+    version ||= c.version;
+    rows.push(...c.rows);
+    if (c.ok) sections.push({ name: 'clerk-loop', body: `${c.markdown}\n\nLatest run: ${today}. Machine: ${machineLine(c.version)}.` });
+    else failed.push('clerk-loop');
   }
 
   console.log(`\n${textTable(rows)}\n`);

@@ -10,6 +10,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newKeyRingSpec } from '../services/auth/secret-box.js';
+import { newSigningKeySpec } from '../services/documents/signing-keys.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -48,6 +49,8 @@ export type StartOptions = {
   env?: Record<string, string>;
   /** Kept across restarts, so sessions signed for one server process stay valid on the next. */
   sessionSecret?: string;
+  /** A fixed port (e.g. one given to this machine's user); a free one otherwise. */
+  port?: number;
 };
 
 /**
@@ -62,10 +65,12 @@ export type StartOptions = {
  * `node --import tsx` rather than the tsx CLI, so the pid is the server itself and its memory is
  * the server's.
  */
-const BENCH_KEYS = newKeyRingSpec('bench');
+export const BENCH_KEYS = newKeyRingSpec('bench');
+/** Production requires document signing keys too (decision 0034); the same for every server of the run. */
+const BENCH_SIGNING_KEYS = newSigningKeySpec('bench');
 
 export async function startServer(opts: StartOptions): Promise<BenchServer> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const sessionSecret = opts.sessionSecret ?? randomBytes(32).toString('hex');
   // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server as measured.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -79,12 +84,21 @@ export async function startServer(opts: StartOptions): Promise<BenchServer> {
       // do, but the same one for every server of the run: a fresh server on the same database
       // must open what the first one sealed.
       DATA_ENCRYPTION_KEYS: BENCH_KEYS,
+      DOCUMENT_SIGNING_KEYS: BENCH_SIGNING_KEYS,
       DATABASE_URL: opts.databaseUrl,
       PORT: String(port),
       MOCKS: 'false',
       ...Object.fromEntries(
-        ['POPULATION_REGISTRY', 'VEHICLE_RECORDS', 'EXIT_ENTRY_CONTROLS', 'SMS_GATEWAY', 'EMAIL_SERVICE'].map((p) => [`${p}_URL`, 'http://127.0.0.1:9']),
+        ['POPULATION_REGISTRY', 'VEHICLE_RECORDS', 'EXIT_ENTRY_CONTROLS', 'SMS_GATEWAY', 'EMAIL_SERVICE', 'E_LICENCE', 'COURIER', 'PAYMENT_PLATFORM'].map((p) => [
+          `${p}_URL`,
+          'http://127.0.0.1:9',
+        ]),
       ),
+      // Required without MOCKS since the courier and payment platform (decisions 0032, 0035); never used here.
+      COURIER_SIGNING_SECRET: randomBytes(16).toString('hex'),
+      COURIER_WEBHOOK_SECRET: randomBytes(16).toString('hex'),
+      PAYMENT_MERCHANT_ID: 'bench',
+      PAYMENT_SIGNING_KEY: randomBytes(16).toString('hex'),
       OUTBOX_WORKER: 'off',
       UPLOAD_DIR: opts.uploadDir,
       SEED_DEMO: 'true',

@@ -1,7 +1,8 @@
 /**
- * Submissions (issue 7): the real filing route, POST /services/household-certificate/apply, as
+ * Submissions (issues 7, 17): the real filing route, POST /services/household-certificate/apply, as
  * signed-in citizens at 16 and 64 connections, beside pgbench running the SQL that one filing
- * sends (bench/pgbench/submit.sql) with as many clients for as long, on the same database.
+ * sends (bench/pgbench/submit.sql) at its best client count (swept over 1–16) and at the portal's
+ * pool size, and the minimal filing (bench/pgbench/minimal-filing.sql) at its best, on the same database.
  *
  * Every post is a new application (a fresh form id) and counts only when the answer is the
  * redirect to its receipt; the database is asked afterwards whether exactly that many were filed.
@@ -23,6 +24,13 @@ import { ms, rate, type Row } from './table.js';
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pgbench', 'submit.sql');
 /** The application and queue rows alone: the physical limit of a filing (hand-written, not captured). */
 const MINIMAL_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'pgbench', 'minimal-filing.sql');
+/**
+ * The portal's pool (db/client.ts default, DATABASE_POOL_MAX unset on the bench servers): pgbench
+ * at as many clients is the reference with the portal's own concurrency at the database.
+ */
+const PORTAL_POOL = 10;
+/** Client counts swept for each pgbench reference; the best is the reference at its strongest (issue 17). */
+const SWEEP = [1, 2, 4, 8, 16];
 /** Filed at Huangpu, so the Dongcheng desk the pages benchmark renders keeps its 50 rows. */
 const OFFICE = 'sh-huangpu';
 const REGION = '310101';
@@ -170,44 +178,65 @@ export async function runSubmissionsBench(
     });
 
   type Side = { rate: number; p50: number; p99: number };
+  type Sweep = { clients: number; tps: number }[];
+  // Each reference at its strongest: the captured SQL and the minimal filing swept over client
+  // counts once (their rate does not depend on the portal's connections), the best kept. pgbench
+  // of the captured SQL peaks at a few clients and falls beyond (issue 17: 849 tps at 2, 572 at 16).
+  const sweep = async (script: string | undefined, vars: Record<string, string>): Promise<Sweep> => {
+    const out: Sweep = [];
+    for (const k of SWEEP) {
+      const p = await runPgbench(databaseUrl, k, half, vars, script);
+      if (p.failed) {
+        ok = false;
+        log(`submissions: pgbench sweep ${k} clients: ${p.failed} transactions FAILED`);
+      }
+      out.push({ clients: k, tps: p.tps });
+    }
+    return out;
+  };
+  const best = (xs: Sweep) => xs.reduce((a, b) => (b.tps > a.tps ? b : a));
+  const sweepLine = (xs: Sweep) => xs.map((x) => `${x.clients}: ${f1(x.tps)}`).join(', ');
   /** CPU ms per filing (portal) or per transaction (pgbench), by process, and the machine's. */
   type PerItem = { server: number; postgres: number; client: number; machine: number };
-  const measured: { connections: number; ours: Side; theirs: Side; minimal: Side; peakRss: number; cpuOurs: PerItem; cpuTheirs: PerItem }[] = [];
+  const measured: { connections: number; ours: Side; theirs: Side; pool: Side; minimal: Side; peakRss: number; cpuOurs: PerItem; cpuTheirs: PerItem }[] = [];
+  let ok = true;
+  const half = Math.max(1, Math.round(opts.seconds / 2));
   const perItem = (cpus: CpuUse[], n: number): PerItem => {
     const total = (k: keyof CpuUse) => sum(cpus.map((c) => c[k])) / Math.max(1, n);
     return { server: total('server'), postgres: total('postgres'), client: total('client'), machine: total('machine') };
   };
-  let ok = true;
-  const half = Math.max(1, Math.round(opts.seconds / 2));
+  const capturedVars = { sid: citizens[0].sessionId, uid: citizens[0].id };
+  const minimalVars = { uid: citizens[0].id };
+  const capturedSweep = await sweep(undefined, capturedVars);
+  const minimalSweep = await sweep(MINIMAL_SCRIPT, minimalVars);
+  const bestCaptured = best(capturedSweep).clients;
+  const bestMinimal = best(minimalSweep).clients;
+  log(`submissions: pgbench tps by clients, captured SQL ${sweepLine(capturedSweep)} (best ${bestCaptured}); minimal filing ${sweepLine(minimalSweep)} (best ${bestMinimal})`);
   for (const c of opts.connections) {
     server = await servers.fresh();
     // Warm the JIT and the pool; not counted.
     await load(c, Math.min(5, opts.seconds));
-    // Four runs each, in the order portal, pgbench, pgbench, portal, twice, so whatever else the
-    // machine is doing weighs on both sides alike; each side's runs are pooled. On a shared virtual
-    // machine the rate moves by a fifth from one run to the next: two runs each were not enough
-    // for the ratio to say the same thing twice.
+    // Four runs each, alternated (portal, best, pool, minimal, then back), twice, so whatever else
+    // the machine is doing weighs on every side alike; each side's runs are pooled. On a shared
+    // virtual machine the rate moves by a fifth from one run to the next: two runs each were not
+    // enough for the ratio to say the same thing twice. The references run at their own client
+    // counts (best of the sweep; the portal's pool), not at the portal's connections: pgbench opens
+    // one backend per client, while the portal's connections share a pool of ${PORTAL_POOL}.
     const ours: LoadResult[] = [];
     const theirs: PgbenchResult[] = [];
+    const pool: PgbenchResult[] = [];
     const minimal: PgbenchResult[] = [];
-    // The minimal filing runs between them, alternated the same way.
-    for (const side of ['portal', 'pgbench', 'minimal', 'minimal', 'pgbench', 'portal', 'portal', 'pgbench', 'minimal', 'minimal', 'pgbench', 'portal'] as const) {
-      if (side === 'minimal') {
-        const p = await runPgbench(databaseUrl, c, half, { uid: citizens[0].id }, MINIMAL_SCRIPT);
+    const reference = { pgbench: { clients: bestCaptured, script: SCRIPT, vars: capturedVars, into: theirs }, pool: { clients: PORTAL_POOL, script: SCRIPT, vars: capturedVars, into: pool }, minimal: { clients: bestMinimal, script: MINIMAL_SCRIPT, vars: minimalVars, into: minimal } } as const;
+    const order = ['portal', 'pgbench', 'pool', 'minimal', 'minimal', 'pool', 'pgbench', 'portal'] as const;
+    for (const side of [...order, ...order]) {
+      if (side !== 'portal') {
+        const r = reference[side];
+        const p = await runPgbench(databaseUrl, r.clients, half, r.vars, r.script);
         if (p.failed) {
           ok = false;
-          log(`submissions ${c}: minimal pgbench: ${p.failed} transactions FAILED`);
+          log(`submissions ${c}: ${side} pgbench (${r.clients} clients): ${p.failed} transactions FAILED`);
         }
-        minimal.push(p);
-        continue;
-      }
-      if (side === 'pgbench') {
-        const p = await runPgbench(databaseUrl, c, half, { sid: citizens[0].sessionId, uid: citizens[0].id });
-        if (p.failed) {
-          ok = false;
-          log(`submissions ${c}: pgbench: ${p.failed} transactions FAILED`);
-        }
-        theirs.push(p);
+        r.into.push(p);
         continue;
       }
       const before = await settledCount(db);
@@ -226,12 +255,16 @@ export async function runSubmissionsBench(
       ours.push(r);
     }
     const oursLat = ours.flatMap((r) => r.latencies);
-    const theirsLat = theirs.flatMap((p) => p.latencies);
+    const pooled = (runs: PgbenchResult[]): Side => {
+      const lat = sorted(runs.flatMap((p) => p.latencies));
+      return { rate: sum(runs.map((p) => p.tps * p.seconds)) / sum(runs.map((p) => p.seconds)), p50: pct(lat, 50), p99: pct(lat, 99) };
+    };
     const m = {
       connections: c,
       ours: { rate: sum(ours.map((r) => r.ok)) / sum(ours.map((r) => r.seconds)), p50: pct(sorted(oursLat), 50), p99: pct(sorted(oursLat), 99) },
-      theirs: { rate: sum(theirs.map((p) => p.tps * p.seconds)) / sum(theirs.map((p) => p.seconds)), p50: pct(sorted(theirsLat), 50), p99: pct(sorted(theirsLat), 99) },
-      minimal: { rate: sum(minimal.map((p) => p.tps * p.seconds)) / sum(minimal.map((p) => p.seconds)), p50: pct(sorted(minimal.flatMap((p) => p.latencies)), 50), p99: pct(sorted(minimal.flatMap((p) => p.latencies)), 99) },
+      theirs: pooled(theirs),
+      pool: pooled(pool),
+      minimal: pooled(minimal),
       peakRss: Math.max(...ours.map((r) => r.peakRss)),
       cpuOurs: perItem(ours.map((r) => r.cpu), sum(ours.map((r) => r.ok))),
       // pgbench's own CPU is the machine's less PostgreSQL's (and whatever else ran).
@@ -239,8 +272,9 @@ export async function runSubmissionsBench(
     };
     log(
       `submissions ${c}: portal ${f1(m.ours.rate)} filings/s (p50 ${f1(m.ours.p50)} ms, p99 ${f1(m.ours.p99)} ms, runs ${ours.map((r) => f1(r.reqPerSec)).join(' / ')}), ` +
-        `pgbench ${f1(m.theirs.rate)} tps (p50 ${f1(m.theirs.p50)} ms, p99 ${f1(m.theirs.p99)} ms, runs ${theirs.map((p) => f1(p.tps)).join(' / ')}), ` +
-        `minimal filing ${f1(m.minimal.rate)} tps (runs ${minimal.map((p) => f1(p.tps)).join(' / ')}), peak RSS ${mib(m.peakRss)}; ` +
+        `pgbench at ${bestCaptured} clients ${f1(m.theirs.rate)} tps (p50 ${f1(m.theirs.p50)} ms, p99 ${f1(m.theirs.p99)} ms, runs ${theirs.map((p) => f1(p.tps)).join(' / ')}), ` +
+        `at ${PORTAL_POOL} clients ${f1(m.pool.rate)} tps (runs ${pool.map((p) => f1(p.tps)).join(' / ')}), ` +
+        `minimal filing at ${bestMinimal} clients ${f1(m.minimal.rate)} tps (runs ${minimal.map((p) => f1(p.tps)).join(' / ')}), peak RSS ${mib(m.peakRss)}; ` +
         `CPU ms per filing: server ${f2(m.cpuOurs.server)}, PostgreSQL ${f2(m.cpuOurs.postgres)}, autocannon ${f2(m.cpuOurs.client)}, machine ${f2(m.cpuOurs.machine)}; ` +
         `per pgbench transaction: PostgreSQL ${f2(m.cpuTheirs.postgres)}, machine ${f2(m.cpuTheirs.machine)}`,
     );
@@ -248,21 +282,23 @@ export async function runSubmissionsBench(
   }
 
   const rows: Row[] = measured.flatMap((m) => {
-    // Judged on the figure shown, so a row never reads "40.0% ✗".
-    const percent = Number(((100 * m.ours.rate) / m.theirs.rate).toFixed(1));
+    // The strongest reference of the captured SQL: its best client count or the portal's pool
+    // size, whichever ran faster in the alternated runs. Judged on the figure shown.
+    const strongest = m.pool.rate > m.theirs.rate ? { rate: m.pool.rate, clients: PORTAL_POOL } : { rate: m.theirs.rate, clients: bestCaptured };
+    const percent = Number(((100 * m.ours.rate) / strongest.rate).toFixed(1));
     const ofMinimal = Number(((100 * m.ours.rate) / m.minimal.rate).toFixed(1));
     return [{
       label: `Submissions, ${m.connections} connections (p50 ${ms(m.ours.p50)}, p99 ${ms(m.ours.p99)})`,
       measured: `${rate(m.ours.rate)} req/s`,
-      reference: `${rate(m.theirs.rate)} tps (pgbench, same SQL)`,
+      reference: `${rate(strongest.rate)} tps (pgbench, captured SQL, ${strongest.clients} clients: the strongest of 1–16 and the pool's ${PORTAL_POOL})`,
       ratio: `${percent.toFixed(1)}%`,
-      goal: '≥ 40%',
-      met: percent >= 40,
+      goal: '≥ 50%',
+      met: percent >= 50,
       peakRss: mib(m.peakRss),
     }, {
       label: `Submissions, ${m.connections} connections, against the minimal filing`,
       measured: `${rate(m.ours.rate)} req/s`,
-      reference: `${rate(m.minimal.rate)} tps (pgbench, application + queue rows)`,
+      reference: `${rate(m.minimal.rate)} tps (pgbench, application + queue rows, ${bestMinimal} clients: the best of 1–16)`,
       ratio: `${ofMinimal.toFixed(1)}%`,
       goal: '≥ 30%',
       met: ofMinimal >= 30,
@@ -277,19 +313,22 @@ POST \`${APPLY_PATH}\` as a browser posts the form (multipart, one PDF for the I
 each time, the Origin header the CSRF check wants), signed in as the ${citizens.length} demo citizens in turn, filed
 at ${OFFICE}; only a 302 to \`/applications/GA…\` counts, and the database confirms each one was filed.
 Beside it, pgbench (\`-M extended\`) running the statements one filing sends, captured in the same run
-from the functions the route calls ([pgbench/submit.sql](pgbench/submit.sql), bench/capture.ts), on the same
-database, with as many clients for as long: after a warm-up, four runs of half the duration each, in the order portal,
-pgbench, pgbench, portal, twice, with the minimal filing ([pgbench/minimal-filing.sql](pgbench/minimal-filing.sql): the application
-and queue rows alone, the physical limit) run twice between each pair, pooled per side (rates over the total time, percentiles
-over all requests). pgbench opens one connection per client, while the portal's requests share its pool of 10. A filing
-writes no report row since decision 0025 (the worker projects the audit trail), so no filing waits for another's row lock.
+from the functions the route calls ([pgbench/submit.sql](pgbench/submit.sql), bench/capture.ts), and the minimal
+filing ([pgbench/minimal-filing.sql](pgbench/minimal-filing.sql): the application and queue rows alone, the physical
+limit), on the same database, each at its strongest (issue 17): swept first over ${SWEEP.join(', ')} clients (tps:
+captured SQL ${sweepLine(capturedSweep)}; minimal ${sweepLine(minimalSweep)}), the best count kept (${bestCaptured} and
+${bestMinimal}), and the captured SQL also at the portal's pool size (${PORTAL_POOL} clients: the portal's requests share a pool of
+${PORTAL_POOL} connections, while pgbench opens one backend per client). Then, after a warm-up, four runs of half the duration
+per side, alternated portal, captured at its best, captured at ${PORTAL_POOL}, minimal, and back, twice; pooled per side
+(rates over the total time, percentiles over all requests). The ratio is against the stronger of the two captured-SQL
+references. A filing writes no report row since decision 0025 (the worker projects the audit trail).
 
-| connections | portal filings/s | p50 ms | p99 ms | pgbench tps | p50 ms | p99 ms | portal ÷ pgbench | goal | minimal filing tps | portal ÷ minimal | goal | server peak RSS |
-|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| connections | portal filings/s | p50 ms | p99 ms | captured SQL, ${bestCaptured} clients, tps | at ${PORTAL_POOL} clients, tps | portal ÷ strongest | goal | minimal filing, ${bestMinimal} clients, tps | portal ÷ minimal | goal | server peak RSS |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${measured
   .map(
     (m) =>
-      `| ${m.connections} | ${f1(m.ours.rate)} | ${f1(m.ours.p50)} | ${f1(m.ours.p99)} | ${f1(m.theirs.rate)} | ${f1(m.theirs.p50)} | ${f1(m.theirs.p99)} | ${((100 * m.ours.rate) / m.theirs.rate).toFixed(1)}% | ≥ 40% | ${f1(m.minimal.rate)} | ${((100 * m.ours.rate) / m.minimal.rate).toFixed(1)}% | ≥ 30% | ${mib(m.peakRss)} |`,
+      `| ${m.connections} | ${f1(m.ours.rate)} | ${f1(m.ours.p50)} | ${f1(m.ours.p99)} | ${f1(m.theirs.rate)} | ${f1(m.pool.rate)} | ${((100 * m.ours.rate) / Math.max(m.theirs.rate, m.pool.rate)).toFixed(1)}% | ≥ 50% | ${f1(m.minimal.rate)} | ${((100 * m.ours.rate) / m.minimal.rate).toFixed(1)}% | ≥ 30% | ${mib(m.peakRss)} |`,
   )
   .join('\n')}
 

@@ -76,9 +76,16 @@ function remixHeaders(from: IncomingHttpHeaders): Headers {
   return headers;
 }
 
-async function send(res: ExpressResponse, response: Response) {
+/**
+ * Writes Remix's answer. A header the route set replaces the edge's default of the same name
+ * (securityHeaders in server/app.ts) instead of being added beside it: two Content-Security-Policy
+ * headers are both enforced, so a route could only ever tighten the site's policy, never give one
+ * response its own (the file route's inline PDF, decision 0041, must be framable by our own pages).
+ */
+export async function send(res: ExpressResponse, response: Response) {
   res.statusMessage = response.statusText;
   res.status(response.status);
+  for (const name of new Set(response.headers.keys())) res.removeHeader(name);
   for (const [name, value] of response.headers.entries()) res.append(name, value);
   if (response.body) await writeReadableStreamToWritable(response.body, res);
   else res.end();

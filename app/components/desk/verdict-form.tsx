@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { ReviewItem } from '#services/review/review-page';
 import { judgeSchema, VERDICTS } from '#services/review/schemas';
 import { formatBytes } from '~/components/application/format';
+import { fileHref, inlineFileHref } from '~/utils/file-links';
 import { ErrorSummary, RadioGroup, SelectField, SubmitButton, TextareaField } from '~/components/forms';
 import { resultFor } from './action-data';
 
@@ -15,7 +16,7 @@ type ItemFields = { materialCode: string; verdict: string; reasonCode: string; n
 /**
  * The whole checklist, and for the clerk holding the item one form around it: a verdict for every
  * material in one submit (decision 0026). Each material's files sit beside its fields, images
- * shown inline, so the clerk judges what they see without leaving the page.
+ * and PDFs shown inline, so the clerk judges what they see without leaving the page.
  */
 export function JudgeForm({
   items,
@@ -124,12 +125,28 @@ function ChecklistCard({ item, locale, children }: { item: ReviewItem; locale: s
             {item.files.map((f) => (
               <li key={f.id}>
                 {f.mimeType.startsWith('image/') && (
-                  <a href={`/files/${f.id}`} className="file-preview">
+                  <a href={fileHref(f.id)} className="file-preview">
                     {/* The file's own route, with its authorization; an image never runs code. */}
-                    <img src={`/files/${f.id}`} alt={t('desk:verdict.preview', { name: f.originalName })} loading="lazy" />
+                    <img src={fileHref(f.id)} alt={t('desk:verdict.preview', { name: f.originalName })} loading="lazy" />
                   </a>
                 )}
-                <a href={`/files/${f.id}`}>{t('desk:verdict.download', { name: f.originalName })}</a>{' '}
+                {f.mimeType === 'application/pdf' && (
+                  <>
+                    {/* The browser's PDF viewer in a frame, from the file route's inline answer: its own
+                        policy, framable by our pages only, and no `sandbox` (Chromium will not run the
+                        viewer in one). The page's own policy is unchanged (decision 0041). */}
+                    <iframe
+                      src={inlineFileHref(f.id)}
+                      title={t('desk:verdict.preview', { name: f.originalName })}
+                      className="file-preview-pdf"
+                      loading="lazy"
+                    />
+                    <a href={inlineFileHref(f.id)}>
+                      {t('desk:verdict.openFull', { name: f.originalName })}
+                    </a>{' '}
+                  </>
+                )}
+                <a href={fileHref(f.id)}>{t('desk:verdict.download', { name: f.originalName })}</a>{' '}
                 <span className="muted">{formatBytes(f.sizeBytes, locale)}</span>
               </li>
             ))}
