@@ -38,12 +38,21 @@ export async function readFormData(request: Request, uploadHandler?: UploadHandl
  */
 export const FORM_SHAPE = { maxFields: 500, maxNameLength: 200, maxDepth: 8, maxIndex: 999 } as const;
 
+/**
+ * A path segment that reaches an object's prototype when a name is followed into nested objects:
+ * `materials.__proto__.requirement.zh` wrote to Object.prototype of the whole process (every
+ * later page that read an absent key found it). No form of ours has such a field; refused at the
+ * edge for every form, whatever builds objects from the names afterwards.
+ */
+const PROTOTYPE_SEGMENT = /^(?:__proto__|constructor|prototype)$/;
+
 export function formShapeIsSane(form: FormData): boolean {
   let fields = 0;
   for (const name of form.keys()) {
     if (++fields > FORM_SHAPE.maxFields || name.length > FORM_SHAPE.maxNameLength) return false;
     const segments = name.split(/[.[]/);
     if (segments.length > FORM_SHAPE.maxDepth) return false;
+    if (segments.some((s) => PROTOTYPE_SEGMENT.test(s.replace(/\]$/, '')))) return false;
     for (const m of name.matchAll(/\[(\d*)\]/g)) if (m[1].length > 3 || Number(m[1]) > FORM_SHAPE.maxIndex) return false;
   }
   return true;

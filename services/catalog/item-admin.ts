@@ -159,7 +159,9 @@ async function offeringsInScope(ctx: ServiceContext, actor: UserActor, def: Retu
  * not know is refused by name, whatever the page offered.
  */
 export function factsFromForm(entries: readonly [string, string][]): Record<string, unknown> {
-  const raw: Record<string, unknown> = { cases: {}, fees: {}, materials: {}, notes: null, place: null, hours: null, offered: false, feeBasisKey: null };
+  // Maps without a prototype: a posted key is only ever an own key (`materials.__proto__…` once wrote to Object.prototype).
+  const dict = () => Object.create(null) as Record<string, unknown>;
+  const raw: Record<string, unknown> = { cases: dict(), fees: dict(), materials: dict(), notes: null, place: null, hours: null, offered: false, feeBasisKey: null };
   const number = (v: string) => {
     const s = v.trim();
     if (s === '') return undefined;

@@ -50,6 +50,7 @@ import { rateApplication } from '../../services/ratings/ratings.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { issueNotice } from '../../services/review/notice.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
+import { factsFromForm } from '../../services/catalog/item-admin.js';
 import { hasForbiddenCharacters } from '../../services/validation/text.js';
 import {
   actorOf,
@@ -113,7 +114,11 @@ const text = fc.oneof(
   fc.constantFrom(...INTENTS),
   fc.integer({ min: 2, max: 5 }).map((n) => '字'.repeat(10 ** n)),
 );
-const name = fc.oneof(fc.constantFrom(...KNOWN), prototypeKey, fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
+/** Paths through a prototype, as a form library or our own code would follow them into nested objects. */
+const prototypePath = fc
+  .tuple(fc.constantFrom(...KNOWN, 'materials', 'fees', 'cases', 'notes'), fc.constantFrom('__proto__', 'constructor', 'prototype'), fc.constantFrom('', '.requirement.zh', '.prototype.x', '[0]', '.zh'))
+  .map(([a, b, c]) => `${a}.${b}${c}`);
+const name = fc.oneof(fc.constantFrom(...KNOWN), prototypeKey, prototypePath, fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }));
 const file = fc.record({ name: fc.string({ maxLength: 30 }), bytes: fc.uint8Array({ maxLength: 2048 }), type: fc.constantFrom('', 'application/pdf', 'image/png', 'text/html', 'application/x-msdownload') });
 const fields = fc.array(fc.tuple(name, fc.oneof({ weight: 4, arbitrary: text }, { weight: 1, arbitrary: file })), { maxLength: 12 });
 
@@ -155,6 +160,7 @@ function toRequest(path: string, b: Body, cookie?: string): Request {
   return new Request(BASE + path, { method: 'POST', headers, body: payload });
 }
 
+const PROTOTYPE_BEFORE = Object.getOwnPropertyNames(Object.prototype).sort();
 let h: DbHandle;
 const clock = fixedClock();
 const config = testConfig();
@@ -471,6 +477,17 @@ describe('hostile values in otherwise valid forms', () => {
     );
   });
 
+  it('a field path through __proto__, constructor or prototype is a 400 for every form, and the item draft form never writes through one', async () => {
+    for (const field of ['materials.__proto__.requirement.zh', 'fees.__proto__', 'cases.constructor.prototype.x', 'notes.__proto__']) {
+      const res = await run(adminItem.action as Fn, post('/admin/items/passport', { intent: 'draft', [field]: 'x' }, { cookie: cookies.admin }), appContext(h.db, clock, config), { code: 'passport' });
+      expect(res.status).toBe(400);
+    }
+    expect(({} as Record<string, unknown>).requirement).toBeUndefined();
+    const facts = factsFromForm([['materials.__proto__.requirement.zh', 'x'], ['fees.__proto__', '5']]);
+    expect(({} as Record<string, unknown>).requirement).toBeUndefined();
+    expect(Object.keys(facts.materials as object)).toEqual(['__proto__']);
+  });
+
   it('intents named after Object.prototype properties are a localized 400', async () => {
     await fc.assert(
       fc.asyncProperty(prototypeKey, async (intent) => {
@@ -589,6 +606,11 @@ describe('redirectTo after sign-in, whatever it holds', () => {
 });
 
 describe('after the run', () => {
+  it('nothing posted reached Object.prototype (one admin POST once broke every application form until a restart)', () => {
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(PROTOTYPE_BEFORE);
+    expect(({} as Record<string, unknown>).requirement).toBeUndefined();
+  });
+
   it('nothing stored in any table holds a control, bidi or format character', async () => {
     const tables = (await h.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`)) as unknown as
       | { rows: { table_name: string }[] }
