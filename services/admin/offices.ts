@@ -9,6 +9,7 @@ import { recordAudit } from '../audit.js';
 import { forgetReference } from '../reference-cache.js';
 import { TERMINAL_STATUSES } from '../applications/status-machine.js';
 import { allOrgUnits, cityCodeOf, isRootAdmin, officesInAdminScope, subtree, type OrgUnit } from './scope.js';
+import { outsideArea, prefixTies } from './jurisdiction-bounds.js';
 import type { OfficeCreateInput, OfficeUpdateInput } from './schemas.js';
 
 /**
@@ -56,7 +57,16 @@ async function scopeOf(ctx: ServiceContext) {
   const { actor } = authorize(ctx.actor, 'office:manage');
   const units = await allOrgUnits(ctx);
   const unitCodes = isRootAdmin(actor) ? new Set(units.map((u) => u.code)) : subtree(units, actor.orgUnitCode!);
-  return { actor, units, unitCodes, officeCodes: new Set(await officesInAdminScope(ctx, actor)) };
+  return { actor, units, unitCodes, adminUnit: isRootAdmin(actor) ? null : actor.orgUnitCode!, officeCodes: new Set(await officesInAdminScope(ctx, actor)) };
+}
+
+/** Region and plate prefixes inside the administrator's area, and none another open office of the same department holds. */
+async function assertJurisdiction(tx: Db, adminUnit: string | null, code: string | null, input: OfficeUpdateInput): Promise<void> {
+  const j = { regionPrefixes: input.regionPrefixes, platePrefixes: input.platePrefixes, departments: input.departments };
+  const outside = outsideArea(adminUnit, j);
+  if (Object.keys(outside).length) throw invalid('form.invalid', outside);
+  const ties = await prefixTies(tx, code, j);
+  if (Object.keys(ties).length) throw invalid('form.invalid', ties);
 }
 
 /** The units an administrator may hang an office under (their tree), in code order. */
@@ -106,10 +116,11 @@ async function assertPrefixFree(tx: Db, prefix: string | null | undefined, code:
 }
 
 export async function createOffice(ctx: ServiceContext, input: OfficeCreateInput): Promise<void> {
-  const { units, unitCodes } = await scopeOf(ctx);
+  const { units, unitCodes, adminUnit } = await scopeOf(ctx);
   if (!unitCodes.has(input.orgUnitCode)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
   await ctx.db.transaction(async (tx) => {
     await assertPrefixFree(tx, input.numberPrefix, null);
+    await assertJurisdiction(tx, adminUnit, null, input);
     const [row] = await tx
       .insert(offices)
       .values({ code: input.code, ...fields(units, input) })
@@ -123,12 +134,13 @@ export async function createOffice(ctx: ServiceContext, input: OfficeCreateInput
 }
 
 export async function updateOffice(ctx: ServiceContext, code: string, input: OfficeUpdateInput): Promise<void> {
-  const { units, unitCodes, officeCodes } = await scopeOf(ctx);
+  const { units, unitCodes, officeCodes, adminUnit } = await scopeOf(ctx);
   if (!officeCodes.has(code)) throw notFound('admin.office.notFound');
   if (!unitCodes.has(input.orgUnitCode)) throw invalid('form.invalid', { orgUnitCode: ['admin.unitOutOfScope'] });
   await ctx.db.transaction(async (tx) => {
     const [before] = await tx.select().from(offices).where(eq(offices.code, code)).for('update');
     await assertPrefixFree(tx, input.numberPrefix, code);
+    await assertJurisdiction(tx, adminUnit, code, input);
     const [after] = await tx.update(offices).set(fields(units, input)).where(eq(offices.code, code)).returning();
     await recordAudit(tx, ctx, { action: 'admin.office.updated', officeCode: code, data: { before: view(before), after: view(after) } });
   });

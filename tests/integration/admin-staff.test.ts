@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { applications, auditEvents, queueItems, users } from '../../db/schema/index.js';
+import { applications, auditEvents, offices, queueItems, users } from '../../db/schema/index.js';
 import * as activate from '../../app/routes/activate.js';
 import * as adminHome from '../../app/routes/admin._index.js';
 import * as staffList from '../../app/routes/admin.staff._index.js';
@@ -163,6 +163,35 @@ describe('scope', () => {
     expect(above.status).toBe(400);
     const [{ n }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(users).where(sql`${users.staffNo} in ('S12345', 'S12346')`);
     expect(n).toBe(0);
+  });
+
+  it("a city's administrator routes only its own area: another province's region codes or plates, or a prefix another office holds, are refused beside the field", async () => {
+    const beijing = await createAdmin(h.db, '1101');
+    const cookie = await sessionCookieFor(h.db, clock, beijing.id);
+    const [before] = await h.db.select().from(offices).where(eq(offices.code, 'bj-chaoyang'));
+    const base = { intent: 'update', nameZh: '朝阳窗口', nameEn: 'Chaoyang', phone: before.phone, orgUnitCode: '110105', departments: ['hukou', 'exit_entry'] };
+    const attempt = async (extra: Record<string, string | string[]>) => {
+      const res = await run(officeEdit.action, post('/admin/offices/bj-chaoyang', { ...base, ...extra }, { cookie }), ctx(), { code: 'bj-chaoyang' });
+      return { status: res.status, body: res.status === 400 ? ((await res.json()) as { fieldErrors?: Record<string, string[]> }) : null };
+    };
+    for (const [extra, field, key] of [
+      [{ regionPrefixes: ['310101'] }, 'regionPrefixes', 'admin.regionOutOfScope'],
+      [{ regionPrefixes: ['11'] }, 'regionPrefixes', 'admin.regionOutOfScope'],
+      [{ regionPrefixes: ['99'] }, 'regionPrefixes', 'admin.regionOutOfScope'],
+      [{ regionPrefixes: ['110105'], platePrefixes: ['沪'] }, 'platePrefixes', 'admin.plateOutOfScope'],
+      // bj-dongcheng holds 110101 for the same departments.
+      [{ regionPrefixes: ['110101'] }, 'regionPrefixes', 'admin.regionPrefixTaken'],
+    ] as const) {
+      const r = await attempt(extra as unknown as Record<string, string | string[]>);
+      expect(r.status, JSON.stringify(extra)).toBe(400);
+      expect(JSON.stringify(r.body)).toContain(key);
+      expect(JSON.stringify(r.body)).toContain(field);
+    }
+    const [after] = await h.db.select().from(offices).where(eq(offices.code, 'bj-chaoyang'));
+    expect(after.regionPrefixes).toEqual(before.regionPrefixes);
+    expect(after.platePrefixes).toEqual(before.platePrefixes);
+    // Inside its own area, free of ties: saved.
+    expect((await attempt({ regionPrefixes: ['110105', '110108', '110106'] })).status).toBe(303);
   });
 
   it('clerks, managers and citizens cannot reach the administration (403), anonymous visitors are sent to sign in', async () => {

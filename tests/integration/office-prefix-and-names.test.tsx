@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { auditEvents, decisionDocuments, messages } from '../../db/schema/index.js';
+import { auditEvents, decisionDocuments, messages, offices } from '../../db/schema/index.js';
 import * as officeNew from '../../app/routes/admin.offices.new.js';
 import { updateOffice, createOffice } from '../../services/admin/offices.js';
 import { deliverDueMessages } from '../../services/notifications/worker.js';
@@ -37,11 +37,12 @@ const config = fastConfig();
 const context = () => appContext(h.db, clock, config);
 const ZH = '安贞派出所受理窗口';
 const EN = 'Anzhen Police Station, service window';
-/** Haidian (110108) is Chaoyang's too; at the same prefix length the first office in code order wins. */
+/** Haidian (110108): taken from Chaoyang first, since two open offices of a department never share a prefix. */
 const HAIDIAN = { hukouRegion: '110108', reason: 'applying', delivery: 'pickup' };
 
 beforeAll(async () => {
   h = await createTestDb();
+  await h.db.update(offices).set({ regionPrefixes: ['110105'] }).where(eq(offices.code, 'bj-chaoyang'));
   const admin = await createAdmin(h.db, '1101');
   const created = await run(
     officeNew.action,
@@ -85,7 +86,8 @@ describe('an office created at /admin', () => {
 
   it('a new prefix numbers what is filed after it, audited with before and after; numbers issued keep theirs; a prefix is one office’s', async () => {
     const before = await createSubmittedApplication(h.db, { answers: HAIDIAN, clock, config });
-    const admin = await createAdmin(h.db, '110105');
+    // The city's administrator: Haidian lies outside the Chaoyang district's own area.
+    const admin = await createAdmin(h.db, '1101');
     const actx = testContext(h.db, adminActor(admin), clock, config);
     const fields = { nameZh: ZH, nameEn: EN, phone: '010-64000000', orgUnitCode: '110105', departments: ['hukou' as const], regionPrefixes: ['110108'], platePrefixes: [] };
     await updateOffice(actx, 'bj-anzhen', { ...fields, numberPrefix: 'AZPX' });
