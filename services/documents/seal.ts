@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { decisionDocuments, documentSeals, notices, type SealSource } from '../../db/schema/index.js';
+import { decisionDocuments, documentSeals, notices, type RenderedDocument, type SealSource } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -245,6 +245,20 @@ export async function revocationOf(ctx: ServiceContext, source: SealSource, sour
   const actor = ctx.actor;
   const manager = actor.kind === 'user' && scopeFor(actor, 'document:revoke') !== null && officeCode !== null && actor.officeCode === officeCode;
   return { revokedReason: revoked ? (state?.reason ?? '') : null, canRevoke: manager && !revoked };
+}
+
+export type ReceiptView = { number: string; text: RenderedDocument; revocation: Revocation };
+
+/**
+ * The receipt of an application as its signed PDF prints it (zh-CN, decision 0038), for the
+ * applicant and staff in scope (404 for anyone else and for a draft): the page managers revoke
+ * it from.
+ */
+export async function getReceipt(ctx: ServiceContext, number: string): Promise<ReceiptView> {
+  const { app, sourceId } = await resolveRef(ctx, number, { source: 'receipt' }, 'application:read');
+  const doc = await readSource(ctx.db, 'receipt', sourceId);
+  if (!doc) throw notFound('documents.notFound');
+  return { number: doc.number, text: doc.text, revocation: await revocationOf(ctx, 'receipt', sourceId, app.officeCode) };
 }
 
 /** Whether a document has been revoked, for the pages that show it to the applicant and staff. */

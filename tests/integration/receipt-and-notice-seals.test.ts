@@ -79,12 +79,31 @@ describe('the receipt as a signed PDF', () => {
     expect((await fetchAs((await createStaff(h.db, { officeCode: 'bj-chaoyang' })).id)).status).toBe(404);
   });
 
-  it('a manager of the office revokes a receipt; /verify says so at once', async () => {
-    const { number, applicationId, owner } = await filed();
+  it('a manager of the office revokes a receipt from its page; /verify says so at once', async () => {
+    const { number, applicationId, owner, citizen } = await filed();
     await sealedPdf(owner, number, { source: 'receipt' });
-    const manager = testContext(h.db, actorOf(await createStaff(h.db, { role: 'manager' })), clock, config);
-    await revokeDocument(manager, number, { source: 'receipt' }, { reason: '申请编号登记有误' });
+    const route = await import('../../app/routes/applications.$number.receipt.js');
+    const manager = await createStaff(h.db, { role: 'manager' });
+    const cookie = await sessionCookieFor(h.db, clock, manager.id);
+    const page = await run(route.loader, get(`/applications/${number}/receipt`, { cookie }), appContext(h.db, clock, config), { number });
+    const data = (await page.json()) as { receipt: { text: { title: string }; revocation: { canRevoke: boolean } } };
+    expect(data.receipt.text.title).toBe('受理回执');
+    expect(data.receipt.revocation.canRevoke).toBe(true);
+    // Anyone but a manager of the office: refused, and the citizen's page offers no form.
+    const postAs = async (userId: string) =>
+      run(route.action, post(`/applications/${number}/receipt`, { reason: '申请编号登记有误' }, { cookie: await sessionCookieFor(h.db, clock, userId) }), appContext(h.db, clock, config), { number });
+    expect((await postAs(citizen.id)).status).toBe(403);
+    expect((await postAs((await createStaff(h.db)).id)).status).toBe(403);
+    expect((await postAs((await createStaff(h.db, { role: 'manager', officeCode: 'bj-chaoyang' })).id)).status).toBe(404);
+    const mine = await run(route.loader, get(`/applications/${number}/receipt`, { cookie: await sessionCookieFor(h.db, clock, citizen.id) }), appContext(h.db, clock, config), { number });
+    expect(((await mine.json()) as typeof data).receipt.revocation.canRevoke).toBe(false);
+
+    const done = await run(route.action, post(`/applications/${number}/receipt`, { reason: '申请编号登记有误' }, { cookie }), appContext(h.db, clock, config), { number });
+    expect(done.status).toBe(303);
     expect((await verifyDocument(anonymous(), (await sealOf('receipt', applicationId)).token)).status).toBe('revoked');
+    // The service refuses a second revocation.
+    const mctx = testContext(h.db, actorOf(manager), clock, config);
+    await expect(revokeDocument(mctx, number, { source: 'receipt' }, { reason: '再次撤销回执' })).rejects.toMatchObject({ status: 409 });
   });
 });
 
