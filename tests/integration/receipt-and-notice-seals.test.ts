@@ -11,6 +11,7 @@ import { createTestDb } from '../setup/test-db.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { actorOf, appContext, createCitizen, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { glyphCodesOf } from '../support/pdf-text.js';
+import { renderRoute, visibleText } from '../support/render-route.js';
 import { get, post, run } from '../support/requests.js';
 
 /**
@@ -86,6 +87,11 @@ describe('the receipt as a signed PDF', () => {
     const manager = await createStaff(h.db, { role: 'manager' });
     const cookie = await sessionCookieFor(h.db, clock, manager.id);
     const page = await run(route.loader, get(`/applications/${number}/receipt`, { cookie }), appContext(h.db, clock, config), { number });
+    // The page renders the receipt as signed, the download and the form (a labelled textarea).
+    const html = await renderRoute(route.default, `/applications/${number}/receipt`, page.clone());
+    expect(visibleText(html)).toContain('李龘');
+    expect(html).toContain(`href="/applications/${number}/receipt/pdf"`);
+    expect(html).toMatch(/<textarea[^>]*name="reason"/);
     const data = (await page.json()) as { receipt: { text: { title: string }; revocation: { canRevoke: boolean } } };
     expect(data.receipt.text.title).toBe('受理回执');
     expect(data.receipt.revocation.canRevoke).toBe(true);
@@ -129,6 +135,7 @@ describe('revoking a one-time notice from its page', () => {
     const manager = await createStaff(h.db, { role: 'manager' });
     const cookie = await sessionCookieFor(h.db, clock, manager.id);
     const page = await run(route.loader, get(`/applications/${number}/notice?sequence=1`, { cookie }), appContext(h.db, clock, config), { number });
+    expect(await renderRoute(route.default, `/applications/${number}/notice?sequence=1`, page.clone())).toMatch(/<form[^>]*action="\/applications\/[A-Z0-9]+\/notice\?sequence=1"/);
     expect(((await page.json()) as { revocation: { canRevoke: boolean } }).revocation.canRevoke).toBe(true);
 
     // Too short a reason: a localized 400 with the form's errors, nothing revoked.
