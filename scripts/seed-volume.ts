@@ -248,7 +248,10 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
                    || case e.to_s
                         when 'submitted' then jsonb_build_object('crossProvince', coalesce(left(u.id_number, 2) <> left(o.city_code, 2), false))
                         when 'needs_supplement' then jsonb_build_object('override', false, 'listed', jsonb_build_object('issueDate', g.issue_day, 'materials', g.mats))
-                        when 'completed' then jsonb_build_object('dueDate', g.due_date, 'notices', g.has_notice::int) || days.j
+                        when 'completed' then jsonb_build_object('dueDate', g.due_date, 'notices', g.has_notice::int,
+                                                 'visits', jsonb_build_object('kept', (g.r7 < 0.4)::int, 'onSiteStep', g.r7 < 0.5,
+                                                   'result', case when g.r8 < 0.5 then 'pickup' when g.r8 < 0.85 then 'post' else 'electronic' end,
+                                                   'fee', g.r5 < 0.5, 'paidOnline', g.r6 < 0.7, 'suppliedOnSite', 0)) || days.j
                         when 'refused' then days.j
                         else '{}'::jsonb end
                  end

@@ -27,7 +27,7 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments', 'verify'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -131,7 +131,7 @@ export default function Receipt() {
   const delivery = useDeliveryText({ application: a });
   // Chosen the post or an electronic result: the visit (if any) is not to collect the result.
   const handlingKey = a.handling?.mode === 'online_then_visit' && delivery ? 'online_then_visit_delivered' : a.handling?.mode;
-  const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings', 'payments']);
+  const { t, i18n } = useTranslation(['applications', 'catalog', 'common', 'ratings', 'payments', 'verify']);
   const { officeName } = useOfficeName();
   const serviceKey = `catalog:services.${a.serviceCode}.name`;
   const service = i18n.exists(serviceKey) ? t(serviceKey) : t('applications:receipt.unknownService', { code: a.serviceCode });
@@ -323,6 +323,11 @@ export default function Receipt() {
       {canTransition(a.status, 'withdrawn', 'citizen') && !readOnly && <WithdrawForm />}
 
       <div className="actions">
+        {a.submittedAt && (
+          <a className="button" href={`/applications/${a.number}/receipt/pdf`} download>
+            {t('verify:receipt.download')}
+          </a>
+        )}
         <PrintButton />
       </div>
     </div>

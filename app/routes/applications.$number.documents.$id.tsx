@@ -1,13 +1,12 @@
-import { getFormProps, useForm } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { getDocument } from '#services/documents/read';
 import { revokeDocument } from '#services/documents/seal';
 import { revokeSchema } from '#services/documents/revoke-schema';
 import { isDomainError } from '#services/errors';
-import { ErrorSummary, SubmitButton, TextareaField } from '~/components/forms';
+import { RevokeForm } from '~/components/documents/revoke-form';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -46,28 +45,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     throw e;
   }
   return redirect(`/applications/${params.number}/documents/${params.id}?revoked=1`);
-}
-
-function RevokeForm() {
-  const { t } = useTranslation(['verify']);
-  const actionData = useActionData<typeof action>();
-  const [form, fields] = useForm({
-    id: 'revoke',
-    lastResult: actionData?.lastResult,
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: revokeSchema }),
-    shouldValidate: 'onBlur',
-  });
-  return (
-    <section className="card no-print" aria-labelledby="revoke-title">
-      <h2 id="revoke-title">{t('verify:revoke.title')}</h2>
-      <p>{t('verify:revoke.intro')}</p>
-      <Form method="post" {...getFormProps(form)}>
-        <ErrorSummary form={form} fields={[{ meta: fields.reason, label: t('verify:revoke.reason') }]} />
-        <TextareaField meta={fields.reason} label={t('verify:revoke.reason')} required maxLength={500} rows={3} />
-        <SubmitButton variant="danger">{t('verify:revoke.submit')}</SubmitButton>
-      </Form>
-    </section>
-  );
 }
 
 function PrintButton() {

@@ -1,38 +1,70 @@
-import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { parseWithZod } from '@conform-to/zod';
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { revocationOf, revokeDocument } from '#services/documents/seal';
+import { revokeSchema } from '#services/documents/revoke-schema';
+import { isDomainError } from '#services/errors';
 import { getNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
+import { RevokeForm } from '~/components/documents/revoke-form';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
+import { readFormData } from '~/utils/form-data.server';
+import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors'] };
+export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors', 'validation'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
+
+/** ?sequence=N: an earlier notice, as issued; anything but a small whole number is no such notice. */
+function sequenceOf(request: Request): number | null {
+  const raw = new URL(request.url).searchParams.get('sequence');
+  if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noticeNotFound', params: {} }, { status: 404 });
+  return raw === null ? null : Number(raw);
+}
 
 /** The one-time notice as issued, printable, in the reader's language; 404 for anyone else's. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context);
   const number = applicationNumberParam(params, 'review.applicationNotFound');
-  // ?sequence=N: an earlier notice, as issued; anything but a small whole number is no such notice.
-  const raw = new URL(request.url).searchParams.get('sequence');
-  if (raw !== null && !/^[1-9]\d{0,2}$/.test(raw)) throw json({ code: 'review.noticeNotFound', params: {} }, { status: 404 });
-  const view = await orThrowResponse(() => getNotice(ctx, number, raw === null ? null : Number(raw)));
+  const view = await orThrowResponse(() => getNotice(ctx, number, sequenceOf(request)));
   const t = await getFixedT(request, ['notice', 'common']);
   return json(await withOfficeNames(context.db, {
     view,
     isApplicant: ctx.actor.role === 'citizen',
+    revocation: await revocationOf(ctx, 'notice', view.notice.id, view.notice.officeCode),
+    revokedNow: new URL(request.url).searchParams.get('revoked') === '1',
     locale: await getLocale(request),
     title: `${t('notice:title')} ${view.notice.number} - ${t('common:siteName')}`,
   }));
 }
 
+/** A manager of the notice's office revokes it, with a reason, as any issued document (decisions 0034, 0038). */
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const ctx = await requireUser(request, context, ['manager']);
+  const number = applicationNumberParam(params, 'review.applicationNotFound');
+  const sequence = sequenceOf(request);
+  const submission = parseWithZod(await readFormData(request), { schema: revokeSchema });
+  if (submission.status !== 'success') return invalidResponse(submission);
+  try {
+    await revokeDocument(ctx, number, { source: 'notice', sequence }, submission.value);
+  } catch (e) {
+    if (isDomainError(e)) {
+      if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
+      return domainErrorResponse(submission, e);
+    }
+    throw e;
+  }
+  return redirect(`/applications/${number}/notice?${sequence === null ? '' : `sequence=${sequence}&`}revoked=1`, 303);
+}
+
 export default function NoticePage() {
-  const { view, isApplicant, locale } = useLoaderData<typeof loader>();
+  const { view, isApplicant, locale, revocation, revokedNow } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['notice', 'catalog', 'common', 'verify']);
   const { officeName } = useOfficeName();
   const { notice, application } = view;
@@ -42,6 +74,16 @@ export default function NoticePage() {
       <p className="no-print">
         <Link to={`/applications/${application.number}`}>{t('notice:backToApplication')}</Link>
       </p>
+      {revokedNow && (
+        <p className="notice-ok no-print" role="status">
+          {t('verify:revoke.done')}
+        </p>
+      )}
+      {revocation.revokedReason !== null && (
+        <p className="notice-error" role="note">
+          {t('verify:revoke.revokedBanner', { reason: revocation.revokedReason })}
+        </p>
+      )}
       <article className="notice-doc card" aria-labelledby="notice-title">
         <h1 id="notice-title">{t('notice:title')}</h1>
         <p className="notice-number">{t('notice:number', { number: notice.number })}</p>
@@ -128,6 +170,7 @@ export default function NoticePage() {
         </a>
       </p>
       <p className="no-print muted">{t('notice:printHint')}</p>
+      {revocation.canRevoke && <RevokeForm to={`/applications/${application.number}/notice?sequence=${notice.sequence}`} />}
       {isApplicant && open && (
         <p className="no-print">
           <Link className="button" to={`/applications/${application.number}/supplement`}>

@@ -54,7 +54,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
-export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents', 'appointments', 'payments'] };
+export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'notice', 'errors', 'validation', 'integrations', 'documents', 'appointments', 'payments', 'verify'] };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -132,7 +132,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ReviewPage() {
   const { page, locale, done } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'appointments', 'payments']);
+  const { t } = useTranslation(['desk', 'catalog', 'common', 'notice', 'integrations', 'appointments', 'payments', 'verify']);
   const a = page.application;
   const leaseVersion = page.can.act && (a.status === 'under_review' || a.status === 'supplemented') ? page.queue!.leaseVersion : null;
   const props = { page, actionData };
@@ -174,6 +174,9 @@ export default function ReviewPage() {
               </section>
             ))}
           </section>
+          <p>
+            <Link to={`/applications/${a.number}/receipt`}>{t('verify:receipt.open')}</Link>
+          </p>
           {page.notices.length > 0 && (
             <section aria-labelledby="notices-heading" className="card">
               <h2 id="notices-heading">{t('desk:review.notices')}</h2>

@@ -238,12 +238,14 @@ function Drill({ report, locale, drillQuery }: { report: Report; locale: string;
                   </th>
                 ))}
                 <th scope="col" className="num">{t('reports:drill.onTimeRate')}</th>
+                <th scope="col" className="num">{t('reports:figures.zeroVisitRate')}</th>
+                <th scope="col" className="num">{t('reports:figures.atMostOneVisitRate')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.length === 0 ? (
                 <tr>
-                  <td colSpan={6}>{t('reports:empty')}</td>
+                  <td colSpan={8}>{t('reports:empty')}</td>
                 </tr>
               ) : (
                 rows.map((r) => {
@@ -258,6 +260,8 @@ function Drill({ report, locale, drillQuery }: { report: Report; locale: string;
                       <td className="num">{n(r.completed)}</td>
                       <td className="num">{n(r.refused)}</td>
                       <td className="num">{pct(r.onTimeRate)}</td>
+                      <td className="num">{pct(r.zeroVisitRate)}</td>
+                      <td className="num">{pct(r.atMostOneVisitRate)}</td>
                     </tr>
                   );
                 })
@@ -315,7 +319,7 @@ export default function Reports() {
             />,
           )}
           {section('counts')}
-          {section('rates')}
+          {section('rates', <p className="hint">{t('reports:visitsHint')}</p>)}
           {section(
             'backlog',
             <BarChart

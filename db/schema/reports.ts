@@ -26,6 +26,10 @@ function rollupColumns() {
     completed: integer('completed').notNull().default(0),
     completedOnTime: integer('completed_on_time').notNull().default(0),
     completedOneVisit: integer('completed_one_visit').notNull().default(0),
+    /** Completed with no visit to an office at all (decision 0038: visitsOf in services/reports/mapping.ts). */
+    completedZeroVisits: integer('completed_zero_visits').notNull().default(0),
+    /** Completed with at most one visit (最多跑一次, counted from what happened: visitsOf). */
+    completedAtMostOneVisit: integer('completed_at_most_one_visit').notNull().default(0),
     refused: integer('refused').notNull().default(0),
     withdrawn: integer('withdrawn').notNull().default(0),
     notices: integer('notices').notNull().default(0),
@@ -70,6 +74,8 @@ export const ROLLUP_COUNTERS = [
   'completed',
   'completedOnTime',
   'completedOneVisit',
+  'completedZeroVisits',
+  'completedAtMostOneVisit',
   'refused',
   'withdrawn',
   'notices',

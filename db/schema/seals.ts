@@ -3,11 +3,12 @@ import { applications } from './applications.js';
 import { offices, users } from './people.js';
 
 /**
- * Where a sealed PDF's content comes from: a decision document (decision_documents) or a one-time
- * notice (notices). Another source is one more value here and one more reader in
- * services/documents/sources.ts.
+ * Where a sealed PDF's content comes from: a decision document (decision_documents), a one-time
+ * notice (notices) or the receipt of an application (applications: what was received, where and
+ * when, decision 0038; sourceId is the application's id). Another source is one more value here
+ * and one more reader in services/documents/sources.ts.
  */
-export const SEAL_SOURCES = ['decision', 'notice'] as const;
+export const SEAL_SOURCES = ['decision', 'notice', 'receipt'] as const;
 export type SealSource = (typeof SEAL_SOURCES)[number];
 
 /**
@@ -24,12 +25,12 @@ export const documentSeals = pgTable(
     /** 32 random bytes, base64url: what the QR code's URL carries. */
     token: text('token').notNull(),
     source: text('source').$type<SealSource>().notNull(),
-    /** The decision document's or the notice's id. */
+    /** The decision document's or the notice's id; for a receipt, the application's. */
     sourceId: uuid('source_id').notNull(),
     applicationId: uuid('application_id')
       .notNull()
       .references(() => applications.id),
-    /** The document's kind as the verify page names it (documents kinds, 'notice', …). */
+    /** The document's kind as the verify page names it (documents kinds, 'notice', 'receipt'). */
     kind: text('kind').notNull(),
     number: text('number').notNull(),
     officeCode: text('office_code')

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications } from '../../db/schema/index.js';
+import { applications, type CompletionDelivery } from '../../db/schema/index.js';
 import { assertTransition, type ApplicationStatus, type Transition } from './status-machine.js';
 import { recordAudit } from '../audit.js';
 import { issueDecisionDocument } from '../documents/issue.js';
@@ -67,6 +67,7 @@ export async function changeStatus(
   const facts = await statusChangeFacts({ db: ctx.db, tx }, now, { ...updated[0] }, to, {
     override: !!opts.data?.overrideBy,
     noticeId: typeof opts.data?.noticeId === 'string' ? opts.data.noticeId : null,
+    delivery: deliveryOf(opts.data?.delivery),
   });
   const document = await issueDecisionDocument(tx, ctx, {
     applicationId: app.id,
@@ -91,4 +92,9 @@ export async function changeStatus(
     // The report counts this change on this row's time.
     at: now,
   });
+}
+
+/** How a completion's result reaches the citizen, as its caller said (completeApplication's data). */
+function deliveryOf(v: unknown): CompletionDelivery | null {
+  return v === 'pickup' || v === 'mail' || v === 'electronic' ? v : null;
 }

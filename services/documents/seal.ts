@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { decisionDocuments, documentSeals, notices, type SealSource } from '../../db/schema/index.js';
+import { decisionDocuments, documentSeals, notices, type RenderedDocument, type SealSource } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -91,11 +91,11 @@ export function renderDocumentPdf(doc: SealableDocument, verifyUrl: string): Pro
 export type SealedPdf = { filename: string; bytes: Buffer };
 
 /**
- * Which document of an application a download names: a decision document by id, or a one-time
- * notice by sequence (null = the latest). Anything that is not this application's document is
- * 404, as for the HTML pages.
+ * Which document of an application a download names: a decision document by id, a one-time
+ * notice by sequence (null = the latest), or the application's receipt (one per application,
+ * once submitted). Anything that is not this application's document is 404, as for the HTML pages.
  */
-export type DocumentRef = { source: 'decision'; id: string } | { source: 'notice'; sequence: number | null };
+export type DocumentRef = { source: 'decision'; id: string } | { source: 'notice'; sequence: number | null } | { source: 'receipt' };
 
 async function resolveRef(ctx: ServiceContext, number: string, ref: DocumentRef, action: 'application:read' | 'document:revoke') {
   if (ref.source === 'decision' && !UUID.test(ref.id)) throw notFound('documents.notFound');
@@ -108,6 +108,11 @@ async function resolveRef(ctx: ServiceContext, number: string, ref: DocumentRef,
       .limit(1);
     if (!doc) throw notFound('documents.notFound');
     return { app, source: 'decision' as const, sourceId: doc.id };
+  }
+  if (ref.source === 'receipt') {
+    // A draft has no receipt: nothing was received yet.
+    if (!app.submittedAt) throw notFound('documents.notFound');
+    return { app, source: 'receipt' as const, sourceId: app.id };
   }
   const [n] = await ctx.db
     .select({ id: notices.id })
@@ -221,6 +226,39 @@ export async function revokeDocument(ctx: ServiceContext, number: string, ref: D
       at: now,
     });
   });
+}
+
+export type Revocation = {
+  /** Set once a manager revoked it: the reason, shown above the document. */
+  revokedReason: string | null;
+  /** Whether the reader may revoke it (a manager of its office) and it is not revoked yet. */
+  canRevoke: boolean;
+};
+
+/**
+ * What the page of a document (a decision document, a notice, a receipt) shows about its
+ * revocation, for a reader who may already see the document (the caller checked access).
+ */
+export async function revocationOf(ctx: ServiceContext, source: SealSource, sourceId: string, officeCode: string | null): Promise<Revocation> {
+  const state = await sealStateOf(ctx.db, source, sourceId);
+  const revoked = state?.revoked ?? false;
+  const actor = ctx.actor;
+  const manager = actor.kind === 'user' && scopeFor(actor, 'document:revoke') !== null && officeCode !== null && actor.officeCode === officeCode;
+  return { revokedReason: revoked ? (state?.reason ?? '') : null, canRevoke: manager && !revoked };
+}
+
+export type ReceiptView = { number: string; text: RenderedDocument; revocation: Revocation };
+
+/**
+ * The receipt of an application as its signed PDF prints it (zh-CN, decision 0038), for the
+ * applicant and staff in scope (404 for anyone else and for a draft): the page managers revoke
+ * it from.
+ */
+export async function getReceipt(ctx: ServiceContext, number: string): Promise<ReceiptView> {
+  const { app, sourceId } = await resolveRef(ctx, number, { source: 'receipt' }, 'application:read');
+  const doc = await readSource(ctx.db, 'receipt', sourceId);
+  if (!doc) throw notFound('documents.notFound');
+  return { number: doc.number, text: doc.text, revocation: await revocationOf(ctx, 'receipt', sourceId, app.officeCode) };
 }
 
 /** Whether a document has been revoked, for the pages that show it to the applicant and staff. */

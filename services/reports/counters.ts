@@ -11,7 +11,8 @@ export type ReportEvent =
   /** A status change the desk, the citizen or the clock made. `clerkId`: the user who decided, if any. */
   | { kind: 'accepted'; deemed: boolean; clerkId: string | null }
   | { kind: 'not_accepted'; clerkId: string | null }
-  | { kind: 'completed'; onTime: boolean; oneVisit: boolean; clerkId: string | null }
+  /** `visits`: the visits the citizen made for it (mapping.ts, visitsOf); null when the trail does not say (completions before decision 0038). */
+  | { kind: 'completed'; onTime: boolean; oneVisit: boolean; visits: number | null; clerkId: string | null }
   | { kind: 'refused'; clerkId: string | null }
   | { kind: 'withdrawn' }
   /** A one-time notice was issued (the status change). */
@@ -48,7 +49,13 @@ export function deltaFor(e: ReportEvent): RollupDelta {
       return { counters: { notAccepted: 1 }, tallies: byClerk(e.clerkId) };
     case 'completed':
       return {
-        counters: { completed: 1, completedOnTime: e.onTime ? 1 : 0, completedOneVisit: e.oneVisit ? 1 : 0 },
+        counters: {
+          completed: 1,
+          completedOnTime: e.onTime ? 1 : 0,
+          completedOneVisit: e.oneVisit ? 1 : 0,
+          completedZeroVisits: e.visits === 0 ? 1 : 0,
+          completedAtMostOneVisit: e.visits !== null && e.visits <= 1 ? 1 : 0,
+        },
         tallies: byClerk(e.clerkId, true),
       };
     case 'refused':

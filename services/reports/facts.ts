@@ -1,9 +1,11 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { notices, waitingIntervals, type NoticeItem } from '../../db/schema/index.js';
+import { applications, appointments, notices, offices, paymentOrders, waitingIntervals, type CompletionDelivery, type NoticeItem } from '../../db/schema/index.js';
 import { chinaDate, forElapsedStatistics, loadCalendar, workingDaysBetween } from '../calendar/working-days.js';
+import { commitmentOf } from '../catalog/types.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
 import { DECIDED_STATUSES } from './counters.js';
-import type { ReportFacts } from './mapping.js';
+import type { ReportFacts, VisitFacts } from './mapping.js';
 
 export type StatusChangeApp = {
   id: string;
@@ -29,7 +31,7 @@ export async function statusChangeFacts(
   at: Date,
   app: StatusChangeApp,
   to: string,
-  opts: { override?: boolean; noticeId?: string | null } = {},
+  opts: { override?: boolean; noticeId?: string | null; delivery?: CompletionDelivery | null } = {},
 ): Promise<ReportFacts | null> {
   if (!COUNTED.includes(to)) return null;
   const facts: ReportFacts = { serviceCode: app.serviceCode, department: app.department };
@@ -44,6 +46,7 @@ export async function statusChangeFacts(
     const [n] = await tx.select({ n: count() }).from(notices).where(eq(notices.applicationId, app.id));
     facts.dueDate = app.dueDate;
     facts.notices = Number(n.n);
+    facts.visits = await visitFacts({ db, tx }, app.id, opts.delivery ?? 'pickup');
   }
   if ((DECIDED_STATUSES as readonly string[]).includes(to)) Object.assign(facts, await processingDays({ db, tx }, app, at));
   return facts;
@@ -62,4 +65,35 @@ async function processingDays({ db, tx }: { db: Db; tx: Db }, app: StatusChangeA
   const totalDays = submittedAt ? workingDaysBetween(chinaDate(submittedAt), decided, cal) : 0;
   const waitingDays = waits.reduce((s, w) => s + workingDaysBetween(chinaDate(w.startedAt), w.endedAt ? chinaDate(w.endedAt) : decided, cal), 0);
   return { totalDays, waitingDays };
+}
+
+/**
+ * What happened on the way to a completion that the visit count reads (VisitFacts, decision 0038):
+ * plain reads of the application's own appointments and payment order, and the item as the
+ * version it was filed under states it (its on-site step and fee for these answers).
+ */
+async function visitFacts({ db, tx }: { db: Db; tx: Db }, applicationId: string, delivery: CompletionDelivery): Promise<VisitFacts> {
+  const [row] = await tx
+    .select({ serviceCode: applications.serviceCode, itemVersionId: applications.itemVersionId, answers: applications.answers, officeCity: offices.cityCode })
+    .from(applications)
+    .leftJoin(offices, eq(offices.code, applications.officeCode))
+    .where(eq(applications.id, applicationId));
+  const def = row ? (await definitionOfApplication(db, row, tx))?.def : undefined;
+  const [kept] = await tx
+    .select({ n: count() })
+    .from(appointments)
+    .where(and(eq(appointments.applicationId, applicationId), eq(appointments.status, 'kept')));
+  const [paid] = await tx
+    .select({ n: count() })
+    .from(paymentOrders)
+    .where(and(eq(paymentOrders.applicationId, applicationId), eq(paymentOrders.status, 'paid')));
+  const answers = (row?.answers ?? {}) as Record<string, unknown>;
+  return {
+    kept: Number(kept.n),
+    onSiteStep: def ? commitmentOf(def, answers as never, { officeProvince: row?.officeCity ? row.officeCity.slice(0, 2) : null }).visits === 1 : false,
+    result: delivery === 'mail' ? 'post' : delivery,
+    fee: def ? def.fee.lines(answers as never).some((l) => l.amount > 0) : false,
+    paidOnline: Number(paid.n) > 0,
+    suppliedOnSite: 0,
+  };
 }

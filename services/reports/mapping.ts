@@ -22,9 +22,49 @@ export type ReportFacts = {
   /** Completed or refused: working days from receipt to decision, and of those the citizen's. */
   totalDays?: number;
   waitingDays?: number;
+  /** Completed: what happened on the way, from which the visits are counted (visitsOf). */
+  visits?: VisitFacts;
   /** A rating (好差评), 1–5. */
   score?: number;
 };
+
+/**
+ * What the records say happened on the way to a completion, as they stood at it
+ * (services/reports/facts.ts gathers them; decision 0038 says why each counts or not).
+ */
+export type VisitFacts = {
+  /** Appointments the clerk marked kept (attended); missed and cancelled ones are no visit. */
+  kept: number;
+  /** The item, for these answers, has a step done in person (photo, fingerprints, vehicle check): its commitment says one visit. */
+  onSiteStep: boolean;
+  /** How the result reaches the citizen (result_handovers): collected in person is a visit; by post or electronically is not. */
+  result: 'pickup' | 'post' | 'electronic';
+  /** The item charges a fee for these answers. */
+  fee: boolean;
+  /** The fee was paid online (unified public-payment platform) by the completion. */
+  paidOnline: boolean;
+  /**
+   * Materials handed in at the window in answer to a one-time notice. Supplements are uploaded
+   * online (services/review/supplement.ts) and nothing records a hand-in on site, so this is 0
+   * today: a notice alone is no visit.
+   */
+  suppliedOnSite: number;
+};
+
+/**
+ * THE definition of how many times a citizen came to an office for a completed application
+ * (decision 0038), from what happened: the on-site step is done at the kept appointment, or, with
+ * none recorded, at a walk-in visit (it was done, or there would be no completion); each further
+ * kept appointment is one more; collecting the result in person is one; materials handed in on
+ * site after a notice are one each; a fee not paid online is paid at the window — in a visit the
+ * citizen makes anyway, else in one of its own.
+ */
+export function visitsOf(v: VisitFacts): number {
+  const onSite = Math.max(v.kept, v.onSiteStep ? 1 : 0);
+  const others = onSite + (v.result === 'pickup' ? 1 : 0) + v.suppliedOnSite;
+  const toPay = v.fee && !v.paidOnline && others === 0 ? 1 : 0;
+  return others + toPay;
+}
 
 /** An audit row as the mapping reads it. */
 export type TrailEvent = {
@@ -69,7 +109,10 @@ export function reportEventsOf(e: TrailEvent): { day: string; event: ReportEvent
       if (f.listed) out.push({ day: f.listed.issueDate, event: { kind: 'listed', materials: f.listed.materials } });
       break;
     case 'completed':
-      out.push({ day, event: { kind: 'completed', onTime: isOnTime(day, f.dueDate ?? null), oneVisit: (f.notices ?? 0) === 0, clerkId } });
+      out.push({
+        day,
+        event: { kind: 'completed', onTime: isOnTime(day, f.dueDate ?? null), oneVisit: (f.notices ?? 0) === 0, visits: f.visits ? visitsOf(f.visits) : null, clerkId },
+      });
       break;
     case 'not_accepted':
     case 'refused':

@@ -59,6 +59,8 @@ export type CounterTotals = {
   receivedCrossProvince: number;
   completedOnTime: number;
   completedOneVisit: number;
+  completedZeroVisits: number;
+  completedAtMostOneVisit: number;
   ratings: number;
   ratingsSatisfied: number;
 };
@@ -68,6 +70,10 @@ export type Rates = {
   onTimeRate: number | null;
   /** 一次办成率: completed without any notice (no supplement round) ÷ completed. */
   oneVisitRate: number | null;
+  /** 零跑动率: completed with no visit to an office ÷ completed (visits: services/reports/mapping.ts, visitsOf). */
+  zeroVisitRate: number | null;
+  /** 最多跑一次率: completed with at most one visit ÷ completed. */
+  atMostOneVisitRate: number | null;
   /** 满意率: ratings of 3–5 ÷ all ratings. */
   satisfaction: number | null;
   /** 跨省通办 share: received from applicants with an ID of another province ÷ received. */
@@ -93,6 +99,8 @@ export type DrillRow = {
   completed: number;
   refused: number;
   onTimeRate: number | null;
+  zeroVisitRate: number | null;
+  atMostOneVisitRate: number | null;
 };
 /**
  * Where the view stands (breadcrumbs from the top of the reader's scope) and what lies one level
@@ -120,7 +128,7 @@ export type Report = {
 };
 
 /** What each row of the breakdown sums. */
-const DRILL_COUNTERS = ['received', 'accepted', 'completed', 'refused', 'completedOnTime'] as const satisfies readonly RollupCounter[];
+const DRILL_COUNTERS = ['received', 'accepted', 'completed', 'refused', 'completedOnTime', 'completedZeroVisits', 'completedAtMostOneVisit'] as const satisfies readonly RollupCounter[];
 type DrillCounter = (typeof DRILL_COUNTERS)[number];
 
 const ratio = (num: number, den: number) => (den > 0 ? num / den : null);
@@ -129,6 +137,8 @@ export function ratesOf(t: CounterTotals): Rates {
   return {
     onTimeRate: ratio(t.completedOnTime, t.completed),
     oneVisitRate: ratio(t.completedOneVisit, t.completed),
+    zeroVisitRate: ratio(t.completedZeroVisits, t.completed),
+    atMostOneVisitRate: ratio(t.completedAtMostOneVisit, t.completed),
     satisfaction: ratio(t.ratingsSatisfied, t.ratings),
     crossProvinceShare: ratio(t.receivedCrossProvince, t.received),
     noticesPerApplication: ratio(t.notices, t.received),
@@ -301,6 +311,8 @@ export async function getReport(ctx: ServiceContext, raw: ReportFilterInput): Pr
       completed: n('completed'),
       refused: n('refused'),
       onTimeRate: ratio(n('completedOnTime'), n('completed')),
+      zeroVisitRate: ratio(n('completedZeroVisits'), n('completed')),
+      atMostOneVisitRate: ratio(n('completedAtMostOneVisit'), n('completed')),
     };
   });
 
@@ -380,6 +392,8 @@ function zeroTotals(): CounterTotals {
     receivedCrossProvince: 0,
     completedOnTime: 0,
     completedOneVisit: 0,
+    completedZeroVisits: 0,
+    completedAtMostOneVisit: 0,
     ratings: 0,
     ratingsSatisfied: 0,
   };

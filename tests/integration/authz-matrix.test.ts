@@ -127,6 +127,21 @@ const MATRIX: Record<string, Case> = {
     url: (f) => `/applications/${f.noticeNumber}/notice`,
     params: (f) => ({ number: f.noticeNumber }),
     get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+    // Revoking the notice (a manager of the office, decision 0038): as for decision documents.
+    post: { body: () => ({ reason: '' }), expect: row('login', [403, 403], [403, 403, 403, '4xx', '4xx'], [403, 403]) },
+  },
+  // The receipt as signed (decision 0038): the applicant and staff in scope; a manager of the office revokes it.
+  'applications.$number.receipt.tsx': {
+    url: (f) => `/applications/${f.appNumber}/receipt`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
+    post: { body: () => ({ reason: '' }), expect: row('login', [403, 403], [403, 403, 403, '4xx', '4xx'], [403, 403]) },
+  },
+  // The receipt's signed PDF (decision 0038): the applicant and staff in scope.
+  'applications.$number.receipt_.pdf.ts': {
+    url: (f) => `/applications/${f.appNumber}/receipt/pdf`,
+    params: (f) => ({ number: f.appNumber }),
+    get: row('login', ['ok', 404], ['ok', 404, 404, 'ok', 'ok']),
   },
   'applications.$number.documents.$id.tsx': {
     url: (f) => `/applications/${f.decidedNumber}/documents/${f.documentId}`,

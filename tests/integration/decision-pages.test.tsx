@@ -61,8 +61,10 @@ describe('the application page after a decision', () => {
     expect(zh).toContain('<th scope="col">文书编号</th>');
     // The receipt's heading and "what happens next" of the handling mode no longer apply.
     expect(text(zh)).not.toContain('请携带下列材料原件到办理机构窗口办理');
-    expect(zh).not.toContain('受理回执');
+    expect(zh).not.toContain('<h2 id="receipt-facts">受理回执</h2>');
     expect(zh).toContain('<h2 id="receipt-facts">申请信息</h2>');
+    // The receipt itself stays an issued document: its signed PDF is still offered (decision 0038).
+    expect(zh).toContain(`href="/applications/${number}/receipt/pdf"`);
 
     const en = await renderPage(route.default, await load('en'), 'en');
     expect(en).toContain('<h1>Completed</h1>');

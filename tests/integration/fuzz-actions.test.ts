@@ -32,6 +32,8 @@ import * as courierWebhook from '../../app/routes/integrations.courier.events.js
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as documentPage from '../../app/routes/applications.$number.documents.$id.js';
+import * as noticePage from '../../app/routes/applications.$number.notice.js';
+import * as receiptDocument from '../../app/routes/applications.$number.receipt.js';
 import * as verifyPage from '../../app/routes/verify.$token.js';
 import { ensureSeal } from '../../services/documents/seal.js';
 import { decisionDocuments } from '../../db/schema/index.js';
@@ -281,6 +283,20 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
     action: documentPage.action as Fn,
     path: () => `/applications/${numbers.completed}/documents/${sealed.documentId}`,
     params: () => ({ number: numbers.completed, id: sealed.documentId }),
+    as: 'manager',
+  },
+  {
+    label: 'revoke a notice (manager)',
+    action: noticePage.action as Fn,
+    path: () => `/applications/${numbers.flagged}/notice`,
+    params: () => ({ number: numbers.flagged }),
+    as: 'manager',
+  },
+  {
+    label: 'revoke a receipt (manager)',
+    action: receiptDocument.action as Fn,
+    path: () => `/applications/${numbers.clean}/receipt`,
+    params: () => ({ number: numbers.clean }),
     as: 'manager',
   },
   { label: 'appointment (citizen)', action: appointmentRoute.action as Fn, path: () => `/applications/${numbers.clean}/appointment`, params: () => ({ number: numbers.clean }), as: 'citizen' },

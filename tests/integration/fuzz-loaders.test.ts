@@ -7,6 +7,8 @@ import * as home from '../../app/routes/_index.js';
 import * as myApplications from '../../app/routes/applications._index.js';
 import * as receipt from '../../app/routes/applications.$number._index.js';
 import * as notice from '../../app/routes/applications.$number.notice.js';
+import * as receiptPdf from '../../app/routes/applications.$number.receipt_.pdf.js';
+import * as receiptDocument from '../../app/routes/applications.$number.receipt.js';
 import * as rate from '../../app/routes/applications.$number.rate.js';
 import * as supplement from '../../app/routes/applications.$number.supplement.js';
 import * as desk from '../../app/routes/desk._index.js';
@@ -94,6 +96,8 @@ const inUrl = (p: string) => encodeURIComponent(new URLSearchParams({ p }).get('
 const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: 'number' | 'id' | 'code' }[] = [
   { label: 'receipt', loader: receipt.loader as Fn, path: (p) => `/applications/${inUrl(p)}`, param: 'number' },
   { label: 'notice', loader: notice.loader as Fn, path: (p) => `/applications/${inUrl(p)}/notice`, param: 'number' },
+  { label: 'receipt document', loader: receiptDocument.loader as Fn, path: (p) => `/applications/${inUrl(p)}/receipt`, param: 'number' },
+  { label: 'receipt pdf', loader: receiptPdf.loader as Fn, path: (p) => `/applications/${inUrl(p)}/receipt/pdf`, param: 'number' },
   { label: 'rate', loader: rate.loader as Fn, path: (p) => `/applications/${inUrl(p)}/rate`, param: 'number' },
   { label: 'supplement', loader: supplement.loader as Fn, path: (p) => `/applications/${inUrl(p)}/supplement`, param: 'number' },
   { label: 'appointment', loader: appointment.loader as Fn, path: (p) => `/applications/${inUrl(p)}/appointment`, param: 'number' },

@@ -102,10 +102,13 @@ describe('report metrics on a hand-made history', () => {
       receivedCrossProvince: 1,
       completedOnTime: 2,
       completedOneVisit: 1,
+      // A: photo and fingerprints on site, collected in person (two visits); B: on site once, posted (decision 0038).
+      completedZeroVisits: 0,
+      completedAtMostOneVisit: 1,
       ratings: 2,
       ratingsSatisfied: 1,
     });
-    expect(r.rates).toEqual({ onTimeRate: 1, oneVisitRate: 0.5, satisfaction: 0.5, crossProvinceShare: 0.25, noticesPerApplication: 0.25 });
+    expect(r.rates).toEqual({ onTimeRate: 1, oneVisitRate: 0.5, zeroVisitRate: 0, atMostOneVisitRate: 0.5, satisfaction: 0.5, crossProvinceShare: 0.25, noticesPerApplication: 0.25 });
     expect(r.series).toEqual([
       { period: '2026-11-23', received: 4, accepted: 1, completed: 1, refused: 0 },
       { period: '2026-11-24', received: 0, accepted: 1, completed: 1, refused: 0 },

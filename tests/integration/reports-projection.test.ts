@@ -157,7 +157,7 @@ describe('the report projection', () => {
     expect(reportEventsOf({ ...base, officeCode: null, facts })).toEqual([]);
     // 16:30 UTC is the next China day.
     expect(reportEventsOf({ ...base, facts })).toEqual([
-      { day: '2026-11-24', event: { kind: 'completed', onTime: true, oneVisit: true, clerkId: 'u1' } },
+      { day: '2026-11-24', event: { kind: 'completed', onTime: true, oneVisit: true, visits: null, clerkId: 'u1' } },
       { day: '2026-11-24', event: { kind: 'decided', totalDays: 3, waitingDays: 1 } },
     ]);
     expect(reportEventsOf({ ...base, action: 'rating.recorded', toStatus: null, facts: { serviceCode: 's', department: 'd', score: 2 } })).toEqual([

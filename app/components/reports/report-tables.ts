@@ -52,6 +52,8 @@ export function buildTables(report: Report, t: Translate, exists: (key: string) 
       rows: [
         [text(t('reports:figures.onTimeRate')), pct(r.onTimeRate)],
         [text(t('reports:figures.oneVisitRate')), pct(r.oneVisitRate)],
+        [text(t('reports:figures.zeroVisitRate')), pct(r.zeroVisitRate)],
+        [text(t('reports:figures.atMostOneVisitRate')), pct(r.atMostOneVisitRate)],
         [text(t('reports:figures.satisfaction')), pct(r.satisfaction)],
         [text(t('reports:figures.crossProvinceShare')), pct(r.crossProvinceShare)],
         [text(t('reports:figures.noticesPerApplication')), num(r.noticesPerApplication)],
