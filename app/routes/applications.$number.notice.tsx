@@ -1,6 +1,7 @@
 import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { listedText } from '~/utils/listed-text';
 import { getNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
 import { getFixedT, getLocale } from '~/i18next.server';
@@ -72,7 +73,7 @@ export default function NoticePage() {
               {notice.items.map((i) => (
                 <tr key={i.materialCode}>
                   <th scope="row">{t(`catalog:materials.${i.materialCode}.name`)}</th>
-                  <td data-label={t('notice:requirement')}>{t(`catalog:${i.requirementKey}`)}</td>
+                  <td data-label={t('notice:requirement')}>{listedText(i.requirementText, locale) ?? t(`catalog:${i.requirementKey}`)}</td>
                   <td data-label={t('notice:problem')}>
                     {i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: t(`catalog:deficiency.${i.reasonCode}`) })}
                     {i.note && <div>{t('notice:clerkNote', { note: i.note })}</div>}
