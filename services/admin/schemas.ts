@@ -27,7 +27,7 @@ const staffFields = {
   officeCode: optionalCode(),
   orgUnitCode: optionalCode(),
   skills: checked(choice(DEPARTMENTS)),
-  managerScope: z.preprocess((v) => (v === '' ? undefined : v), choice(['office', 'city'] as const).optional()),
+  managerScope: z.preprocess((v) => (v === '' ? undefined : v), choice(['office', 'city', 'province'] as const).optional()),
 };
 
 export const staffCreateSchema = z.object({ staffNo: staffNumber(), ...staffFields });
