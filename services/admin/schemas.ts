@@ -92,3 +92,16 @@ export const activationConfirmSchema = z.object({
     z.string(required).min(1, 'required').regex(/^\d{6}$/, 'totp.format'),
   ),
 });
+
+/**
+ * A new org unit (decision 0040): its GB/T 2260 code — 2 digits for a province, 4 for a city, 6 for
+ * a district, each starting with its parent's (the service checks the shape against the parent) —
+ * its parent (blank: a province, which only the national administrator creates) and its names.
+ */
+export const orgUnitCreateSchema = z.object({
+  code: z.string(required).trim().min(1, 'required').regex(/^(\d{2}|\d{4}|\d{6})$/, 'orgUnit.codeFormat'),
+  parentCode: optionalCode(),
+  nameZh: text(60),
+  nameEn: text(120),
+});
+export type OrgUnitCreateInput = z.infer<typeof orgUnitCreateSchema>;
