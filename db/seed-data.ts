@@ -112,6 +112,8 @@ export const DEMO_USERS = [
   { key: 'clerkHuangpu', role: 'clerk' as const, realName: '陈警官', staffNo: '021001', officeCode: 'sh-huangpu', skills: ALL, login: '021001' },
   { key: 'managerOffice', role: 'manager' as const, realName: '孙所长', staffNo: '019001', officeCode: 'bj-dongcheng', managerScope: 'office' as const, login: '019001' },
   { key: 'managerCity', role: 'manager' as const, realName: '周局长', staffNo: '019000', officeCode: 'bj-dongcheng', managerScope: 'city' as const, login: '019000' },
+  // A province manager (decision 0040): reports start at the province's unit (Beijing, 11) and go down.
+  { key: 'managerProvince', role: 'manager' as const, realName: '郑厅长', staffNo: '019800', officeCode: 'bj-dongcheng', managerScope: 'province' as const, login: '019800' },
   // Administrators: the national root (no org unit; what `npm run admin:bootstrap` creates on a
   // real deployment) and one for the Beijing bureau and everything below it.
   { key: 'adminRoot', role: 'admin' as const, realName: '系统管理员', staffNo: '000001', orgUnitCode: null, login: '000001' },
@@ -129,6 +131,7 @@ export const DEMO_TOTP_SECRETS: Record<string, string> = {
   '021001': '2G2FOGVE5KWJHXNB',
   '019001': 'UJQSY4FEXF6YP5ZI',
   '019000': '3FF4XH37M4OHYXLO',
+  '019800': 'CIRH6QFZECMNVKGR',
   '000001': 'LINNFYTZWHLS6FHK',
   '019900': 'KEQHXKCBEFEOWB4E',
 };

@@ -16,10 +16,16 @@ export type Actor =
       officeCode: string | null;
       /** Departments a clerk may handle. */
       skills: Department[];
-      /** Managers: own office or the whole city. */
-      managerScope: 'office' | 'city' | null;
+      /** Managers: own office, the whole city, or every city of the province (decision 0040). */
+      managerScope: 'office' | 'city' | 'province' | null;
       /** Offices' city code, for city managers. */
       cityCode: string | null;
+      /**
+       * The province the office's city lies in (the city unit's parent in the hierarchy, else the
+       * city code's first two digits: services/offices/offices.ts provinceOfCity), for province
+       * managers. Absent on actors made without a session (tools, tests): no province scope.
+       */
+      provinceCode?: string | null;
       /** Administrators: the org unit they administer (null = the national root administrator). */
       orgUnitCode: string | null;
       /** The account's real name, read with the session (the header shows it masked); absent on actors made without one. */

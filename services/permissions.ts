@@ -4,11 +4,13 @@ import { DomainError } from './errors.js';
 /**
  * The one permission table: role × action → scope. `own` means the actor's own records,
  * `office` the actor's office (and, for clerks, only departments in their skills), `city`
- * every office of the manager's city, `tree` an administrator's org unit and every unit and
+ * every office of the manager's city, `province` every office of every city of the manager's
+ * province (the permission table grants `city`; a province manager holds `province` in its place,
+ * an office manager `office`: decision 0040), `tree` an administrator's org unit and every unit and
  * office below it (resolved against the hierarchy by services/admin/scope.ts). Services call `authorize` before touching data; routes
  * only add a redirect-to-login layer on top.
  */
-export type Scope = 'own' | 'office' | 'city' | 'tree';
+export type Scope = 'own' | 'office' | 'city' | 'province' | 'tree';
 
 export const PERMISSIONS = {
   'catalog:read': { anonymous: true },
@@ -71,8 +73,9 @@ export function scopeFor(actor: Actor, action: Action): Scope | 'public' | null 
   if (row.anonymous) return 'public';
   if (actor.kind !== 'user') return null;
   const scope = row[actor.role] ?? null;
-  // An office-scoped manager holds 'office' even where the table grants 'city'.
-  if (scope === 'city' && actor.role === 'manager' && actor.managerScope !== 'city') return 'office';
+  // Where the table grants 'city' a manager holds their own scope: a province manager every city
+  // of the province, an office-scoped manager their office.
+  if (scope === 'city' && actor.role === 'manager') return actor.managerScope === 'province' ? 'province' : actor.managerScope === 'city' ? 'city' : 'office';
   return scope;
 }
 
@@ -93,7 +96,7 @@ export function inScope(
   actor: UserActor,
   scope: Scope,
   /** subjectId: the application's subject, as subjectFor passes it for this action; null otherwise. */
-  record: { ownerId?: string | null; subjectId?: string | null; officeCode?: string | null; cityCode?: string | null; department?: string | null },
+  record: { ownerId?: string | null; subjectId?: string | null; officeCode?: string | null; cityCode?: string | null; provinceCode?: string | null; department?: string | null },
 ): boolean {
   switch (scope) {
     case 'own':
@@ -104,6 +107,8 @@ export function inScope(
       return true;
     case 'city':
       return !!actor.cityCode && record.cityCode === actor.cityCode;
+    case 'province':
+      return !!actor.provinceCode && record.provinceCode === actor.provinceCode;
     case 'tree':
       // The hierarchy lives in the database: services/admin/scope.ts answers for 'tree'.
       return false;

@@ -36,6 +36,10 @@ export default function AdminHome() {
           <p className="hint">{t('home.officesHint')}</p>
         </li>
         <li>
+          <Link to="/admin/units">{t('home.units')}</Link>
+          <p className="hint">{t('home.unitsHint')}</p>
+        </li>
+        <li>
           <Link to="/admin/items">{t('home.items')}</Link>
           <p className="hint">{t('home.itemsHint')}</p>
         </li>

@@ -59,7 +59,9 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditStaff() {
-  const { staff, offices, units, saved } = useLoaderData<typeof loader>();
+  const { staff, offices, units, managerScopes, saved } = useLoaderData<typeof loader>();
+  // A province manager's scope stays on offer to a city's administrator, who may keep it but not give it.
+  const scopes = staff.managerScope && !managerScopes.includes(staff.managerScope) ? [...managerScopes, staff.managerScope] : managerScopes;
   const actionData = useActionData<typeof action>() as { lastResult?: SubmissionResult<string[]>; activationCode?: string } | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation(['admin']);
@@ -104,7 +106,7 @@ export default function EditStaff() {
       <Form method="post" className="form card" {...getFormProps(form)} noValidate>
         <ErrorSummary form={form} fields={staffSummaryFields(fields, t)} />
         <input type="hidden" name="intent" value="update" />
-        <StaffFields fields={fields} offices={offices} units={units} />
+        <StaffFields fields={fields} offices={offices} units={units} scopes={scopes} />
         <div className="actions">
           <SubmitButton pending={navigation.state === 'submitting'}>{t('staff.editSubmit')}</SubmitButton>
         </div>

@@ -35,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function NewStaff() {
-  const { offices, units } = useLoaderData<typeof loader>();
+  const { offices, units, managerScopes } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as { lastResult?: SubmissionResult<string[]>; created?: { id: string; staffNo: string; activationCode: string } } | undefined;
   const navigation = useNavigation();
   const { t } = useTranslation(['admin']);
@@ -64,7 +64,7 @@ export default function NewStaff() {
           <Form method="post" className="form card" {...getFormProps(form)} noValidate>
             <ErrorSummary form={form} fields={[{ meta: fields.staffNo, label: t('staff.staffNo') }, ...staffSummaryFields(fields, t)]} />
             <TextField meta={fields.staffNo} label={t('staff.staffNo')} required maxLength={20} spellCheck={false} autoComplete="off" />
-            <StaffFields fields={fields} offices={offices} units={units} />
+            <StaffFields fields={fields} offices={offices} units={units} scopes={managerScopes} />
             <div className="actions">
               <SubmitButton pending={navigation.state === 'submitting'}>{t('staff.createSubmit')}</SubmitButton>
             </div>

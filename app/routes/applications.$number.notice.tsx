@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { revocationOf, revokeDocument } from '#services/documents/seal';
 import { revokeSchema } from '#services/documents/revoke-schema';
 import { isDomainError } from '#services/errors';
+import { listedText } from '~/utils/listed-text';
 import { getNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
 import { RevokeForm } from '~/components/documents/revoke-form';
@@ -114,7 +115,7 @@ export default function NoticePage() {
               {notice.items.map((i) => (
                 <tr key={i.materialCode}>
                   <th scope="row">{t(`catalog:materials.${i.materialCode}.name`)}</th>
-                  <td data-label={t('notice:requirement')}>{t(`catalog:${i.requirementKey}`)}</td>
+                  <td data-label={t('notice:requirement')}>{listedText(i.requirementText, locale) ?? t(`catalog:${i.requirementKey}`)}</td>
                   <td data-label={t('notice:problem')}>
                     {i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: t(`catalog:deficiency.${i.reasonCode}`) })}
                     {i.note && <div>{t('notice:clerkNote', { note: i.note })}</div>}

@@ -9,6 +9,7 @@ import {
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { listedText } from '~/utils/listed-text';
 import { z } from 'zod';
 import { DomainError, isDomainError } from '#services/errors';
 import { acceptAttribute } from '#services/files/kinds';
@@ -99,7 +100,7 @@ export default function SupplementPage() {
                     {i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: t(`catalog:deficiency.${i.reasonCode}`) })}
                     {i.note ? ` · ${t('notice:clerkNote', { note: i.note })}` : ''}
                     <br />
-                    {t(`catalog:${i.requirementKey}`)}
+                    {listedText(i.requirementText, locale) ?? t(`catalog:${i.requirementKey}`)}
                     <br />
                     {t('notice:supplement.accepts', { kinds: (view.accept[i.materialCode] ?? []).map((k) => k.toUpperCase()).join(' / ') })}
                   </>

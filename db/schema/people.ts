@@ -66,8 +66,8 @@ export const users = pgTable(
     officeCode: text('office_code').references(() => offices.code),
     /** Departments a clerk may handle. */
     skills: text('skills').array().notNull().default(sql`'{}'::text[]`),
-    /** Manager scope: 'office' sees their office, 'city' sees every office of the city. */
-    managerScope: text('manager_scope').$type<'office' | 'city'>(),
+    /** Manager scope: 'office' sees their office, 'city' every office of the city, 'province' every city of the province (decision 0040). */
+    managerScope: text('manager_scope').$type<'office' | 'city' | 'province'>(),
     /** Administrators: the org unit they administer; null for the national root administrator. */
     orgUnitCode: text('org_unit_code').references(() => orgUnits.code),
     /** Whether the population registry confirmed name + ID (issue: adapters). */

@@ -40,6 +40,12 @@ export type NoticeItem = {
   note: string | null;
   /** catalog key of the requirement text at the time of issue. */
   requirementKey: string;
+  /**
+   * The requirement as the version of the list the application was filed under words it (zh and
+   * en), stored as issued; absent or null: the catalog's text under requirementKey
+   * (docs/decisions/0040). Notices issued before this field existed have none.
+   */
+  requirementText?: { zh: string; en: string } | null;
 };
 
 /** Feeds notice numbers; a sequence never hands out the same value twice. */

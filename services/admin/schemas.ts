@@ -27,7 +27,7 @@ const staffFields = {
   officeCode: optionalCode(),
   orgUnitCode: optionalCode(),
   skills: checked(choice(DEPARTMENTS)),
-  managerScope: z.preprocess((v) => (v === '' ? undefined : v), choice(['office', 'city'] as const).optional()),
+  managerScope: z.preprocess((v) => (v === '' ? undefined : v), choice(['office', 'city', 'province'] as const).optional()),
 };
 
 export const staffCreateSchema = z.object({ staffNo: staffNumber(), ...staffFields });
@@ -103,3 +103,16 @@ export const appointmentCapacitySchema = z.object({
   daysAhead: int32({ min: 1, max: 60, message: 'capacity.daysRange' }),
 });
 export type AppointmentCapacityInput = z.infer<typeof appointmentCapacitySchema>;
+
+/**
+ * A new org unit (decision 0040): its GB/T 2260 code — 2 digits for a province, 4 for a city, 6 for
+ * a district, each starting with its parent's (the service checks the shape against the parent) —
+ * its parent (blank: a province, which only the national administrator creates) and its names.
+ */
+export const orgUnitCreateSchema = z.object({
+  code: z.string(required).trim().min(1, 'required').regex(/^(\d{2}|\d{4}|\d{6})$/, 'orgUnit.codeFormat'),
+  parentCode: optionalCode(),
+  nameZh: text(60),
+  nameEn: text(120),
+});
+export type OrgUnitCreateInput = z.infer<typeof orgUnitCreateSchema>;

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
-import { activationCodes, offices, sessions, totpCredentials, users } from '../../db/schema/index.js';
+import { activationCodes, offices, orgUnits, sessions, totpCredentials, users } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 import type { Department } from '../catalog/types.js';
 import type { ServiceContext, UserActor } from '../context.js';
@@ -24,7 +24,7 @@ export type StaffView = {
   officeCode: string | null;
   orgUnitCode: string | null;
   skills: Department[];
-  managerScope: 'office' | 'city' | null;
+  managerScope: 'office' | 'city' | 'province' | null;
   disabled: boolean;
   enrolled: boolean;
 };
@@ -42,7 +42,7 @@ const staffColumns = {
   enrolled: totpCredentials.userId,
 };
 
-type StaffRow = { id: string; realName: string; staffNo: string | null; role: string; officeCode: string | null; orgUnitCode: string | null; skills: string[]; managerScope: 'office' | 'city' | null; disabledAt: Date | null; enrolled: string | null };
+type StaffRow = { id: string; realName: string; staffNo: string | null; role: string; officeCode: string | null; orgUnitCode: string | null; skills: string[]; managerScope: 'office' | 'city' | 'province' | null; disabledAt: Date | null; enrolled: string | null };
 
 const view = (r: StaffRow): StaffView => ({
   id: r.id,
@@ -69,14 +69,28 @@ const audited = (v: StaffView) => ({
   disabled: v.disabled,
 });
 
-type Scope = { root: boolean; units: Set<string>; offices: Set<string> };
+/** provinceScope: whether the administrator may make a manager see the whole province (decision 0040). */
+type Scope = { root: boolean; units: Set<string>; offices: Set<string>; provinceScope: boolean };
+
+export type ManagerScope = 'office' | 'city' | 'province';
 
 async function adminScope(ctx: ServiceContext): Promise<{ actor: UserActor; scope: Scope }> {
   const { actor } = authorize(ctx.actor, 'staff:manage');
-  return {
-    actor,
-    scope: { root: isRootAdmin(actor), units: await unitsInAdminScope(ctx, actor), offices: new Set(await officesInAdminScope(ctx, actor)) },
-  };
+  const root = isRootAdmin(actor);
+  const [units, officeCodes, unit] = await Promise.all([
+    unitsInAdminScope(ctx, actor),
+    officesInAdminScope(ctx, actor),
+    root ? undefined : ctx.db.select({ level: orgUnits.level }).from(orgUnits).where(eq(orgUnits.code, actor.orgUnitCode!)).then((r) => r[0]),
+  ]);
+  // A province manager sees every city of the province: only an administrator at province level
+  // (or the national one, above every province) may make one.
+  return { actor, scope: { root, units, offices: new Set(officeCodes), provinceScope: root || unit?.level === 'province' } };
+}
+
+/** The manager scopes the administrator's staff form offers: 'province' to a province-level (or the national) administrator only. */
+export async function managerScopesFor(ctx: ServiceContext): Promise<ManagerScope[]> {
+  const { scope } = await adminScope(ctx);
+  return scope.provinceScope ? ['office', 'city', 'province'] : ['office', 'city'];
 }
 
 function inTree(scope: Scope, r: { role: string; officeCode: string | null; orgUnitCode: string | null }): boolean {
@@ -121,7 +135,7 @@ export async function getStaff(ctx: ServiceContext, id: string): Promise<StaffVi
 }
 
 /** The fields as stored, after the cross-field rules: a role's office, unit, skills and scope. */
-async function placement(ctx: ServiceContext, scope: Scope, input: StaffUpdateInput) {
+async function placement(ctx: ServiceContext, scope: Scope, input: StaffUpdateInput, before: StaffView | null = null) {
   if (input.role === 'admin') {
     const unit = input.orgUnitCode ?? null;
     // Only the root administrator creates another national one; others name a unit in their tree.
@@ -137,6 +151,10 @@ async function placement(ctx: ServiceContext, scope: Scope, input: StaffUpdateIn
   if (!office || office.closedAt) throw invalid('form.invalid', { officeCode: ['admin.officeClosed'] });
   const skills = [...new Set(input.skills)].filter((s) => office.departments.includes(s));
   if (input.role === 'clerk' && skills.length === 0) throw invalid('form.invalid', { skills: ['admin.skillsRequired'] });
+  // Only a province-level administrator grants the province; a city's may leave one it finds as it is.
+  if (input.role === 'manager' && input.managerScope === 'province' && !scope.provinceScope && before?.managerScope !== 'province') {
+    throw invalid('form.invalid', { managerScope: ['admin.provinceScopeNotYours'] });
+  }
   return {
     officeCode,
     orgUnitCode: null,
@@ -173,7 +191,7 @@ export async function updateStaffAccount(ctx: ServiceContext, id: string, input:
     if ((input.orgUnitCode ?? null) !== before.orgUnitCode) changed.orgUnitCode = ['admin.selfChange'];
     if (Object.keys(changed).length > 0) throw new DomainError('admin.staff.self', 409, { fieldErrors: changed });
   }
-  const place = await placement(ctx, scope, input);
+  const place = await placement(ctx, scope, input, before);
   await ctx.db.transaction(async (tx) => {
     await tx.update(users).set({ realName: input.realName, role: input.role, ...place }).where(eq(users.id, id));
     // A new role or office changes what the person may see: their sessions start over.

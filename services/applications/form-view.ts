@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { getZodConstraint } from '@conform-to/zod';
 import { and, desc, eq } from 'drizzle-orm';
 import { applications, users } from '../../db/schema/index.js';
+import { definitionInForce } from '../catalog/item-versions.js';
+import type { LocalText } from '../catalog/item-facts.js';
 import { fieldKeyBase, getService, type Department, type FieldGroup, type FieldKind, type FileKind } from '../catalog/index.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
@@ -43,6 +45,9 @@ export type MaterialView = {
   field: string;
   nameKey: string;
   requirementKey: string;
+  /** The requirement and example as the version of the list in force today words them; null: the catalog's (decision 0040). */
+  requirementText: LocalText | null;
+  exampleText: LocalText | null;
   /** catalog:conditions.<key> when the material applies only to some applications. */
   conditionKey: string | null;
   accept: FileKind[];
@@ -171,11 +176,15 @@ export async function getApplyForm(
 
   const known = draft && Object.keys(draft.answers).length > 0 ? draft.answers : null;
   const shared = await sharedFactsForRaw(ctx, def, actor.id, draft?.answers ?? {}, today);
+  // What the list in force today says of each material: what a filing now is judged against.
+  const listed = (await definitionInForce(ctx.db, def.code, today)).facts.materials;
   const materials: MaterialView[] = def.materials.map((m) => ({
     code: m.code,
     field: `material.${m.code}`,
     nameKey: `catalog:materials.${m.code}.name`,
     requirementKey: m.requirementKey ? `catalog:${m.requirementKey}` : `catalog:materials.${m.code}.requirement`,
+    requirementText: listed[m.code]?.requirement ?? null,
+    exampleText: listed[m.code]?.example ?? null,
     conditionKey: m.required === 'always' ? null : `catalog:conditions.${m.required.conditionKey}`,
     accept: [...(m.accept ?? FILE_KINDS)],
     verifiedBySharing: !!m.sharedFact && shared.includes(m.sharedFact),

@@ -5,6 +5,7 @@ import { offices, sessions, users } from '../../db/schema/index.js';
 import type { Actor, Clock } from '../context.js';
 import type { Department } from '../catalog/types.js';
 import { shaped } from '../sql-shapes.js';
+import { provinceOfCity } from '../offices/offices.js';
 import { rowsOf } from '../sql.js';
 
 /** Every session ends after 12 hours; staff sessions also after 30 idle minutes. */
@@ -44,6 +45,8 @@ export const buildSessionActor = (db: Db, v: { id: string; now: Date }) =>
       skills: users.skills,
       managerScope: users.managerScope,
       cityCode: offices.cityCode,
+      // Province managers' scope (decision 0040); null for an account without an office.
+      provinceCode: sql<string | null>`case when ${offices.cityCode} is null then null else ${provinceOfCity(offices.cityCode)} end`.as('province_code'),
       orgUnitCode: users.orgUnitCode,
       realName: users.realName,
     })
@@ -60,8 +63,9 @@ type RawSessionActor = {
   role: 'citizen' | 'clerk' | 'manager' | 'admin';
   office_code: string | null;
   skills: string | string[];
-  manager_scope: 'office' | 'city' | null;
+  manager_scope: 'office' | 'city' | 'province' | null;
   city_code: string | null;
+  province_code: string | null;
   org_unit_code: string | null;
   real_name: string;
 };
@@ -92,6 +96,7 @@ export async function resolveSession(db: Db, clock: Clock, id: string | null | u
     skills: users.skills.mapFromDriverValue(row.skills) as Department[],
     managerScope: row.manager_scope ?? null,
     cityCode: row.city_code ?? null,
+    provinceCode: row.province_code ?? null,
     orgUnitCode: row.org_unit_code ?? null,
     realName: row.real_name,
   };

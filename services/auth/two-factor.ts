@@ -27,7 +27,7 @@ export async function startPendingLogin(ctx: Pick<ServiceContext, 'db' | 'clock'
 export async function resolvePendingLogin(
   ctx: Pick<ServiceContext, 'db' | 'clock'>,
   id: string | null | undefined,
-): Promise<{ userId: string; role: Role; officeCode: string | null; managerScope: 'office' | 'city' | null } | null> {
+): Promise<{ userId: string; role: Role; officeCode: string | null; managerScope: 'office' | 'city' | 'province' | null } | null> {
   if (!id) return null;
   const [row] = await ctx.db
     .select({ userId: users.id, role: users.role, officeCode: users.officeCode, managerScope: users.managerScope })
@@ -56,7 +56,7 @@ export async function completeSecondFactor(
   pendingId: string | null | undefined,
   code: string,
   opts: { ip?: string } = {},
-): Promise<{ userId: string; role: Role; managerScope: 'office' | 'city' | null }> {
+): Promise<{ userId: string; role: Role; managerScope: 'office' | 'city' | 'province' | null }> {
   const pending = await resolvePendingLogin(ctx, pendingId);
   if (!pending || !pendingId) throw new DomainError('auth.secondFactorExpired', 401);
   const anonymous: Actor = { kind: 'anonymous' };

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit.js';
 import { chinaDate } from '../calendar/working-days.js';
 import { enqueueMessage } from '../notifications/outbox.js';
 import { lockApplication } from '../review/access.js';
+import { provinceOfCity } from '../offices/offices.js';
 import { DUE, duringOfficeHours, forEachDue, systemContext, type ClockContext } from './due.js';
 
 /** Statuses in which the office holds the application and its committed time runs. */
@@ -12,7 +13,8 @@ const WITH_THE_OFFICE = ['submitted', 'under_review', 'supplemented', 'accepted'
 
 /**
  * Who hears that an office let a committed due date pass: its managers (所长), or, for an office
- * without one, the managers over its city.
+ * without one, the managers over its city, or, where the city has none either, those over its
+ * province (decision 0040).
  */
 async function officeAlertRecipients(tx: Db, officeCode: string): Promise<string[]> {
   const live = and(eq(users.role, 'manager'), isNull(users.disabledAt));
@@ -28,7 +30,20 @@ async function officeAlertRecipients(tx: Db, officeCode: string): Promise<string
     .innerJoin(offices, eq(offices.code, users.officeCode))
     .where(and(live, eq(users.managerScope, 'city'), eq(offices.cityCode, sql`(select city_code from offices where code = ${officeCode})`)))
     .orderBy(asc(users.id));
-  return city.map((u) => u.id);
+  if (city.length > 0) return city.map((u) => u.id);
+  const province = await tx
+    .select({ id: users.id })
+    .from(users)
+    .innerJoin(offices, eq(offices.code, users.officeCode))
+    .where(
+      and(
+        live,
+        eq(users.managerScope, 'province'),
+        sql`${provinceOfCity(offices.cityCode)} = (select ${provinceOfCity(sql`o.city_code`)} from ${offices} o where o.code = ${officeCode})`,
+      ),
+    )
+    .orderBy(asc(users.id));
+  return province.map((u) => u.id);
 }
 
 /**

@@ -89,7 +89,8 @@ async function readNotice(db: Db, id: string): Promise<SealableDocument | null> 
   const items = n.items.map((i) => {
     const material = lookup(lng, `catalog:materials.${i.materialCode}.name`) ?? i.materialCode;
     const problem = i.verdict === 'missing' ? t('notice:missing') : t('notice:deficient', { reason: lookup(lng, `catalog:deficiency.${i.reasonCode}`) ?? i.reasonCode });
-    const requirement = lookup(lng, `catalog:${i.requirementKey}`) ?? '';
+    // The requirement as the notice was issued with it: the list's words when it had its own (decision 0040).
+    const requirement = i.requirementText?.zh ?? lookup(lng, `catalog:${i.requirementKey}`) ?? '';
     return `${material}：${problem}${requirement ? `（${requirement}）` : ''}${i.note ? ` ${t('notice:clerkNote', { note: i.note })}` : ''}`;
   });
   return {

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { provinceOfCity } from '../offices/offices.js';
 import type { Db } from '../../db/client.js';
 import { applicationFiles, applications, offices } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
@@ -136,14 +137,14 @@ export type Download = { name: string; mimeType: string; sizeBytes: number; body
 
 /**
  * A file for download: the applicant's own, or, for staff, one of an application in their scope
- * (office and skills, or city). Anything else is 404 so ids reveal nothing. Staff reads of
+ * (office and skills, city or province). Anything else is 404 so ids reveal nothing. Staff reads of
  * personal documents are audited.
  */
 export async function getFile(ctx: ServiceContext, id: string): Promise<Download> {
   const { actor, scope } = authorize(ctx.actor, 'file:read');
   if (!isUuid(id)) throw notFound('file.notFound');
   const [row] = await ctx.db
-    .select({ file: applicationFiles, app: applications, cityCode: offices.cityCode })
+    .select({ file: applicationFiles, app: applications, cityCode: offices.cityCode, provinceCode: provinceOfCity(offices.cityCode) })
     .from(applicationFiles)
     .innerJoin(applications, eq(applications.id, applicationFiles.applicationId))
     .leftJoin(offices, eq(offices.code, applications.officeCode))
@@ -156,6 +157,7 @@ export async function getFile(ctx: ServiceContext, id: string): Promise<Download
     officeCode: row.app.officeCode,
     department: row.app.department,
     cityCode: row.cityCode,
+    provinceCode: row.provinceCode,
   });
   if (!visible) throw notFound('file.notFound');
   const body = await readBlob(ctx.config.uploadDir, row.file.storageKey);

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { offices } from '../../db/schema/index.js';
+import { offices, orgUnits } from '../../db/schema/index.js';
 import type { Department } from '../catalog/types.js';
 import type { UserActor } from '../context.js';
 import type { Scope } from '../permissions.js';
@@ -8,10 +8,29 @@ import { referenceRead } from '../reference-cache.js';
 
 export type OfficeRow = typeof offices.$inferSelect;
 
-/** Offices a staff member answers for under `scope`: every office of their city, or their own. */
+/**
+ * The province a city code lies in, in SQL (decision 0040): the parent of the city's org unit, or,
+ * for a city with no unit, its code's first two digits (as the hierarchy's migration made the
+ * province units). `cityCode` is an offices.city_code column or expression of the statement.
+ */
+export function provinceOfCity(cityCode: AnyColumn | SQL): SQL<string> {
+  return sql<string>`coalesce((select ou.parent_code from ${orgUnits} ou where ou.code = ${cityCode}), left(${cityCode}, 2))`;
+}
+
+/**
+ * Which offices lie within a manager's area scope, as a condition on the offices table: every
+ * office of the city or of the province, else the actor's own office.
+ */
+export function officesInScopeWhere(actor: UserActor, scope: Scope): SQL {
+  if (scope === 'province') return actor.provinceCode ? sql`${provinceOfCity(offices.cityCode)} = ${actor.provinceCode}` : sql`false`;
+  if (scope === 'city') return actor.cityCode ? eq(offices.cityCode, actor.cityCode) : sql`false`;
+  return eq(offices.code, actor.officeCode ?? '');
+}
+
+/** Offices a staff member answers for under `scope`: every office of their province or city, or their own. */
 export async function officesInScope(db: Db, actor: UserActor, scope: Scope): Promise<string[]> {
-  if (scope === 'city' && actor.cityCode) {
-    const rows = await db.select({ code: offices.code }).from(offices).where(eq(offices.cityCode, actor.cityCode)).orderBy(offices.code);
+  if ((scope === 'city' && actor.cityCode) || (scope === 'province' && actor.provinceCode)) {
+    const rows = await db.select({ code: offices.code }).from(offices).where(officesInScopeWhere(actor, scope)).orderBy(offices.code);
     return rows.map((r) => r.code);
   }
   return actor.officeCode ? [actor.officeCode] : [];

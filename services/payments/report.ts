@@ -3,6 +3,7 @@ import { offices, paymentMismatches, paymentOrders } from '../../db/schema/index
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { authorize } from '../permissions.js';
+import { officesInScopeWhere } from '../offices/offices.js';
 
 export type PaymentTotals = { officeCode: string; serviceCode: string; paidCount: number; paidFen: number; refundedCount: number; refundedFen: number };
 export type MismatchRow = { statementDay: string; orderNo: string; entry: string; kind: string; oursFen: number | null; theirsFen: number | null; officeCode: string | null };
@@ -13,15 +14,15 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * Payment and refund totals per office and item for China days from..to (payments counted on
  * the day paid, refunds on the day refunded), and the reconciliation's mismatches in the range.
- * An office manager sees their office, a city manager every office of the city.
+ * An office manager sees their office, a city manager every office of the city, a province
+ * manager every office of the province (decision 0040).
  */
 export async function paymentReport(ctx: ServiceContext, range: { from: string; to: string }): Promise<PaymentReport> {
   const { actor, scope } = authorize(ctx.actor, 'payment:report');
   if (!DAY.test(range.from) || !DAY.test(range.to) || range.from > range.to) throw invalid('payment.badRange');
+  const area = scope === 'city' || scope === 'province';
   const inScope = (officeCol: SQL | typeof paymentOrders.officeCode): SQL =>
-    scope === 'city'
-      ? sql`${officeCol} in (select ${offices.code} from ${offices} where ${offices.cityCode} = ${actor.cityCode ?? ''})`
-      : sql`${officeCol} = ${actor.officeCode ?? ''}`;
+    area ? sql`${officeCol} in (select ${offices.code} from ${offices} where ${officesInScopeWhere(actor, scope)})` : sql`${officeCol} = ${actor.officeCode ?? ''}`;
   const inRange = (col: typeof paymentOrders.paidDay | typeof paymentOrders.refundedDay) => sql`${col} between ${range.from} and ${range.to}`;
   const totals = await ctx.db
     .select({
@@ -47,11 +48,11 @@ export async function paymentReport(ctx: ServiceContext, range: { from: string; 
       officeCode: paymentMismatches.officeCode,
     })
     .from(paymentMismatches)
-    // A mismatch with no order of ours has no office: the city's managers see those.
+    // A mismatch with no order of ours has no office: the city's and the province's managers see those.
     .where(
       and(
         between(paymentMismatches.statementDay, range.from, range.to),
-        scope === 'city' ? sql`(${paymentMismatches.officeCode} is null or ${inScope(sql`${paymentMismatches.officeCode}`)})` : eq(paymentMismatches.officeCode, actor.officeCode ?? ''),
+        area ? sql`(${paymentMismatches.officeCode} is null or ${inScope(sql`${paymentMismatches.officeCode}`)})` : eq(paymentMismatches.officeCode, actor.officeCode ?? ''),
       ),
     )
     .orderBy(asc(paymentMismatches.statementDay), asc(paymentMismatches.orderNo))

@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { provinceOfCity } from '../offices/offices.js';
 import { z } from 'zod';
 import { applications, offices, ratings, rectifications, type RatingChannel } from '../../db/schema/index.js';
 import { addWorkingDays, chinaDate, isUnknown, loadCalendar, orUnknown } from '../calendar/working-days.js';
@@ -28,12 +29,12 @@ async function rateableApplication(ctx: ServiceContext, number: string) {
   const { actor, scope } = authorize(ctx.actor, 'rating:create');
   if (!isApplicationNumber(number)) throw notFound('review.applicationNotFound');
   const [row] = await ctx.db
-    .select({ app: applications, cityCode: offices.cityCode })
+    .select({ app: applications, cityCode: offices.cityCode, provinceCode: provinceOfCity(offices.cityCode) })
     .from(applications)
     .leftJoin(offices, eq(offices.code, applications.officeCode))
     .where(eq(applications.number, number))
     .limit(1);
-  if (!row || !inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, cityCode: row.cityCode, department: row.app.department })) {
+  if (!row || !inScope(actor, scope, { ownerId: row.app.applicantId, officeCode: row.app.officeCode, cityCode: row.cityCode, provinceCode: row.provinceCode, department: row.app.department })) {
     throw notFound('review.applicationNotFound');
   }
   const channel: RatingChannel = actor.role === 'citizen' ? 'online' : 'window';

@@ -9,7 +9,8 @@ import type { Scope } from '../permissions.js';
 /**
  * Where /reports stands in the hierarchy (issue 18, decision 0037): province → city → district →
  * office → clerk. A manager's view starts at the top of their scope — an office manager at their
- * office, a city manager at their city's unit — and goes down, never up: a unit or office outside
+ * office, a city manager at their city's unit, a province manager at their province's (decision
+ * 0040) — and goes down, never up: a unit or office outside
  * that is "not found". The figures of a view are those of the offices below it; its breakdown
  * groups them by the children of the unit in view (the units one level down and the offices hung
  * directly on it), and an office's breakdown is its clerks (services/reports/metrics.ts).
@@ -46,7 +47,7 @@ export async function reportView(
   filters: { unit?: string; officeCode?: string },
 ): Promise<ReportView> {
   if (filters.officeCode && !inScope.includes(filters.officeCode)) throw notFound('reports.officeNotFound');
-  if (scope !== 'city') {
+  if (scope !== 'city' && scope !== 'province') {
     // An office manager: their office is the top, and nothing lies between it and its clerks.
     if (filters.unit) throw notFound('reports.unitNotFound');
     const office = filters.officeCode ?? inScope[0] ?? null;
@@ -57,10 +58,12 @@ export async function reportView(
     inScope.length ? db.select({ code: offices.code, orgUnitCode: offices.orgUnitCode }).from(offices).where(inArray(offices.code, [...inScope])) : Promise.resolve([]),
   ]);
   const byCode = new Map(units.map((u) => [u.code, u]));
-  const top = actor.cityCode ? byCode.get(actor.cityCode) : undefined;
+  // The top of the area: the province's unit for a province manager (decision 0040), else the city's.
+  const topCode = scope === 'province' ? actor.provinceCode : actor.cityCode;
+  const top = topCode ? byCode.get(topCode) : undefined;
   const topTree = top ? subtree(units, top.code) : new Set<string>();
   const unitOf = new Map(rows.map((r) => [r.code, r.orgUnitCode]));
-  // An office of the city hung outside the city's unit still belongs to the city: it shows under the top.
+  // An office of the area hung outside its unit still belongs to it: it shows under the top.
   const placed = (code: string) => {
     const u = unitOf.get(code) ?? null;
     return u && topTree.has(u) ? u : (top?.code ?? null);

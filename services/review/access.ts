@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { provinceOfCity } from '../offices/offices.js';
 import type { Db } from '../../db/client.js';
 import { applications, offices } from '../../db/schema/index.js';
 import type { ServiceContext, UserActor } from '../context.js';
@@ -21,15 +22,15 @@ export async function applicationInScope(
   const { actor, scope } = authorize(ctx.actor, action);
   if (!isApplicationNumber(number)) throw notFound('review.applicationNotFound');
   const rows = await db
-    .select({ app: applications, cityCode: offices.cityCode })
+    .select({ app: applications, cityCode: offices.cityCode, provinceCode: provinceOfCity(offices.cityCode) })
     .from(applications)
     .leftJoin(offices, eq(offices.code, applications.officeCode))
     .where(eq(applications.number, number))
     .limit(1);
   const row = rows[0];
   if (!row) throw notFound('review.applicationNotFound');
-  const { app, cityCode } = row;
-  const ok = inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, department: app.department });
+  const { app, cityCode, provinceCode } = row;
+  const ok = inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, provinceCode, department: app.department });
   if (!ok) throw notFound('review.applicationNotFound');
   return { app, actor, scope };
 }
@@ -42,14 +43,14 @@ export async function applicationInScope(
 export async function lockApplicationInScope(tx: Db, ctx: ServiceContext, id: string, action: Action): Promise<{ app: ApplicationRow; actor: UserActor }> {
   const { actor, scope } = authorize(ctx.actor, action);
   const [row] = await tx
-    .select({ app: applications, cityCode: offices.cityCode })
+    .select({ app: applications, cityCode: offices.cityCode, provinceCode: provinceOfCity(offices.cityCode) })
     .from(applications)
     .leftJoin(offices, eq(offices.code, applications.officeCode))
     .where(eq(applications.id, id))
     .for('update', { of: applications });
   if (!row) throw notFound('review.applicationNotFound');
-  const { app, cityCode } = row;
-  if (!inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, department: app.department })) {
+  const { app, cityCode, provinceCode } = row;
+  if (!inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, provinceCode, department: app.department })) {
     throw notFound('review.applicationNotFound');
   }
   return { app, actor };

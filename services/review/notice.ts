@@ -14,6 +14,7 @@ import { changeStatus } from '../applications/transition.js';
 import { fieldErrorsOf } from './verdicts.js';
 import { withLease } from './with-lease.js';
 import { rowsOf } from '../sql.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
 
 /** Administrative Licensing Law art. 32(4): notify once, all at once, within five days. */
 export const NOTICE_BASIS_KEY = 'notice:basis.licensingLaw32_4';
@@ -60,12 +61,16 @@ export async function issueNotice(ctx: ServiceContext, number: string, leaseVers
     const cal = await loadCalendar(ctx.db, today, tx);
     const [{ seq }] = rowsOf<{ seq: string }>(await tx.execute(sql`select nextval('notice_number_seq')::text as seq`));
     const [clerk] = await tx.select({ staffNo: users.staffNo }).from(users).where(eq(users.id, actor.id));
+    // The requirement as the version of the list the application was filed under words it, kept
+    // in the notice as issued: a later publication never rewrites a legal document (decision 0040).
+    const listed = (await definitionOfApplication(ctx.db, app, tx))?.facts.materials ?? {};
     const noticeItems: NoticeItem[] = flagged.map((i) => ({
       materialCode: i.material.code,
       verdict: i.verdict!.verdict as 'missing' | 'deficient',
       reasonCode: i.verdict!.reasonCode,
       note: i.verdict!.note,
       requirementKey: i.requirementKey,
+      requirementText: listed[i.material.code]?.requirement ?? null,
     }));
     const [notice] = await tx
       .insert(notices)

@@ -20,10 +20,14 @@ import { visitOf, type Visit } from '../appointments/appointments.js';
 import { applicationInScope } from './access.js';
 import { latestOverrideRequest } from './override-requests.js';
 import { beyondOnce, loadChecklist, type NoticeRow } from './checklist.js';
+import { definitionOfApplication } from '../catalog/item-versions.js';
+import type { LocalText } from '../catalog/item-facts.js';
 
 export type ReviewItem = {
   code: string;
   requirementKey: string;
+  /** The requirement as the application's version of the list words it; null: the catalog's text (decision 0040). */
+  requirementText: LocalText | null;
   deficiencyReasons: readonly string[];
   accept: readonly FileKind[];
   files: { id: string; originalName: string; sizeBytes: number; mimeType: string; uploadedAt: string }[];
@@ -65,7 +69,7 @@ export type ReviewPage = {
   corrections: Correction[];
   checklist: ReviewItem[];
   /** Materials the population registry confirmed: listed as verified by data sharing, no verdict. */
-  sharedMaterials: { code: string; requirementKey: string }[];
+  sharedMaterials: { code: string; requirementKey: string; requirementText: LocalText | null }[];
   notices: Pick<NoticeRow, 'number' | 'sequence' | 'issueDate' | 'supplementDeadline' | 'items' | 'overrideReason'>[];
   decisions: { kind: string; at: string; reasonCode: string | null; legalBasisKey: string | null; note: string | null; documentNumber: string | null; delivery: string | null; carrier: string | null; waybill: string | null; redirectOfficeCode: string | null }[];
   queue: {
@@ -118,7 +122,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
   if (actor.role === 'citizen') throw forbidden();
   const def = getService(app.serviceCode);
   const now = ctx.clock.now();
-  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries, visit] = await Promise.all([
+  const [{ items, shared, notices }, [applicant], [item], decisionRows, [pending], allOffices, deliveries, visit, listed] = await Promise.all([
     loadChecklist(ctx.db, app),
     ctx.db.select({ realName: users.realName, idNumber: users.idNumber, mobile: users.mobile }).from(users).where(eq(users.id, app.applicantId)),
     ctx.db.select().from(queueItems).where(eq(queueItems.applicationId, app.id)),
@@ -131,7 +135,10 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     ctx.db.select().from(offices).orderBy(asc(offices.code)),
     applicationDeliveries(ctx, number),
     visitOf(ctx.db, app.id),
+    // The facts of the version the application was filed under (decision 0040): its materials' texts.
+    definitionOfApplication(ctx.db, app),
   ]);
+  const requirementTextOf = (code: string) => listed?.facts.materials[code]?.requirement ?? null;
   const overrideRequest = notices.length > 0 ? await latestOverrideRequest(ctx, app.id) : null;
   const live = item ? leaseLive(item, now) : false;
   const [holder] =
@@ -192,6 +199,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     checklist: items.map((i) => ({
       code: i.material.code,
       requirementKey: i.requirementKey,
+      requirementText: requirementTextOf(i.material.code),
       deficiencyReasons: i.material.deficiencyReasons,
       accept: i.material.accept ?? FILE_KINDS,
       files: i.files.map((f) => ({ id: f.id, originalName: f.originalName, sizeBytes: f.sizeBytes, mimeType: f.mimeType, uploadedAt: f.uploadedAt.toISOString() })),
@@ -202,7 +210,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
       changedSinceNotice: i.changedSinceNotice,
       onceLocked: beyondOnce(i, notices.length) && !pending,
     })),
-    sharedMaterials: shared.map((i) => ({ code: i.material.code, requirementKey: i.requirementKey })),
+    sharedMaterials: shared.map((i) => ({ code: i.material.code, requirementKey: i.requirementKey, requirementText: requirementTextOf(i.material.code) })),
     notices: notices.map((n) => ({
       number: n.number,
       sequence: n.sequence,
@@ -246,7 +254,7 @@ export async function getReview(ctx: ServiceContext, number: string): Promise<Re
     transferClerks: colleagues.filter((c) => c.skills.includes(app.department)).map(({ id, staffNo, name }) => ({ id, staffNo, name })),
     transferOffices: allOffices.filter((o) => o.code !== app.officeCode && o.departments.includes(app.department)).map((o) => o.code),
     redirectOffices: allOffices.filter((o) => o.code !== app.officeCode).map((o) => o.code),
-    refusalBases: def.legalBasisKeys.map((k) => `catalog:basis.${k}`),
+    refusalBases: (listed?.def ?? def).legalBasisKeys.map((k) => `catalog:basis.${k}`),
     leaseMinutes: ctx.config.leaseMinutes,
     deliveries,
     resultDelivery: resultDeliveryOf(electronicResultOffered(def), defaultDeliveryOf(def, app.answers.delivery), postalAddress),

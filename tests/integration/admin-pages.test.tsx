@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
+import * as units from '../../app/routes/admin.units.js';
 import * as activate from '../../app/routes/activate.js';
 import * as adminHome from '../../app/routes/admin._index.js';
 import * as staffList from '../../app/routes/admin.staff._index.js';
@@ -42,6 +43,7 @@ describe('administration pages', () => {
         { C: staffEdit.default, path: `/admin/staff/${clerkId}`, res: await run(staffEdit.loader, get(`/admin/staff/${clerkId}`, { cookie, lng }), ctx(), { id: clerkId }) },
         { C: officeList.default, path: '/admin/offices', res: await run(officeList.loader, get('/admin/offices', { cookie, lng }), ctx()) },
         { C: officeNew.default, path: '/admin/offices/new', res: await run(officeNew.loader, get('/admin/offices/new', { cookie, lng }), ctx()) },
+        { C: units.default, path: '/admin/units?created=1101', res: await run(units.loader, get('/admin/units?created=1101', { cookie, lng }), ctx()) },
         { C: officeEdit.default, path: '/admin/offices/bj-chaoyang', res: await run(officeEdit.loader, get('/admin/offices/bj-chaoyang', { cookie, lng }), ctx(), { code: 'bj-chaoyang' }) },
         { C: activate.default, path: '/activate', res: await run(activate.loader, get('/activate', { lng }), ctx()) },
       ];

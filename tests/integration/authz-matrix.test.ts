@@ -284,6 +284,12 @@ const MATRIX: Record<string, Case> = {
     post: { body: () => ({ intent: 'enable' }), expect: adminOnly(['redirect', 404]) },
   },
   'admin.offices._index.tsx': { url: () => '/admin/offices', get: adminOnly(['ok', 'ok']) },
+  // The hierarchy's units (decision 0040): each administrator lists and adds below their own; a blank code is a form error.
+  'admin.units.tsx': {
+    url: () => '/admin/units',
+    get: adminOnly(['ok', 'ok']),
+    post: { body: () => ({ code: '' }), expect: adminOnly(['4xx', '4xx']) },
+  },
   'admin.offices.new.tsx': {
     url: () => '/admin/offices/new',
     get: adminOnly(['ok', 'ok']),

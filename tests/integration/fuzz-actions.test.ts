@@ -16,6 +16,7 @@ import * as activate from '../../app/routes/activate.js';
 import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
 import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
 import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
+import * as adminUnits from '../../app/routes/admin.units.js';
 import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
 import * as adminOfficeCapacity from '../../app/routes/admin.offices.$code_.appointments.js';
 import * as adminItem from '../../app/routes/admin.items.$code.js';
@@ -308,6 +309,7 @@ const ACTIONS: { label: string; action: Fn; path: () => string; params?: () => R
   { label: 'admin staff new', action: adminStaffNew.action as Fn, path: () => '/admin/staff/new', as: 'admin' },
   { label: 'admin staff edit', action: adminStaffEdit.action as Fn, path: () => `/admin/staff/${adminTarget.staffId}`, params: () => ({ id: adminTarget.staffId }), as: 'admin' },
   { label: 'admin office new', action: adminOfficeNew.action as Fn, path: () => '/admin/offices/new', as: 'admin' },
+  { label: 'admin units', action: adminUnits.action as Fn, path: () => '/admin/units', as: 'admin' },
   { label: 'admin office edit', action: adminOfficeEdit.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
   { label: 'admin office capacity', action: adminOfficeCapacity.action as Fn, path: () => `/admin/offices/${adminTarget.officeCode}/appointments`, params: () => ({ code: adminTarget.officeCode }), as: 'admin' },
   // Server to server: no session; whatever is posted without the courier's signature is refused (decision 0035).

@@ -42,6 +42,7 @@ import * as adminStaff from '../../app/routes/admin.staff._index.js';
 import * as adminStaffNew from '../../app/routes/admin.staff.new.js';
 import * as adminStaffEdit from '../../app/routes/admin.staff.$id.js';
 import * as adminOffices from '../../app/routes/admin.offices._index.js';
+import * as adminUnits from '../../app/routes/admin.units.js';
 import * as adminOfficeNew from '../../app/routes/admin.offices.new.js';
 import * as adminOfficeEdit from '../../app/routes/admin.offices.$code.js';
 import * as adminOfficeCapacity from '../../app/routes/admin.offices.$code_.appointments.js';
@@ -133,6 +134,7 @@ const PAGES: { label: string; loader: Fn; path: (p: string) => string; param?: '
   { label: 'admin staff new', loader: adminStaffNew.loader as Fn, path: () => '/admin/staff/new' },
   { label: 'admin staff edit', loader: adminStaffEdit.loader as Fn, path: (p) => `/admin/staff/${inUrl(p)}`, param: 'id' },
   { label: 'admin offices', loader: adminOffices.loader as Fn, path: () => '/admin/offices' },
+  { label: 'admin units', loader: adminUnits.loader as Fn, path: () => '/admin/units' },
   { label: 'admin office new', loader: adminOfficeNew.loader as Fn, path: () => '/admin/offices/new' },
   { label: 'admin office edit', loader: adminOfficeEdit.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}`, param: 'code' },
   { label: 'admin office capacity', loader: adminOfficeCapacity.loader as Fn, path: (p) => `/admin/offices/${inUrl(p)}/appointments`, param: 'code' },

@@ -27,7 +27,7 @@ const cookieOf = (res: Response, name: string) =>
     .find((c) => c.startsWith(`${name}=`))!;
 
 /** A clerk with a TOTP secret who has entered the right password: the pending cookie and a clock. */
-async function passwordStep(opts: { role?: 'clerk' | 'manager'; managerScope?: 'office' | 'city'; clock?: ReturnType<typeof fixedClock> } = {}) {
+async function passwordStep(opts: { role?: 'clerk' | 'manager'; managerScope?: 'office' | 'city' | 'province'; clock?: ReturnType<typeof fixedClock> } = {}) {
   const clock = opts.clock ?? fixedClock();
   const staff = await createStaff(h.db, { role: opts.role ?? 'clerk', managerScope: opts.managerScope });
   await enrollTotp(h.db, testConfig().dataKeys, staff.id, SECRET);

@@ -78,7 +78,7 @@ export async function createCitizen(db: Db, overrides: Partial<typeof users.$inf
 
 export async function createStaff(
   db: Db,
-  opts: { role?: 'clerk' | 'manager'; officeCode?: string; skills?: Department[]; managerScope?: 'office' | 'city' } = {},
+  opts: { role?: 'clerk' | 'manager'; officeCode?: string; skills?: Department[]; managerScope?: 'office' | 'city' | 'province' } = {},
 ) {
   const [row] = await db
     .insert(users)
@@ -106,6 +106,7 @@ export function actorOf(user: typeof users.$inferSelect): Actor {
     skills: user.skills as Department[],
     managerScope: user.managerScope ?? null,
     cityCode,
+    provinceCode: cityCode ? cityCode.slice(0, 2) : null,
     orgUnitCode: user.orgUnitCode ?? null,
     realName: user.realName,
   };

@@ -28,8 +28,11 @@ export function staffSummaryFields(fields: Fields, t: (key: string) => string) {
   ];
 }
 
-/** The fields an administrator sets on a staff account (create and edit share them). */
-export function StaffFields({ fields, offices, units }: { fields: Fields; offices: Choice[]; units: Choice[] }) {
+/**
+ * The fields an administrator sets on a staff account (create and edit share them). `scopes`: the
+ * manager scopes this administrator may give (the whole province only at province level).
+ */
+export function StaffFields({ fields, offices, units, scopes }: { fields: Fields; offices: Choice[]; units: Choice[]; scopes: readonly string[] }) {
   const { t } = useTranslation(['admin', 'common']);
   return (
     <>
@@ -41,7 +44,7 @@ export function StaffFields({ fields, offices, units }: { fields: Fields; office
         legend={t('admin:staff.skills')}
         options={(['hukou', 'traffic', 'exit_entry'] as const).map((d) => ({ value: d, label: t(`common:departments.${d}`) }))}
       />
-      <RadioGroup meta={fields.managerScope} legend={t('admin:staff.managerScope')} options={(['office', 'city'] as const).map((s) => ({ value: s, label: t(`admin:scopes.${s}`) }))} />
+      <RadioGroup meta={fields.managerScope} legend={t('admin:staff.managerScope')} options={scopes.map((s) => ({ value: s, label: t(`admin:scopes.${s}`) }))} />
       <SelectField meta={fields.orgUnitCode} label={t('admin:staff.unit')} hint={t('admin:staff.unitHint')} options={units} placeholder="—" />
     </>
   );

@@ -1,5 +1,6 @@
 import type { FieldMetadata } from '@conform-to/react';
 import { useTranslation } from 'react-i18next';
+import { listedText } from '~/utils/listed-text';
 import type { MaterialView, UploadedFileView } from '#services/applications/form-view';
 import { acceptAttribute } from '#services/files/kinds';
 import { FileField } from '~/components/forms';
@@ -28,7 +29,13 @@ export function MaterialUpload({
   const condition = material.conditionKey ? t(material.conditionKey) : null;
   const hint = (
     <>
-      {t(material.requirementKey)}
+      {listedText(material.requirementText, locale) ?? t(material.requirementKey)}
+      {material.exampleText && (
+        <>
+          <br />
+          {t('catalog:guide.materialExample', { example: listedText(material.exampleText, locale) })}
+        </>
+      )}
       <br />
       {!condition
         ? t('applications:apply.required')

@@ -2,6 +2,7 @@ import { getFormProps, useForm, type FieldMetadata } from '@conform-to/react';
 import { parseWithZod } from '@conform-to/zod';
 import { Form } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
+import { listedText } from '~/utils/listed-text';
 import type { ReviewItem } from '#services/review/review-page';
 import { judgeSchema, VERDICTS } from '#services/review/schemas';
 import { formatBytes } from '~/components/application/format';
@@ -115,7 +116,7 @@ function ChecklistCard({ item, locale, children }: { item: ReviewItem; locale: s
         )}
         {item.changedSinceNotice && <span className="badge">{t('desk:verdict.changed')}</span>}
       </h3>
-      <p className="hint">{t(`catalog:${item.requirementKey}`)}</p>
+      <p className="hint">{listedText(item.requirementText, locale) ?? t(`catalog:${item.requirementKey}`)}</p>
       {item.verdict?.note && <p>{t('desk:verdict.noteShown', { note: item.verdict.note })}</p>}
       <div className="checklist-body">
         {item.files.length === 0 ? (
