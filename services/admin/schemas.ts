@@ -14,9 +14,18 @@ const required = { required_error: 'required', invalid_type_error: 'required' };
 const checked = <T extends z.ZodTypeAny>(item: T) =>
   z.preprocess((v) => (v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(20, 'choice'));
 
-/** 警号/工号: letters and digits, as printed on the warrant card. */
+/**
+ * 警号/工号: letters and digits, as printed on the warrant card. Never shaped like a mobile number
+ * or a resident ID number: one sign-in field takes all three, and a staff account numbered like
+ * a citizen's mobile took that citizen's sign-in.
+ */
 export const staffNumber = () =>
-  z.string(required).trim().min(1, 'required').regex(/^[A-Za-z0-9]{4,20}$/, 'staffNo.format');
+  z
+    .string(required)
+    .trim()
+    .min(1, 'required')
+    .regex(/^[A-Za-z0-9]{4,20}$/, 'staffNo.format')
+    .refine((v) => !/^1\d{10}$/.test(v) && !/^\d{17}[\dXx]$/.test(v) && !/^\d{15}$/.test(v), 'staffNo.likeCitizenId');
 
 const optionalCode = (max = 40) =>
   z.preprocess((v) => (v === '' ? undefined : v), listCode(max).optional());

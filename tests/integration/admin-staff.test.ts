@@ -194,6 +194,18 @@ describe('scope', () => {
     expect((await attempt({ regionPrefixes: ['110105', '110108', '110106'] })).status).toBe(303);
   });
 
+  it('a staff number shaped like a mobile or resident ID number is refused: the sign-in field takes all three', async () => {
+    const admin = await createAdmin(h.db, '1101');
+    const cookie = await sessionCookieFor(h.db, clock, admin.id);
+    for (const staffNo of ['13800138000', '110101199003071233', '11010119900307123X', '110101900307123']) {
+      const res = await run(staffNew.action, post('/admin/staff/new', { staffNo, realName: '某', role: 'clerk', officeCode: 'bj-dongcheng', skills: ['hukou'] }, { cookie }), ctx());
+      expect(res.status, staffNo).toBe(400);
+      expect(JSON.stringify(await res.json())).toContain('staffNo.likeCitizenId');
+    }
+    const [{ n }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(users).where(sql`${users.staffNo} = '13800138000'`);
+    expect(n).toBe(0);
+  });
+
   it('clerks, managers and citizens cannot reach the administration (403), anonymous visitors are sent to sign in', async () => {
     const who = [await createStaff(h.db), await createStaff(h.db, { role: 'manager', managerScope: 'city' }), await createCitizen(h.db)];
     for (const u of who) {
