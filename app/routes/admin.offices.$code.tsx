@@ -14,6 +14,7 @@ import { invalidResponse } from '~/utils/form-errors.server';
 import { officeCodeParam } from '~/utils/params.server';
 import { officeName } from '~/utils/office-name';
 import { requireUser } from '~/utils/session.server';
+import { lookup } from '#services/locale-text';
 
 export const handle = { i18n: ['common', 'admin', 'validation', 'errors'] };
 
@@ -28,8 +29,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const choices = await orThrowResponse(async () => adminChoices(ctx, t, locale));
   const url = new URL(request.url);
   const name = officeName(t, locale, office);
+  // A seeded office is named in the locale files until an administrator names it: the form starts
+  // from those names, so saving another field never blanks the name citizens read.
+  const seeded = (lng: 'zh-CN' | 'en') => lookup(lng, `common:offices.${code}`) ?? '';
   return json({
-    office,
+    office: { ...office, nameZh: office.nameZh ?? seeded('zh-CN'), nameEn: office.nameEn ?? seeded('en') },
     name,
     units: choices.units,
     transferTargets: choices.offices.filter((o) => o.value !== code),

@@ -117,6 +117,11 @@ describe('administration pages', () => {
         const h1 = /<h1[^>]*>([^]*?)<\/h1>/.exec(html)![1];
         expect(h1).toContain(code === 'bj-chaoyang' ? said[lng].chaoyang : said[lng].xicheng);
         expect(h1).not.toContain(code);
+        // A seeded office's form starts from the names citizens read, in both languages.
+        if (code === 'bj-chaoyang') {
+          expect(html).toContain('value="北京市公安局朝阳分局综合服务窗口"');
+          expect(html).toContain('value="Beijing PSB Chaoyang Branch, service window"');
+        }
       }
       const form = visibleText(await renderRoute(staffNew.default, '/admin/staff/new', await run(staffNew.loader, get('/admin/staff/new', { cookie, lng }), ctx()), undefined, lng));
       expect(form).toContain(said[lng].chaoyang);
