@@ -5,6 +5,7 @@ import { assertTransition, type ApplicationStatus, type Transition } from './sta
 import { recordAudit } from '../audit.js';
 import { issueDecisionDocument } from '../documents/issue.js';
 import { onApplicationEnded } from '../payments/apply.js';
+import { releaseVisitOfEndedApplication } from '../appointments/appointments.js';
 import type { ServiceContext } from '../context.js';
 import { conflict } from '../errors.js';
 import { statusChangeFacts } from '../reports/facts.js';
@@ -79,6 +80,7 @@ export async function changeStatus(
   });
   // Ended without a result: a paid fee goes back, an unpaid order is cancelled (services/payments).
   await onApplicationEnded(tx, ctx, app.id, to);
+  await releaseVisitOfEndedApplication(tx, ctx, app.id, to);
   await recordAudit(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],

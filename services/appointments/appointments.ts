@@ -11,6 +11,7 @@ import { notifyApplicant } from '../notifications/notify.js';
 import { authorize, inScope } from '../permissions.js';
 import { isApplicationNumber, isUuid } from '../validation/ids.js';
 import { isRealIsoDate } from '../validation/zod.js';
+import { ENDED_STATUSES } from '../payments/apply.js';
 import { MAX_RESCHEDULES, SLOT_TIMES, type BookInput, type MarkInput } from './schemas.js';
 
 /**
@@ -289,6 +290,31 @@ export async function cancelAppointment(ctx: ServiceContext, number: string): Pr
       eventKey: `appointment:${current.id}:cancelled`,
       createdAt: now,
     });
+  });
+}
+
+/**
+ * An application that ended without a result (not accepted, refused, withdrawn) needs no visit:
+ * its booked one is cancelled in the same transaction and the seat is free again at once, so the
+ * office's day list and the citizen's page never show a visit for nothing. The decision's own
+ * message tells the citizen; the audit row says why the visit went.
+ */
+export async function releaseVisitOfEndedApplication(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, applicationId: string, to: string): Promise<void> {
+  if (!(ENDED_STATUSES as readonly string[]).includes(to)) return;
+  const current = await bookedVisit(tx, applicationId);
+  if (!current) return;
+  const now = ctx.clock.now();
+  await tx.update(appointments).set({ status: 'cancelled', updatedAt: now }).where(eq(appointments.id, current.id));
+  await tx
+    .update(appointmentSlots)
+    .set({ booked: sql`${appointmentSlots.booked} - 1` })
+    .where(eq(appointmentSlots.id, current.slotId));
+  await recordAudit(tx, ctx, {
+    applicationId,
+    action: 'appointment.cancelled',
+    officeCode: current.officeCode,
+    data: { appointmentId: current.id, day: current.day, time: current.startTime, reason: `application.${to}` },
+    at: now,
   });
 }
 

@@ -13,7 +13,7 @@ import {
 import { applicableMaterials, getService } from '../../services/catalog/index.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { getReview } from '../../services/review/review-page.js';
-import { acceptApplication } from '../../services/review/decisions.js';
+import { acceptApplication, refuseApplication } from '../../services/review/decisions.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
@@ -148,6 +148,25 @@ describe('booking, moving and cancelling', () => {
     ]);
     // Cancelled, it can be booked anew.
     expect(await bookAppointment(p.ctx, p.number, { day: '2026-11-30', time: '11:00' })).toMatchObject({ reschedules: 0, status: 'booked' });
+  });
+
+  it('a refusal cancels the booked visit in the same decision: the seat is free, the day list and the citizen’s page show no visit', async () => {
+    const p = await passport();
+    await bookAppointment(p.ctx, p.number, { day: '2026-11-25', time: '11:00' });
+    const seatOf = async () =>
+      (await h.db.select().from(appointmentSlots).where(and(eq(appointmentSlots.officeCode, 'bj-dongcheng'), eq(appointmentSlots.day, '2026-11-25'), eq(appointmentSlots.startTime, '11:00'))))[0].booked;
+    const before = await seatOf();
+    const { leaseVersion } = await claimApplication(p.clerkCtx, p.number);
+    await refuseApplication(p.clerkCtx, p.number, { leaseVersion, reasonCode: 'conditionsNotMet', legalBasisKey: 'catalog:basis.passportLaw', note: '不符合申领条件' });
+    expect(await seatOf()).toBe(before - 1);
+    const [visit] = await h.db.select().from(appointments).where(eq(appointments.applicationId, p.applicationId));
+    expect(visit.status).toBe('cancelled');
+    expect((await getMyApplication(p.ctx, p.number)).visit).toBeNull();
+    const day = await listOfficeAppointments(p.clerkCtx, '2026-11-25');
+    expect(JSON.stringify(day)).not.toContain(p.number);
+    const audited = await h.db.select().from(auditEvents).where(and(eq(auditEvents.applicationId, p.applicationId), eq(auditEvents.action, 'appointment.cancelled')));
+    expect(audited).toHaveLength(1);
+    expect(audited[0].data).toMatchObject({ reason: 'application.refused' });
   });
 
   it('the clerk sees the day’s visits and records each kept or missed, once, on or after its day', async () => {
