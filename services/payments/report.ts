@@ -3,13 +3,12 @@ import { offices, paymentMismatches, paymentOrders } from '../../db/schema/index
 import type { ServiceContext } from '../context.js';
 import { invalid } from '../errors.js';
 import { authorize } from '../permissions.js';
+import { isReportDay } from '../reports/metrics.js';
 import { officesInScopeWhere } from '../offices/offices.js';
 
 export type PaymentTotals = { officeCode: string; serviceCode: string; paidCount: number; paidFen: number; refundedCount: number; refundedFen: number };
 export type MismatchRow = { statementDay: string; orderNo: string; entry: string; kind: string; oursFen: number | null; theirsFen: number | null; officeCode: string | null };
 export type PaymentReport = { from: string; to: string; totals: PaymentTotals[]; mismatches: MismatchRow[] };
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * Payment and refund totals per office and item for China days from..to (payments counted on
@@ -19,7 +18,8 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 export async function paymentReport(ctx: ServiceContext, range: { from: string; to: string }): Promise<PaymentReport> {
   const { actor, scope } = authorize(ctx.actor, 'payment:report');
-  if (!DAY.test(range.from) || !DAY.test(range.to) || range.from > range.to) throw invalid('payment.badRange');
+  // A real day of the reports' years: 2026-02-30 reached the database as a date and failed there.
+  if (!isReportDay(range.from) || !isReportDay(range.to) || range.from > range.to) throw invalid('payment.badRange');
   const area = scope === 'city' || scope === 'province';
   const inScope = (officeCol: SQL | typeof paymentOrders.officeCode): SQL =>
     area ? sql`${officeCol} in (select ${offices.code} from ${offices} where ${officesInScopeWhere(actor, scope)})` : sql`${officeCol} = ${actor.officeCode ?? ''}`;

@@ -29,7 +29,9 @@ export type Period = 'day' | 'week' | 'month';
  * A real calendar day of the years a report can be about: Date.parse takes '2026-02-30' (as
  * 2 March), and years 0000 or 9999 are days PostgreSQL refuses or day arithmetic overflows.
  */
-const day = z.string().refine((d) => isRealIsoDate(d) && d >= REPORT_FIRST_DAY && d <= REPORT_LAST_DAY, 'reports.dateInvalid');
+/** A day a report may start or end on: a real date of 2000–2099 (every report's filter, the payments report's too). */
+export const isReportDay = (d: string): boolean => isRealIsoDate(d) && d >= REPORT_FIRST_DAY && d <= REPORT_LAST_DAY;
+const day = z.string().refine(isReportDay, 'reports.dateInvalid');
 export const reportFilterSchema = z
   .object({
     from: day.optional(),

@@ -278,6 +278,12 @@ describe('daily reconciliation', () => {
     const bad = await run(reportRoute.loader as never, get('/reports/payments?from=2026-12-01&to=2026-11-01', { cookie }), appContext(h.db, clock, config));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toBe('payment.badRange');
+    // Impossible days and days outside the reports' years: the page's own message, never the database's refusal.
+    for (const q of ['from=2026-02-30', 'to=2026-02-30', 'from=0000-00-00', 'from=1900-01-01', 'to=2100-12-31', 'from=99999-01-01']) {
+      const r = await run(reportRoute.loader as never, get(`/reports/payments?${q}`, { cookie }), appContext(h.db, clock, config));
+      expect(r.status, q).toBe(400);
+      expect(((await r.json()) as { error: string }).error, q).toBe('payment.badRange');
+    }
     clock.set(TEST_NOW);
   });
 });
