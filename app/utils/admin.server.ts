@@ -10,7 +10,7 @@ import { officeName } from '~/utils/office-name';
 // import them from here, a .server module, so the browser bundle never resolves them.
 export { createStaffAccount, getStaff, listStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '#services/admin/staff';
 export { closeOffice, createOffice, getOffice, listOffices, unitsForAdmin, updateOffice } from '#services/admin/offices';
-export { getAppointmentCapacity, setAppointmentCapacity } from '#services/admin/appointment-capacity';
+export { getAppointmentCapacity, removeDayCapacity, setAppointmentCapacity, setDayCapacity } from '#services/admin/appointment-capacity';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 
 /** Option lists for the admin forms: offices and units in the administrator's tree, in their language. */
