@@ -31,13 +31,14 @@ export const OFFICES = [
 ];
 
 /**
- * Visits booked online per hour-long slot and how many working days ahead each demo office books
- * (services/appointments, decision 0033): e.g. two windows taking two visits an hour each.
+ * Visits booked online per hour-long slot (windows taking booked visits × people per window and
+ * hour) and how many working days ahead each demo office books (services/appointments, decisions
+ * 0033, 0039): e.g. two windows taking two visits an hour each.
  */
 export const APPOINTMENT_SETTINGS = [
-  { officeCode: 'bj-dongcheng', seatsPerSlot: 4, daysAhead: 10 },
-  { officeCode: 'bj-chaoyang', seatsPerSlot: 3, daysAhead: 10 },
-  { officeCode: 'sh-huangpu', seatsPerSlot: 4, daysAhead: 10 },
+  { officeCode: 'bj-dongcheng', windows: 2, perWindow: 2, seatsPerSlot: 4, daysAhead: 10 },
+  { officeCode: 'bj-chaoyang', windows: 3, perWindow: 1, seatsPerSlot: 3, daysAhead: 10 },
+  { officeCode: 'sh-huangpu', windows: 2, perWindow: 2, seatsPerSlot: 4, daysAhead: 10 },
 ];
 
 /**

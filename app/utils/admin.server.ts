@@ -11,7 +11,7 @@ import { officeName } from '~/utils/office-name';
 export { createStaffAccount, getStaff, listStaff, resetStaffCredential, setStaffDisabled, updateStaffAccount } from '#services/admin/staff';
 import { managerScopesFor } from '#services/admin/staff';
 export { closeOffice, createOffice, getOffice, listOffices, unitsForAdmin, updateOffice } from '#services/admin/offices';
-export { getAppointmentCapacity, setAppointmentCapacity } from '#services/admin/appointment-capacity';
+export { getAppointmentCapacity, removeDayCapacity, setAppointmentCapacity, setDayCapacity } from '#services/admin/appointment-capacity';
 export { createOrgUnit, listOrgUnits } from '#services/admin/org-units';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 

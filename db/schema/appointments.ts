@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
 import { offices, users } from './people.js';
 
 /**
- * How many people an office receives for visits per hour-long slot of its office hours (its windows
- * that take booked visits × people per window and hour), and how many working days ahead it
- * books. An office without a row takes no bookings online (docs/decisions/0033).
+ * How many people an office receives for visits per hour-long slot of its office hours: its windows
+ * that take booked visits × people per window and hour, both stored, and their product
+ * `seats_per_slot` (a check keeps it so), which is what slots copy; and how many working days ahead
+ * it books. An office without a row takes no bookings online (docs/decisions/0033, 0039).
  */
 export const appointmentSettings = pgTable(
   'appointment_settings',
@@ -16,8 +17,38 @@ export const appointmentSettings = pgTable(
       .references(() => offices.code),
     seatsPerSlot: integer('seats_per_slot').notNull(),
     daysAhead: integer('days_ahead').notNull().default(10),
+    /** Windows that take booked visits; the migration read an older row's figure as that many windows of one person each. */
+    windows: integer('windows').notNull().default(1),
+    perWindow: integer('per_window').notNull().default(1),
   },
+  // seats_per_slot = windows × per_window is a hand-written check of the migration (it backfills first).
   (t) => [check('appointment_settings_positive', sql`${t.seatsPerSlot} > 0 and ${t.daysAhead} between 1 and 60`)],
+);
+
+/**
+ * A day on which an office receives a figure other than its usual one (fewer windows staffed, or
+ * none: 0 takes no booked visits that day). Only working days after today get one
+ * (services/admin/appointment-capacity.ts); slots of the day copy its `seats_per_slot` when made
+ * and are adjusted when it is set or removed, never below what is booked (docs/decisions/0039).
+ */
+export const appointmentDayCapacity = pgTable(
+  'appointment_day_capacity',
+  {
+    officeCode: text('office_code')
+      .notNull()
+      .references(() => offices.code),
+    day: date('day', { mode: 'string' }).notNull(),
+    windows: integer('windows').notNull(),
+    perWindow: integer('per_window').notNull(),
+    seatsPerSlot: integer('seats_per_slot').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.officeCode, t.day] }),
+    check(
+      'appointment_day_capacity_figures',
+      sql`${t.windows} >= 0 and ${t.perWindow} >= 1 and ${t.seatsPerSlot} = ${t.windows} * ${t.perWindow} and ${t.seatsPerSlot} <= 500`,
+    ),
+  ],
 );
 
 /**

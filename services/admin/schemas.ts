@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { password } from '../auth/schemas.js';
 import { DEPARTMENTS } from '../catalog/types.js';
 import { DEFAULT_NUMBER_PREFIX, NUMBER_PREFIX } from '../applications/numbers.js';
-import { choice, int32, listCode, officeCode, optionalText, text } from '../validation/zod.js';
+import { choice, int32, isRealIsoDate, listCode, officeCode, optionalText, text } from '../validation/zod.js';
 
 /**
  * The administration forms' input. Messages are `validation` keys. Whether an office or unit is
@@ -103,13 +103,37 @@ export const activationConfirmSchema = z.object({
 });
 
 /**
- * An office's capacity for booked visits (docs/decisions/0033, 0039): visits per hour-long slot
- * (its windows that take booked visits × people per window and hour) and how many working days
- * ahead it books; the bounds are the table's check.
+ * An office's capacity for booked visits (docs/decisions/0033, 0039): its windows that take booked
+ * visits × people per window and hour (the slot's figure is their product, at most 500, the
+ * bound the product's message names) and how many working days ahead it books (1–60, the table's check).
  */
-export const appointmentCapacitySchema = z.object({
-  seatsPerSlot: int32({ min: 1, max: 500, message: 'capacity.seatsRange' }),
-  daysAhead: int32({ min: 1, max: 60, message: 'capacity.daysRange' }),
+export const MAX_SEATS_PER_SLOT = 500;
+const perWindow = () => int32({ min: 1, max: 100, message: 'capacity.perWindowRange' });
+/** A product past 500 is the people field's error: that is the figure most likely mistyped. */
+const productAtMost500 = (v: { windows: number; perWindow: number }, ctx: z.RefinementCtx) => {
+  if (v.windows * v.perWindow > MAX_SEATS_PER_SLOT) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['perWindow'], message: 'capacity.productRange' });
+};
+export const appointmentCapacitySchema = z
+  .object({
+    windows: int32({ min: 1, max: 100, message: 'capacity.windowsRange' }),
+    perWindow: perWindow(),
+    daysAhead: int32({ min: 1, max: 60, message: 'capacity.daysRange' }),
+  })
+  .superRefine(productAtMost500);
+
+/** A day's own figure: windows staffed that day (0: no booked visits that day) × people per window. */
+export const dayCapacitySchema = z
+  .object({
+    day: z.string(required).regex(/^\d{4}-\d{2}-\d{2}$/, 'capacity.dayFormat').refine(isRealIsoDate, 'capacity.dayFormat'),
+    windows: int32({ min: 0, max: 100, message: 'capacity.dayWindowsRange' }),
+    perWindow: perWindow(),
+  })
+  .superRefine(productAtMost500);
+export type DayCapacityInput = z.infer<typeof dayCapacitySchema>;
+
+/** Removing a day's own figure: the day returns to the office's. */
+export const removeDayCapacitySchema = z.object({
+  day: z.string(required).regex(/^\d{4}-\d{2}-\d{2}$/, 'capacity.dayFormat').refine(isRealIsoDate, 'capacity.dayFormat'),
 });
 export type AppointmentCapacityInput = z.infer<typeof appointmentCapacitySchema>;
 

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { applications, appointments, appointmentSettings, appointmentSlots, offices, type AppointmentStatus } from '../../db/schema/index.js';
+import { applications, appointmentDayCapacity, appointments, appointmentSettings, appointmentSlots, offices, type AppointmentStatus } from '../../db/schema/index.js';
 import { recordAudit } from '../audit.js';
 import { findService } from '../catalog/index.js';
 import { commitmentOf } from '../catalog/types.js';
@@ -80,10 +80,29 @@ export function offeredDays(today: string, ahead: number, cal: Calendar): { days
   return { days, pendingYear: null };
 }
 
-async function settingsOf(db: Db, officeCode: string | null) {
+async function settingsOf(db: Db, officeCode: string | null, lock = false) {
   if (!officeCode) return null;
-  const [s] = await db.select().from(appointmentSettings).where(eq(appointmentSettings.officeCode, officeCode)).limit(1);
+  const q = db.select().from(appointmentSettings).where(eq(appointmentSettings.officeCode, officeCode)).limit(1);
+  // Booking shares the setting's row lock; an administrator's change (office-wide or of a day)
+  // takes it exclusively, so a slot is never made from a figure being changed at that moment.
+  const [s] = lock ? await q.for('share') : await q;
   return s ?? null;
+}
+
+/**
+ * Visits per slot for each day asked: the day's own figure (docs/decisions/0039) where an
+ * administrator set one, else the office's. A day whose figure is 0 takes no booked visits.
+ */
+async function figuresOf(db: Db, officeCode: string, office: number, days: string[]): Promise<(day: string) => number> {
+  const rows =
+    days.length === 0
+      ? []
+      : await db
+          .select({ day: appointmentDayCapacity.day, seats: appointmentDayCapacity.seatsPerSlot })
+          .from(appointmentDayCapacity)
+          .where(and(eq(appointmentDayCapacity.officeCode, officeCode), inArray(appointmentDayCapacity.day, days)));
+  const own = new Map(rows.map((r) => [r.day, r.seats]));
+  return (day) => own.get(day) ?? office;
 }
 
 async function bookedVisit(db: Db, applicationId: string) {
@@ -142,13 +161,16 @@ export async function getAppointmentPage(ctx: ServiceContext, number: string, ch
   const mayChoose = blocked === null && (!page.current || page.current.canChange);
   if (!mayChoose || !settings || !app.officeCode) return page;
   const cal = await loadCalendar(ctx.db, today);
-  const { days, pendingYear } = offeredDays(today, settings.daysAhead, cal);
+  const { days: working, pendingYear } = offeredDays(today, settings.daysAhead, cal);
+  const figure = await figuresOf(ctx.db, app.officeCode, settings.seatsPerSlot, working);
+  // A day an administrator gave no visits (0) is not offered.
+  const days = working.filter((day) => figure(day) > 0);
   const taken = await takenSeats(ctx.db, app.officeCode, days);
-  page.days = days.map((day) => ({ day, free: SLOT_TIMES.reduce((n, time) => n + freeOf(taken, settings.seatsPerSlot, day, time), 0) }));
+  page.days = days.map((day) => ({ day, free: SLOT_TIMES.reduce((n, time) => n + freeOf(taken, figure(day), day, time), 0) }));
   page.calendarPendingYear = pendingYear;
   if (chosen && days.includes(chosen)) {
     page.chosenDay = chosen;
-    page.times = SLOT_TIMES.map((time) => ({ time, free: freeOf(taken, settings.seatsPerSlot, chosen, time) }));
+    page.times = SLOT_TIMES.map((time) => ({ time, free: freeOf(taken, figure(chosen), chosen, time) }));
   }
   return page;
 }
@@ -194,12 +216,14 @@ export async function bookAppointment(ctx: ServiceContext, number: string, input
       .where(eq(applications.id, seen.id))
       .for('update', { of: applications });
     const app = row.app;
-    const settings = await settingsOf(tx, app.officeCode);
+    const settings = await settingsOf(tx, app.officeCode, true);
     const blocked = blockedReason(app, row.city, settings !== null);
     if (blocked) throw conflict(BLOCKED_ERRORS[blocked]);
     const officeCode = app.officeCode!;
     const cal = await loadCalendar(ctx.db, today, tx);
     if (!offeredDays(today, settings!.daysAhead, cal).days.includes(input.day)) throw notOffered();
+    const seats = (await figuresOf(tx, officeCode, settings!.seatsPerSlot, [input.day]))(input.day);
+    if (seats === 0) throw notOffered();
     const current = await bookedVisit(tx, app.id);
     if (current) {
       if (current.day <= today) throw conflict('appointment.tooLate');
@@ -208,7 +232,7 @@ export async function bookAppointment(ctx: ServiceContext, number: string, input
     }
     await tx
       .insert(appointmentSlots)
-      .values({ officeCode, day: input.day, startTime: input.time, capacity: settings!.seatsPerSlot, booked: 0 })
+      .values({ officeCode, day: input.day, startTime: input.time, capacity: seats, booked: 0 })
       .onConflictDoNothing();
     const [slot] = await tx
       .select({ id: appointmentSlots.id })

@@ -342,16 +342,19 @@ describe('zero visits where the law allows', () => {
     await admin.goto(`${base}/admin/offices/${OFFICE}`);
     await Promise.all([admin.waitForURL(new RegExp(`/admin/offices/${OFFICE}/appointments$`)), admin.click(`a[href="/admin/offices/${OFFICE}/appointments"]`)]);
     await expectAccessible(admin, 'admin capacity');
-    expect(await admin.inputValue('input[name="seatsPerSlot"]')).toBe('3');
-    await admin.fill('input[name="seatsPerSlot"]', '0');
-    await admin.click('main form button[type="submit"]');
+    // Chaoyang's three visits an hour are three windows of one person each (decision 0039).
+    const office = '#office-capacity';
+    expect(await admin.inputValue(`${office} input[name="windows"]`)).toBe('3');
+    expect(await admin.inputValue(`${office} input[name="perWindow"]`)).toBe('1');
+    await admin.fill(`${office} input[name="windows"]`, '0');
+    await admin.click(`${office} button[type="submit"]`);
     await admin.waitForSelector('.error-summary');
-    expect(await admin.textContent('main')).toContain('Enter a whole number of visits from 1 to 500.');
+    expect(await admin.textContent('main')).toContain('Enter a whole number of windows from 1 to 100.');
     await expectAccessible(admin, 'admin capacity with errors');
-    await admin.fill('input[name="seatsPerSlot"]', '2');
-    await Promise.all([admin.waitForURL(/saved=1/), admin.click('main form button[type="submit"]')]);
+    await admin.fill(`${office} input[name="windows"]`, '2');
+    await Promise.all([admin.waitForURL(/saved=1/), admin.click(`${office} button[type="submit"]`)]);
     await admin.locator('[role="status"]', { hasText: 'Capacity saved.' }).waitFor();
-    expect(await admin.inputValue('input[name="seatsPerSlot"]')).toBe('2');
+    expect(await admin.inputValue(`${office} input[name="windows"]`)).toBe('2');
     await expectAccessible(admin, 'admin capacity saved');
     await screenshot(admin, 'zero-visit-07-admin-capacity');
     await adminContext.close();

@@ -307,7 +307,7 @@ const MATRIX: Record<string, Case> = {
     url: () => '/admin/offices/bj-dongcheng/appointments',
     params: () => ({ code: 'bj-dongcheng' }),
     get: adminOnly(['ok', 404]),
-    post: { body: () => ({ seatsPerSlot: '0', daysAhead: '10' }), expect: adminOnly(['4xx', 404]) },
+    post: { body: () => ({ intent: 'office', windows: '0', perWindow: '1', daysAhead: '10' }), expect: adminOnly(['4xx', 404]) },
   },
   // The courier's tracking push (decision 0035): no session grants anything; unsigned is 401 for everyone, GET 405.
   'integrations.courier.events.ts': {
@@ -397,6 +397,18 @@ async function load(file: string): Promise<RouteModule> {
   return (await import(path.join(ROUTES_DIR, file))) as RouteModule;
 }
 
+/**
+ * Further intents of routes with several forms. Visits by appointment (decision 0039): a day's own
+ * figure for a past day is a form error, removing a day that has none a 409; Shanghai's
+ * administrator finds no such office.
+ */
+const FURTHER_INTENTS: Record<string, NonNullable<Case['post']>[]> = {
+  'admin.offices.$code_.appointments.tsx': [
+    { body: () => ({ intent: 'day', day: '2000-01-03', windows: '1', perWindow: '1' }), expect: adminOnly(['4xx', 404]) },
+    { body: () => ({ intent: 'removeDay', day: '2000-01-03' }), expect: adminOnly(['4xx', 404]) },
+  ],
+};
+
 describe('authorization matrix', () => {
   it('lists every route file in app/routes', () => {
     const routeFiles = fs.readdirSync(ROUTES_DIR).filter((f) => /\.(tsx?|jsx?)$/.test(f));
@@ -419,6 +431,19 @@ describe('authorization matrix', () => {
         for (const actor of ACTORS) {
           const res = await run(mod.loader!, get(c.url(fixture), { cookie: cookies[actor] }), appContext(h.db, clock, config), c.params?.(fixture));
           check(res, c.get![actor], `GET ${c.url(fixture)} as ${actor}`);
+        }
+      });
+    }
+  }
+
+  // A route with several forms: each further intent gets the same row (the main one is in MATRIX).
+  for (const [file, intents] of Object.entries(FURTHER_INTENTS)) {
+    for (const p of intents) {
+      it(`POST ${file} (${p.body(fixture).intent})`, async () => {
+        const mod = await load(file);
+        for (const actor of ACTORS) {
+          const res = await run(mod.action!, post(MATRIX[file].url(fixture), p.body(fixture), { cookie: cookies[actor] }), appContext(h.db, clock, config), MATRIX[file].params?.(fixture));
+          check(res, p.expect[actor], `POST ${MATRIX[file].url(fixture)} ${JSON.stringify(p.body(fixture))} as ${actor}`);
         }
       });
     }

@@ -106,8 +106,9 @@ const KNOWN = [
   'addressRecipient', 'addressMobile', 'addressProvince', 'addressCity', 'addressDistrict', 'addressStreet', 'addressPostcode',
   'staffNo', 'role', 'officeCode', 'orgUnitCode', 'skills', 'managerScope', 'totp',
   'nameZh', 'nameEn', 'address', 'hours', 'phone', 'departments', 'regionPrefixes', 'platePrefixes', 'transferTo',
+  'windows', 'perWindow', 'daysAhead',
 ];
-const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor', 'shipmentRetry', 'shipmentManual', 'book', 'cancel'];
+const INTENTS = ['save', 'submit', 'withdraw', 'claim', 'release', 'verdict', 'judge', 'notice', 'accept', 'notAccept', 'complete', 'refuse', 'transfer', 'override', 'takeNext', 'start', 'confirm', 'update', 'close', 'disable', 'enable', 'resetPassword', 'resetSecondFactor', 'shipmentRetry', 'shipmentManual', 'book', 'cancel', 'office', 'day', 'removeDay'];
 
 const text = fc.oneof(
   anyHostile,
@@ -475,6 +476,28 @@ describe('hostile values in otherwise valid forms', () => {
       );
     });
   }
+
+  // Visits by appointment (decision 0039): the office's figures and a day's own, each field hostile in turn.
+  it('admin capacity forms (office, a day, removing a day): a hostile day or figure is a localized 4xx, never a 500', async () => {
+    const path = `/admin/offices/${adminTarget.officeCode}/appointments`;
+    const bodies = (v: string): Record<string, string>[] => [
+      { intent: 'office', windows: v, perWindow: '2', daysAhead: '10' },
+      { intent: 'office', windows: '2', perWindow: v, daysAhead: v },
+      { intent: 'day', day: v, windows: '1', perWindow: '1' },
+      { intent: 'day', day: '2026-12-01', windows: v, perWindow: v },
+      { intent: 'removeDay', day: v },
+    ];
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(value, badInteger, fc.constantFrom('2026-02-30', '0000-01-01', '9999-12-31', '2026-11-28', '2027-01-04', '-1', '501')), async (v) => {
+        for (const b of bodies(v)) {
+          const res = await run(adminOfficeCapacity.action as Fn, post(path, b, { cookie: cookies.admin }), appContext(h.db, clock, config), { code: adminTarget.officeCode });
+          expect(res.status, JSON.stringify(b)).toBeLessThan(500);
+          if (res.status >= 400) await expectLocalizedRefusal(res);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
 
   it('numbers beyond int32, in hex or exponent notation are a localized 400 (lease versions, scores)', async () => {
     await fc.assert(
