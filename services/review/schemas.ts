@@ -115,10 +115,18 @@ export const transferSchema = z
     }
   });
 
-export const overrideSchema = z.object({ reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
+/**
+ * A reason printed on an official notice: at least ten letters or characters of words (\p{L},
+ * \p{N}), counted as a reader counts them. `.min(10)` counted UTF-16 units: five emoji passed and
+ * were printed as the approval reason of a second notice.
+ */
+const writtenReason = () =>
+  text(500, MULTILINE).pipe(z.string().refine((v) => (v.match(/[\p{L}\p{N}]/gu)?.length ?? 0) >= 10, 'review.overrideReasonShort'));
+
+export const overrideSchema = z.object({ reason: writtenReason() });
 
 /** A clerk asks the office manager for an override of the one-time rule; why, in writing. */
-export const overrideRequestSchema = z.object({ leaseVersion, reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')) });
+export const overrideRequestSchema = z.object({ leaseVersion, reason: writtenReason() });
 
 export const OVERRIDE_DECISIONS = ['approve', 'refuse'] as const;
 
@@ -126,7 +134,7 @@ export const OVERRIDE_DECISIONS = ['approve', 'refuse'] as const;
 export const overrideDecisionSchema = z.object({
   requestId: z.string({ required_error: 'required', invalid_type_error: 'required' }).uuid('choice'),
   decision: z.enum(OVERRIDE_DECISIONS, { errorMap: () => ({ message: 'choice' }) }),
-  reason: text(500, MULTILINE).pipe(z.string().min(10, 'review.overrideReasonShort')),
+  reason: writtenReason(),
 });
 
 export type VerdictInput = z.infer<typeof verdictSchema>;
