@@ -4,6 +4,7 @@ import { stripForbidden } from '#services/validation/text';
 import { orThrowResponse } from '~/utils/errors.server';
 import { fileIdParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { downloadOrErrorPage } from '~/utils/download-errors.server';
 
 /**
  * RFC 6266: a plain ASCII fallback for old clients and the exact (UTF-8) name in filename*, so
@@ -40,7 +41,7 @@ export const INLINE_PDF_CSP = "default-src 'none'; object-src 'self'; style-src 
  * type ignores the request and stays an attachment. The authorization (and the audit of a staff
  * view) is the same either way.
  */
-export async function loader({ request, context, params }: LoaderFunctionArgs) {
+async function answer({ request, context, params }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context);
   const file = await orThrowResponse(() => getFile(ctx, fileIdParam(params)));
   const inline = new URL(request.url).searchParams.get('view') === 'inline' && file.mimeType === 'application/pdf';
@@ -56,3 +57,6 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
   return new Response(new Uint8Array(file.body), { status: 200, headers });
 }
+
+/** A browser following the link gets a page in its language for a refusal; anything else the JSON (app/utils/download-errors.server.ts). */
+export const loader = (args: LoaderFunctionArgs) => downloadOrErrorPage(args.request, () => answer(args));

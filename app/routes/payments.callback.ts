@@ -1,7 +1,8 @@
-import { json, type ActionFunctionArgs } from '@remix-run/node';
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from '@remix-run/node';
 import { isDomainError } from '#services/errors';
 import { handlePaymentCallback } from '#services/payments/orders';
 import type { ErrorPayload } from '~/utils/errors.server';
+import { downloadOrErrorPage } from '~/utils/download-errors.server';
 
 /**
  * The unified public-payment platform's server-to-server notification (POST, JSON). No session
@@ -27,6 +28,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 /** Only the platform's POST is answered; a browser that follows the URL gets a localized 405. */
-export function loader() {
-  return json<ErrorPayload>({ code: 'methodNotAllowed', params: {} }, { status: 405, headers: { Allow: 'POST' } });
+export function loader({ request }: LoaderFunctionArgs) {
+  return downloadOrErrorPage(request, async () => {
+    throw json<ErrorPayload>({ code: 'methodNotAllowed', params: {} }, { status: 405, headers: { Allow: 'POST' } });
+  });
 }

@@ -7,6 +7,7 @@ import { getFixedT } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { parseReportQuery } from '~/utils/report-filters.server';
 import { requireReportReader } from '~/utils/reports-db.server';
+import { downloadOrErrorPage } from '~/utils/download-errors.server';
 
 /** Plain values for a spreadsheet: no digit grouping, rates as fractions rounded to 4 places. */
 function raw(cell: Cell): string | number | null {
@@ -16,7 +17,7 @@ function raw(cell: Cell): string | number | null {
 }
 
 /** /reports/csv?table=<name>&<the page's filters>: one table of the report as a CSV download. */
-export async function loader({ request, context }: LoaderFunctionArgs) {
+async function answer({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireReportReader(request, context);
   const url = new URL(request.url);
   const table = url.searchParams.get('table') ?? '';
@@ -49,3 +50,6 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     },
   });
 }
+
+/** A browser following the link gets a page in its language for a refusal; anything else the JSON (app/utils/download-errors.server.ts). */
+export const loader = (args: LoaderFunctionArgs) => downloadOrErrorPage(args.request, () => answer(args));
