@@ -14,6 +14,7 @@ import { renderPdf } from './pdf.js';
 import { revokeSchema } from './revoke-schema.js';
 import { signBytes, verifyBytes } from './signing-keys.js';
 import { isSuperseded, readSource, type SealableDocument } from './sources.js';
+import { notifyApplicant } from '../notifications/notify.js';
 
 /**
  * Every document the portal issues as a signed PDF (decision 0034). The PDF is rendered once, the
@@ -224,6 +225,15 @@ export async function revokeDocument(ctx: ServiceContext, number: string, ref: D
       officeCode: app.officeCode,
       data: { documentNumber: seal.number, documentKind: seal.kind, source, sourceId, sealId: seal.id },
       at: now,
+    });
+    // A revocation is a decision about the applicant's document: it reaches them in writing, once.
+    await notifyApplicant(tx, {
+      applicationId: app.id,
+      applicantId: app.applicantId,
+      template: 'documentRevoked',
+      params: { applicationNumber: app.number, serviceCode: app.serviceCode, officeCode: app.officeCode, documentNumber: seal.number, reason: parsed.data.reason },
+      eventKey: `documentRevoked:${seal.id}`,
+      createdAt: now,
     });
   });
 }

@@ -28,6 +28,8 @@ export const MESSAGE_TEMPLATES = [
   'appointmentBooked',
   'appointmentRescheduled',
   'appointmentCancelled',
+  // A document the office revoked (services/documents/seal.ts): the revocation reaches the applicant in writing too.
+  'documentRevoked',
 ] as const;
 export type MessageTemplate = (typeof MESSAGE_TEMPLATES)[number];
 

@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { auditEvents, decisionDocuments, documentSeals } from '../../db/schema/index.js';
+import { auditEvents, decisionDocuments, documentSeals, messages } from '../../db/schema/index.js';
 import { newSigningKeySpec, parseSigningKeys, verifyBytes } from '../../services/documents/signing-keys.js';
 import { checkDocumentFile, ensureSeal, revokeDocument, sealedPdf, verifyDocument, verifyUrlOf } from '../../services/documents/seal.js';
 import { claimNext } from '../../services/queue/claim.js';
@@ -130,6 +130,10 @@ describe('the public verify page', () => {
     expect(view.revokedDate).toBe('2026-11-23');
     const [audit] = await h.db.select().from(auditEvents).where(eq(auditEvents.action, 'document.revoke'));
     expect(audit).toMatchObject({ reason: '证件信息有误', officeCode: 'bj-dongcheng' });
+    // The applicant is told in writing, by SMS (and e-mail when they gave one), naming the document and the reason.
+    const told = await h.db.select().from(messages).where(and(eq(messages.template, 'documentRevoked'), eq(messages.channel, 'sms')));
+    expect(told).toHaveLength(1);
+    expect(told[0].params).toMatchObject({ documentNumber: seal.number, reason: '证件信息有误', applicationNumber: number });
     // Once revoked, always revoked; a second revocation is refused.
     await expect(revokeDocument(manager, number, { source: 'decision', id: completion.id }, { reason: '再次撤销' })).rejects.toMatchObject({ code: 'verify.revoke.already', status: 409 });
     // The page renders the status word.

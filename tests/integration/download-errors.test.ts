@@ -28,7 +28,7 @@ describe('download links followed in a browser', () => {
   it('answer a refusal as a localized page with the same status, and keep JSON for anything else', async () => {
     const citizen = await sessionCookieFor(h.db, clock, (await createCitizen(h.db)).id);
     const manager = await sessionCookieFor(h.db, clock, (await createStaff(h.db, { role: 'manager', managerScope: 'city' })).id);
-    const cases = [
+    const cases: { loader: unknown; path: string; params: Record<string, string>; cookie: string | undefined; status: number }[] = [
       { loader: documentPdf.loader, path: `/applications/GA20261123000001/documents/${UUID}/pdf`, params: { number: 'GA20261123000001', id: UUID }, cookie: citizen, status: 404 },
       { loader: noticePdf.loader, path: '/applications/GA20261123000001/notice/pdf?sequence=99999', params: { number: 'GA20261123000001' }, cookie: citizen, status: 404 },
       { loader: receiptPdf.loader, path: '/applications/GA20261123000001/receipt/pdf', params: { number: 'GA20261123000001' }, cookie: citizen, status: 404 },
