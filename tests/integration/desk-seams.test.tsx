@@ -124,7 +124,7 @@ describe('materials verified by data sharing on the checklist', () => {
     const { ctx, number, lease, applicationId } = await sharedHukou();
     const page = await getReview(ctx, number);
     expect(page.checklist.map((i) => i.code)).toEqual(['idCollectionReceipt', 'photo']);
-    expect(page.sharedMaterials).toEqual([{ code: 'hukouBook', requirementKey: 'materials.hukouBook.requirement' }]);
+    expect(page.sharedMaterials).toEqual([{ requirementText: null, code: 'hukouBook', requirementKey: 'materials.hukouBook.requirement' }]);
 
     const reviewRoute = await import('../../app/routes/desk.applications.$number.js');
     for (const lng of ['zh-CN', 'en'] as const) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
+import { eq } from 'drizzle-orm';
+import { offices } from '../../db/schema/index.js';
 import { createOffice } from '../../services/admin/offices.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
@@ -32,6 +34,8 @@ const file = (hukouRegion: string) => createSubmittedApplication(h.db, { answers
 beforeAll(async () => {
   h = await createTestDb();
   const admin = await createAdmin(h.db, '1101');
+  // Haidian leaves Chaoyang first: two open offices of a department never share a prefix.
+  await h.db.update(offices).set({ regionPrefixes: ['110105'] }).where(eq(offices.code, 'bj-chaoyang'));
   // A station under the Chaoyang branch, created in the browser's way: it takes Haidian's filings.
   await createOffice(testContext(h.db, adminActor(admin), clock, config), {
     code: 'bj-anzhen',
