@@ -22,7 +22,8 @@ export function servedMethodsOnly(req: Request, res: Response, next: NextFunctio
 
 /**
  * Refuses cross-site state-changing requests (CSRF). Browsers send Sec-Fetch-Site and Origin on
- * every POST; a request carrying neither did not come from a page on another site.
+ * every POST, or at least a Referer; a request carrying none of them (a server's callback) did not
+ * come from a page on another site.
  */
 export function sameOriginOnly(req: Request, res: Response, next: NextFunction) {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
@@ -35,9 +36,11 @@ function crossSite(req: Request): boolean {
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.get('origin');
   if (origin === 'null') return true;
-  if (!origin) return false;
+  // Without Origin (older browsers, some privacy settings), a Referer from another site still says where the form was.
+  const from = origin ?? req.get('referer');
+  if (!from) return false;
   try {
-    return new URL(origin).host !== req.get('host');
+    return new URL(from).host !== req.get('host');
   } catch {
     return true;
   }

@@ -35,6 +35,8 @@ describe('same-origin check on state-changing requests', () => {
     expect(await postWith({ Origin: 'https://evil.example' })).toEqual({ status: 403, ran: false });
     expect(await postWith({ 'Sec-Fetch-Site': 'same-site' })).toEqual({ status: 403, ran: false });
     expect(await postWith({ Origin: 'null' })).toEqual({ status: 403, ran: false });
+    // No Origin, but a Referer from another site: still cross-site.
+    expect(await postWith({ Referer: 'https://evil.example/form.html' })).toEqual({ status: 403, ran: false });
   });
 
   it('says so in the reader\'s language', async () => {
@@ -48,6 +50,9 @@ describe('same-origin check on state-changing requests', () => {
   it('lets same-origin POSTs through', async () => {
     const host = new URL(base).host;
     expect(await postWith({ Origin: `http://${host}`, 'Sec-Fetch-Site': 'same-origin' })).toEqual({ status: 200, ran: true });
+    expect(await postWith({ Referer: `http://${host}/login` })).toEqual({ status: 200, ran: true });
+    // A server's callback carries none of them.
+    expect(await postWith({})).toEqual({ status: 200, ran: true });
   });
 
   it('leaves GET alone', async () => {
