@@ -6,6 +6,7 @@ import { getDocument } from '#services/documents/read';
 import { revokeDocument } from '#services/documents/seal';
 import { revokeSchema } from '#services/documents/revoke-schema';
 import { isDomainError } from '#services/errors';
+import { IssuedDocument } from '~/components/documents/issued-document';
 import { RevokeForm } from '~/components/documents/revoke-form';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { readFormData } from '~/utils/form-data.server';
@@ -75,28 +76,7 @@ export default function DecisionDocument() {
         </p>
       )}
       {/* The stored text may be in another language than the page (a language it was not issued in). */}
-      <article className="notice-doc card" aria-labelledby="document-title" lang={doc.lang === locale ? undefined : doc.lang}>
-        <h1 id="document-title">{doc.text.title}</h1>
-        <p className="notice-number">{doc.number}</p>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={doc.text.title}>
-          <table>
-            <caption className="visually-hidden">{doc.text.title}</caption>
-            <tbody>
-              {doc.text.facts.map((f) => (
-                <tr key={f.label}>
-                  <th scope="row">{f.label}</th>
-                  <td>{f.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {doc.text.paragraphs.map((p, i) => (
-          <p key={i} className={i === doc.text.paragraphs.length - 1 ? 'notice-sign' : undefined}>
-            {p}
-          </p>
-        ))}
-      </article>
+      <IssuedDocument id="document-title" text={doc.text} number={doc.number} lang={doc.lang === locale ? undefined : doc.lang} />
       {doc.lang !== 'zh-CN' && <p className="muted">{t('documents:page.authoritative')}</p>}
       <div className="actions">
         <a className="button" href={`/applications/${doc.applicationNumber}/documents/${doc.id}/pdf`} download>

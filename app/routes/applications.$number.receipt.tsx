@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { getReceipt, revokeDocument } from '#services/documents/seal';
 import { revokeSchema } from '#services/documents/revoke-schema';
 import { isDomainError } from '#services/errors';
+import { IssuedDocument } from '~/components/documents/issued-document';
 import { RevokeForm } from '~/components/documents/revoke-form';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
@@ -73,28 +74,7 @@ export default function ReceiptDocument() {
         </p>
       )}
       {/* As signed: in zh-CN, the authoritative language of every issued document. */}
-      <article className="notice-doc card" aria-labelledby="receipt-title" lang={locale === 'zh-CN' ? undefined : 'zh-CN'}>
-        <h1 id="receipt-title">{receipt.text.title}</h1>
-        <p className="notice-number">{receipt.number}</p>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={receipt.text.title}>
-          <table>
-            <caption className="visually-hidden">{receipt.text.title}</caption>
-            <tbody>
-              {receipt.text.facts.map((f) => (
-                <tr key={f.label}>
-                  <th scope="row">{f.label}</th>
-                  <td>{f.value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {receipt.text.paragraphs.map((p, i) => (
-          <p key={i} className={i === receipt.text.paragraphs.length - 1 ? 'notice-sign' : undefined}>
-            {p}
-          </p>
-        ))}
-      </article>
+      <IssuedDocument id="receipt-title" text={receipt.text} number={receipt.number} lang={locale === 'zh-CN' ? undefined : 'zh-CN'} />
       {locale !== 'zh-CN' && <p className="muted">{t('documents:page.authoritative')}</p>}
       <div className="actions no-print">
         <a className="button" href={`/applications/${receipt.number}/receipt/pdf`} download>
