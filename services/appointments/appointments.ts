@@ -294,18 +294,7 @@ export async function cancelAppointment(ctx: ServiceContext, number: string): Pr
     const current = await bookedVisit(tx, app.id);
     if (!current) throw conflict('appointment.none');
     if (current.day <= today) throw conflict('appointment.tooLate');
-    await tx.update(appointments).set({ status: 'cancelled', updatedAt: now }).where(eq(appointments.id, current.id));
-    await tx
-      .update(appointmentSlots)
-      .set({ booked: sql`${appointmentSlots.booked} - 1` })
-      .where(eq(appointmentSlots.id, current.slotId));
-    await recordAudit(tx, ctx, {
-      applicationId: app.id,
-      action: 'appointment.cancelled',
-      officeCode: current.officeCode,
-      data: { appointmentId: current.id, day: current.day, time: current.startTime },
-      at: now,
-    });
+    await cancelVisit(tx, ctx, app.id, current, {});
     await notifyApplicant(tx, {
       applicationId: app.id,
       applicantId: app.applicantId,
@@ -327,17 +316,28 @@ export async function releaseVisitOfEndedApplication(tx: Db, ctx: Pick<ServiceCo
   if (!(ENDED_STATUSES as readonly string[]).includes(to)) return;
   const current = await bookedVisit(tx, applicationId);
   if (!current) return;
+  await cancelVisit(tx, ctx, applicationId, current, { reason: `application.${to}` });
+}
+
+/** Cancels a booked visit inside the caller's transaction: the seat is free again at once, and the audit row says so. */
+async function cancelVisit(
+  tx: Db,
+  ctx: Pick<ServiceContext, 'actor' | 'clock'>,
+  applicationId: string,
+  visit: NonNullable<Awaited<ReturnType<typeof bookedVisit>>>,
+  extra: Record<string, string>,
+): Promise<void> {
   const now = ctx.clock.now();
-  await tx.update(appointments).set({ status: 'cancelled', updatedAt: now }).where(eq(appointments.id, current.id));
+  await tx.update(appointments).set({ status: 'cancelled', updatedAt: now }).where(eq(appointments.id, visit.id));
   await tx
     .update(appointmentSlots)
     .set({ booked: sql`${appointmentSlots.booked} - 1` })
-    .where(eq(appointmentSlots.id, current.slotId));
+    .where(eq(appointmentSlots.id, visit.slotId));
   await recordAudit(tx, ctx, {
     applicationId,
     action: 'appointment.cancelled',
-    officeCode: current.officeCode,
-    data: { appointmentId: current.id, day: current.day, time: current.startTime, reason: `application.${to}` },
+    officeCode: visit.officeCode,
+    data: { appointmentId: visit.id, day: visit.day, time: visit.startTime, ...extra },
     at: now,
   });
 }
