@@ -7,7 +7,8 @@ import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
 import type { ServiceDefinition } from '../catalog/types.js';
 import type { ServiceContext } from '../context.js';
 import { nextDocumentNumber } from './numbers.js';
-import { renderDocument, type DocumentFacts } from './render.js';
+import { filedFactsOf, renderDocument, type DocumentFacts } from './render.js';
+import { officeNamesOf } from '../offices/office-names.js';
 import type { IssuedDocument } from './issue.js';
 
 /**
@@ -52,17 +53,7 @@ export async function issueElectronicResult(
   const kind = 'electronicResult' as const;
   const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
   const facts: DocumentFacts = {
-    number,
-    applicant: row.applicant,
-    applicationNumber: app.number,
-    serviceCode: app.serviceCode,
-    officeCode: app.officeCode,
-    officePhone: row.officePhone,
-    receivedDay: app.submittedAt ? chinaDate(app.submittedAt) : null,
-    issueDate,
-    dueDate: app.dueDate,
-    completenessDeadline: app.completenessDeadline,
-    acceptedDay: app.acceptedAt ? chinaDate(app.acceptedAt) : null,
+    ...filedFactsOf(app, { number, applicationNumber: app.number, officeCode: app.officeCode, applicant: row.applicant, officePhone: row.officePhone, issueDate }),
     reasonCode: null,
     legalBasisKey: null,
     note: null,
@@ -74,6 +65,8 @@ export async function issueElectronicResult(
     noticeDate: null,
     deadline: null,
   };
+  // An office an administrator created is named by its own names (decision 0037), as on every other document.
+  const officeNames = await officeNamesOf(tx, [facts.officeCode]);
   const [doc] = await tx
     .insert(decisionDocuments)
     .values({
@@ -85,7 +78,7 @@ export async function issueElectronicResult(
       issuedAt: now,
       issueDate,
       facts,
-      content: Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, renderDocument(kind, facts, lng)])),
+      content: Object.fromEntries(SUPPORTED_LANGUAGES.map((lng) => [lng, renderDocument(kind, facts, lng, officeNames)])),
     })
     .returning({ id: decisionDocuments.id });
   return { id: doc.id, number, kind };

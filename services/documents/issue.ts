@@ -7,7 +7,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notifyApplicantAt } from '../notifications/notify.js';
 import { nextDocumentNumber } from './numbers.js';
-import { bodyOf, renderDocument, type DocumentFacts } from './render.js';
+import { bodyOf, filedFactsOf, renderDocument, type DocumentFacts } from './render.js';
 import { officeNamesOf } from '../offices/office-names.js';
 
 /** A status change as changeStatus made it, with what its caller said about it. */
@@ -101,17 +101,7 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
   const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
   const delivery = decision?.delivery ?? (str(change.data.delivery) as CompletionDelivery | null);
   const facts: DocumentFacts = {
-    number,
-    applicant: row.applicant.realName,
-    applicationNumber: app.number,
-    serviceCode: app.serviceCode,
-    officeCode: app.officeCode,
-    officePhone: row.officePhone,
-    receivedDay: app.submittedAt ? chinaDate(app.submittedAt) : null,
-    issueDate,
-    dueDate: app.dueDate,
-    completenessDeadline: app.completenessDeadline,
-    acceptedDay: app.acceptedAt ? chinaDate(app.acceptedAt) : null,
+    ...filedFactsOf(app, { number, applicationNumber: app.number, officeCode: app.officeCode, applicant: row.applicant.realName, officePhone: row.officePhone, issueDate }),
     reasonCode: decision?.reasonCode ?? str(change.data.reasonCode),
     legalBasisKey: decision?.legalBasisKey ?? str(change.data.legalBasisKey),
     note: decision?.note ?? (kind === 'nonAcceptance' || kind === 'refusal' ? change.reason : null),

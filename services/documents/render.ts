@@ -2,6 +2,7 @@ import type { CompletionDelivery, DocumentKind, RenderedDocument } from '../../d
 import type { Language } from '../../locales/index.js';
 import { formatChinaDay, lookup, text } from '../locale-text.js';
 import { officeNameIn, type OfficeNames } from '../offices/office-names.js';
+import { chinaDate } from '../calendar/working-days.js';
 
 /**
  * What a document says, as values: codes, keys and China days. Stored beside the text so the
@@ -39,6 +40,31 @@ export type DocumentFacts = {
   noticeDate: string | null;
   deadline: string | null;
 };
+
+/** The facts every document of an application states, whatever it decides: who, what, where, when. */
+export type FiledFacts = Pick<
+  DocumentFacts,
+  'number' | 'applicant' | 'applicationNumber' | 'serviceCode' | 'officeCode' | 'officePhone' | 'receivedDay' | 'issueDate' | 'dueDate' | 'completenessDeadline' | 'acceptedDay'
+>;
+
+/**
+ * Those facts from the application row as read in the issuing transaction (one place for both
+ * issuers, services/documents/issue.ts and electronic-result.ts). The caller has checked the
+ * application has its number and office: an unnumbered one is never decided.
+ */
+export function filedFactsOf(
+  app: { serviceCode: string; submittedAt: Date | null; dueDate: string | null; completenessDeadline: string | null; acceptedAt: Date | null },
+  given: { number: string; applicationNumber: string; officeCode: string; applicant: string; officePhone: string | null; issueDate: string },
+): FiledFacts {
+  return {
+    ...given,
+    serviceCode: app.serviceCode,
+    receivedDay: app.submittedAt ? chinaDate(app.submittedAt) : null,
+    dueDate: app.dueDate,
+    completenessDeadline: app.completenessDeadline,
+    acceptedDay: app.acceptedAt ? chinaDate(app.acceptedAt) : null,
+  };
+}
 
 /** Decisions the citizen may challenge carry the reconsideration and litigation rights. */
 const CHALLENGEABLE: ReadonlySet<DocumentKind> = new Set(['nonAcceptance', 'refusal']);
