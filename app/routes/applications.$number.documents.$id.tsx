@@ -28,7 +28,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const doc = await orThrowResponse(() => getDocument(ctx, params.number ?? '', params.id ?? '', locale));
   const t = await getFixedT(request, ['common']);
   const revokedNow = new URL(request.url).searchParams.get('revoked') === '1';
-  return json({ doc, locale, revokedNow, title: `${doc.text.title} ${doc.number} - ${t('common:siteName')}` });
+  // Staff go back to the desk's page of the application; the citizen's page is the applicant's only.
+  const back = ctx.actor.kind === 'user' && ctx.actor.role !== 'citizen' ? `/desk/applications/${doc.applicationNumber}` : `/applications/${doc.applicationNumber}`;
+  return json({ doc, locale, revokedNow, back, title: `${doc.text.title} ${doc.number} - ${t('common:siteName')}` });
 }
 
 /** A manager of the document's office revokes it, with a reason (decision 0034). */
@@ -58,12 +60,12 @@ function PrintButton() {
 }
 
 export default function DecisionDocument() {
-  const { doc, locale, revokedNow } = useLoaderData<typeof loader>();
+  const { doc, locale, revokedNow, back } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['documents', 'verify']);
   return (
     <div className="container narrow">
       <p className="no-print">
-        <Link to={`/applications/${doc.applicationNumber}`}>{t('documents:page.back')}</Link>
+        <Link to={back}>{t('documents:page.back')}</Link>
       </p>
       {revokedNow && (
         <p className="notice-ok no-print" role="status">

@@ -73,7 +73,7 @@ export default function NoticePage() {
   return (
     <div className="container narrow">
       <p className="no-print">
-        <Link to={`/applications/${application.number}`}>{t('notice:backToApplication')}</Link>
+        <Link to={isApplicant ? `/applications/${application.number}` : `/desk/applications/${application.number}`}>{t('notice:backToApplication')}</Link>
       </p>
       {revokedNow && (
         <p className="notice-ok no-print" role="status">

@@ -135,7 +135,10 @@ describe('revoking a one-time notice from its page', () => {
     const manager = await createStaff(h.db, { role: 'manager' });
     const cookie = await sessionCookieFor(h.db, clock, manager.id);
     const page = await run(route.loader, get(`/applications/${number}/notice?sequence=1`, { cookie }), appContext(h.db, clock, config), { number });
-    expect(await renderRoute(route.default, `/applications/${number}/notice?sequence=1`, page.clone())).toMatch(/<form[^>]*action="\/applications\/[A-Z0-9]+\/notice\?sequence=1"/);
+    const html = await renderRoute(route.default, `/applications/${number}/notice?sequence=1`, page.clone());
+    expect(html).toMatch(/<form[^>]*action="\/applications\/[A-Z0-9]+\/notice\?sequence=1"/);
+    // The way back is the desk's page of the application: the citizen's page is the applicant's only.
+    expect(html).toContain(`href="/desk/applications/${number}"`);
     expect(((await page.json()) as { revocation: { canRevoke: boolean } }).revocation.canRevoke).toBe(true);
 
     // Too short a reason: a localized 400 with the form's errors, nothing revoked.
