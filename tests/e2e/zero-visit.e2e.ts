@@ -80,7 +80,13 @@ async function signInStaff(page: Page, staffNo: string, landing = /\/desk/) {
 async function submitDeskForm(page: Page, intent: string, fill?: (form: ReturnType<Page['locator']>) => Promise<void>) {
   const form = page.locator(`form:has(input[name="intent"][value="${intent}"])`).first();
   if (fill) await fill(form);
-  await Promise.all([page.waitForURL(new RegExp(`done=${intent}`)), form.locator('button[type="submit"]').first().click()]);
+  try {
+    await Promise.all([page.waitForURL(new RegExp(`done=${intent}`)), form.locator('button[type="submit"]').first().click()]);
+  } catch (e) {
+    // Say what the page said instead (a refusal is shown at its form): a timeout alone explains nothing.
+    const said = (await page.locator('[role="alert"], .field-error:not([hidden]), h1').allTextContents().catch(() => [])).join(' | ');
+    throw new Error(`${intent}: no done=${intent} at ${page.url()}; the page says: ${said.slice(0, 500)}`, { cause: e });
+  }
   await page.waitForLoadState('networkidle');
 }
 
