@@ -1,18 +1,14 @@
-import { parseWithZod } from '@conform-to/zod';
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
-import { revocationOf, revokeDocument } from '#services/documents/seal';
-import { revokeSchema } from '#services/documents/revoke-schema';
-import { isDomainError } from '#services/errors';
+import { revocationOf } from '#services/documents/seal';
 import { listedText } from '~/utils/listed-text';
 import { getNotice } from '#services/review/notice';
 import { formatDay } from '~/components/application/format';
-import { RevokeForm } from '~/components/documents/revoke-form';
+import { RevocationNotices, RevokeForm } from '~/components/documents/revoke-form';
+import { applicationPageFor, revokeFromPage, revokedNow } from '~/utils/revoke.server';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
-import { readFormData } from '~/utils/form-data.server';
-import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
@@ -39,7 +35,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     view,
     isApplicant: ctx.actor.role === 'citizen',
     revocation: await revocationOf(ctx, 'notice', view.notice.id, view.notice.officeCode),
-    revokedNow: new URL(request.url).searchParams.get('revoked') === '1',
+    revokedNow: revokedNow(request),
+    back: applicationPageFor(ctx.actor, number),
     locale: await getLocale(request),
     title: `${t('notice:title')} ${view.notice.number} - ${t('common:siteName')}`,
   }));
@@ -47,25 +44,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 /** A manager of the notice's office revokes it, with a reason, as any issued document (decisions 0034, 0038). */
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const ctx = await requireUser(request, context, ['manager']);
   const number = applicationNumberParam(params, 'review.applicationNotFound');
   const sequence = sequenceOf(request);
-  const submission = parseWithZod(await readFormData(request), { schema: revokeSchema });
-  if (submission.status !== 'success') return invalidResponse(submission);
-  try {
-    await revokeDocument(ctx, number, { source: 'notice', sequence }, submission.value);
-  } catch (e) {
-    if (isDomainError(e)) {
-      if (e.status === 404) throw json({ code: e.code, params: e.params }, { status: 404 });
-      return domainErrorResponse(submission, e);
-    }
-    throw e;
-  }
-  return redirect(`/applications/${number}/notice?${sequence === null ? '' : `sequence=${sequence}&`}revoked=1`, 303);
+  return revokeFromPage(request, context, number, { source: 'notice', sequence }, `/applications/${number}/notice${sequence === null ? '' : `?sequence=${sequence}`}`);
 }
 
 export default function NoticePage() {
-  const { view, isApplicant, locale, revocation, revokedNow } = useLoaderData<typeof loader>();
+  const { view, isApplicant, locale, revocation, revokedNow, back } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['notice', 'catalog', 'common', 'verify']);
   const { officeName } = useOfficeName();
   const { notice, application } = view;
@@ -73,18 +58,9 @@ export default function NoticePage() {
   return (
     <div className="container narrow">
       <p className="no-print">
-        <Link to={isApplicant ? `/applications/${application.number}` : `/desk/applications/${application.number}`}>{t('notice:backToApplication')}</Link>
+        <Link to={back}>{t('notice:backToApplication')}</Link>
       </p>
-      {revokedNow && (
-        <p className="notice-ok no-print" role="status">
-          {t('verify:revoke.done')}
-        </p>
-      )}
-      {revocation.revokedReason !== null && (
-        <p className="notice-error" role="note">
-          {t('verify:revoke.revokedBanner', { reason: revocation.revokedReason })}
-        </p>
-      )}
+      <RevocationNotices revokedNow={revokedNow} revokedReason={revocation.revokedReason} />
       <article className="notice-doc card" aria-labelledby="notice-title">
         <h1 id="notice-title">{t('notice:title')}</h1>
         <p className="notice-number">{t('notice:number', { number: notice.number })}</p>

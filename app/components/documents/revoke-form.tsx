@@ -31,3 +31,22 @@ export function RevokeForm({ to }: { to?: string }) {
     </section>
   );
 }
+
+/** What a document page says about revocation: that one was just made, and, once revoked, why. */
+export function RevocationNotices({ revokedNow, revokedReason }: { revokedNow: boolean; revokedReason: string | null }) {
+  const { t } = useTranslation(['verify']);
+  return (
+    <>
+      {revokedNow && (
+        <p className="notice-ok no-print" role="status">
+          {t('verify:revoke.done')}
+        </p>
+      )}
+      {revokedReason !== null && (
+        <p className="notice-error" role="note">
+          {t('verify:revoke.revokedBanner', { reason: revokedReason })}
+        </p>
+      )}
+    </>
+  );
+}
