@@ -345,21 +345,7 @@ function prepareClerks(db: Db, seeded: Seeded) {
     return true;
   }
 
-  async function slice(seconds: number): Promise<Slice> {
-    const before = counted;
-    const start = performance.now();
-    const stopAt = start + seconds * 1000;
-    await Promise.all(
-      contexts.map(async (ctx) => {
-        try {
-          while (performance.now() < stopAt && (await one(ctx, steps)));
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }),
-    );
-    return { done: counted - before, elapsed: (performance.now() - start) / 1000 };
-  }
+  const slice = (seconds: number) => timed(seconds, contexts.length, async (w) => ((await one(contexts[w], steps)) ? 1 : 0), errors);
 
   /** Median ms of take next and of the whole decision, one item at a time with nothing else running. */
   async function alone(n: number): Promise<{ claim: number; item: number; n: number }> {
@@ -387,21 +373,11 @@ function prepareTakers(db: Db, clerks: UserActor[]) {
   const contexts = clerks.map((actor): ServiceContext => ({ db, actor, clock: systemClock, config }));
   const errors: string[] = [];
   let counted = 0;
-  async function slice(seconds: number): Promise<Slice> {
-    const before = counted;
-    const start = performance.now();
-    const stopAt = start + seconds * 1000;
-    await Promise.all(
-      contexts.map(async (ctx) => {
-        try {
-          while (performance.now() < stopAt && (await claimNext(ctx))) counted++;
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }),
-    );
-    return { done: counted - before, elapsed: (performance.now() - start) / 1000 };
-  }
+  const slice = async (seconds: number) => {
+    const s = await timed(seconds, contexts.length, async (w) => ((await claimNext(contexts[w])) ? 1 : 0), errors);
+    counted += s.done;
+    return s;
+  };
   return { slice, errors, counted: () => counted };
 }
 
@@ -430,6 +406,31 @@ async function copyDatabase(base: string, from: string, to: string): Promise<voi
   } finally {
     await admin.end();
   }
+}
+
+/**
+ * Runs `workers` loops for `seconds`, each calling `step` (given its worker's index) until the time
+ * is up or it returns 0 (nothing left); a loop that throws stops and its message is kept. The one
+ * timing loop of every side, so each is measured alike.
+ */
+async function timed(seconds: number, workers: number, step: (worker: number) => Promise<number>, errors: string[]): Promise<Slice> {
+  let done = 0;
+  const start = performance.now();
+  const stopAt = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      try {
+        while (performance.now() < stopAt) {
+          const n = await step(w);
+          if (!n) return;
+          done += n;
+        }
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }),
+  );
+  return { done, elapsed: (performance.now() - start) / 1000 };
 }
 
 type Check = { ok: boolean; lines: string[] };
@@ -503,53 +504,41 @@ async function preparePgBoss(url: string, items: number, workers: number, poolSi
   let counted = 0;
   let shallowCounted = 0;
 
+  /** One job at a time per worker, as a clerk takes one item at a time. */
   async function slice(seconds: number, name: string = queue): Promise<Slice> {
-    let done = 0;
-    const start = performance.now();
-    const stopAt = start + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: workers }, async () => {
-        try {
-          while (performance.now() < stopAt) {
-            const [job] = await boss.fetch(name, { batchSize: 1 });
-            if (!job) return;
-            await boss.complete(name, job.id);
-            done++;
-          }
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }),
+    const s = await timed(
+      seconds,
+      workers,
+      async () => {
+        const [job] = await boss.fetch(name, { batchSize: 1 });
+        if (!job) return 0;
+        await boss.complete(name, job.id);
+        return 1;
+      },
+      errors,
     );
-    if (name === queue) counted += done;
-    else shallowCounted += done;
-    return { done, elapsed: (performance.now() - start) / 1000 };
+    if (name === queue) counted += s.done;
+    else shallowCounted += s.done;
+    return s;
   }
 
   /**
-   * pg-boss as its documentation scales it: a few workers, each fetching \`batchSize\` jobs at once
-   * and completing them with one \`complete(ids)\`.
+   * pg-boss as its documentation scales it: a few workers, each fetching `batchSize` jobs at once
+   * and completing them with one `complete(ids)`.
    */
   async function sliceBatched(seconds: number, batchSize: number, workerCount = BOSS_BATCH_WORKERS): Promise<Slice> {
-    let done = 0;
-    const start = performance.now();
-    const stopAt = start + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: workerCount }, async () => {
-        try {
-          while (performance.now() < stopAt) {
-            const jobs = await boss.fetch(queue, { batchSize });
-            if (!jobs.length) return;
-            await boss.complete(queue, jobs.map((j) => j.id));
-            done += jobs.length;
-          }
-        } catch (e) {
-          errors.push((e as Error).message);
-        }
-      }),
+    const s = await timed(
+      seconds,
+      workerCount,
+      async () => {
+        const jobs = await boss.fetch(queue, { batchSize });
+        if (jobs.length) await boss.complete(queue, jobs.map((j) => j.id));
+        return jobs.length;
+      },
+      errors,
     );
-    counted += done;
-    return { done, elapsed: (performance.now() - start) / 1000 };
+    counted += s.done;
+    return s;
   }
 
   /** Median ms of fetch + complete, one job at a time with nothing else running; and how many ran. */
