@@ -1,6 +1,6 @@
 import { eq, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { offices, orgUnits } from '../../db/schema/index.js';
+import { offices } from '../../db/schema/index.js';
 import type { Department } from '../catalog/types.js';
 import type { UserActor } from '../context.js';
 import type { Scope } from '../permissions.js';
@@ -9,12 +9,14 @@ import { referenceRead } from '../reference-cache.js';
 export type OfficeRow = typeof offices.$inferSelect;
 
 /**
- * The province a city code lies in, in SQL (decision 0040): the parent of the city's org unit, or,
- * for a city with no unit, its code's first two digits (as the hierarchy's migration made the
- * province units). `cityCode` is an offices.city_code column or expression of the statement.
+ * The province a city code lies in, in SQL (decision 0040): its first two digits. Unit codes are
+ * GB/T 2260 codes and each begins with its parent's (checked where units are made,
+ * services/admin/org-units.ts, and so seeded), so no lookup of the city's unit is needed — the
+ * session lookup runs this on every request. `cityCode` is an offices.city_code column or
+ * expression of the statement.
  */
 export function provinceOfCity(cityCode: AnyColumn | SQL): SQL<string> {
-  return sql<string>`coalesce((select ou.parent_code from ${orgUnits} ou where ou.code = ${cityCode}), left(${cityCode}, 2))`;
+  return sql<string>`left(${cityCode}, 2)`;
 }
 
 /**
