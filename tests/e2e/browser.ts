@@ -50,3 +50,23 @@ export function sampleFiles(dir: string) {
   );
   return { pdf, png };
 }
+
+/**
+ * The six digits of the latest SMS of `template` to `mobile`, as the simulated gateway logged it to
+ * `smsLog` (MOCKS only; README, demo). The outbox worker sends within a poll or two, so it waits a little.
+ */
+export async function codeSentTo(smsLog: string, mobile: string, template: string): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
+    const sms = lines
+      .map((l) => JSON.parse(l) as { to: string; template: string; text: string })
+      .filter((m) => m.to === mobile && m.template === template)
+      .pop();
+    // Six digits standing alone: an application number in the text is a longer run of digits.
+    const code = sms?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no ${template} SMS to ${mobile} in ${smsLog}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

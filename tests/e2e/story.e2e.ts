@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomInt } from 'node:crypto';
@@ -7,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../../db/seed-data.js';
 import { TOTP_PERIOD_SECONDS, totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { idCheckCharacter } from '../../services/validation/identifiers.js';
-import { expectAccessible, launch, sampleFiles, screenshot } from './browser.js';
+import { expectAccessible, launch, sampleFiles, screenshot, codeSentTo as sentCode } from './browser.js';
 
 /**
  * The whole story in a real browser, once per language: a citizen signs up and files a hukou
@@ -16,25 +15,7 @@ import { expectAccessible, launch, sampleFiles, screenshot } from './browser.js'
 const base = inject('e2eBase');
 const smsLog = inject('e2eSmsLog');
 
-/**
- * The six digits of the latest SMS of `template` to `mobile`, as the simulated gateway logged it
- * (MOCKS only; README, demo). The outbox worker sends within a poll or two, so it waits a little.
- */
-async function codeSentTo(mobile: string, template: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
-    const sms = lines
-      .map((l) => JSON.parse(l) as { to: string; template: string; text: string })
-      .filter((m) => m.to === mobile && m.template === template)
-      .pop();
-    // Six digits standing alone: an application number in the text is a longer run of digits.
-    const code = sms?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
-    if (code) return code;
-    if (Date.now() > deadline) throw new Error(`no ${template} SMS to ${mobile} in ${smsLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const codeSentTo = (mobile: string, template: string) => sentCode(smsLog, mobile, template);
 let browser: Browser;
 const files = sampleFiles(path.join(os.tmpdir(), 'onewindow-e2e-files'));
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_TOTP_SECRETS } from '../../db/seed-data.js';
 import { totpCodeAt, totpStep } from '../../services/auth/totp.js';
 import { idCheckCharacter } from '../../services/validation/identifiers.js';
-import { expectAccessible, launch, sampleFiles, screenshot } from './browser.js';
+import { expectAccessible, launch, sampleFiles, screenshot, codeSentTo as sentCode } from './browser.js';
 
 /**
  * Zero visits where the law allows (issue 20), in a real browser against the production build
@@ -35,21 +35,7 @@ function moveServerClock(ms: number) {
 }
 const serverNow = () => new Date(Date.now() + offsetMs);
 
-/** The six digits of the latest SMS of `template` to `mobile`, as the simulated gateway logged it. */
-async function codeSentTo(mobile: string, template: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const lines = fs.existsSync(smsLog) ? fs.readFileSync(smsLog, 'utf8').split('\n').filter(Boolean) : [];
-    const sms = lines
-      .map((l) => JSON.parse(l) as { to: string; template: string; text: string })
-      .filter((m) => m.to === mobile && m.template === template)
-      .pop();
-    const code = sms?.text.match(/(?<!\d)\d{6}(?!\d)/)?.[0];
-    if (code) return code;
-    if (Date.now() > deadline) throw new Error(`no ${template} SMS to ${mobile} in ${smsLog}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const codeSentTo = (mobile: string, template: string) => sentCode(smsLog, mobile, template);
 
 /** Time steps already used per staff member: the server takes each step's code once. */
 const usedSteps = new Map<string, number>();
