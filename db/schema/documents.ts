@@ -1,4 +1,4 @@
-import { date, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { applications } from './applications.js';
 import { offices } from './people.js';
 import { decisions } from './review.js';
@@ -60,19 +60,9 @@ export const decisionDocuments = pgTable(
 );
 
 /**
- * Last number handed out per office, year and document kind. Drawn with an upsert in the
- * issuing transaction: the row stays locked until it commits, so numbers are unique and, since a
- * rollback returns the number, without gaps.
+ * The serial of every document number, as notices and applications draw theirs (decision 0043):
+ * a sequence hands out values without locking anything, so two decisions never wait on each
+ * other for a number. A rolled-back decision leaves its value unused; the audit trail, not the
+ * serials, is the register of what was issued.
  */
-export const documentCounters = pgTable(
-  'document_counters',
-  {
-    officeCode: text('office_code')
-      .notNull()
-      .references(() => offices.code),
-    year: integer('year').notNull(),
-    kind: text('kind').$type<DocumentKind>().notNull(),
-    last: integer('last').notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.officeCode, t.year, t.kind] })],
-);
+export const documentNumberSeq = pgSequence('document_number_seq', { startWith: 1 });

@@ -6,7 +6,7 @@ import { chinaDate } from '../calendar/working-days.js';
 import { deliveryOptionsOf } from '../catalog/definitions/shared.js';
 import type { ServiceDefinition } from '../catalog/types.js';
 import type { ServiceContext } from '../context.js';
-import { nextDocumentNumber } from './numbers.js';
+import { formatDocumentNumber, nextDocumentSerial } from './numbers.js';
 import { filedFactsOf, renderDocument, type DocumentFacts } from './render.js';
 import { officeNamesOf } from '../offices/office-names.js';
 import type { IssuedDocument } from './issue.js';
@@ -29,7 +29,7 @@ export function defaultDeliveryOf(def: Pick<ServiceDefinition, 'fields' | 'handl
 
 /**
  * Issues the result itself as an electronic document ('electronicResult'), in the completion's
- * transaction: numbered per office, year and kind like every document, rendered in every language
+ * transaction: numbered like every document (numbers.ts), rendered in every language
  * and stored as issued; the citizen opens it from the application page. Its facts name the
  * certificate or document number the clerk recorded. The completion's own message announces it
  * (the completion document says the result is electronic), so no second message is sent.
@@ -40,7 +40,7 @@ export async function issueElectronicResult(
   input: { applicationId: string; decisionId: string; certificateNumber: string },
 ): Promise<IssuedDocument> {
   const [row] = await tx
-    .select({ app: applications, applicant: users.realName, officePhone: offices.phone })
+    .select({ app: applications, applicant: users.realName, officePhone: offices.phone, serial: nextDocumentSerial })
     .from(applications)
     .innerJoin(users, eq(users.id, applications.applicantId))
     .leftJoin(offices, eq(offices.code, applications.officeCode))
@@ -51,7 +51,7 @@ export async function issueElectronicResult(
   const now = ctx.clock.now();
   const issueDate = chinaDate(now);
   const kind = 'electronicResult' as const;
-  const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
+  const number = formatDocumentNumber(app.officeCode, Number(issueDate.slice(0, 4)), kind, row.serial);
   const facts: DocumentFacts = {
     ...filedFactsOf(app, { number, applicationNumber: app.number, officeCode: app.officeCode, applicant: row.applicant, officePhone: row.officePhone, issueDate }),
     reasonCode: null,

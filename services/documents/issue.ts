@@ -6,7 +6,7 @@ import type { Transition } from '../applications/status-machine.js';
 import { chinaDate } from '../calendar/working-days.js';
 import type { ServiceContext } from '../context.js';
 import { notifyApplicantAt } from '../notifications/notify.js';
-import { nextDocumentNumber } from './numbers.js';
+import { formatDocumentNumber, nextDocumentSerial } from './numbers.js';
 import { bodyOf, filedFactsOf, renderDocument, type DocumentFacts } from './render.js';
 import { officeNamesOf } from '../offices/office-names.js';
 
@@ -62,15 +62,16 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 /**
  * Issues the decision document of a status change and tells the applicant, in the change's
  * transaction (called by changeStatus, so every path that decides — a clerk, the citizen, the
- * clock — issues it and nothing survives a rollback). The document is numbered per office, year
- * and kind, dated in China time, rendered in every language and stored as issued (immutable);
+ * clock — issues it and nothing survives a rollback). The document is numbered (office, year,
+ * kind and a serial that locks nothing: decision 0043), dated in China time, rendered in every
+ * language and stored as issued (immutable);
  * the message goes through the outbox, an SMS and an e-mail when the applicant gave an address.
  */
 export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'clock'>, change: DecidedChange): Promise<IssuedDocument | null> {
   const kind = documentKindFor(change);
   if (!kind || kind === 'electronicResult') return null;
   const [row] = await tx
-    .select({ app: applications, applicant: { realName: users.realName, email: users.email }, officePhone: offices.phone })
+    .select({ app: applications, applicant: { realName: users.realName, email: users.email }, officePhone: offices.phone, serial: nextDocumentSerial })
     .from(applications)
     .innerJoin(users, eq(users.id, applications.applicantId))
     .leftJoin(offices, eq(offices.code, applications.officeCode))
@@ -98,7 +99,7 @@ export async function issueDecisionDocument(tx: Db, ctx: Pick<ServiceContext, 'c
 
   const now = ctx.clock.now();
   const issueDate = chinaDate(now);
-  const number = await nextDocumentNumber(tx, app.officeCode, Number(issueDate.slice(0, 4)), kind);
+  const number = formatDocumentNumber(app.officeCode, Number(issueDate.slice(0, 4)), kind, row.serial);
   const delivery = decision?.delivery ?? (str(change.data.delivery) as CompletionDelivery | null);
   const facts: DocumentFacts = {
     ...filedFactsOf(app, { number, applicationNumber: app.number, officeCode: app.officeCode, applicant: row.applicant.realName, officePhone: row.officePhone, issueDate }),

@@ -1,11 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
-import { applications, auditEvents, decisionDocuments, documentCounters, messages } from '../../db/schema/index.js';
+import { applications, auditEvents, decisionDocuments, messages } from '../../db/schema/index.js';
 import { loader as documentLoader } from '../../app/routes/applications.$number.documents.$id.js';
 import { loader as applicationLoader } from '../../app/routes/applications.$number._index.js';
 import { changeStatus } from '../../services/applications/transition.js';
-import { nextDocumentNumber } from '../../services/documents/numbers.js';
+import { formatDocumentNumber, nextDocumentSerial } from '../../services/documents/numbers.js';
+import { rowsOf } from '../../services/sql.js';
 import { withdrawApplication } from '../../services/applications/withdraw.js';
 import { systemContext } from '../../services/clock-rules/deemed-acceptance.js';
 import type { ApplicationDetail } from '../../services/applications/read.js';
@@ -238,10 +239,8 @@ describe('each decision issues its document and its message', () => {
 });
 
 describe('in one transaction with the status change', () => {
-  it('a decision whose transaction rolls back leaves no document, no message, no audit row and no number used', async () => {
+  it('a decision whose transaction rolls back leaves no document, no message and no audit row', async () => {
     const a = await claimed();
-    const counters = () => h.db.select().from(documentCounters).where(and(eq(documentCounters.officeCode, 'bj-dongcheng'), eq(documentCounters.kind, 'deemedAcceptance')));
-    const before = await counters();
     await expect(
       h.db.transaction(async (tx) => {
         const app = await lockApplication(tx, a.applicationId);
@@ -252,18 +251,18 @@ describe('in one transaction with the status change', () => {
     expect(await documentsOf(a.applicationId)).toEqual([]);
     expect(await h.db.select().from(messages).where(eq(messages.idempotencyKey, `acceptance:${a.applicationId}`))).toEqual([]);
     expect(await auditOf(a.applicationId, 'application.accepted')).toEqual([]);
-    expect(await counters()).toEqual(before);
     const [app] = await h.db.select().from(applications).where(eq(applications.id, a.applicationId));
     expect(app.status).toBe('under_review');
   });
 
-  it('concurrent issuers of one office, year and kind draw distinct serials without gaps', async () => {
-    const numbers = await Promise.all(Array.from({ length: 8 }, () => h.db.transaction((tx) => nextDocumentNumber(tx, 'sh-huangpu', 2031, 'refusal'))));
+  it('concurrent issuers of one office, year and kind draw distinct numbers', async () => {
+    const draw = () => h.db.transaction(async (tx) => (await tx.select({ serial: nextDocumentSerial }).from(sql`(values (1)) one`))[0].serial);
+    const numbers = (await Promise.all(Array.from({ length: 8 }, draw))).map((serial) => formatDocumentNumber('sh-huangpu', 2031, 'refusal', serial));
     expect(new Set(numbers).size).toBe(8);
-    expect(numbers.map((n) => Number(n.slice(-6))).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    for (const n of numbers) expect(n).toMatch(/^SH-HUANGPU-2031-BYXK-\d{6,}$/);
   });
 
-  it('numbers follow each other per office, year and kind', async () => {
+  it('numbers follow each other in the order documents are issued', async () => {
     const first = await claimed();
     const second = await claimed();
     for (const a of [first, second]) {
@@ -272,8 +271,41 @@ describe('in one transaction with the status change', () => {
     }
     const [one] = await documentsOf(first.applicationId);
     const [two] = await documentsOf(second.applicationId);
-    const serial = (n: string) => Number(n.slice(-6));
-    expect(serial(two.number)).toBe(serial(one.number) + 1);
+    const serial = (n: string) => Number(n.split('-').at(-1));
+    expect(serial(two.number)).toBeGreaterThan(serial(one.number));
+  });
+
+  it("an acceptance and a completion update no row but the application's own: no counter, report or tally row that other decisions share (issue 16)", async () => {
+    // Each decision's own transaction reads PostgreSQL's per-transaction statistics as it begins and
+    // just before it commits: the tables whose updated or deleted tuples grew in between are what it
+    // changed. (The difference, because PostgreSQL 15 may still count earlier transactions' tuples
+    // there until it flushes them.)
+    const touched = new Set<string>();
+    const changedSoFar = async (tx: { execute: typeof h.db.execute }) =>
+      new Map(rowsOf<{ relname: string; n: string }>(await tx.execute(sql`select relname, (n_tup_upd + n_tup_del)::text as n from pg_stat_xact_user_tables`)).map((r) => [r.relname, Number(r.n)]));
+    const observed = new Proxy(h.db, {
+      get(db, prop) {
+        if (prop !== 'transaction') return Reflect.get(db, prop, db);
+        return (fn: (tx: typeof h.db) => Promise<unknown>) =>
+          db.transaction(async (tx) => {
+            const before = await changedSoFar(tx);
+            const out = await fn(tx as unknown as typeof h.db);
+            for (const [table, n] of await changedSoFar(tx)) if (n > (before.get(table) ?? 0)) touched.add(table);
+            return out;
+          });
+      },
+    });
+    // Two applications of one office: the second's documents are the same office, year and kinds
+    // as the first's, where a shared counter row would be updated.
+    for (const a of [await claimed(), await claimed()]) {
+      await allOk(a.ctx, a.number, a.lease);
+      const ctx = { ...a.ctx, db: observed };
+      await acceptApplication(ctx, a.number, { leaseVersion: a.lease });
+      await completeApplication(ctx, a.number, { leaseVersion: a.lease, documentNumber: 'PP-0001', delivery: 'pickup' });
+      expect((await documentsOf(a.applicationId)).map((d) => d.kind)).toEqual(['acceptance', 'completion']);
+    }
+    // applications and queue_items: the decided application's own row and its queue item.
+    expect([...touched].sort()).toEqual(['applications', 'queue_items']);
   });
 });
 
