@@ -18,9 +18,11 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 /**
  * SQLSTATEs meaning "not now" rather than "not this": class 08 (connection exception),
  * 57P01-57P03 (the server shutting down, crashed, or not yet accepting connections) and 53300
- * (too many connections).
+ * (too many connections); and what a new connection is refused with when the database itself is
+ * out of service or its settings changed underneath — 3D000 (the database is gone or renamed),
+ * class 28 (the role or its password no longer accepted). None of these is the request's fault.
  */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300']);
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000']);
 
 /** Driver messages without a code: pg-pool's connect timeout and a connection dropped mid-query. */
 const UNAVAILABLE_MESSAGES = [
@@ -31,6 +33,8 @@ const UNAVAILABLE_MESSAGES = [
   // The pool or the embedded engine closed while requests were still arriving (shutdown).
   /^Cannot use a pool after calling end on the pool/,
   /^PGlite is clos(ed|ing)/,
+  // SQLSTATE 55000 is broad; with this text it is ALTER DATABASE … ALLOW_CONNECTIONS false.
+  /is not currently accepting connections/,
 ];
 
 function* causes(error: unknown): Generator<unknown> {
@@ -55,7 +59,7 @@ const messageOf = (e: unknown) => (e instanceof Error ? e.message : '');
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (const e of causes(error)) {
     const code = codeOf(e);
-    if (SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
+    if (SOCKET_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^(08|28)[0-9A-Z]{3}$/.test(code)) return true;
     const message = messageOf(e);
     if (UNAVAILABLE_MESSAGES.some((m) => m.test(message))) return true;
   }
@@ -93,6 +97,20 @@ export function loggable(error: unknown): string {
 export function failureCode(error: unknown): string | null {
   for (const e of causes(error)) {
     const code = codeOf(e);
+    if (code) return code;
+  }
+  return null;
+}
+
+/**
+ * What a startup failure says of a refused connection: the socket code (ECONNREFUSED), or the
+ * server's SQLSTATE with its own words (3D000: database "x" does not exist), which name no
+ * statement or parameter since nothing was queried yet.
+ */
+export function connectionFailure(error: unknown): string | null {
+  for (const e of causes(error)) {
+    const code = codeOf(e);
+    if (/^[0-9A-Z]{5}$/.test(code)) return `${code}: ${messageOf(e)}`;
     if (code) return code;
   }
   return null;

@@ -9,8 +9,8 @@ import { defaultConfig, systemClock } from '../services/context.js';
 import { integrationsFromEnv } from '../services/integrations/config.js';
 import { startWorkerLoop } from '../services/notifications/loop.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
-import { serverSettings, startupFailure } from './settings.js';
-import { simulatedClock } from './simulated-clock.js';
+import { portFromEnv, serverSettings, startupFailure } from './settings.js';
+import { clockFromEnv } from './simulated-clock.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,8 +25,8 @@ async function main() {
   // read the one-time codes; it exists only with MOCKS, where no SMS reaches any phone (decision 0024).
   if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
   // The browser story moves the server's day (MOCKS only, server/simulated-clock.ts); never a real deployment's clock.
-  if (process.env.SIMULATED_CLOCK_FILE && !mocks) throw new Error('SIMULATED_CLOCK_FILE is only for the simulated systems (MOCKS=true).');
-  const clock = mocks && process.env.SIMULATED_CLOCK_FILE ? simulatedClock(process.env.SIMULATED_CLOCK_FILE) : systemClock;
+  const clock = clockFromEnv(process.env, mocks);
+  const port = portFromEnv(process.env);
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
   if (reportsUrl && !url) throw new Error('REPORTS_DATABASE_URL needs DATABASE_URL: the embedded PGlite has no replicas');
@@ -63,7 +63,6 @@ async function main() {
     { trustProxy: settings.trustProxy },
   );
 
-  const port = Number(process.env.PORT ?? 3000);
   // HOST binds one address (several replicas on one machine, one loopback address each); unset = all.
   const onListening = () => {
     console.log(`onewindow: http://localhost:${port} (${handle.engine}${url ? '' : `, data in ${process.env.PGLITE_DIR || '.data/pglite'}`})`);
@@ -74,12 +73,19 @@ async function main() {
       if (demoFilings.length > 0) console.log(`  demo applications filed by citizen 13800138000: ${demoFilings.join(', ')}`);
       console.log('Staff also enter a verification code: run `npm run totp -- <staff number>` (e.g. 010001) for the current one.');
       console.log('');
-    } else {
+    } else if (process.env.SEED_DEMO !== 'false') {
       console.log(`Demo accounts: see README (password ${DEMO_PASSWORD}; staff verification code: npm run totp -- 010001).`);
     }
   };
   const host = process.env.HOST || undefined;
   const server = createHttpServer(app, config);
+  // A port already taken (another server, an earlier one still running) is an operator's matter:
+  // one sentence and exit 1, not an unhandled 'error' event.
+  server.once('error', (e: NodeJS.ErrnoException) => {
+    const what = e.code === 'EADDRINUSE' ? 'is already in use' : e.code === 'EACCES' ? 'may not be opened by this user' : `cannot be opened (${e.code ?? e.message})`;
+    console.error(`onewindow: could not start: port ${port}${host ? ` on ${host}` : ''} ${what}; stop what holds it or set PORT.`);
+    process.exit(1);
+  });
   if (host) server.listen(port, host, onListening);
   else server.listen(port, onListening);
 

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { newKeyRingSpec, parseKeyRing, type KeyRing } from '../services/auth/secret-box.js';
 import { newSigningKeySpec, parseSigningKeys, type SigningKeyRing } from '../services/documents/signing-keys.js';
+import { SettingError } from '../services/setting-error.js';
 
 /**
  * The keys that seal secrets stored in the database (TOTP secrets), from DATA_ENCRYPTION_KEYS:
@@ -14,7 +15,7 @@ export function dataKeysFromEnv(env: Partial<Record<string, string>>, root: stri
   const spec = env.DATA_ENCRYPTION_KEYS?.trim();
   if (spec) return parseKeyRing(spec);
   // Like SESSION_SECRET: with DATABASE_URL several processes share the rows, so they must share the key.
-  if (env.DATABASE_URL) throw new Error('DATA_ENCRYPTION_KEYS must be set when DATABASE_URL is set (see README: the data encryption key)');
+  if (env.DATABASE_URL) throw new SettingError('DATA_ENCRYPTION_KEYS must be set when DATABASE_URL is set (see README: the data encryption key)');
   return parseKeyRing(generatedSecret(root, 'data-encryption-keys', () => newKeyRingSpec('local')));
 }
 
@@ -27,7 +28,7 @@ export function dataKeysFromEnv(env: Partial<Record<string, string>>, root: stri
 export function signingKeysFromEnv(env: Partial<Record<string, string>>, root: string): SigningKeyRing {
   const spec = env.DOCUMENT_SIGNING_KEYS?.trim();
   if (spec) return parseSigningKeys(spec);
-  if (env.DATABASE_URL) throw new Error('DOCUMENT_SIGNING_KEYS must be set when DATABASE_URL is set (see README: the document signing key)');
+  if (env.DATABASE_URL) throw new SettingError('DOCUMENT_SIGNING_KEYS must be set when DATABASE_URL is set (see README: the document signing key)');
   return parseSigningKeys(generatedSecret(root, 'document-signing-keys', () => newSigningKeySpec('local')));
 }
 
@@ -36,7 +37,7 @@ export function publicUrlFromEnv(env: Partial<Record<string, string>>): string {
   const given = env.PUBLIC_URL?.trim();
   if (given) {
     const u = new URL(given); // a malformed PUBLIC_URL stops the start
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('PUBLIC_URL must be an http(s) URL');
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new SettingError('PUBLIC_URL must be an http(s) URL');
     return given.replace(/\/+$/, '');
   }
   return `http://localhost:${env.PORT || 3000}`;

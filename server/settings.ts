@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { failureCode, isDatabaseUnavailable, loggable } from '../db/failures.js';
+import { connectionFailure, isDatabaseUnavailable, loggable } from '../db/failures.js';
 import type { KeyRing } from '../services/auth/secret-box.js';
 import { dataKeysFromEnv, generatedSecret, publicUrlFromEnv, signingKeysFromEnv } from './secrets.js';
 import type { SigningKeyRing } from '../services/documents/signing-keys.js';
+import { SettingError } from '../services/setting-error.js';
 
 /**
  * How the environment decides the server's behaviour, in one place (server/index.ts and the
@@ -49,7 +50,7 @@ export const mocksEnabled = (env: Env) => (env.MOCKS ? env.MOCKS === 'true' : !e
  */
 export function sessionSecret(env: Env, root: string): string {
   if (env.SESSION_SECRET) return env.SESSION_SECRET;
-  if (env.DATABASE_URL) throw new Error('SESSION_SECRET must be set when DATABASE_URL is set: every process signs session cookies with it');
+  if (env.DATABASE_URL) throw new SettingError('SESSION_SECRET must be set when DATABASE_URL is set: every process signs session cookies with it');
   return generatedSecret(root, 'session-secret', () => randomBytes(32).toString('hex'));
 }
 
@@ -65,13 +66,22 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   const v = (value ?? '').trim();
   if (v === '' || v === 'false' || v === '0') return false;
   if (/^\d+$/.test(v)) return Number(v);
-  if (v === 'true') throw new Error('TRUST_PROXY=true would believe any client about its own address; give the number of proxy hops (e.g. 1) or the proxies\' addresses');
+  if (v === 'true') throw new SettingError('TRUST_PROXY=true would believe any client about its own address; give the number of proxy hops (e.g. 1) or the proxies\' addresses');
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
   const named = new Set(['loopback', 'linklocal', 'uniquelocal']);
   for (const entry of list) {
-    if (!named.has(entry) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new Error(`TRUST_PROXY: "${entry}" is not an address, a subnet or one of ${[...named].join(', ')}`);
+    if (!named.has(entry) && !/^[0-9a-fA-F.:]+(\/\d{1,3})?$/.test(entry)) throw new SettingError(`TRUST_PROXY: "${entry}" is not an address, a subnet or one of ${[...named].join(', ')}`);
   }
   return list;
+}
+
+/** PORT, checked before anything is migrated: a port number, 3000 when unset. */
+export function portFromEnv(env: Env): number {
+  const v = (env.PORT ?? '').trim();
+  if (v === '') return 3000;
+  const port = Number(v);
+  if (!/^\d+$/.test(v) || port < 1 || port > 65535) throw new SettingError(`PORT must be a port number from 1 to 65535, not "${v}"`);
+  return port;
 }
 
 export function serverSettings(env: Env, root: string): ServerSettings {
@@ -101,7 +111,9 @@ export function startupFailure(error: unknown, env: Env): string {
         where = 'the PostgreSQL server DATABASE_URL names';
       }
     }
-    return `onewindow: cannot reach ${where} (${failureCode(error) ?? (error instanceof Error ? error.message : String(error))}). Is the server running, and is the URL right?`;
+    return `onewindow: cannot reach ${where} (${connectionFailure(error) ?? (error instanceof Error ? error.message : String(error))}). Is the server running, and is the URL right?`;
   }
+  // The operator's setting, said in one sentence; a stack would point at our parser, not at it.
+  if (error instanceof SettingError) return `onewindow: could not start: ${error.message}`;
   return `onewindow: could not start: ${loggable(error)}`;
 }

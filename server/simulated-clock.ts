@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import type { Clock } from '../services/context.js';
+import { systemClock, type Clock } from '../services/context.js';
+import { SettingError } from '../services/setting-error.js';
 
 /**
  * A clock that runs `offset` milliseconds ahead of the machine's, the offset read from a file on
@@ -21,4 +22,17 @@ export function simulatedClock(file: string): Clock {
       return new Date(Date.now() + offset);
     },
   };
+}
+
+/**
+ * The clock of a process (server or worker) from its environment: the machine's, or with MOCKS and
+ * SIMULATED_CLOCK_FILE the simulated one — both processes read the same file, so a worker of its
+ * own runs the law's clocks on the same day the pages show. Refused without MOCKS.
+ */
+export function clockFromEnv(env: Partial<Record<string, string>>, mocks: boolean): Clock {
+  const file = env.SIMULATED_CLOCK_FILE;
+  if (!file) return systemClock;
+  if (!mocks) throw new SettingError('SIMULATED_CLOCK_FILE is only for the simulated systems (MOCKS=true).');
+  console.log(`onewindow: simulated clock, offset read from ${file} (MOCKS)`);
+  return simulatedClock(file);
 }

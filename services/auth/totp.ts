@@ -3,6 +3,7 @@ import { generateTOTP, getTOTPAuthUri } from '@epic-web/totp';
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { totpCredentials } from '../../db/schema/index.js';
+import { SettingError } from '../setting-error.js';
 import type { Clock } from '../context.js';
 import { open, seal, SecretBoxError, type KeyRing } from './secret-box.js';
 
@@ -172,7 +173,7 @@ export async function resealTotpSecrets(db: Db, keys: KeyRing): Promise<{ sealed
   }
   if (unopened.size > 0) {
     const which = [...unopened].map(([id, n]) => `${n} under key "${id}"`).join(', ');
-    throw new Error(
+    throw new SettingError(
       `TOTP secrets that the configured data encryption keys cannot open: ${which}. ` +
         'List the key they were sealed with after the current one in DATA_ENCRYPTION_KEYS (the embedded demo keeps its key in .data/data-encryption-keys).',
     );

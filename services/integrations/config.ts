@@ -3,6 +3,8 @@
  * its endpoint from here (never from process.env directly), so tests inject small timeouts and
  * the server builds the whole thing once from the environment.
  */
+import { SettingError } from '../setting-error.js';
+
 export const SYSTEMS = ['populationRegistry', 'vehicleRecords', 'exitEntryControls', 'smsGateway', 'email', 'eLicence', 'courier', 'paymentPlatform'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
@@ -144,7 +146,7 @@ export function integrationsFromEnv(env: NodeJS.ProcessEnv, opts: { mocks: boole
   if (env.PAYMENT_SIGNING_KEY) payment.signingKey = env.PAYMENT_SIGNING_KEY;
   // The simulated merchant's key is public: a real platform must be called with a key of our own.
   if (!opts.mocks) for (const k of ['PAYMENT_MERCHANT_ID', 'PAYMENT_SIGNING_KEY']) if (!env[k]) missing.push(k);
-  if (missing.length > 0) throw new Error(`External systems are not configured (MOCKS is off): set ${missing.join(', ')}`);
+  if (missing.length > 0) throw new SettingError(`External systems are not configured (MOCKS is off): set ${missing.join(', ')}`);
   const outbox: Partial<OutboxConfig> = {};
   if (num(env.OUTBOX_MAX_ATTEMPTS)) outbox.maxAttempts = num(env.OUTBOX_MAX_ATTEMPTS);
   if (num(env.OUTBOX_BASE_DELAY_MS)) outbox.baseDelayMs = num(env.OUTBOX_BASE_DELAY_MS);

@@ -4,7 +4,10 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bodyLimitFor, FORM_BODY_LIMIT, MULTIPART_OVERHEAD } from '../../server/body-limit.js';
 import { dataExceptionCode, isDatabaseUnavailable } from '../../db/failures.js';
-import { isProduction, mocksEnabled, parseTrustProxy, sessionSecret } from '../../server/settings.js';
+import { isProduction, mocksEnabled, parseTrustProxy, portFromEnv, sessionSecret, startupFailure } from '../../server/settings.js';
+import { clockFromEnv } from '../../server/simulated-clock.js';
+import { signingKeysFromEnv } from '../../server/secrets.js';
+import { SettingError } from '../../services/setting-error.js';
 import { defaultConfig } from '../../services/context.js';
 
 describe('server settings from the environment', () => {
@@ -74,6 +77,11 @@ describe('failures the edge recognises', () => {
       withCode('the database system is starting up', '57P03'),
       withCode('sorry, too many clients already', '53300'),
       withCode('connection failure', '08006'),
+      // What a new connection is refused with while the database is out of service or its settings changed.
+      withCode('database "onewindow" is not currently accepting connections', '55000'),
+      withCode('database "onewindow" does not exist', '3D000'),
+      withCode('password authentication failed for user "onewindow"', '28P01'),
+      withCode('role "onewindow" does not exist', '28000'),
     ]) {
       expect(isDatabaseUnavailable(e), e.message).toBe(true);
       expect(isDatabaseUnavailable(viaDrizzle(e)), e.message).toBe(true);
@@ -84,6 +92,7 @@ describe('failures the edge recognises', () => {
     expect(isDatabaseUnavailable(withCode('relation "x" does not exist', '42P01'))).toBe(false);
     expect(isDatabaseUnavailable(viaDrizzle(withCode('duplicate key', '23505')))).toBe(false);
     expect(isDatabaseUnavailable(new Error('boom'))).toBe(false);
+    expect(isDatabaseUnavailable(withCode('cannot change sequence "x"', '55000'))).toBe(false);
   });
 
   it('finds a class-22 SQLSTATE anywhere in the chain', () => {
@@ -91,5 +100,44 @@ describe('failures the edge recognises', () => {
     expect(dataExceptionCode(withCode('value out of range', '22003'))).toBe('22003');
     expect(dataExceptionCode(withCode('duplicate key', '23505'))).toBeNull();
     expect(dataExceptionCode('not even an error')).toBeNull();
+  });
+});
+
+describe('what a process that cannot start says', () => {
+  const env = { DATABASE_URL: 'postgres://onewindow@db.internal:5433/portal' };
+
+  it("an operator's setting: one sentence, no stack", () => {
+    let thrown: unknown;
+    try {
+      signingKeysFromEnv({ DATABASE_URL: env.DATABASE_URL }, '/nowhere');
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SettingError);
+    const said = startupFailure(thrown, env);
+    expect(said).toMatch(/^onewindow: could not start: DOCUMENT_SIGNING_KEYS must be set/);
+    expect(said).not.toMatch(/\n\s+at /);
+  });
+
+  it("a refused connection: where, and the server's own words with its SQLSTATE", () => {
+    const refused = Object.assign(new Error('database "portal" does not exist'), { code: '3D000' });
+    expect(startupFailure(refused, env)).toBe(
+      'onewindow: cannot reach PostgreSQL at db.internal:5433/portal (DATABASE_URL) (3D000: database "portal" does not exist). Is the server running, and is the URL right?',
+    );
+  });
+
+  it('PORT must be a port number, checked before anything starts', () => {
+    expect(portFromEnv({})).toBe(3000);
+    expect(portFromEnv({ PORT: '4101' })).toBe(4101);
+    for (const bad of ['abc', '0', '65536', '80x', '-1', '1e3']) expect(() => portFromEnv({ PORT: bad }), bad).toThrow(SettingError);
+  });
+
+  it('the simulated clock only with MOCKS, for the worker as for the server', () => {
+    expect(() => clockFromEnv({ SIMULATED_CLOCK_FILE: '/tmp/x' }, false)).toThrow(SettingError);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'clock-')), 'offset');
+    fs.writeFileSync(file, String(8 * 86_400_000));
+    const ahead = clockFromEnv({ SIMULATED_CLOCK_FILE: file }, true).now().getTime() - Date.now();
+    expect(ahead).toBeGreaterThan(7 * 86_400_000);
+    expect(clockFromEnv({}, false).now().getTime() - Date.now()).toBeLessThan(86_400_000);
   });
 });
