@@ -1,5 +1,5 @@
 import type { Db } from '#db/client';
-import type { Clock, Config } from '#services/context';
+import type { Actor, Clock, Config } from '#services/context';
 
 /** What the server hands every loader and action: the database is created once, in server/. */
 export type OneWindowContext = {
@@ -15,6 +15,14 @@ export type OneWindowContext = {
   production: boolean;
   /** Per-request Content-Security-Policy nonce for the inline scripts Remix emits. */
   cspNonce?: string;
+  /**
+   * What one request works out once for all its loaders, made afresh by the server for every
+   * GET (server/app.ts; an action may change who is signed in before the loaders run). Remix hands each loader its own copy of the Request (it strips
+   * `?index` and `?_data` into a new one), so a memo keyed by the Request is not shared between the
+   * root loader and the page's: a signed-in page looked its session up twice. Absent where a
+   * loader is called directly (tests): then each Request is its own.
+   */
+  perRequest?: { actor?: Promise<Actor> };
   /** The client's address (express req.ip, one proxy hop trusted), for per-address rate limits. */
   clientIp?: string;
 };

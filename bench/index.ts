@@ -158,7 +158,7 @@ async function main() {
       // Pages first: the desk is measured with exactly its 50 rows, before thousands of filings
       // (at another office, but in the same tables) have been made.
       if (only.has('pages')) {
-        const p = await runPagesBench(handle.db, servers, { connections: pageConnections, seconds, log });
+        const p = await runPagesBench(handle.db, servers, { connections: pageConnections, seconds, databaseUrl: url, log });
         rows.push(...p.rows);
         if (p.ok) http.push(p.markdown);
         else failed.push('pages');

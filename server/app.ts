@@ -99,7 +99,14 @@ export function createApp(build: ServerBuild, context: OneWindowContext, root: s
     remixHandler({
       build: guardBuild(build),
       mode: context.production ? 'production' : 'development',
-      loadContext: (req, res) => ({ ...context, cspNonce: res.locals.cspNonce as string, clientIp: req.ip }),
+      loadContext: (req, res) => ({
+        ...context,
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip,
+        // Only where nothing changes the session or the person between loaders: an action (POST)
+        // may sign in or out, or rename the person, before the page's loaders run.
+        perRequest: req.method === 'GET' || req.method === 'HEAD' ? {} : undefined,
+      }),
       bodyLimit: (pathname) => bodyLimitFor(pathname, context.config),
     }),
   );

@@ -19,14 +19,19 @@ async function sessionId(request: Request, context: AppLoadContext): Promise<str
   return typeof value === 'string' ? value : null;
 }
 
-/** Per-request memo so a loader and its helpers resolve the session once. */
+/**
+ * Per-request memo so the root loader, the page's loader and their helpers resolve the session
+ * once: on the context the server made for this request (context.perRequest), else on the Request.
+ */
 const actorCache = new WeakMap<Request, Promise<Actor>>();
 
 export function getActor(request: Request, context: AppLoadContext): Promise<Actor> {
-  let p = actorCache.get(request);
+  const memo = context.perRequest;
+  let p = memo ? memo.actor : actorCache.get(request);
   if (!p) {
     p = sessionId(request, context).then((id) => resolveSession(context.db, context.clock, id));
-    actorCache.set(request, p);
+    if (memo) memo.actor = p;
+    else actorCache.set(request, p);
   }
   return p;
 }

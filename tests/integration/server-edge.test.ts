@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db, DbHandle } from '../../db/client.js';
 import type { OneWindowContext } from '../../app/load-context.js';
+import { getActor } from '../../app/utils/session.server.js';
 import { createApp, createHttpServer, type EdgeOptions } from '../../server/app.js';
 import { FORM_BODY_LIMIT } from '../../server/body-limit.js';
 import { serverSettings, type Env } from '../../server/settings.js';
@@ -37,6 +38,8 @@ const probes = {
     await context.db.execute(sql`select ${'not a number'}::int`);
     return json({ ok: true });
   },
+  // Who the page's loader sees, beside the root loader, which also asks (app/root.tsx).
+  'probe/actor': async ({ request, context }: LoaderFunctionArgs) => json({ actor: (await getActor(request, context)).kind }),
   'probe/broken': async ({ context }: LoaderFunctionArgs) => {
     await context.db.execute(sql`select * from no_such_table where secret = ${'typed-by-the-user-7f3a'}`);
     return json({ ok: true });
@@ -153,6 +156,32 @@ describe('methods the portal does not serve', () => {
   it('answers a Host that is not a host with 400, not 500', async () => {
     const base = await serve(context());
     expect((await request(base, 'GET', '/services', { Host: 'a/b' })).status).toBe(400);
+  });
+});
+
+describe('one session lookup per page', () => {
+  it('resolves the session once for the root loader and the page\'s, though Remix gives each its own copy of the Request', async () => {
+    const citizen = await createApplicant(h.db);
+    const cookie = await sessionCookieFor(h.db, fixedClock(), citizen.id);
+    // Every statement sent through db.execute (the session lookup's way, services/auth/sessions.ts), counted.
+    let executes = 0;
+    const db = new Proxy(h.db, {
+      get: (target, key, receiver) =>
+        key === 'execute'
+          ? (...args: unknown[]) => {
+              executes++;
+              return (target.execute as (...a: unknown[]) => unknown).apply(target, args);
+            }
+          : Reflect.get(target, key, receiver),
+    });
+    const base = await serve({ ...appContext(db), production: false });
+    const res = await request(base, 'GET', '/probe/actor?_data=routes%2Fprobe.actor', { cookie });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ actor: 'user' });
+    executes = 0;
+    const page = await request(base, 'GET', '/probe/actor', { cookie });
+    expect(page.status).toBe(200);
+    expect(executes).toBe(1);
   });
 });
 
