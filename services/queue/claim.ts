@@ -63,6 +63,8 @@ function clerkOf(ctx: ServiceContext): UserActor {
 const URGENCY_SQL = sql.join([...URGENCY_ORDER], sql`, `);
 const WORKABLE_SQL = WORKABLE_STATUSES.map((s) => `'${s}'`).join(', ');
 /** Statuses the take moves to under_review (as changeStatus would: the audit row is application.reviewStarted). */
+/** Date.toISOString's format, as a parameter (a pgbench replay of this text reads a colon in it as a variable). */
+const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
 const STARTS_REVIEW_SQL = "'submitted', 'supplemented'";
 
 /**
@@ -122,7 +124,7 @@ export async function claimNext(ctx: ServiceContext): Promise<Claim | null> {
       from app, (
         select 1 as ord, 'queue.leaseExpired' as action, pick.office_code, null::text as from_status, null::text as to_status,
                jsonb_build_object('previousHolder', pick.claimed_by,
-                 'expiredAt', to_char(pick.lease_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) as data
+                 'expiredAt', to_char(pick.lease_expires_at at time zone 'UTC', ${ISO_FORMAT})) as data
         from pick where pick.state = 'claimed' and pick.claimed_by is not null and pick.claimed_by <> ${actor.id}::uuid
         union all
         select 2, 'queue.claimed', pick.office_code, null, null, jsonb_build_object('leaseVersion', claimed.lease_version) from pick, claimed
