@@ -63,13 +63,13 @@ export async function captureFiling(
   }
 }
 
-const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$/;
+export const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$/;
 
 /**
  * A string literal pgbench leaves alone: it reads `:name` anywhere in a command as a variable,
  * so colons are written as \x3a in an E'' string.
  */
-function literal(s: string): string {
+export function literal(s: string): string {
   const body = s
     .replace(/\\/g, '\\\\')
     .replace(/'/g, "\\'")
