@@ -125,9 +125,13 @@ export function decisionScript(statements: Captured[], clerkId: string, startedA
         asetOf.add(i);
         return;
       }
-      // A counter is what a write hands back (insert … on conflict do update … returning): the latest such wins.
-      if (typeof v === 'number' && Number.isInteger(v) && v > 0 && /^\s*(insert|update)\b/i.test(s.text)) {
-        counters.set(v, name);
+      // A counter is what a write hands back (insert … on conflict do update … returning), or a
+      // sequence's value read as a column (a document's serial, services/documents/numbers.ts): the latest such wins.
+      const counter =
+        (typeof v === 'number' && Number.isInteger(v) && v > 0 && /^\s*(insert|update)\b/i.test(s.text)) ||
+        (/^(serial|nextval)$/.test(f) && typeof v === 'string' && /^\d+$/.test(v) && /nextval\(/i.test(s.text));
+      if (counter) {
+        counters.set(Number(v), name);
         asetOf.add(i);
         return;
       }
