@@ -24,8 +24,13 @@ function says(match: Match): boolean | undefined {
   return scripts;
 }
 
-/** Whether the page of these matched routes loads JavaScript: not when any of them says no, nor on an error page. */
+/**
+ * Whether the page of these matched routes loads JavaScript: not when any of them says no, nor on an
+ * error page. In the browser the answer is always yes: JavaScript is running (a staff page that went
+ * on to a citizen page client-side), and unmounting Remix's scripts would gain nothing.
+ */
 export function pageLoadsScripts(matches: readonly Match[], error: unknown): boolean {
+  if (typeof document !== 'undefined') return true;
   if (error !== undefined && error !== null) return false;
   return !matches.some((m) => says(m) === false);
 }
