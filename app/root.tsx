@@ -7,6 +7,7 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from '@remix-run/react';
@@ -21,6 +22,7 @@ import { getActor } from './utils/session.server';
 import { homeFor } from './utils/home';
 import { useNonce } from './utils/nonce';
 import { TranslationBundleLinks } from './translation-bundles';
+import { pageLoadsScripts } from './utils/page-scripts';
 import styles from './styles/app.css';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
@@ -62,6 +64,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const { i18n } = useTranslation();
   const locale = data?.locale ?? i18n.language ?? 'zh-CN';
   const nonce = useNonce();
+  // Citizen pages and error pages are documents without JavaScript (decision 0044); staff pages hydrate.
+  const scripts = pageLoadsScripts(useMatches(), useRouteError());
   return (
     <html lang={locale} dir="ltr">
       <head>
@@ -72,10 +76,14 @@ export function Layout({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        {/* After the content: by now the server's render has reached every namespace it uses. */}
-        <TranslationBundleLinks />
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {scripts && (
+          <>
+            {/* After the content: by now the server's render has reached every namespace it uses. */}
+            <TranslationBundleLinks />
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+          </>
+        )}
       </body>
     </html>
   );

@@ -1,4 +1,7 @@
 import { notFoundResponse } from '~/utils/errors.server';
+import { NO_SCRIPTS } from '~/utils/page-scripts';
+
+export const handle = NO_SCRIPTS;
 
 /**
  * Every URL no other route matches. Without it Remix answers with its own 404, whose page data

@@ -8,7 +8,7 @@ import { getFixedT } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { safeRedirect } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'payments', 'errors'] };
+export const handle = { i18n: ['common', 'payments', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -6,7 +6,7 @@ import { notFoundResponse, orThrowResponse } from '~/utils/errors.server';
 import { useFen } from '~/components/payments/payment-facts';
 import { getFixedT } from '~/i18next.server';
 
-export const handle = { i18n: ['common', 'payments', 'errors'] };
+export const handle = { i18n: ['common', 'payments', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -5,7 +5,7 @@ import { servicesByDepartment } from '#services/catalog/index';
 import { getFixedT } from '~/i18next.server';
 import type { loader as rootLoader } from '~/root';
 
-export const handle = { i18n: ['common', 'catalog'] };
+export const handle = { i18n: ['common', 'catalog'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title },

@@ -17,7 +17,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

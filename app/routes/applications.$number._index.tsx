@@ -27,7 +27,7 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments', 'verify'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments', 'verify'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -111,13 +111,10 @@ function VisitCard({ application: a, locale, readOnly }: { application: ReturnTy
 /** Before a decision that ends it, the receipt's handling steps and notes still apply. */
 const OPEN: ReadonlySet<string> = new Set(['submitted', 'under_review', 'needs_supplement', 'supplemented', 'accepted']);
 
-function PrintButton() {
+/** The page loads no JavaScript (decision 0044), so no print button: the browser's own command, and the PDF beside it. */
+function PrintHint() {
   const { t } = useTranslation('applications');
-  return (
-    <button type="button" className="button secondary no-print" onClick={() => window.print()}>
-      {t('receipt.print')}
-    </button>
-  );
+  return <p className="hint no-print">{t('receipt.printHint')}</p>;
 }
 
 /**
@@ -328,8 +325,8 @@ export default function Receipt() {
             {t('verify:receipt.download')}
           </a>
         )}
-        <PrintButton />
       </div>
+      <PrintHint />
     </div>
   );
 }

@@ -15,7 +15,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'appointments', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'appointments', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

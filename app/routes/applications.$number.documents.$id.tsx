@@ -9,7 +9,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'documents', 'verify', 'errors', 'validation'] };
+export const handle = { i18n: ['common', 'documents', 'verify', 'errors', 'validation'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -29,13 +29,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export const action = ({ request, context, params }: ActionFunctionArgs) =>
   revokeFromPage(request, context, params.number ?? '', { source: 'decision', id: params.id ?? '' }, `/applications/${params.number}/documents/${params.id}`);
 
-function PrintButton() {
+/** The page loads no JavaScript (decision 0044), so no print button: the browser's own command, and the PDF beside it. */
+function PrintHint() {
   const { t } = useTranslation('documents');
-  return (
-    <button type="button" className="button secondary no-print" onClick={() => window.print()}>
-      {t('page.print')}
-    </button>
-  );
+  return <p className="hint no-print">{t('page.printHint')}</p>;
 }
 
 export default function DecisionDocument() {
@@ -54,8 +51,8 @@ export default function DecisionDocument() {
         <a className="button" href={`/applications/${doc.applicationNumber}/documents/${doc.id}/pdf`} download>
           {t('verify:download')}
         </a>
-        <PrintButton />
       </div>
+      <PrintHint />
       {doc.canRevoke && <RevokeForm />}
     </div>
   );

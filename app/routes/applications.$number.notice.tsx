@@ -14,7 +14,7 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors', 'validation'] };
+export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors', 'validation'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -11,7 +11,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'payments', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'payments', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -10,7 +10,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'applications', 'verify', 'documents', 'errors', 'validation'] };
+export const handle = { i18n: ['common', 'applications', 'verify', 'documents', 'errors', 'validation'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -24,7 +24,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'notice', 'catalog', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'notice', 'catalog', 'applications', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

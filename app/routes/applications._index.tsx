@@ -9,7 +9,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -14,7 +14,7 @@ import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { getActor } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -12,7 +12,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { getActor } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 /** Never sent back to the browser, even when the rest of the form is. */
 const SECRET_FIELDS = ['code', 'password', 'confirmPassword'];

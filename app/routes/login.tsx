@@ -15,7 +15,7 @@ import { setPendingLoginCookie } from '~/utils/two-factor.server';
 import { readFormData } from '~/utils/form-data.server';
 import { isHoneypotFilled } from '~/utils/honeypot.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 const SECRET_FIELDS = ['password'];
 

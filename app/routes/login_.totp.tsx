@@ -13,7 +13,7 @@ import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { clearPendingLoginCookie, completeSecondFactor, pendingLoginId, resolvePendingLogin } from '~/utils/two-factor.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -5,7 +5,7 @@ import { SubmitButton } from '~/components/forms';
 import { getFixedT } from '~/i18next.server';
 import { endSession, getActor } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'auth'] };
+export const handle = { i18n: ['common', 'auth'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -6,7 +6,7 @@ import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { serviceCodeParam } from '~/utils/params.server';
 
-export const handle = { i18n: ['common', 'catalog'] };
+export const handle = { i18n: ['common', 'catalog'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data?.title },

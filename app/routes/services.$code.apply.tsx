@@ -30,7 +30,20 @@ import { domainErrorResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'] };
+/**
+ * With JavaScript the form shows a field only for the answers it depends on and the checklist follows
+ * the answers as they are typed, by the definition's own rules (dates, ages): something no markup
+ * does. So this page hydrates when its service has such conditions, and otherwise is a document
+ * without JavaScript like every other citizen page (decision 0044); without JS all fields show,
+ * their hints saying when they apply, and the server marks the checklist from the last answers.
+ */
+export const handle = {
+  i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'],
+  scripts: (data: unknown) => {
+    const view = (data as { view?: ApplyFormView } | undefined)?.view;
+    return Boolean(view && (view.fields.some((f) => f.showWhen) || view.materials.some((m) => m.conditionKey)));
+  },
+};
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

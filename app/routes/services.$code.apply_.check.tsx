@@ -15,7 +15,7 @@ import { serviceCodeParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
-export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'] };
+export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -5,7 +5,7 @@ import { catalogInForce } from '#services/catalog/guide-in-force';
 import { CatalogList } from '~/components/catalog/catalog-list';
 import { getFixedT, getLocale } from '~/i18next.server';
 
-export const handle = { i18n: ['common', 'catalog'] };
+export const handle = { i18n: ['common', 'catalog'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

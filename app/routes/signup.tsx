@@ -15,7 +15,7 @@ import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { getActor, safeRedirect } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 /** Never sent back to the browser, even when the rest of the form is. */
 const SECRET_FIELDS = ['password', 'confirmPassword'];

@@ -12,7 +12,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { getActor, safeRedirect, startSession } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

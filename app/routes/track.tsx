@@ -13,7 +13,7 @@ import { isHoneypotFilled } from '~/utils/honeypot.server';
 import { serviceContext } from '~/utils/session.server';
 import { readFormData } from '~/utils/form-data.server';
 
-export const handle = { i18n: ['common', 'auth', 'applications', 'validation', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'applications', 'validation', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -10,7 +10,7 @@ import { serviceContext } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
 
-export const handle = { i18n: ['common', 'auth', 'catalog', 'applications', 'desk', 'errors'] };
+export const handle = { i18n: ['common', 'auth', 'catalog', 'applications', 'desk', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -10,7 +10,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { serviceContext } from '~/utils/session.server';
 
-export const handle = { i18n: ['common', 'verify', 'documents', 'errors'] };
+export const handle = { i18n: ['common', 'verify', 'documents', 'errors'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }, { name: 'robots', content: 'noindex' }];
 

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { publishedKeys } from '#services/documents/signing-keys';
 import { getFixedT } from '~/i18next.server';
 
-export const handle = { i18n: ['common', 'verify'] };
+export const handle = { i18n: ['common', 'verify'], scripts: false };
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 

@@ -96,6 +96,8 @@ for (const lng of ['zh-CN', 'en'] as const) {
     it('shows the home page and the catalog in the chosen language', async () => {
       await page.goto(`${base}/?lng=${lng}`);
       expect(await page.getAttribute('html', 'lang')).toBe(lng);
+      // A citizen's page is a document without JavaScript (decision 0044).
+      expect(await page.locator('script, link[rel="modulepreload"]').count()).toBe(0);
       await expectAccessible(page, `home (${lng})`);
       await screenshot(page, `${lng}-01-home`);
       await page.goto(`${base}/services`);
@@ -131,6 +133,8 @@ for (const lng of ['zh-CN', 'en'] as const) {
 
     it('files a hukou migration with uploads and gets a receipt', async () => {
       await page.goto(`${base}/services/hukou-migration/apply`);
+      // The apply form hydrates: its fields and checklist follow the answers (decision 0044).
+      expect(await page.locator('script[type="module"]').count()).toBeGreaterThan(0);
       await expectAccessible(page, `apply empty (${lng})`);
       // Submitting with nothing filled shows every problem at once.
       await page.click('button[name="intent"][value="review"]');

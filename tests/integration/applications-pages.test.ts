@@ -121,7 +121,9 @@ describe('receipt and list markup', () => {
     expect(t).toContain(catalog('en').fees.card);
     expect(t).toMatch(/CN¥10\.00|¥10\.00/);
     expect(t).toContain('Application submitted to Beijing PSB Dongcheng Branch');
-    expect(en).toMatch(/<button[^>]*class="button secondary no-print"[^>]*>Print receipt<\/button>/);
+    // No print button on a page without JavaScript (decision 0044): the browser's command, or the PDF.
+    expect(en).not.toContain('window.print');
+    expect(t).toContain("To print this receipt, use your browser's Print command");
     expect(en).toContain('<ol class="timeline">');
 
     const zh = await render(Receipt, `/applications/${number}`, await run(receiptLoader, get(`/applications/${number}`, { cookie }), ctx(), { number }));

@@ -35,13 +35,8 @@ const bundleLinks = (html: string) =>
   [...html.matchAll(/<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]+)" data-i18n-ns="([^"]+)"\/>/g)].map((m) => ({ href: m[1], ns: m[2] }));
 
 describe.each(['zh-CN', 'en'] as const)('translation bundles in %s', (lng) => {
-  it.each([
-    ['/', ['common', 'errors', 'catalog']],
-    ['/services', ['common', 'errors', 'catalog']],
-    ['/services/hukou-migration', ['common', 'errors', 'catalog']],
-    ['/login', ['common', 'errors', 'validation', 'auth']],
-    ['/no-such-page', ['common', 'errors']],
-  ])('%s lists only its own namespaces, in its language, after the content', async (pagePath, expected) => {
+  // A page that hydrates (a staff page; citizen pages load no JavaScript and list none, decision 0044).
+  it.each([['/activate', ['common', 'errors', 'validation', 'auth', 'admin']]])('%s lists only its own namespaces, in its language, after the content', async (pagePath, expected) => {
     const res = await fetch(`${base}${pagePath}`, { headers: { 'Accept-Language': lng } });
     const html = await res.text();
     const links = bundleLinks(html);
@@ -51,6 +46,12 @@ describe.each(['zh-CN', 'en'] as const)('translation bundles in %s', (lng) => {
     expect(html.indexOf('data-i18n-ns')).toBeGreaterThan(html.indexOf('</main>'));
     // No strings inlined: the page carries no namespace's JSON.
     expect(html).not.toContain(JSON.stringify(resources[lng].errors).slice(0, 40));
+  });
+
+  it.each(['/', '/services', '/services/hukou-migration', '/login', '/no-such-page'])('%s loads no JavaScript, so it lists no bundle to fetch', async (pagePath) => {
+    const html = await (await fetch(`${base}${pagePath}`, { headers: { 'Accept-Language': lng } })).text();
+    expect(html).toContain('</main>');
+    expect(bundleLinks(html)).toEqual([]);
   });
 
   it('serves each namespace as JSON, cached a year under the current version only', async () => {

@@ -78,6 +78,10 @@ describe('form components: error wiring', () => {
     expect(mob['aria-describedby']).toBeUndefined();
 
     const summary = /<div class="error-summary" role="alert"[\s\S]*?<\/div>/.exec(html)![0];
+    // The page may load no JavaScript (decision 0044): the summary takes focus as the server renders it.
+    const open = /^<div [^>]*>/.exec(summary)![0];
+    expect(open).toContain('autofocus=""');
+    expect(open).toContain('tabindex="-1"');
     const links = [...summary.matchAll(/href="#([^"]+)"/g)].map((m) => m[1]);
     expect(links).toEqual(['demo-realName', 'demo-idNumber', 'demo-kind']);
     for (const target of links) expect(attrs(html, target), target).not.toBeNull();

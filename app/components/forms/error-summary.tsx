@@ -14,8 +14,9 @@ type Props = {
 
 /**
  * GOV.UK-style summary at the top of a form: form-level errors, then one link per invalid
- * field pointing at its control. It is an alert, and takes focus after a failed submission
- * (with JS; without JS the reloaded page starts at the top, where it sits).
+ * field pointing at its control. It is an alert, and takes focus after a failed submission: on
+ * a page without JavaScript (decision 0044) by its `autofocus`, as the server renders it; with JS
+ * (staff pages, a client-side submission) by the effect below.
  */
 export function ErrorSummary({ form, fields, title }: Props) {
   const { t } = useTranslation('common');
@@ -33,7 +34,15 @@ export function ErrorSummary({ form, fields, title }: Props) {
 
   if (count === 0) return null;
   return (
-    <div className="error-summary" role="alert" aria-labelledby={`${form.id}-summary-title`} tabIndex={-1} ref={ref}>
+    <div
+      className="error-summary"
+      role="alert"
+      aria-labelledby={`${form.id}-summary-title`}
+      tabIndex={-1}
+      ref={ref}
+      // Moving focus to the errors after a failed submission is the point (a screen reader reads them first).
+      autoFocus={form.status === 'error'}
+    >
       <h2 id={`${form.id}-summary-title`}>{title ?? t('form.errorSummaryTitle')}</h2>
       {formErrors.map((e) => (
         <p key={e} className="error-summary-form-error">
