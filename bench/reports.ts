@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30] [--requests 50] [--no-pages]`:
+ * `npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30] [--requests 50] [--no-pages | --pages-only]`:
  * p50/p95 of the whole /reports and /reports/rectifications pages over HTTP from a production
  * server, beside the service call behind each (issue 17), for the last 30 and 365 days; then of
  * every report query getReport runs (issue 4, docs/decisions/0010), at each size, beside the naive
@@ -308,7 +308,7 @@ export type ReportsBench = { rows: Row[]; pages: PageRow[]; markdown: string; ve
  */
 export async function runReportsBench(
   base: string,
-  opts: { sizes: number[]; iterations: number; requests?: number; pages?: boolean; log?: (s: string) => void },
+  opts: { sizes: number[]; iterations: number; requests?: number; pages?: boolean; service?: boolean; log?: (s: string) => void },
 ): Promise<ReportsBench> {
   const log = opts.log ?? (() => {});
   const requests = opts.requests ?? Math.max(50, opts.iterations);
@@ -332,7 +332,7 @@ export async function runReportsBench(
       version = ((await handle.db.execute(sql`select version() as v`)) as unknown as { rows: { v: string }[] }).rows[0].v;
       const load = os.loadavg()[0].toFixed(1);
       if (withPages) pages.push(...(await benchPages(handle.db, url, size, requests, 5, log)));
-      rows.push(...(await bench(handle.db, size, opts.iterations, 3, log)));
+      if (opts.service !== false) rows.push(...(await bench(handle.db, size, opts.iterations, 3, log)));
       log(`reports at ${size.toLocaleString('en')}: load average ${load} before, ${os.loadavg()[0].toFixed(1)} after`);
     } finally {
       await handle.close();
@@ -401,13 +401,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
   const sizes = (arg('sizes') ?? '1000000,10000000').split(',').map(Number);
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
-    console.error('usage: npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30] [--requests 50] [--no-pages]');
+    console.error('usage: npm run bench:reports -- [--sizes 1000000,10000000] [--iterations 30] [--requests 50] [--no-pages | --pages-only]');
     process.exit(2);
   }
   const iterations = Number(arg('iterations') ?? 30);
   const requests = Number(arg('requests') ?? 50);
   const loadAtStart = os.loadavg()[0].toFixed(1);
-  const result = await runReportsBench(base, { sizes, iterations, requests, pages: !process.argv.includes('--no-pages'), log: console.log });
+  const result = await runReportsBench(base, { sizes, iterations, requests, pages: !process.argv.includes('--no-pages'), service: !process.argv.includes('--pages-only'), log: console.log });
+  if (process.argv.includes('--pages-only')) {
+    // A quick look at the pages alone (no naive runs): printed, bench/README.md left as it is.
+    process.exit(0);
+  }
   const stamp = `Latest run: ${new Date().toISOString().slice(0, 10)}, load average ${loadAtStart} at the start and ${os.loadavg()[0].toFixed(1)} at the end. Machine: ${machineLine(result.version)}.`;
   writeReadmeSection('reports', `${result.markdown}\n${stamp}`);
   console.log(`\nwritten to bench/README.md`);
