@@ -22,7 +22,9 @@ import { getReport, percentile } from '../services/reports/metrics.js';
 import { listRectifications } from '../services/ratings/rectifications.js';
 import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.js';
 import { signedInCookie } from './load.js';
-import { buildApp, startServer, type BenchServer } from './server.js';
+import { generatedSecret } from '../server/secrets.js';
+import { newKeyRingSpec } from '../services/auth/secret-box.js';
+import { BENCH_KEYS, buildApp, ROOT, startServer, type BenchServer } from './server.js';
 
 /**
  * The order in which getReport issues its execute() calls: the rollup rows (counts, processing
@@ -247,7 +249,10 @@ async function getPage(server: BenchServer, path: string, cookie: string, marker
  */
 async function benchPages(db: Db, url: string, size: number, requests: number, warmup: number, log: (s: string) => void): Promise<PageRow[]> {
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-reports-'));
-  const server = await startServer({ databaseUrl: url, uploadDir, log });
+  // seedVolume sealed the demo staff's TOTP secrets under DATA_ENCRYPTION_KEYS, else this
+  // checkout's local key (.data/, as the embedded demo keeps it): the server must be able to open them.
+  const seededUnder = process.env.DATA_ENCRYPTION_KEYS?.trim() || generatedSecret(ROOT, 'data-encryption-keys', () => newKeyRingSpec('local'));
+  const server = await startServer({ databaseUrl: url, uploadDir, log, env: { DATA_ENCRYPTION_KEYS: `${BENCH_KEYS},${seededUnder}` } });
   const out: PageRow[] = [];
   try {
     const today = chinaDate(new Date());
