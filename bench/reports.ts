@@ -24,7 +24,7 @@ import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.
 import { signedInCookie } from './load.js';
 import { generatedSecret } from '../server/secrets.js';
 import { newKeyRingSpec } from '../services/auth/secret-box.js';
-import { BENCH_KEYS, buildApp, ROOT, startServer, type BenchServer } from './server.js';
+import { buildApp, ROOT, startServer, type BenchServer } from './server.js';
 
 /**
  * The order in which getReport issues its execute() calls: the rollup rows (counts, processing
@@ -250,9 +250,10 @@ async function getPage(server: BenchServer, path: string, cookie: string, marker
 async function benchPages(db: Db, url: string, size: number, requests: number, warmup: number, log: (s: string) => void): Promise<PageRow[]> {
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'onewindow-bench-reports-'));
   // seedVolume sealed the demo staff's TOTP secrets under DATA_ENCRYPTION_KEYS, else this
-  // checkout's local key (.data/, as the embedded demo keeps it): the server must be able to open them.
+  // checkout's local key (.data/, as the embedded demo keeps it): the server runs with that ring
+  // alone, so it neither fails to open them nor reseals them under a key the next run lacks.
   const seededUnder = process.env.DATA_ENCRYPTION_KEYS?.trim() || generatedSecret(ROOT, 'data-encryption-keys', () => newKeyRingSpec('local'));
-  const server = await startServer({ databaseUrl: url, uploadDir, log, env: { DATA_ENCRYPTION_KEYS: `${BENCH_KEYS},${seededUnder}` } });
+  const server = await startServer({ databaseUrl: url, uploadDir, log, env: { DATA_ENCRYPTION_KEYS: seededUnder } });
   const out: PageRow[] = [];
   try {
     const today = chinaDate(new Date());
