@@ -211,19 +211,21 @@ Latest run: ${today}, ${seconds} s per load, load average ${loadAtStart} at the 
       }
     }
     log(`reports: sizes ${sizes.map((s) => s.toLocaleString('en')).join(', ')}, ${reportIterations} iterations`);
-    const r = await runReportsBench(base, { sizes, iterations: reportIterations, log });
+    const r = await runReportsBench(base, { sizes, iterations: reportIterations, requests: Math.max(50, reportIterations), log });
     version ||= r.version;
-    // The issue's goal is about each report as a manager opens it: the whole getReport call.
-    for (const x of r.rows.filter((x) => x.report === 'whole report')) {
+    // The issue's goal is about each report as a manager opens it: the whole page (issue 17),
+    // beside the naive GROUP BY of the same range (which has no page of its own).
+    for (const p of r.pages) {
+      const x = r.rows.find((x) => x.report === 'whole report' && x.who === p.who && x.days === p.days && x.size === p.size);
       rows.push({
-        label: `Reports: ${x.who}, ${x.size.toLocaleString('en')} applications (p50 ${ms(x.p50)})`,
-        measured: `${ms(x.p95)} p95`,
-        reference: x.naiveP95 === null ? '—' : `${ms(x.naiveP95)} p95 (naive GROUP BY)`,
-        ratio: x.naiveP95 === null ? '—' : `${(x.naiveP95 / x.p95).toFixed(1)}× faster`,
-        goal: '< 100 ms p95',
+        label: `Reports page ${p.page}: ${p.who}${p.days ? `, ${p.days} days` : ''}, ${p.size.toLocaleString('en')} applications (p50 ${ms(p.p50)}; service p95 ${ms(p.serviceP95)})`,
+        measured: `${ms(p.p95)} p95`,
+        reference: x?.naiveP95 == null ? '—' : `${ms(x.naiveP95)} p95 (naive GROUP BY, service only)`,
+        ratio: x?.naiveP95 == null ? '—' : `${(x.naiveP95 / p.p95).toFixed(1)}× faster`,
+        goal: '≤ 100 ms p95',
         // Judged on the figure shown.
-        met: Number(x.p95.toFixed(1)) < 100,
-        peakRss: '— (no server)',
+        met: Number(p.p95.toFixed(1)) <= 100,
+        peakRss: '—',
       });
     }
     sections.push({ name: 'reports', body: `${r.markdown}\nLatest run: ${today}. Machine: ${machineLine(r.version)}.` });

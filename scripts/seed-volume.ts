@@ -22,7 +22,7 @@ import { seedDemo, seedReference } from '../db/seed.js';
 import { dataKeysFromEnv } from '../server/secrets.js';
 import { OFFICES } from '../db/seed-data.js';
 import { SERVICES } from '../services/catalog/index.js';
-import { projectReports, REPORTS_PROJECTION } from '../services/reports/projection.js';
+import { replayTrail } from '../services/reports/projection.js';
 import { readRollup, recountRollup } from '../services/reports/recount.js';
 
 export type SeedVolumeOptions = { applications: number; database?: string; reset?: boolean; verify?: boolean; batch?: number; log?: (s: string) => void };
@@ -104,6 +104,17 @@ export async function seedVolume(url: string, opts: SeedVolumeOptions): Promise<
     const [{ count: existing }] = (await db.execute(sql`select count(*)::int as count from applications where number like 'V%'`) as unknown as { rows: { count: number }[] }).rows;
     if (existing >= n) {
       await restoreSecondaryIndexes(db, log);
+      // A load interrupted while the rollup was replayed has all its rows but not their figures.
+      const [{ behind }] = (
+        (await db.execute(sql`
+          select exists (select 1 from audit_events e, projection_cursors c where c.name = 'reports' and e.facts is not null
+                         and (e.xact, e.id) > (c.xact, c.audit_id)) as behind`)) as unknown as { rows: { behind: boolean }[] }
+      ).rows;
+      if (behind) {
+        log('seed:volume: the report rollup is behind the audit trail (an interrupted load?): replaying it');
+        await rebuildRollup(db);
+        await run('vacuum analyze');
+      }
       log(`seed:volume: ${existing} generated applications already there; nothing to do (--reset to regenerate)`);
       return;
     }
@@ -410,16 +421,14 @@ async function restoreSecondaryIndexes(db: Db, log: (s: string) => void): Promis
 
 /**
  * The rollup (report_daily and report_monthly) rebuilt by replaying the whole audit trail through
- * the live projection (services/reports/projection.ts, the one mapping): emptied, the cursor put
- * back to the start, then applied in large batches. --verify compares it with recountRollup.
+ * the live projection's mapping (services/reports/projection.ts replayTrail: emptied, summed in one
+ * pass, each row written once, the cursor left after the last event). Replaying it through the
+ * worker's step instead (projectReports) upserts every rollup row once per batch that touches it:
+ * about 70,000 events a minute here, over an hour for the 4.8 million events of 1M applications.
+ * --verify compares the result with recountRollup.
  */
 export async function rebuildRollup(db: Db): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`delete from report_daily`);
-    await tx.execute(sql`delete from report_monthly`);
-    await tx.execute(sql`update projection_cursors set xact = 0, audit_id = 0, last_at = null where name = ${REPORTS_PROJECTION}`);
-  });
-  await projectReports(db, 50_000);
+  await replayTrail(db);
 }
 
 function arg(name: string): string | undefined {

@@ -4,7 +4,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { isDomainError } from '#services/errors';
-import { followUpSchema, listRectifications, recordFollowUp, type RectificationView } from '#services/ratings/rectifications';
+import { followUpSchema, rectificationsPage, recordFollowUp, type RectificationView } from '#services/ratings/rectifications';
 import { formatInstant } from '~/components/application/format';
 import { KnownDay } from '~/components/application/known-day';
 import { ErrorSummary, RadioGroup, SubmitButton, TextareaField } from '~/components/forms';
@@ -20,12 +20,17 @@ export const handle = { i18n: ['common', 'catalog', 'ratings', 'validation', 'er
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
-/** 差评整改: bad reviews of the manager's offices, open ones first, overdue ones flagged. */
+/**
+ * 差评整改: bad reviews of the manager's offices, open ones first, overdue ones flagged. Both lists
+ * are paged (`?open=N&closed=M`, plain links, so it works without JS): a page renders at most 20
+ * follow-up forms and 20 closed rows, however many there are.
+ */
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['manager']);
-  const items = await orThrowResponse(() => listRectifications(ctx));
+  const url = new URL(request.url);
+  const page = await orThrowResponse(() => rectificationsPage(ctx, { open: Number(url.searchParams.get('open') ?? 1), closed: Number(url.searchParams.get('closed') ?? 1) }));
   const t = await getFixedT(request, ['ratings', 'common']);
-  return json(await withOfficeNames(context.db, { items, locale: await getLocale(request), title: `${t('ratings:rectifications.title')} - ${t('common:siteName')}` }));
+  return json(await withOfficeNames(context.db, { page, locale: await getLocale(request), title: `${t('ratings:rectifications.title')} - ${t('common:siteName')}` }));
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -44,7 +49,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     throw e;
   }
-  return redirect('/reports/rectifications', 303);
+  // Back to the page the form was on (the follow-up leaves the open list, so the next one moves up).
+  return redirect(`/reports/rectifications${new URL(request.url).search}`, 303);
 }
 
 function FollowUpForm({ item, lastResult }: { item: RectificationView; lastResult?: SubmissionResult<string[]> }) {
@@ -77,14 +83,42 @@ function FollowUpForm({ item, lastResult }: { item: RectificationView; lastResul
   );
 }
 
+/** Previous and next links of one list, keeping the other list's page. */
+function Pager({ list, page, more, other }: { list: 'open' | 'closed'; page: number; more: boolean; other: number }) {
+  const { t } = useTranslation('ratings');
+  if (page === 1 && !more) return null;
+  const href = (p: number) => {
+    const sp = new URLSearchParams();
+    const pages = list === 'open' ? { open: p, closed: other } : { open: other, closed: p };
+    if (pages.open > 1) sp.set('open', String(pages.open));
+    if (pages.closed > 1) sp.set('closed', String(pages.closed));
+    const q = sp.toString();
+    return `/reports/rectifications${q ? `?${q}` : ''}#${list}`;
+  };
+  return (
+    <nav className="actions no-print" aria-label={t(`rectifications.pager.${list}`)}>
+      {page > 1 && (
+        <Link to={href(page - 1)} rel="prev">
+          {t('rectifications.pager.previous')}
+        </Link>
+      )}
+      <span>{t('rectifications.pager.position', { page })}</span>
+      {more && (
+        <Link to={href(page + 1)} rel="next">
+          {t('rectifications.pager.next')}
+        </Link>
+      )}
+    </nav>
+  );
+}
+
 export default function Rectifications() {
-  const { items, locale } = useLoaderData<typeof loader>();
+  const { page, locale } = useLoaderData<typeof loader>();
+  const { open, closed, openCount } = page;
   const actionData = useActionData<typeof action>() as { id?: string; lastResult?: SubmissionResult<string[]> } | undefined;
   const { t, i18n } = useTranslation(['ratings', 'catalog', 'common']);
   const { officeName } = useOfficeName();
   const service = (code: string) => (i18n.exists(`catalog:services.${code}.name`) ? t(`catalog:services.${code}.name`) : code);
-  const open = items.filter((i) => !i.closedAt);
-  const closed = items.filter((i) => i.closedAt);
   return (
     <div className="container">
       <div className="actions no-print">
@@ -92,8 +126,8 @@ export default function Rectifications() {
       </div>
       <h1>{t('ratings:rectifications.title')}</h1>
       <p className="lead">{t('ratings:rectifications.lead')}</p>
-      <h2>{t('ratings:rectifications.open', { count: open.length })}</h2>
-      {open.length === 0 && <p>{t('ratings:rectifications.noneOpen')}</p>}
+      <h2 id="open">{t('ratings:rectifications.open', { count: openCount })}</h2>
+      {openCount === 0 && <p>{t('ratings:rectifications.noneOpen')}</p>}
       {open.map((item) => (
         <section key={item.id} className={`card rectification${item.overdue ? ' overdue' : ''}`} aria-labelledby={`r-${item.id}`}>
           <h3 id={`r-${item.id}`}>
@@ -123,7 +157,8 @@ export default function Rectifications() {
           <FollowUpForm item={item} lastResult={actionData?.id === item.id ? actionData.lastResult : undefined} />
         </section>
       ))}
-      <h2>{t('ratings:rectifications.closed', { count: closed.length })}</h2>
+      <Pager list="open" page={page.openPage} more={page.moreOpen} other={page.closedPage} />
+      <h2 id="closed">{t('ratings:rectifications.closed')}</h2>
       {closed.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label={t('ratings:rectifications.closedCaption')}>
           <table>
@@ -151,6 +186,7 @@ export default function Rectifications() {
           </table>
         </div>
       )}
+      <Pager list="closed" page={page.closedPage} more={page.moreClosed} other={page.openPage} />
     </div>
   );
 }

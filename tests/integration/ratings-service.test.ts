@@ -4,7 +4,7 @@ import type { DbHandle } from '../../db/client.js';
 import { ratings, rectifications } from '../../db/schema/index.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { getRatingForm, rateApplication } from '../../services/ratings/ratings.js';
-import { listRectifications, recordFollowUp } from '../../services/ratings/rectifications.js';
+import { listRectifications, pageNumber, rectificationsPage, recordFollowUp } from '../../services/ratings/rectifications.js';
 import { acceptApplication, completeApplication } from '../../services/review/decisions.js';
 import { recordVerdict } from '../../services/review/verdicts.js';
 import { actorOf, createStaff, fixedClock, testConfig, testContext } from '../support/factories.js';
@@ -109,6 +109,35 @@ describe('好差评 ratings', () => {
       [b, true],
       [a, true],
     ]);
+  });
+
+  it('pages the open and the closed rectifications each on its own, counting every open one', async () => {
+    const apps = [];
+    for (let i = 0; i < 5; i++) apps.push(await completed());
+    const manager = await createStaff(h.db, { role: 'manager' });
+    const clock = apps[0].clock;
+    const mctx = testContext(h.db, actorOf(manager), clock, config);
+    const ids: string[] = [];
+    for (const a of apps) {
+      ids.push((await rateApplication(a.ctx, a.number, { score: 1 })).rectificationId!);
+      // Each later one a week later: strictly later deadlines, whatever weekends fall between.
+      for (const b of apps) b.clock.advance(7 * 86_400_000);
+    }
+    await recordFollowUp(mctx, { id: ids[0], contactNote: '电话回访', outcome: 'fixed' });
+    clock.advance(3_600_000);
+    await recordFollowUp(mctx, { id: ids[1], contactNote: '电话回访', outcome: 'explained' });
+    const first = await rectificationsPage(mctx, { size: 2 });
+    expect(first).toMatchObject({ openCount: 3, openPage: 1, closedPage: 1, moreOpen: true, moreClosed: false });
+    expect(first.open.map((r) => r.id)).toEqual([ids[2], ids[3]]);
+    expect(first.closed.map((r) => r.id)).toEqual([ids[1], ids[0]]);
+    const second = await rectificationsPage(mctx, { open: 2, closed: 2, size: 2 });
+    expect(second).toMatchObject({ openCount: 3, openPage: 2, closedPage: 2, moreOpen: false, moreClosed: false, closed: [] });
+    expect(second.open.map((r) => r.id)).toEqual([ids[4]]);
+    // The whole list still reads the same rows in the same order.
+    expect((await listRectifications(mctx)).map((r) => r.id)).toEqual([ids[2], ids[3], ids[4], ids[1], ids[0]]);
+    // Nonsense page numbers are the first page.
+    expect([pageNumber('0'), pageNumber('x'), pageNumber('-3'), pageNumber('1.5'), pageNumber('100000'), pageNumber('3')]).toEqual([1, 1, 1, 1, 1, 3]);
+    expect((await rectificationsPage(mctx, { open: Number('abc'), size: 2 })).openPage).toBe(1);
   });
 
   it('opens no rectification for ratings of 3 to 5', async () => {

@@ -7,6 +7,7 @@ import { applyDeemedAcceptance } from '../../services/clock-rules/deemed-accepta
 import { isDomainError } from '../../services/errors.js';
 import { claimApplication } from '../../services/queue/claim.js';
 import { rateApplication } from '../../services/ratings/ratings.js';
+import { replayTrail } from '../../services/reports/projection.js';
 import { readRollup, recountRollup } from '../../services/reports/recount.js';
 import { runProjections } from '../../services/reports/run-projections.js';
 import { rowsOf } from '../../services/sql.js';
@@ -143,6 +144,13 @@ describe('report rollup', () => {
     // Running it again changes nothing: every event was applied exactly once.
     expect((await runProjections(h.db)).reportEvents).toBe(0);
     expect(await readRollup(h.db)).toEqual(recount);
+    // The bulk load's one-pass replay (seed:volume) writes the same rollup and leaves the cursor
+    // where the worker left it: nothing more to apply.
+    const [cursor] = rowsOf<{ xact: string; audit_id: string }>(await h.db.execute(sql`select xact::text, audit_id::text from projection_cursors where name = 'reports'`));
+    expect(await replayTrail(h.db, 7)).toBeGreaterThan(7);
+    expect(await readRollup(h.db)).toEqual(recount);
+    expect(rowsOf(await h.db.execute(sql`select xact::text, audit_id::text from projection_cursors where name = 'reports'`))).toEqual([cursor]);
+    expect((await runProjections(h.db)).reportEvents).toBe(0);
     // The trail carried every fact: the figures agree with the raw tables they describe.
     const [raw] = rowsOf<Record<string, number | string>>(
       await h.db.execute(sql`select

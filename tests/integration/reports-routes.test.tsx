@@ -236,13 +236,21 @@ describe('rating pages', () => {
     const managerCookie = await sessionCookieFor(h.db, app.clock, manager.id);
     const list = await rects();
     const listData = await (await run(list.loader, get('/reports/rectifications', { cookie: managerCookie }), app.context)).json();
-    expect(listData.items).toHaveLength(1);
-    const id = listData.items[0].id as string;
+    expect(listData.page).toMatchObject({ openCount: 1, openPage: 1, moreOpen: false, closed: [] });
+    expect(listData.page.open).toHaveLength(1);
+    const id = listData.page.open[0].id as string;
     for (const lng of ['zh-CN', 'en'] as const) {
       const html = await render(list.default, listData, lng);
       expect(missing.splice(0)).toEqual([]);
       expect(html).toContain(`value="${id}"`);
     }
+    // Further pages are plain links (no JS), each list keeping the other's page.
+    const paged = await render(list.default, { ...listData, page: { ...listData.page, openPage: 2, moreOpen: true, closedPage: 3 } }, 'en');
+    expect(missing.splice(0)).toEqual([]);
+    expect(paged).toContain('href="/reports/rectifications?closed=3#open"');
+    expect(paged).toContain('href="/reports/rectifications?open=3&amp;closed=3#open"');
+    expect(paged).toContain('href="/reports/rectifications?open=2&amp;closed=2#closed"');
+    expect(paged).not.toContain('closed=4');
     const badFollowUp = await run(list.action, post('/reports/rectifications', { id, contactNote: '', outcome: 'maybe' }, { cookie: managerCookie }), app.context);
     expect(badFollowUp.status).toBe(400);
     const badBody = await badFollowUp.json();

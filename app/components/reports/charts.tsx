@@ -16,6 +16,15 @@ const COLORS = ['#1f5fa8', '#2e8b57', '#7a4fb3', '#c0392b'];
 
 type Series = { key: string; label: string };
 
+/**
+ * More categories than this (two months of days) are drawn as one line per series rather than a
+ * bar per value: a year by day would be 1,460 bars under half a pixel wide each, unreadable, and
+ * the largest part of the page's markup and render time (issue 17). The table keeps every figure.
+ */
+export const MAX_BAR_GROUPS = 62;
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+
 export function GroupedBarChart({
   title,
   description,
@@ -47,14 +56,25 @@ export function GroupedBarChart({
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{description}</desc>
         <Group left={MARGIN.left} top={MARGIN.top}>
-          {categories.map((c, ci) => (
-            <Group key={c} left={x0(c) ?? 0}>
-              {series.map((s, si) => {
-                const v = values[ci]?.[si] ?? 0;
-                return <Bar key={s.key} x={x1(s.key) ?? 0} y={y(v)} width={x1.bandwidth()} height={innerH - y(v)} fill={COLORS[si % COLORS.length]} />;
-              })}
-            </Group>
-          ))}
+          {categories.length > MAX_BAR_GROUPS
+            ? series.map((s, si) => (
+                <path
+                  key={s.key}
+                  className="chart-line"
+                  fill="none"
+                  stroke={COLORS[si % COLORS.length]}
+                  strokeWidth={1.5}
+                  d={categories.map((c, ci) => `${ci ? 'L' : 'M'}${r1((x0(c) ?? 0) + x0.bandwidth() / 2)},${r1(y(values[ci]?.[si] ?? 0))}`).join('')}
+                />
+              ))
+            : categories.map((c, ci) => (
+                <Group key={c} left={x0(c) ?? 0}>
+                  {series.map((s, si) => {
+                    const v = values[ci]?.[si] ?? 0;
+                    return <Bar key={s.key} x={x1(s.key) ?? 0} y={y(v)} width={x1.bandwidth()} height={innerH - y(v)} fill={COLORS[si % COLORS.length]} />;
+                  })}
+                </Group>
+              ))}
           <AxisLeft scale={y} numTicks={5} tickFormat={(v) => formatNumber(Number(v))} />
           <AxisBottom top={innerH} scale={x0} tickValues={categories.filter((_, i) => i % every === 0)} />
         </Group>
