@@ -102,9 +102,10 @@ async function render(req: http.IncomingMessage): Promise<{ status: number; head
   const used = new Set<string>();
   const instance = requestInstance(await i18nFor(lng), lng, used);
   const declared = [...(root.handle?.i18n ?? []), ...(mod(page.p.id).handle?.i18n ?? [])];
-  const bundleLinks = () => inNamespaceOrder([...declared, ...used]).map((ns) => ({ ns, href: bundleHref(lng, ns) }));
-  const meta = ((mod(page.p.id).meta as unknown as (a: unknown) => Meta)?.({ data: pd, params, location: url }) ?? []) as Meta;
   const hydrate = hydrates.has(url.pathname);
+  // A page that loads no script has no translation preloads either (app/utils/page-scripts.ts).
+  const bundleLinks = () => (hydrate ? inNamespaceOrder([...declared, ...used]).map((ns) => ({ ns, href: bundleHref(lng, ns) })) : []);
+  const meta = ((mod(page.p.id).meta as unknown as (a: unknown) => Meta)?.({ data: pd, params, location: url }) ?? []) as Meta;
 
   let body: string;
   if (mode === 'template') {
