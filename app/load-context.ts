@@ -17,10 +17,11 @@ export type OneWindowContext = {
   cspNonce?: string;
   /**
    * What one request works out once for all its loaders, made afresh by the server for every
-   * GET (server/app.ts; an action may change who is signed in before the loaders run). Remix hands each loader its own copy of the Request (it strips
-   * `?index` and `?_data` into a new one), so a memo keyed by the Request is not shared between the
-   * root loader and the page's: a signed-in page looked its session up twice. Absent where a
-   * loader is called directly (tests): then each Request is its own.
+   * GET (server/app.ts; an action may change who is signed in before the loaders run). Remix
+   * hands each loader its own copy of the Request (it strips `?index` and `?_data` into a new
+   * one), so a memo keyed by the Request is not shared between the root loader and the page's: a
+   * signed-in page looked its session up twice. Absent where a loader is called directly (tests):
+   * then each Request is its own.
    */
   perRequest?: { actor?: Promise<Actor> };
   /** The client's address (express req.ip, one proxy hop trusted), for per-address rate limits. */

@@ -62,9 +62,9 @@ function clerkOf(ctx: ServiceContext): UserActor {
 /** The queue's one order (services/queue/urgency.ts), over queue_items or rows of it named so. */
 const URGENCY_SQL = sql.join([...URGENCY_ORDER], sql`, `);
 const WORKABLE_SQL = WORKABLE_STATUSES.map((s) => `'${s}'`).join(', ');
-/** Statuses the take moves to under_review (as changeStatus would: the audit row is application.reviewStarted). */
 /** Date.toISOString's format, as a parameter (a pgbench replay of this text reads a colon in it as a variable). */
 const ISO_FORMAT = 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"';
+/** Statuses the take moves to under_review (as changeStatus would: the audit row is application.reviewStarted). */
 const STARTS_REVIEW_SQL = "'submitted', 'supplemented'";
 
 /**
