@@ -458,17 +458,19 @@ describe('what a hostile probe of the running server found', () => {
     expect(refused.body).not.toContain('\u0000');
   });
 
-  it('a URL no route serves and a POST to a page without a form answer with the localized code, not Remix internals', async () => {
+  it('a URL no route serves and a POST to a page without a form answer with the localized message, not Remix internals', async () => {
+    // Error pages load no script (decision 0044), so the message is in the markup, not in inlined route data.
+    const errors = JSON.parse(fs.readFileSync(path.join(root, 'locales/zh-CN/errors.json'), 'utf8')) as Record<string, string>;
     const base = await serve(context(h.db, { production: true }));
     const missing = await request(base, 'GET', '/no-such-page-xyz');
     expect(missing.status).toBe(404);
     expect(missing.body).toContain('<!DOCTYPE html>');
     expect(missing.body).not.toMatch(/No route matches/);
-    expect(missing.body).toContain('"code":"notFound"');
+    expect(missing.body).toContain(errors.notFound);
     const post = await request(base, 'POST', '/services', FORM_TYPE, 'a=1');
     expect(post.status).toBe(405);
     expect(post.body).not.toMatch(/did not provide an action/);
-    expect(post.body).toContain('"code":"methodNotAllowed"');
+    expect(post.body).toContain(errors.methodNotAllowed);
     const postData = await request(base, 'POST', '/services?_data=routes%2Fservices._index', FORM_TYPE, 'a=1');
     expect(postData.status).toBe(405);
     expect(JSON.parse(postData.body)).toEqual({ code: 'methodNotAllowed', params: {} });
