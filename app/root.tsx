@@ -35,7 +35,8 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const headers = new Headers();
   // Remember an explicit ?lng choice for the next visit, and for a signed-in person's messages.
   if (new URL(request.url).searchParams.has('lng')) {
-    headers.append('Set-Cookie', await languageCookie.serialize(locale));
+    // Secure wherever the session cookie is (production): every cookie the portal sets is.
+    headers.append('Set-Cookie', await languageCookie.serialize(locale, { secure: context.production }));
     await rememberLanguage({ db: context.db, actor }, locale);
   }
   const t = await getFixedT(request, 'common');

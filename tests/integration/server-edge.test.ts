@@ -392,6 +392,17 @@ describe('the client address', () => {
 });
 
 describe('started the way `npm start` starts it', () => {
+  it('the language cookie is Secure in production like the session cookie, and not under npm run dev', async () => {
+    for (const production of [true, false]) {
+      const base = await serve(context(h.db, { production }));
+      const res = await request(base, 'GET', '/?lng=en');
+      const lng = [res.headers['set-cookie']].flat().find((c) => String(c).startsWith('lng='));
+      expect(lng, `production: ${production}`).toBeDefined();
+      if (production) expect(lng).toMatch(/;\s*Secure/i);
+      else expect(lng).not.toMatch(/Secure/i);
+    }
+  });
+
   it('is production: Secure session cookie, HSTS, no details; NODE_ENV=development (npm run dev) is not', async () => {
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'onewindow-settings-'));
     try {
