@@ -19,7 +19,7 @@ import { createDb, type Db } from '../db/client.js';
 import { addDays, chinaDate } from '../services/calendar/working-days.js';
 import { defaultConfig, systemClock, type ServiceContext, type UserActor } from '../services/context.js';
 import { getReport, percentile } from '../services/reports/metrics.js';
-import { listRectifications } from '../services/ratings/rectifications.js';
+import { rectificationsPage } from '../services/ratings/rectifications.js';
 import { databaseUrl, ensureDatabase, seedVolume } from '../scripts/seed-volume.js';
 import { signedInCookie } from './load.js';
 import { generatedSecret } from '../server/secrets.js';
@@ -228,7 +228,7 @@ async function bench(db: Db, size: number, iterations: number, warmup: number, l
       log?.(`reports: ${who}, ${days} days, ${size.toLocaleString('en')}: p95 ${pct(whole, 95).toFixed(1)} ms, naive p95 ${pct(naiveWhole, 95).toFixed(1)} ms (${runs} runs)`);
     }
     const ctx: ServiceContext = { db, actor, clock: systemClock, config: defaultConfig() };
-    const rect = await times(() => listRectifications(ctx), warmup, iterations);
+    const rect = await times(() => rectificationsPage(ctx), warmup, iterations);
     out.push({ report: 'rectification list', who, days: 0, size, p50: pct(rect, 50), p95: pct(rect, 95), naiveP50: null, naiveP95: null, naiveRuns: 0 });
   }
   return out;
@@ -269,7 +269,7 @@ async function benchPages(db: Db, url: string, size: number, requests: number, w
         out.push({ page: '/reports', who, days, size, serviceP50: pct(service, 50), serviceP95: pct(service, 95), p50: pct(http, 50), p95: pct(http, 95), requests });
         log(`reports: GET ${page} as ${who}: p95 ${pct(http, 95).toFixed(1)} ms (service ${pct(service, 95).toFixed(1)} ms)`);
       }
-      const service = await times(() => listRectifications(ctx), warmup, requests);
+      const service = await times(() => rectificationsPage(ctx), warmup, requests);
       const http = await times(() => getPage(server, '/reports/rectifications', cookie, '<h1'), warmup, requests);
       out.push({ page: '/reports/rectifications', who, days: 0, size, serviceP50: pct(service, 50), serviceP95: pct(service, 95), p50: pct(http, 50), p95: pct(http, 95), requests });
       log(`reports: GET /reports/rectifications as ${who}: p95 ${pct(http, 95).toFixed(1)} ms (service ${pct(service, 95).toFixed(1)} ms)`);
@@ -353,7 +353,7 @@ and the last 365 days, period = day.${seeded.length ? ` (${seeded.join(', ')}.)`
 
 **The whole page.** A production server (\`NODE_ENV=production\`, bench/server.ts) on the seeded database, each
 manager signed in with a real session; one request at a time, ${withPages ? requests : '—'} timed GETs after 5 warm-ups
-per row. "service" is the call the page's loader makes (getReport, listRectifications), timed in this process
+per row. "service" is the call the page's loader makes (getReport, rectificationsPage), timed in this process
 the same way; "page − service" is what the HTTP round trip, the session check, the loader's other reads and
 the render add.
 

@@ -93,15 +93,6 @@ export function loggable(error: unknown): string {
   return `${error.stack ?? error.message}${cause}`;
 }
 
-/** The first error code (socket code or SQLSTATE) in the chain, for a one-line message. */
-export function failureCode(error: unknown): string | null {
-  for (const e of causes(error)) {
-    const code = codeOf(e);
-    if (code) return code;
-  }
-  return null;
-}
-
 /**
  * What a startup failure says of a refused connection: the socket code (ECONNREFUSED), or the
  * server's SQLSTATE with its own words (3D000: database "x" does not exist), which name no

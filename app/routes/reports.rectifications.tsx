@@ -28,7 +28,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.t
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const ctx = await requireUser(request, context, ['manager']);
   const url = new URL(request.url);
-  const page = await orThrowResponse(() => rectificationsPage(ctx, { open: Number(url.searchParams.get('open') ?? 1), closed: Number(url.searchParams.get('closed') ?? 1) }));
+  const page = await orThrowResponse(() => rectificationsPage(ctx, { open: url.searchParams.get('open'), closed: url.searchParams.get('closed') }));
   const t = await getFixedT(request, ['ratings', 'common']);
   return json(await withOfficeNames(context.db, { page, locale: await getLocale(request), title: `${t('ratings:rectifications.title')} - ${t('common:siteName')}` }));
 }

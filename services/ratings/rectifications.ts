@@ -140,7 +140,7 @@ export type RectificationPage = {
 };
 
 /** A page number from the query string: 1 unless a whole number from 1 to RECTIFICATION_MAX_PAGE. */
-export function pageNumber(raw: string | null | undefined): number {
+export function pageNumber(raw: unknown): number {
   const n = Number(raw);
   return Number.isInteger(n) && n >= 1 && n <= RECTIFICATION_MAX_PAGE ? n : 1;
 }
@@ -149,10 +149,14 @@ export function pageNumber(raw: string | null | undefined): number {
  * /reports/rectifications a page at a time: RECTIFICATION_PAGE_SIZE open rectifications (each with
  * its follow-up form) and as many closed ones, each list paged on its own, and how many are open.
  */
-export async function rectificationsPage(ctx: ServiceContext, pages: { open?: number; closed?: number; size?: number } = {}): Promise<RectificationPage> {
+export async function rectificationsPage(
+  ctx: ServiceContext,
+  pages: { open?: number | string | null; closed?: number | string | null; size?: number } = {},
+): Promise<RectificationPage> {
   const { actor, scope } = authorize(ctx.actor, 'report:read');
-  const openPage = pageNumber(String(pages.open ?? 1));
-  const closedPage = pageNumber(String(pages.closed ?? 1));
+  // As the query string gives them (`?open=2`): anything but a page number is the first page.
+  const openPage = pageNumber(pages.open ?? 1);
+  const closedPage = pageNumber(pages.closed ?? 1);
   const codes = await officesInScope(ctx.db, actor, scope);
   const none = { open: [], closed: [], openCount: 0, openPage, closedPage, moreOpen: false, moreClosed: false };
   if (codes.length === 0) return none;
