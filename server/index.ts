@@ -11,6 +11,7 @@ import { startWorkerLoop } from '../services/notifications/loop.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
 import { portFromEnv, serverSettings, startupFailure } from './settings.js';
 import { clockFromEnv } from './simulated-clock.js';
+import { stopTimeoutFromEnv, stopWithin } from './stop-within.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -27,6 +28,7 @@ async function main() {
   // The browser story moves the server's day (MOCKS only, server/simulated-clock.ts); never a real deployment's clock.
   const clock = clockFromEnv(process.env, mocks);
   const port = portFromEnv(process.env);
+  const stopTimeout = stopTimeoutFromEnv(process.env);
   const url = process.env.DATABASE_URL || undefined;
   const reportsUrl = process.env.REPORTS_DATABASE_URL || undefined;
   if (reportsUrl && !url) throw new Error('REPORTS_DATABASE_URL needs DATABASE_URL: the embedded PGlite has no replicas');
@@ -89,16 +91,15 @@ async function main() {
   if (host) server.listen(port, host, onListening);
   else server.listen(port, onListening);
 
-  const shutdown = () => {
-    server.close(
-      () =>
-        void (worker?.stop() ?? Promise.resolve())
-          .then(() => Promise.all([handle.close(), reports?.close()]))
-          .finally(() => process.exit(0)),
-    );
-  };
-  process.on('SIGTERM', shutdown);
-  process.on('SIGINT', shutdown);
+  // Requests in hand are answered, then the worker (if this process runs it) and the pools stop;
+  // at most STOP_TIMEOUT_SECONDS (server/stop-within.ts), so a silent database cannot hold the exit.
+  const shutdown = stopWithin('onewindow', stopTimeout, () =>
+    new Promise<void>((resolve) => server.close(() => resolve()))
+      .then(() => worker?.stop())
+      .then(() => Promise.all([handle.close(), reports?.close()])),
+  );
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((e) => {

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { dataKeysFromEnv, publicUrlFromEnv, signingKeysFromEnv } from './secrets.js';
 import { mocksEnabled, startupFailure } from './settings.js';
 import { clockFromEnv } from './simulated-clock.js';
+import { stopTimeoutFromEnv, stopWithin } from './stop-within.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,6 +27,7 @@ async function main() {
   if (!url) throw new SettingError('npm run worker needs DATABASE_URL (PostgreSQL); with PGlite the server runs the worker itself');
   if (mocks) (await import('../tests/mocks/index.js')).startMocks({ smsLog: process.env.SIMULATED_SMS_LOG || path.join(root, '.data', 'simulated-sms.log') });
   const clock = clockFromEnv(process.env, mocks);
+  const stopTimeout = stopTimeoutFromEnv(process.env);
   const handle = await createDb({ url, max: 4, applicationName: 'onewindow worker' });
   // Before the loop: a database out of reach ends the process with one sentence (not a log line
   // every poll), and a fresh one gets its tables and reference data (the holiday calendar the
@@ -46,23 +48,8 @@ async function main() {
   console.log(`onewindow worker: every ${config.integrations.outbox.pollMs} ms, delivers notifications and runs the law's clocks (deemed acceptance, supplement deadlines, overdue)`);
   // Stop on the first signal: the message being sent is finished and recorded, the rest of the
   // batch handed back (DeliverOptions.signal), the connections closed; then exit 0. A second
-  // signal changes nothing: stopping waits only for the step in hand.
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`onewindow worker: ${signal}, stopping`);
-    worker
-      .stop()
-      .then(() => handle.close())
-      .then(
-        () => process.exit(0),
-        (e: unknown) => {
-          console.error('onewindow worker: did not stop cleanly', e);
-          process.exit(1);
-        },
-      );
-  };
+  // signal changes nothing: stopping waits only for the step in hand, and at most STOP_TIMEOUT_SECONDS.
+  const shutdown = stopWithin('onewindow worker', stopTimeout, () => worker.stop().then(() => handle.close()));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -58,5 +59,42 @@ describe('the worker on its own', () => {
     while ((await statusOf()) !== 'accepted' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await statusOf()).toBe('accepted');
     expect(await stop(worker)).toBe(0);
+  });
+
+  it('a database that goes silent mid-query: SIGTERM still ends it, within STOP_TIMEOUT_SECONDS, with one sentence', async () => {
+    // A TCP relay to the database that can stop relaying without closing anything: a failover
+    // whose old primary drops off the network. The worker's next round then waits on a query that
+    // is never answered, and nothing but the stop timeout can end that wait (keepalive takes minutes).
+    const target = new URL(url);
+    const sockets: net.Socket[] = [];
+    let silent = false;
+    const relay = net.createServer((inbound) => {
+      const outbound = net.connect(Number(target.port || 5432), target.hostname);
+      sockets.push(inbound, outbound);
+      inbound.on('data', (b) => silent || outbound.write(b));
+      outbound.on('data', (b) => silent || inbound.write(b));
+      inbound.on('error', () => outbound.destroy());
+      outbound.on('error', () => inbound.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const relayed = new URL(url);
+      relayed.hostname = '127.0.0.1';
+      relayed.port = String((relay.address() as net.AddressInfo).port);
+      const worker = startWorker('worker', { url: relayed.toString(), env: { OUTBOX_POLL_MS: '100', STOP_TIMEOUT_SECONDS: '2' } });
+      procs.push(worker);
+      await waitForLog(worker, /delivers notifications and runs the law.s clocks/);
+      silent = true;
+      // A few rounds, so one of them is waiting on the silent connection when the signal comes.
+      await new Promise((r) => setTimeout(r, 500));
+      const signalled = Date.now();
+      expect(await stop(worker)).toBe(1);
+      expect(Date.now() - signalled).toBeLessThan(10_000);
+      expect(worker.log()).toContain('onewindow worker: did not stop within 2 s');
+      expect(worker.log()).not.toMatch(/\n\s+at /);
+    } finally {
+      for (const s of sockets) s.destroy();
+      relay.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { bodyLimitFor, FORM_BODY_LIMIT, MULTIPART_OVERHEAD } from '../../server/
 import { dataExceptionCode, isDatabaseUnavailable } from '../../db/failures.js';
 import { isProduction, mocksEnabled, parseTrustProxy, portFromEnv, sessionSecret, startupFailure } from '../../server/settings.js';
 import { clockFromEnv } from '../../server/simulated-clock.js';
+import { DEFAULT_STOP_TIMEOUT_SECONDS, stopTimeoutFromEnv } from '../../server/stop-within.js';
 import { signingKeysFromEnv } from '../../server/secrets.js';
 import { SettingError } from '../../services/setting-error.js';
 import { defaultConfig } from '../../services/context.js';
@@ -130,6 +131,12 @@ describe('what a process that cannot start says', () => {
     expect(portFromEnv({})).toBe(3000);
     expect(portFromEnv({ PORT: '4101' })).toBe(4101);
     for (const bad of ['abc', '0', '65536', '80x', '-1', '1e3']) expect(() => portFromEnv({ PORT: bad }), bad).toThrow(SettingError);
+  });
+
+  it('STOP_TIMEOUT_SECONDS: whole seconds from 1 to 3600, 20 when unset', () => {
+    expect(stopTimeoutFromEnv({})).toBe(DEFAULT_STOP_TIMEOUT_SECONDS);
+    expect(stopTimeoutFromEnv({ STOP_TIMEOUT_SECONDS: ' 45 ' })).toBe(45);
+    for (const bad of ['0', '3601', '2.5', 'ten', '-3', '1e2']) expect(() => stopTimeoutFromEnv({ STOP_TIMEOUT_SECONDS: bad }), bad).toThrow(SettingError);
   });
 
   it('the simulated clock only with MOCKS, for the worker as for the server', () => {
