@@ -67,10 +67,16 @@ function requestUrl(req: ExpressRequest): URL | null {
   }
 }
 
+/**
+ * The request's headers for Remix, less X-Forwarded-Host. The URL is built from Host (above) and
+ * the same-origin check compares Origin with Host (server/app.ts); Remix's own check of an action
+ * prefers X-Forwarded-Host, and on a mismatch answers a bare 500 with a stack in the log. Anyone
+ * can send that header, so it would be a 500 on demand; no route reads it.
+ */
 function remixHeaders(from: IncomingHttpHeaders): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(from)) {
-    if (value === undefined) continue;
+    if (value === undefined || name === 'x-forwarded-host') continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   return headers;

@@ -153,6 +153,15 @@ describe('methods the portal does not serve', () => {
     expect(post.status).toBe(401);
   });
 
+  it('a POST naming another host in X-Forwarded-Host is answered as any other, not a bare 500', async () => {
+    for (const trustProxy of [undefined, 1] as const) {
+      const base = await serve(context(), { trustProxy });
+      const origin = `http://${new URL(base).host}`;
+      const post = await request(base, 'POST', '/login', { ...FORM, Origin: origin, 'X-Forwarded-Host': 'evil.example' }, 'identifier=13800000000&password=wrong-password');
+      expect(post.status).toBe(401);
+    }
+  });
+
   it('answers a Host that is not a host with 400, not 500', async () => {
     const base = await serve(context());
     expect((await request(base, 'GET', '/services', { Host: 'a/b' })).status).toBe(400);
