@@ -6,7 +6,7 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import type { OneWindowContext } from '../app/load-context.js';
 import type { Config } from '../services/context.js';
 import { bodyLimitFor } from './body-limit.js';
-import { sendEdgeError } from './edge-pages.js';
+import { answerUnparsedRequest, sendEdgeError } from './edge-pages.js';
 import { guardBuild } from './guarded-build.js';
 import { remixHandler } from './remix-handler.js';
 import type { TrustProxy } from './settings.js';
@@ -143,5 +143,6 @@ export function createHttpServer(app: Express, config: Pick<Config, 'maxRequestB
     if (!(declared > bodyLimitFor(pathname, config))) res.writeContinue();
     server.emit('request', req, res);
   });
+  server.on('clientError', answerUnparsedRequest);
   return server;
 }

@@ -1,5 +1,6 @@
+import type { Duplex } from 'node:stream';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
-import { getFixedT, getLocale } from '~/i18next.server';
+import { getFixedT, getLocale, i18nFor } from '~/i18next.server';
 
 /**
  * Answers for requests refused before Remix can take them (a method no page serves, a request
@@ -22,6 +23,34 @@ export async function sendEdgeError(req: ExpressRequest, res: ExpressResponse, s
       `<title>${escape(`${title} - ${t('common:siteName')}`)}</title></head><body><main>` +
       `<h1>${escape(title)}</h1><p role="alert">${escape(t(`errors:${code}`))}</p><p><a href="/">${escape(t('common:errorPage.home'))}</a></p>` +
       `</main></body></html>`,
+  );
+}
+
+/**
+ * The answer to a request Node could not parse (the http server's 'clientError'): a URL or headers
+ * over the 16 KiB limit (431), or bytes that are not HTTP (400). Node's own answer is a status line
+ * and nothing else, a blank page. With no headers to read the language from, the page says it in
+ * both. A socket already closing (the client reset it) gets nothing.
+ */
+export function answerUnparsedRequest(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headersTooLarge'] : [400, 'Bad Request', 'badRequest'];
+  void Promise.all([i18nFor('zh-CN'), i18nFor('en')]).then(
+    ([zh, en]) => {
+      const say = (i: typeof zh, lng: string) => `<p lang="${lng}" role="alert">${escape(i.t(`errors:${code}`))}</p>`;
+      const body =
+        `<!DOCTYPE html><html lang="zh-CN" dir="ltr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>${escape(`${zh.t('common:errorPage.title')} - ${zh.t('common:siteName')}`)}</title></head><body><main>` +
+        `<h1>${escape(zh.t('common:errorPage.title'))} <span lang="en">${escape(en.t('common:errorPage.title'))}</span></h1>` +
+        `${say(zh, 'zh-CN')}${say(en, 'en')}<p><a href="/">${escape(zh.t('common:errorPage.home'))}</a> · <a href="/?lng=en" lang="en">${escape(en.t('common:errorPage.home'))}</a></p>` +
+        `</main></body></html>`;
+      const bytes = Buffer.byteLength(body);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${bytes}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'\r\nConnection: close\r\n\r\n${body}`);
+    },
+    () => socket.destroy(),
   );
 }
 

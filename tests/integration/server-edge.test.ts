@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createCookie, json, type LoaderFunctionArgs, type ServerBuild } from '@remix-run/node';
@@ -160,6 +160,24 @@ describe('methods the portal does not serve', () => {
       const post = await request(base, 'POST', '/login', { ...FORM, Origin: origin, 'X-Forwarded-Host': 'evil.example' }, 'identifier=13800000000&password=wrong-password');
       expect(post.status).toBe(401);
     }
+  });
+
+  it('a URL over the header limit gets a page saying so in both languages, not a blank 431', async () => {
+    const base = await serve(context());
+    // Over a bare socket: the test setup's msw intercepts node:http's client, which never hands
+    // on an answer given before the request's headers were read.
+    const { hostname, port } = new URL(base);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      const socket = net.connect(Number(port), hostname, () => socket.write(`GET /services?q=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`));
+      socket.on('data', (c: Buffer) => chunks.push(c));
+      socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 431 /);
+    expect(reply).toMatch(/\r\nContent-Type: text\/html; charset=utf-8\r\n/);
+    expect(reply).toContain('网址或请求头过长');
+    expect(reply).toContain('too long');
   });
 
   it('answers a Host that is not a host with 400, not 500', async () => {
