@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
 import { itemReference, officeOffers, versionInForce } from '../catalog/item-versions.js';
