@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { auditEvents } from '../db/schema/index.js';
 import type { ServiceContext } from './context.js';
@@ -10,9 +11,10 @@ export type AuditEntry = {
   toStatus?: string | null;
   reason?: string | null;
   officeCode?: string | null;
-  data?: Record<string, unknown>;
+  /** Or SQL that makes it, for a statement that computes part of it (services/applications/submit-statements.ts). */
+  data?: Record<string, unknown> | SQL;
   /** What the reports count this event by (services/reports/mapping.ts); only for counted events. */
-  facts?: ReportFacts | null;
+  facts?: ReportFacts | SQL | null;
   /** When the change happened, if the caller already stamped it (defaults to now). */
   at?: Date;
 };

@@ -18,5 +18,29 @@ export function together(parts: readonly SQLWrapper[]): SQL {
   return sql`with ${sql.join(ctes, sql`, `)} ${last}`;
 }
 
+/**
+ * `with <name> as (first), w0 as (a), w1 as (b) select * from <name>`: as `together`, after a
+ * statement whose returned row the others read as `name` (a number it drew, a column it looked
+ * up), and answering with that row. Every part runs even when `first` returns no row (the others
+ * then read nulls), so `first` should fail rather than return nothing when the rest must not run.
+ */
+export function togetherAfter(name: string, first: SQLWrapper, parts: readonly SQLWrapper[]): SQL {
+  const named = sql.identifier(name);
+  const ctes = [sql`${named} as (${first.getSQL()})`, ...parts.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p.getSQL()})`)];
+  return sql`with ${sql.join(ctes, sql`, `)} select * from ${named}`;
+}
+
+/**
+ * A unique violation of the given constraint (23505), as either driver reports it; drizzle
+ * wraps the driver's error as its `cause`.
+ */
+export function isUniqueViolation(e: unknown, constraint: string): boolean {
+  for (let err = e; err && typeof err === 'object'; err = (err as { cause?: unknown }).cause) {
+    const { code, constraint: name } = err as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return name === constraint;
+  }
+  return false;
+}
+
 /** The rows of a raw query: both drivers answer with { rows }, which the shared Db type does not say. */
 export const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;

@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
 import { applications, users } from '../../db/schema/index.js';
 import { applicableMaterials, commitmentOf, getService, type Answers, type ServiceDefinition } from '../catalog/index.js';
 import { itemReference, officeOffers, versionInForce } from '../catalog/item-versions.js';
@@ -12,8 +11,8 @@ import { attachFiles, currentFiles, storeBlobs, type NewFileRow } from '../files
 import { submissionFacts, type SubmissionFacts } from '../integrations/submission-checks.js';
 import { officesHandling, type OfficeRow } from '../offices/offices.js';
 import { authorize } from '../permissions.js';
-import { isCrossProvince } from '../reports/counters.js';
-import { rowsOf } from '../sql.js';
+import { removeBlobs } from '../files/storage.js';
+import { isUniqueViolation, rowsOf } from '../sql.js';
 import { checkApplyInput, materialField, type ApplyInput } from './apply-input.js';
 import { requiredMaterialCodes, sharedFactsForRaw } from './checklist.js';
 import { lockOrCreateDraft, storeDraftAnswers, withBlobCleanup } from './drafts.js';
@@ -22,10 +21,11 @@ import { applicationNumberPrefix } from './numbers.js';
 import { parseAnswers, rawAnswersOf } from './parse-answers.js';
 import { assertTransition } from './status-machine.js';
 import {
+  APPLICATION_KEY,
   fileValues,
+  filing,
   receiptColumns,
   submissionWrites,
-  submittedInsert,
   submittingColumns,
   type RawReceipt,
   type SubmissionWrites,
@@ -54,9 +54,6 @@ type Outcome =
   | { kind: 'invalid'; fieldErrors: Record<string, string[]> }
   | { kind: 'missing'; materials: string[] };
 
-/** What the submitting insert or update returns: the number it drew, and the applicant's ID for the report. */
-type Receipt = { applicationId: string; number: string | null; applicantIdNumber: string | null };
-
 /** The submitting columns, computed before the transaction from the answers and reference data. */
 type Plan = {
   answers: Answers;
@@ -82,11 +79,11 @@ type Plan = {
  * submitted, enqueue it, audit it and record the receipt message.
  *
  * A first post that is complete by itself (valid answers, an office, a file for every material)
- * is inserted as submitted straight away, and its files, queue item, audit event, receipt
- * message and report counts go to the database as one statement (`together`): five round trips
- * with the session instead of fifteen. Both statements are built once per process and then only
- * filled in (services/sql-shapes.ts). Every other post (a saved draft, a repost) takes the
- * general path below, to the same writes.
+ * is one statement, its own transaction: the application inserted as submitted with its files,
+ * queue item, audit event and receipt message (buildFiling, docs/decisions/0048), built once per
+ * process and then only filled in (services/sql-shapes.ts). With the session lookup that is two
+ * round trips a filing. Every other post (a saved draft, a repost: the application exists, and the
+ * statement fails writing nothing) takes the general path below, a transaction, to the same writes.
  *
  * When the answers are invalid or a required material has no file, the posted values and files
  * are still kept on the draft (the transaction commits as a draft save) and the 400 names every
@@ -180,23 +177,24 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
   // The materials these answers call for (the checklist of the definition).
   const required = answers ? applicableMaterials(def, answers, { today }).map((m) => m.code) : [];
 
-  const outcome = await withBlobCleanup(ctx, (written) =>
-    ctx.db.transaction(async (tx): Promise<Outcome> => {
-      if (mode === 'file' && plan && 'office' in plan && required.every((code) => posted.has(code))) {
-        assertTransition('draft', 'submitted', 'citizen');
-        const [inserted] = rowsOf<RawReceipt>(
-          await tx.execute(
-            submittedInsert(tx, {}, { id: input.applicationId, applicantId: actor.id, serviceCode: def.code, department: def.department, ...submitting(plan) }),
-          ),
-        );
-        if (inserted) {
-          const fileRows = await storeBlobs(ctx, input.applicationId, files, written);
-          const receipt = { applicationId: input.applicationId, number: inserted.number, applicantIdNumber: inserted.applicant_id_number };
-          return { kind: 'submitted', number: await recordSubmission(tx, actor, def, plan, receipt, fileRows) };
-        }
-        // The row exists: a saved draft or a second post of this form. The general path decides.
+  const outcome = await withBlobCleanup(ctx, async (written): Promise<Outcome> => {
+    if (mode === 'file' && plan && 'office' in plan && required.every((code) => posted.has(code))) {
+      assertTransition('draft', 'submitted', 'citizen');
+      // Stored first: the statement names them. A failed statement leaves them to withBlobCleanup.
+      const fileRows = await storeBlobs(ctx, input.applicationId, files, written);
+      const values = { id: input.applicationId, applicantId: actor.id, ...submitting(plan), ...writesOf(actor, def, plan, input.applicationId, fileRows) };
+      try {
+        const [filed] = rowsOf<RawReceipt>(await ctx.db.execute(filing(ctx.db, { files: fileRows.length }, values)));
+        if (!filed?.number) throw new Error('submit: the application was not numbered');
+        return { kind: 'submitted', number: filed.number };
+      } catch (e) {
+        if (!isUniqueViolation(e, APPLICATION_KEY)) throw e;
+        // The row exists: a saved draft or a second post of this form. The general path decides,
+        // and stores the files again if it keeps them.
+        await removeBlobs(ctx.config.uploadDir, written.splice(0));
       }
-
+    }
+    return ctx.db.transaction(async (tx): Promise<Outcome> => {
       const { row, created } = await lockOrCreateDraft(tx, actor, def, input.applicationId);
       if (row.status !== 'draft') {
         if (row.number) return { kind: 'submitted', number: row.number };
@@ -231,9 +229,11 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
         .set({ ...submittingColumns(submitting(plan)), version: sql`${applications.version} + 1` })
         .where(eq(applications.id, row.id))
         .returning(receiptColumns);
-      return { kind: 'submitted', number: await recordSubmission(tx, actor, def, plan, { applicationId: row.id, ...updated }, []) };
-    }),
-  );
+      if (!updated?.number) throw new Error('submit: the application was not numbered');
+      await tx.execute(submissionWrites(tx, { files: 0 }, { ...writesOf(actor, def, plan, row.id, []), number: updated.number, applicantIdNumber: updated.applicantIdNumber }));
+      return { kind: 'submitted', number: updated.number };
+    });
+  });
 
   switch (outcome.kind) {
     case 'submitted':
@@ -300,27 +300,19 @@ const submitting = (plan: Plan): Submitting => ({
 });
 
 /**
- * Sends buildSubmissionWrites; returns the receipt's number. The audit row carries what the
- * reports count the filing by; no shared report row is written (docs/decisions/0025).
+ * What a submission writes with its application row (submit-statements.ts), but the receipt's
+ * number and the applicant's ID, which the statements read from the row. The audit row carries what
+ * the reports count the filing by; no shared report row is written (docs/decisions/0025).
  */
-async function recordSubmission(
-  tx: Db,
-  actor: UserActor,
-  def: ServiceDefinition,
-  plan: Plan,
-  receipt: Receipt,
-  files: readonly NewFileRow[],
-): Promise<string> {
-  const { applicationId, number } = receipt;
-  if (!number) throw new Error('submit: the application was not numbered');
+function writesOf(actor: UserActor, def: ServiceDefinition, plan: Plan, applicationId: string, files: readonly NewFileRow[]): SubmissionWrites {
   const officeCode = plan.office.code;
   const { completenessDeadline, dueDate } = plan;
-  const values: SubmissionWrites = {
+  return {
     applicationId,
-    number,
     actorId: actor.id,
     actorRole: actor.role,
     officeCode,
+    officeCityCode: plan.office.cityCode,
     serviceCode: def.code,
     department: def.department,
     priority: plan.priority,
@@ -328,18 +320,12 @@ async function recordSubmission(
     completenessDeadline,
     dueDate,
     // The relation, not the subject's name or number: the trail says a guardian or agent filed.
-    auditData: { number, filedAs: plan.subject.subjectRelation },
-    auditFacts: {
-      serviceCode: def.code,
-      department: def.department,
-      crossProvince: isCrossProvince(receipt.applicantIdNumber, plan.office.cityCode),
-    },
-    messageParams: { number, serviceCode: def.code, officeCode, completenessDeadline, dueDate, ...(plan.unknownYear ? { unknownYear: plan.unknownYear } : {}) },
+    auditData: { filedAs: plan.subject.subjectRelation },
+    auditFacts: { serviceCode: def.code, department: def.department },
+    messageParams: { serviceCode: def.code, officeCode, completenessDeadline, dueDate, ...(plan.unknownYear ? { unknownYear: plan.unknownYear } : {}) },
     idempotencyKey: `receipt:${applicationId}`,
     ...fileValues(files),
   };
-  await tx.execute(submissionWrites(tx, { files: files.length }, values));
-  return number;
 }
 
 type SubjectColumns = Pick<Submitting, 'subjectRelation' | 'subjectName' | 'subjectIdNumber' | 'subjectUserId'>;

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import { DOCUMENT_KINDS, messages } from '../../db/schema/index.js';
 import type { Db } from '../../db/client.js';
 
@@ -40,7 +41,8 @@ export type OutgoingMessage = {
   toMobile?: string;
   channel: 'sms' | 'email';
   template: MessageTemplate;
-  params: Record<string, unknown>;
+  /** Or SQL that makes them, for a statement that computes part of them (services/applications/submit-statements.ts). */
+  params: Record<string, unknown> | SQL;
   /**
    * One per event (e.g. `receipt:<applicationId>`, `notice:<noticeId>`): the outbox keeps one row
    * per key, and the gateway sends at most once per key.

@@ -1,3 +1,4 @@
+import { sql, type SQL } from 'drizzle-orm';
 import type { RollupCounter, RollupTally, Tally } from '../../db/schema/reports.js';
 
 /**
@@ -110,6 +111,13 @@ export const DECISION_STATUSES = ['accepted', 'not_accepted', 'completed', 'refu
  */
 export const isCrossProvince = (idNumber: string | null, officeCityCode: string | null) =>
   !!idNumber && !!officeCityCode && idNumber.slice(0, 2) !== officeCityCode.slice(0, 2);
+
+/**
+ * isCrossProvince in SQL, for a filing that reads the applicant's ID in the statement that writes
+ * its audit row (services/applications/submit-statements.ts): false for a missing or empty side.
+ */
+export const crossProvinceSql = (idNumber: SQL, officeCityCode: SQL) =>
+  sql`coalesce(left(nullif(${idNumber}, ''), 2) <> left(nullif(${officeCityCode}, ''), 2), false)`;
 
 /** The first day of a day's month: the report_monthly row the day counts in. */
 export const monthOf = (day: string) => `${day.slice(0, 7)}-01`;

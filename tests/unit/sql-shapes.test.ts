@@ -5,8 +5,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../db/client.js';
 import {
+  buildFiling,
   buildSubmissionWrites,
-  buildSubmittedInsert,
+  type GivenReceipt,
   type NewSubmitted,
   type SubmissionWrites,
   type SubmissionWritesKey,
@@ -52,11 +53,11 @@ const writes: fc.Arbitrary<{ key: SubmissionWritesKey; values: SubmissionWrites 
   .record({
     base: fc.record({
       applicationId: fc.uuid(),
-      number: text_,
       actorId: fc.uuid(),
       actorRole: fc.constantFrom('citizen', 'clerk', 'manager') as fc.Arbitrary<SubmissionWrites['actorRole']>,
       // A submission always has its office (a key of offices): without one nothing would be counted.
       officeCode: fc.string({ minLength: 1, maxLength: 12 }),
+      officeCityCode: text_,
       serviceCode: text_,
       department: text_,
       priority: fc.integer({ min: 0, max: 9 }),
@@ -71,7 +72,7 @@ const writes: fc.Arbitrary<{ key: SubmissionWritesKey; values: SubmissionWrites 
       fc.record({ materialCode: text_, storageKey: fc.uuid(), originalName: text_, mimeType: text_, sizeBytes: fc.nat(), sha256: text_, uploadedAt: date }),
       { maxLength: 3 },
     ),
-    auditFacts: fc.record({ serviceCode: text_, department: text_, crossProvince: fc.boolean() }),
+    auditFacts: fc.record({ serviceCode: text_, department: text_ }),
   })
   .map(({ base, files, auditFacts }) => {
     const values: SubmissionWrites = { ...base, auditFacts };
@@ -80,20 +81,24 @@ const writes: fc.Arbitrary<{ key: SubmissionWritesKey; values: SubmissionWrites 
   });
 
 describe('shaped statements (services/sql-shapes.ts)', () => {
-  it('the filing insert, shaped, is exactly the statement drizzle builds from the values', () => {
-    const shape = shaped<Record<string, never>, NewSubmitted>(buildSubmittedInsert);
+  it('a filing, shaped, is exactly the statement drizzle builds from the values, for every number of files', () => {
+    const shape = shaped<SubmissionWritesKey, NewSubmitted & SubmissionWrites>(buildFiling);
     fc.assert(
-      fc.property(submitted, (v) => {
-        expect(compiled(shape(db, {}, v))).toEqual(compiled(buildSubmittedInsert(db, v)));
+      fc.property(submitted, writes, (a, { key, values }) => {
+        const v = { ...a, ...values };
+        expect(compiled(shape(db, key, v))).toEqual(compiled(buildFiling(db, v, key)));
       }),
     );
   });
 
-  it('the filing writes, shaped, are exactly the statement drizzle builds from the values, for every number of files', () => {
-    const shape = shaped<SubmissionWritesKey, SubmissionWrites>(buildSubmissionWrites);
+  const given: fc.Arbitrary<GivenReceipt> = fc.record({ number: text_, applicantIdNumber: fc.option(text_, { nil: null }) });
+
+  it('the writes of a draft filed, shaped, are exactly the statement drizzle builds from the values, for every number of files', () => {
+    const shape = shaped<SubmissionWritesKey, SubmissionWrites & GivenReceipt>(buildSubmissionWrites);
     fc.assert(
-      fc.property(writes, ({ key, values }) => {
-        expect(compiled(shape(db, key, values))).toEqual(compiled(buildSubmissionWrites(db, values, key)));
+      fc.property(writes, given, ({ key, values }, receipt) => {
+        const v = { ...values, ...receipt };
+        expect(compiled(shape(db, key, v))).toEqual(compiled(buildSubmissionWrites(db, v, key)));
       }),
     );
   });
