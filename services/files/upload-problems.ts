@@ -13,8 +13,8 @@ export const mib = (bytes: number) => Math.round((bytes / (1024 * 1024)) * 10) /
 
 /**
  * Turns what the upload receiver noticed (too large, too many, two files for one item) into one
- * error with a message beside each field, for every form that takes files. 413 when a limit was
- * hit, 400 otherwise; nothing from the request is kept.
+ * error with a message beside each field, for every form that takes files. 413 when a file limit
+ * was hit, 400 otherwise; nothing from the request is kept.
  */
 export function refuseUploadProblems(
   problems: readonly UploadProblem[],
@@ -36,7 +36,11 @@ export function refuseUploadProblems(
               ? 'tooLong'
               : 'apply.oneFilePerMaterial';
     (fieldErrors[p.field] ??= []).push(message);
-    if (p.code !== 'duplicate') tooLarge = true;
+    if (p.code !== 'duplicate' && p.code !== 'textTooLong') tooLarge = true;
   }
-  throw tooLarge ? new DomainError('upload.tooLarge', 413, { fieldErrors }) : new DomainError('upload.invalid', 400, { fieldErrors });
+  // A text too long is the citizen's typing, not a file: 400, and the summary says to correct the
+  // fields marked, not to choose a smaller file.
+  const onlyText = problems.every((p) => p.code === 'textTooLong');
+  if (tooLarge) throw new DomainError('upload.tooLarge', 413, { fieldErrors });
+  throw new DomainError(onlyText ? 'form.invalid' : 'upload.invalid', 400, { fieldErrors });
 }
