@@ -64,7 +64,8 @@ const pages = new Map([
 /**
  * The build's whole route table, nested as Remix nests it (61 routes), built once: finding a
  * URL's route among every route of the app is work any server of this app does per request, so
- * the reference does it too, once (the portal's Remix does it three times: issue 17, decision 0049).
+ * the reference does it too, once, over the whole table (the portal's Remix does it three times, over
+ * the routes that share the URL's first segment: server/builds-by-segment.ts, decision 0049).
  */
 function routeTable(parentId: string | undefined): RouteObject[] {
   return Object.values(build.routes)
