@@ -31,6 +31,7 @@ import { requestInstance } from '../app/compiled-translations.server.js';
 import { getLocale, i18nFor } from '../app/i18next.server.js';
 import { bundleHref, inNamespaceOrder } from '../app/locale-bundles.server.js';
 import { contentSecurityPolicy } from '../server/app.js';
+import { buildsBySegment } from '../server/builds-by-segment.js';
 import { createDb } from '../db/client.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { ROOT } from './server.js';
@@ -62,17 +63,25 @@ const pages = new Map([
 ]);
 
 /**
- * The build's whole route table, nested as Remix nests it (61 routes), built once: finding a
- * URL's route among every route of the app is work any server of this app does per request, so
- * the reference does it too, once, over the whole table (the portal's Remix does it three times, over
- * the routes that share the URL's first segment: server/builds-by-segment.ts, decision 0049).
+ * The build's route table, nested as Remix nests it, for the routes that could match the URL's
+ * first segment (server/builds-by-segment.ts, the table the portal's Remix matches against; built
+ * once per segment): finding a URL's route among the app's routes is work any server of this app
+ * does per request, so the reference does it too, once (the portal's Remix does it three times:
+ * decision 0049).
  */
-function routeTable(parentId: string | undefined): RouteObject[] {
-  return Object.values(build.routes)
+const buildFor = buildsBySegment(build);
+const tables = new Map<ServerBuild, RouteObject[]>();
+function routeTable(b: ServerBuild, parentId?: string): RouteObject[] {
+  return Object.values(b.routes)
     .filter((r) => r.parentId === parentId)
-    .map((r) => (r.index ? { id: r.id, path: r.path, index: true } : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: routeTable(r.id) }));
+    .map((r) => (r.index ? { id: r.id, path: r.path, index: true } : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: routeTable(b, r.id) }));
 }
-const table = routeTable(undefined);
+function tableFor(pathname: string): RouteObject[] {
+  const b = buildFor(pathname);
+  let t = tables.get(b);
+  if (!t) tables.set(b, (t = routeTable(b)));
+  return t;
+}
 
 /** The portal's edge headers (server/app.ts securityHeaders), with a fresh nonce per response as there. */
 function edgeHeaders(): Record<string, string> {
@@ -107,7 +116,7 @@ type Meta = { title?: string; name?: string; content?: string }[];
 
 async function render(req: http.IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-  const matches = matchRoutes(table, url.pathname);
+  const matches = matchRoutes(tableFor(url.pathname), url.pathname);
   const leaf = matches?.[matches.length - 1];
   const pagePath = leaf ? pages.get(leaf.route.id!) : undefined;
   if (!leaf || pagePath === undefined) return { status: 404, headers: {}, body: 'not found' };
