@@ -17,6 +17,7 @@
  *
  * Started by bench/pages.ts as its own Node process (NODE_ENV=production), like the portal.
  */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,10 +25,13 @@ import type { ServerBuild } from '@remix-run/node';
 import { createElement, Fragment, type ReactNode } from 'react';
 import { renderToString } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
+import { matchRoutes, type RouteObject } from 'react-router-dom';
 import { createStaticHandler, createStaticRouter, StaticRouterProvider } from 'react-router-dom/server';
 import { requestInstance } from '../app/compiled-translations.server.js';
 import { getLocale, i18nFor } from '../app/i18next.server.js';
 import { bundleHref, inNamespaceOrder } from '../app/locale-bundles.server.js';
+import { contentSecurityPolicy } from '../server/app.js';
+import { buildsBySegment } from '../server/builds-by-segment.js';
 import { createDb } from '../db/client.js';
 import { defaultConfig, systemClock } from '../services/context.js';
 import { ROOT } from './server.js';
@@ -51,11 +55,46 @@ const mod = (id: string) => build.routes[id].module as RouteModule;
 const root = mod('root');
 const stylesheets = (root.links?.() ?? []).filter((l) => 'rel' in l && l.rel === 'stylesheet').map((l) => (l as { href: string }).href);
 
-const pages: { id: string; pattern: RegExp; path: string; params: (m: RegExpExecArray) => Record<string, string> }[] = [
-  { id: 'routes/services._index', pattern: /^\/services\/?$/, path: 'services', params: () => ({}) },
-  { id: 'routes/services.$code._index', pattern: /^\/services\/([^/]+)\/?$/, path: 'services/:code', params: (m) => ({ code: decodeURIComponent(m[1]) }) },
-  { id: 'routes/desk._index', pattern: /^\/desk\/?$/, path: 'desk', params: () => ({}) },
-];
+/** The pages it answers, by route id; the URL is looked up among all the app's routes, as the portal must. */
+const pages = new Map([
+  ['routes/services._index', 'services'],
+  ['routes/services.$code._index', 'services/:code'],
+  ['routes/desk._index', 'desk'],
+]);
+
+/**
+ * The build's route table, nested as Remix nests it, for the routes that could match the URL's
+ * first segment (server/builds-by-segment.ts, the table the portal's Remix matches against; built
+ * once per segment): finding a URL's route among the app's routes is work any server of this app
+ * does per request, so the reference does it too, once (the portal's Remix does it three times:
+ * decision 0049).
+ */
+const buildFor = buildsBySegment(build);
+const tables = new Map<ServerBuild, RouteObject[]>();
+function routeTable(b: ServerBuild, parentId?: string): RouteObject[] {
+  return Object.values(b.routes)
+    .filter((r) => r.parentId === parentId)
+    .map((r) => (r.index ? { id: r.id, path: r.path, index: true } : { id: r.id, path: r.path, caseSensitive: r.caseSensitive, children: routeTable(b, r.id) }));
+}
+function tableFor(pathname: string): RouteObject[] {
+  const b = buildFor(pathname);
+  let t = tables.get(b);
+  if (!t) tables.set(b, (t = routeTable(b)));
+  return t;
+}
+
+/** The portal's edge headers (server/app.ts securityHeaders), with a fresh nonce per response as there. */
+function edgeHeaders(): Record<string, string> {
+  const nonce = randomBytes(16).toString('base64');
+  return {
+    'content-security-policy': contentSecurityPolicy(nonce),
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'same-origin',
+    'cross-origin-opener-policy': 'same-origin',
+    'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  };
+}
 
 /** A loader's answer as data, as Remix unwraps it; a redirect or error status is passed on. */
 async function dataOf(res: unknown): Promise<{ data: unknown } | { response: Response }> {
@@ -77,12 +116,15 @@ type Meta = { title?: string; name?: string; content?: string }[];
 
 async function render(req: http.IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-  const page = pages.map((p) => ({ p, m: p.pattern.exec(url.pathname) })).find((x) => x.m);
-  if (!page?.m) return { status: 404, headers: {}, body: 'not found' };
+  const matches = matchRoutes(tableFor(url.pathname), url.pathname);
+  const leaf = matches?.[matches.length - 1];
+  const pagePath = leaf ? pages.get(leaf.route.id!) : undefined;
+  if (!leaf || pagePath === undefined) return { status: 404, headers: {}, body: 'not found' };
+  const page = { p: { id: leaf.route.id!, path: pagePath }, params: leaf.params as Record<string, string> };
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
   const request = new Request(url.href, { headers });
-  const params = page.p.params(page.m);
+  const params = page.params;
   // The same two loaders Remix calls, in parallel as Remix does.
   const [rootRes, pageRes] = await Promise.all([
     call(root.loader, { request, params, context }),
@@ -156,7 +198,7 @@ async function render(req: http.IncomingMessage): Promise<{ status: number; head
     );
     body = `<!DOCTYPE html>${markup}`;
   }
-  return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body };
+  return { status: 200, headers: { ...edgeHeaders(), 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body };
 }
 
 const server = http.createServer((req, res) => {

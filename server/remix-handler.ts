@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from '@remix-run/node';
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { attachBodyGuard, discardUnreadBody, guardBody, type BodyGuard } from './body-limit.js';
+import { buildsBySegment } from './builds-by-segment.js';
 import { sendEdgeError } from './edge-pages.js';
 
 /**
@@ -23,7 +24,16 @@ type Options = {
 };
 
 export function remixHandler({ build, mode, loadContext, bodyLimit }: Options) {
-  const handle = createRequestHandler(build, mode);
+  // One Remix handler per route table it may match against (server/builds-by-segment.ts): made
+  // once each, as Remix derives its routes and static handler once per handler.
+  const buildFor = buildsBySegment(build);
+  const handlers = new Map<ServerBuild, ReturnType<typeof createRequestHandler>>();
+  const handlerFor = (pathname: string) => {
+    const b = buildFor(pathname);
+    let h = handlers.get(b);
+    if (!h) handlers.set(b, (h = createRequestHandler(b, mode)));
+    return h;
+  };
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     try {
       const url = requestUrl(req);
@@ -43,7 +53,7 @@ export function remixHandler({ build, mode, loadContext, bodyLimit }: Options) {
         if (!res.writableFinished) controller.abort();
       });
       res.once('finish', () => discardUnreadBody(req, guard));
-      const response = await handle(new Request(url.href, init), context);
+      const response = await handlerFor(url.pathname)(new Request(url.href, init), context);
       if (response.status === 503 && !response.headers.has('Retry-After')) response.headers.set('Retry-After', String(RETRY_AFTER_SECONDS));
       await send(res, response);
     } catch (e) {
