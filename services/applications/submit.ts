@@ -133,8 +133,10 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
   const now = ctx.clock.now();
   const today = chinaDate(now);
   const files = await checkApplyInput(def, input, ctx.config).catch(async (e: unknown) => {
-    // A wrong file refuses the request before anything is stored; the answer still names every other problem.
-    throw isDomainError(e) && Object.keys(e.fieldErrors).some((k) => k.startsWith('material.')) ? await withEveryProblem(ctx, def, actor.id, input, e, today) : e;
+    // A wrong file, or a character no field may hold, refuses the request before anything is
+    // stored; the answer still names every other problem, so the citizen is not sent back twice.
+    const named = isDomainError(e) && (e.code === 'form.invalid' || Object.keys(e.fieldErrors).some((k) => k.startsWith('material.')));
+    throw named ? await withEveryProblem(ctx, def, actor.id, input, e, today) : e;
   });
   // Asked before the transaction opens, so a slow system holds no locks (services/integrations/submission-checks.ts).
   const early = parseAnswers(def, input.rawAnswers, { today });
@@ -254,19 +256,22 @@ async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: Submi
 const missingMaterialErrors = (codes: readonly string[]) => Object.fromEntries(codes.map((m) => [materialField(m), ['apply.materialMissing']]));
 
 /**
- * A request refused for its files (too large, wrong type) names the answers' problems and the
- * missing materials too, so the citizen is not sent back twice. Nothing of it is stored; files
- * already on the citizen's draft count as provided.
+ * A request refused for its files (too large, wrong type) or for a character no field may hold
+ * names the answers' other problems and the missing materials too, so the citizen is not sent back
+ * twice. Nothing of it is stored; files already on the citizen's draft count as provided.
  */
 async function withEveryProblem(ctx: ServiceContext, def: ServiceDefinition, userId: string, input: ApplyInput, e: DomainError, today: string): Promise<DomainError> {
-  const parsed = parseAnswers(def, input.rawAnswers, { today });
-  const shared = await sharedFactsForRaw(ctx, def, userId, input.rawAnswers, today);
+  // The answers already refused (a forbidden character) are judged as not given: they go nowhere
+  // near the database, and their own message below says what is wrong with them.
+  const raw = Object.fromEntries(Object.entries(input.rawAnswers).filter(([name]) => !Object.hasOwn(e.fieldErrors, name)));
+  const parsed = parseAnswers(def, raw, { today });
+  const shared = await sharedFactsForRaw(ctx, def, userId, raw, today);
   const [draft] = await ctx.db
     .select({ id: applications.id })
     .from(applications)
     .where(and(eq(applications.id, input.applicationId), eq(applications.applicantId, userId), eq(applications.status, 'draft')));
   const have = new Set([...input.files.map((f) => f.materialCode), ...(draft ? (await currentFiles(ctx.db, draft.id)).map((f) => f.materialCode) : [])]);
-  const missing = requiredMaterialCodes(def, parsed.ok ? parsed.answers : input.rawAnswers, { today }, shared).filter((code) => !have.has(code));
+  const missing = requiredMaterialCodes(def, parsed.ok ? parsed.answers : raw, { today }, shared).filter((code) => !have.has(code));
   const fieldErrors = { ...(parsed.ok ? {} : parsed.fieldErrors), ...missingMaterialErrors(missing), ...e.fieldErrors };
   return new DomainError(e.code, e.status, { params: e.params, fieldErrors });
 }

@@ -15,6 +15,7 @@ import { appContext, createStaff, fixedClock, makeIdNumber, sessionCookieFor, te
 import { createApplicant } from '../support/applications.js';
 import { files, get, post, run } from '../support/requests.js';
 import { createTestDb } from '../setup/test-db.js';
+import { FORBIDDEN_CHARACTERS_MESSAGE } from '../../services/validation/text.js';
 
 let h: DbHandle;
 let clock: ReturnType<typeof fixedClock>;
@@ -288,6 +289,18 @@ describe('/services/:code/apply — bad input', () => {
     expect(r.initialValue).toMatchObject(ANSWERS);
     expect(await rowsOf(applicationId)).toEqual([]);
     expect(uploadsOnDisk()).toEqual([]);
+  });
+
+  it('a character no field may hold is named with every other problem at once, not in a second round', async () => {
+    const { cookie } = await citizenCookie();
+    const { applicationId } = await formView(cookie);
+    const res = await run(action, post(APPLY, { applicationId, intent: 'submit', reason: '\u202eapplying', delivery: 'pickup' }, { cookie }), ctx(), params);
+    expect(res.status).toBe(400);
+    const r = await reply(res);
+    expect(r.error.reason).toEqual([FORBIDDEN_CHARACTERS_MESSAGE]);
+    expect(r.error.hukouRegion?.length).toBeGreaterThan(0);
+    for (const m of ['hukouBook', 'idCollectionReceipt', 'photo']) expect(r.error[`material.${m}`], m).toEqual(['apply.materialMissing']);
+    expect(await rowsOf(applicationId)).toEqual([]);
   });
 
   it('refuses a PDF for a material that takes only photos', async () => {
