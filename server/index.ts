@@ -11,6 +11,7 @@ import { startWorkerLoop } from '../services/notifications/loop.js';
 import { resealTotpSecrets } from '../services/auth/totp.js';
 import { portFromEnv, serverSettings, startupFailure } from './settings.js';
 import { clockFromEnv } from './simulated-clock.js';
+import { readEnhancements } from './enhancements.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,7 +59,15 @@ async function main() {
   const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock, config });
   const app = createApp(
     build,
-    { db: handle.db, reportsDb: reports?.db, clock, config, sessionSecret: settings.sessionSecret, production },
+    {
+      db: handle.db,
+      reportsDb: reports?.db,
+      clock,
+      config,
+      sessionSecret: settings.sessionSecret,
+      production,
+      enhancements: readEnhancements(path.join(root, 'public/build')),
+    },
     root,
     { trustProxy: settings.trustProxy },
   );
