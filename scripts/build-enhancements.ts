@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,6 +26,25 @@ export function assetsDirectory(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * How every page script is bundled: for browsers, minified, and without zod (the definitions'
+ * schemas are built only on the server; their conditions need none: app/enhance/without-zod.ts).
+ * tests/integration/enhancement-rules.test.ts bundles the catalog with these same options.
+ */
+export const SCRIPT_OPTIONS = {
+  absWorkingDir: root,
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  tsconfig: path.join(root, 'tsconfig.json'),
+  alias: { zod: './app/enhance/without-zod.ts' },
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  logLevel: 'warning',
+} satisfies BuildOptions;
+
+/**
  * Builds every entry into <assetsDir>/enhance and writes the manifest. With `sourcemap` each script
  * gets its .map beside it, as `remix build --sourcemap` gives the chunks: the bundle check reads both alike.
  */
@@ -35,22 +54,13 @@ export async function buildEnhancements(assetsDir: string, { sourcemap = false }
   const manifest = {} as EnhancementManifest;
   for (const [name, entry] of Object.entries(ENHANCEMENT_ENTRIES) as [keyof typeof ENHANCEMENT_ENTRIES, string][]) {
     const result = await build({
-      absWorkingDir: root,
+      ...SCRIPT_OPTIONS,
       entryPoints: [entry],
       outdir: outDir,
       // esbuild's hash is of the output: a changed rule or definition gets a new URL, so /build stays cacheable forever.
       entryNames: '[name]-[hash]',
-      bundle: true,
-      minify: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      tsconfig: path.join(root, 'tsconfig.json'),
-      define: { 'process.env.NODE_ENV': '"production"' },
       sourcemap: sourcemap ? 'external' : false,
       metafile: true,
-      legalComments: 'none',
-      logLevel: 'warning',
     });
     const script = Object.keys(result.metafile.outputs).find((f) => f.endsWith('.js'))!;
     manifest[name] = `/build/enhance/${path.basename(script)}`;
