@@ -250,6 +250,12 @@ export default function ApplyPage() {
           )}
         </section>
 
+        {enhancement && (
+          // Only where the script would have shown and hidden things: without it, how to get the checklist marked.
+          <noscript>
+            <p className="hint">{t('applications:apply.noScriptChecklist')}</p>
+          </noscript>
+        )}
         <p className="hint">{t('applications:apply.saveHint')}</p>
         <div className="actions">
           {/* First in the form, so pressing Enter in a field saves rather than submits. */}
