@@ -24,9 +24,18 @@ export type OneWindowContext = {
    * then each Request is its own.
    */
   perRequest?: { actor?: Promise<Actor> };
+  /**
+   * The URLs of the pages' own small scripts, content-hashed under /build/enhance/ by
+   * scripts/build-enhancements.ts (decision 0046). Absent where none were built (tests that
+   * assemble the build from sources): those pages then work without, as without JavaScript.
+   */
+  enhancements?: Enhancements;
   /** The client's address (express req.ip, one proxy hop trusted), for per-address rate limits. */
   clientIp?: string;
 };
+
+/** Script name → its URL (see scripts/build-enhancements.ts for the names). */
+export type Enhancements = { applyForm?: string };
 
 declare module '@remix-run/node' {
   // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -5,7 +5,8 @@
  * production client into a directory of its own first. Goal (issue 17): citizen pages ≤ 80 KB.
  * A route whose handle says `scripts: false` loads none (decision 0044): 0 KB, whatever its chunks
  * weigh; one that decides from its data (`scripts: (data) => …`) is counted at what it loads when
- * it hydrates, and marked so.
+ * it hydrates, and marked so. A page with its own small script instead (handle.enhancement, decision
+ * 0046: the apply form) is counted at that script, built here as `npm run build` builds it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ServerBuild } from '@remix-run/node';
-import { routeSizes } from '../scripts/client-build.js';
+import { gzipSize, routeSizes } from '../scripts/client-build.js';
+import { buildEnhancements } from '../scripts/build-enhancements.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const GOAL_KB = 80;
@@ -28,11 +30,20 @@ try {
     env: { ...process.env, REMIX_BUILD_DIR: path.relative(root, out), NODE_ENV: 'production' },
     stdio: 'ignore',
   });
+  const { manifest } = await buildEnhancements(path.join(out, 'public'));
   // What each route's handle says about scripts, read from the server build of the same run.
   const build = (await import(pathToFileURL(path.join(out, 'index.js')).href)) as ServerBuild;
-  const scriptsOf = (routeId: string): 'yes' | 'no' | 'by data' => {
-    const scripts = (build.routes[routeId]?.module.handle as { scripts?: unknown } | undefined)?.scripts;
-    return scripts === false ? 'no' : typeof scripts === 'function' ? 'by data' : 'yes';
+  const handleOf = (routeId: string) => build.routes[routeId]?.module.handle as { scripts?: unknown; enhancement?: keyof typeof manifest } | undefined;
+  const scriptsOf = (routeId: string): 'yes' | 'no' | 'by data' | 'own' => {
+    const handle = handleOf(routeId);
+    if (handle?.enhancement) return 'own';
+    return handle?.scripts === false ? 'no' : typeof handle?.scripts === 'function' ? 'by data' : 'yes';
+  };
+  /** A page's own script (decision 0046), in place of React and Remix: the file it loads. */
+  const ownScript = (routeId: string) => {
+    const url = manifest[handleOf(routeId)!.enhancement!];
+    const file = path.join(out, 'public', url.replace(/^\/build\//, ''));
+    return { files: 1, raw: fs.statSync(file).size, gzip: gzipSize(file) };
   };
   const kb = (n: number) => (n / 1024).toFixed(1);
   // Pages only: a resource route (a PDF, a callback, the translation bundles) renders no document.
@@ -46,7 +57,7 @@ try {
     const who = STAFF.test(r.routeId) ? 'staff' : 'citizen';
     const js = scriptsOf(r.routeId);
     // A page without <Scripts/> downloads none of its chunks.
-    const size = js === 'no' ? { files: 0, raw: 0, gzip: 0 } : r;
+    const size = js === 'no' ? { files: 0, raw: 0, gzip: 0 } : js === 'own' ? ownScript(r.routeId) : r;
     if (who === 'citizen' && size.gzip > worst.gzip) worst = { gzip: size.gzip, routeId: r.routeId };
     if (who === 'citizen' && size.gzip > GOAL_KB * 1024) over.push(r.routeId);
     console.log(`${r.routeId.padEnd(44)} ${who.padEnd(8)} ${js.padEnd(8)} ${String(size.files).padStart(5)} ${kb(size.raw).padStart(8)} ${kb(size.gzip).padStart(8)} ${kb(r.gzip).padStart(11)}`);

@@ -14,11 +14,11 @@ import { newSigningKeySpec } from '../services/documents/signing-keys.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** `remix build` into build/ and public/build, once per bench run. */
+/** `npm run build` (remix build and the pages' own scripts) into build/ and public/build, once per bench run. */
 export function buildApp(log: (s: string) => void): void {
-  log('building the app (remix build) …');
-  const res = spawnSync('npx', ['remix', 'build'], { cwd: ROOT, encoding: 'utf8' });
-  if (res.status !== 0) throw new Error(`remix build failed:\n${res.stdout}\n${res.stderr}`);
+  log('building the app (npm run build) …');
+  const res = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`build failed:\n${res.stdout}\n${res.stderr}`);
 }
 
 export async function freePort(): Promise<number> {

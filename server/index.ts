@@ -12,6 +12,7 @@ import { resealTotpSecrets } from '../services/auth/totp.js';
 import { portFromEnv, serverSettings, startupFailure } from './settings.js';
 import { clockFromEnv } from './simulated-clock.js';
 import { stopTimeoutFromEnv, stopWithin } from './stop-within.js';
+import { readEnhancements } from './enhancements.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -60,7 +61,15 @@ async function main() {
   const worker = process.env.OUTBOX_WORKER === 'off' ? null : startWorkerLoop({ db: handle.db, clock, config });
   const app = createApp(
     build,
-    { db: handle.db, reportsDb: reports?.db, clock, config, sessionSecret: settings.sessionSecret, production },
+    {
+      db: handle.db,
+      reportsDb: reports?.db,
+      clock,
+      config,
+      sessionSecret: settings.sessionSecret,
+      production,
+      enhancements: readEnhancements(path.join(root, 'public/build')),
+    },
     root,
     { trustProxy: settings.trustProxy },
   );

@@ -8,14 +8,14 @@ import {
   type MetaFunction,
 } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
-import { Fragment, useEffect, useState } from 'react';
+import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import { z } from 'zod';
 import { readApplyForm } from '#services/applications/apply-input';
 import { saveDraft } from '#services/applications/drafts';
 import { getApplyForm, type ApplyFormView, type MaterialView } from '#services/applications/form-view';
 import { checkApplication, submitApplication } from '#services/applications/submit';
-import { findService, getService, materialRequired } from '#services/catalog/index';
+import { getService } from '#services/catalog/index';
 import { DomainError, isDomainError } from '#services/errors';
 import { createUploadReceiver, hardRequestCap, type UploadReceiver } from '#services/files/upload-receiver';
 import { AnswerField } from '~/components/application/answer-field';
@@ -31,19 +31,24 @@ import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 
 /**
- * With JavaScript the form shows a field only for the answers it depends on and the checklist follows
- * the answers as they are typed, by the definition's own rules (dates, ages): something no markup
- * does. So this page hydrates when its service has such conditions, and otherwise is a document
- * without JavaScript like every other citizen page (decision 0044); without JS all fields show,
- * their hints saying when they apply, and the server marks the checklist from the last answers.
+ * A document without React or Remix in the browser, like every citizen page (decisions 0044, 0046):
+ * without JavaScript all fields show, their hints saying when they apply, and the server marks the
+ * checklist from the last answers it received (saving the draft re-marks it). Where the item has
+ * conditions, a small script of its own (app/enhance/apply-form.ts) shows a field only for the
+ * answers it depends on and has the checklist follow the answers as they are typed, by the
+ * definition's own rules.
  */
 export const handle = {
   i18n: ['common', 'catalog', 'applications', 'validation', 'errors', 'integrations'],
-  scripts: (data: unknown) => {
-    const view = (data as { view?: ApplyFormView } | undefined)?.view;
-    return Boolean(view && (view.fields.some((f) => f.showWhen) || view.materials.some((m) => m.conditionKey)));
-  },
-};
+  scripts: false,
+  /** Its own script instead (app/enhance/apply-form.ts): what bench/js-size.ts counts for this page. */
+  enhancement: 'applyForm',
+} as const;
+
+/** Whether the item's fields or checklist depend on the answers: only then is the script worth loading. */
+function hasConditions(view: ApplyFormView): boolean {
+  return view.fields.some((f) => f.showWhen) || view.materials.some((m) => m.conditionKey);
+}
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data?.title }];
 
@@ -63,6 +68,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     view,
     locale: await getLocale(request),
     saved: url.searchParams.get('saved') === '1',
+    // Null where the item has no conditions or no script was built (tests from sources): the form works without.
+    enhancement: hasConditions(view) ? (context.enhancements?.[handle.enhancement] ?? null) : null,
     title: `${t('applications:apply.title', { service: t(view.service.nameKey) })} - ${t('common:siteName')}`,
   }));
 }
@@ -111,13 +118,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   }
 }
 
-/** True once React runs in the browser: only then may fields be hidden (without JS all show). */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 type FieldRun = { group: ApplyFormView['fields'][number]['group']; fields: ApplyFormView['fields'] };
 
 /** The fields in order, consecutive fields of one group (the postal address) gathered into one run. */
@@ -134,11 +134,10 @@ function runsOf(fields: ApplyFormView['fields']): FieldRun[] {
 type ApplyShape = Record<string, unknown> & { material?: Record<string, unknown> };
 
 export default function ApplyPage() {
-  const { view, saved, locale } = useLoaderData<typeof loader>();
+  const { view, saved, locale, enhancement } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const lastResult = actionData && 'lastResult' in actionData ? actionData.lastResult : undefined;
   const navigation = useNavigation();
-  const hydrated = useHydrated();
   const { t } = useTranslation(['applications', 'catalog', 'common']);
   const [form, fields] = useForm<ApplyShape>({
     id: 'apply',
@@ -152,27 +151,16 @@ export default function ApplyPage() {
   const applicationId = typeof posted?.applicationId === 'string' ? posted.applicationId : view.applicationId;
   const pending = navigation.state === 'submitting';
 
-  const visible = (f: (typeof view.fields)[number]) => {
-    if (!f.showWhen || !hydrated) return true;
-    const current = fields[f.showWhen.field]?.value;
-    return typeof current === 'string' && f.showWhen.in.includes(current);
-  };
-
-  // With JS the checklist follows the answers as they are typed, by the definition's own conditions;
-  // without, the server marks it from the answers it last received (view.materials[].applies).
-  const def = hydrated ? findService(view.service.code) : undefined;
-  const current = (form.value ?? {}) as Record<string, unknown>;
-  const applies = (m: MaterialView): boolean | null => {
-    const d = def?.materials.find((x) => x.code === m.code);
-    if (!d) return m.applies;
-    try {
-      return materialRequired(d, current, { today: view.today });
-    } catch {
-      return m.applies;
-    }
-  };
-  const applying = view.materials.filter((m) => applies(m) !== false);
-  const notApplying = view.materials.filter((m) => applies(m) === false);
+  // The server marks the checklist from the answers it last received; the script re-marks it as they are typed.
+  const order = new Map(view.materials.map((m, i) => [m.code, i]));
+  const applying = view.materials.filter((m) => m.applies !== false);
+  const notApplying = view.materials.filter((m) => m.applies === false);
+  const material = (m: MaterialView) => (
+    // data-order: the script puts the checklist back in one list, in this order.
+    <div key={m.code} data-material={m.code} data-order={order.get(m.code)}>
+      <MaterialUpload material={m} applies={m.applies} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
+    </div>
+  );
 
   const summaryFields = [
     ...view.fields.map((f) => ({ meta: fields[f.name] as FieldMetadata, label: t(f.labelKey) })),
@@ -207,7 +195,16 @@ export default function ApplyPage() {
         </p>
       )}
 
-      <Form method="post" encType="multipart/form-data" className="form" {...getFormProps(form)} noValidate>
+      <Form
+        method="post"
+        encType="multipart/form-data"
+        className="form"
+        {...getFormProps(form)}
+        noValidate
+        // What the script asks the definition: which item, and the day its rules count ages and dates from.
+        data-service={view.service.code}
+        data-today={view.today}
+      >
         <ErrorSummary form={form} fields={summaryFields} />
         <input type="hidden" name="applicationId" value={applicationId} />
 
@@ -221,7 +218,6 @@ export default function ApplyPage() {
                   id={`apply-${run.group}`}
                   legend={t(`catalog:${run.group}.legend`)}
                   hint={t(`catalog:${run.group}.hint`)}
-                  hidden={!run.fields.some(visible)}
                 >
                   {run.fields.map((f) => (
                     <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} />
@@ -230,7 +226,7 @@ export default function ApplyPage() {
               ) : (
                 <Fragment key={run.fields[0].name}>
                   {run.fields.map((f) => (
-                    <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} hidden={!visible(f)} />
+                    <AnswerField key={f.name} field={f} meta={fields[f.name] as FieldMetadata} />
                   ))}
                 </Fragment>
               ),
@@ -241,38 +237,25 @@ export default function ApplyPage() {
         <section className="card" aria-labelledby="apply-materials-title">
           <h2 id="apply-materials-title">{t('applications:apply.materialsHeading')}</h2>
           <p className="hint">{t('applications:apply.materialsIntro', { max: Math.round(view.maxFileBytes / (1024 * 1024)) })}</p>
-          {hydrated ? (
-            // One list in the checklist's order; what stops applying is hidden, not unmounted, so a
-            // file already chosen survives a changed answer.
-            <div className="form">
-              {view.materials.map((m) => (
-                <div key={m.code} hidden={applies(m) === false}>
-                  <MaterialUpload material={m} applies={applies(m)} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
-                </div>
-              ))}
-            </div>
-          ) : (
-            <>
-              <div className="form">
-                {applying.map((m) => (
-                  <MaterialUpload key={m.code} material={m} applies={m.applies} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
-                ))}
-              </div>
-              {notApplying.length > 0 && (
-                // Without JS: set apart and marked as not needed for the answers the server last received.
-                <details className="not-applying">
-                  <summary>{t('applications:apply.notApplicableHeading', { count: notApplying.length })}</summary>
-                  <div className="form">
-                    {notApplying.map((m) => (
-                      <MaterialUpload key={m.code} material={m} applies={false} meta={materialFields[m.code]} uploaded={view.draft?.files[m.code]} locale={locale} />
-                    ))}
-                  </div>
-                </details>
-              )}
-            </>
+          <div className="form" data-materials>
+            {applying.map(material)}
+          </div>
+          {notApplying.length > 0 && (
+            // Set apart and marked as not needed for the answers the server last received; the
+            // script folds these back into the list above and hides what does not apply.
+            <details className="not-applying" data-not-applying>
+              <summary>{t('applications:apply.notApplicableHeading', { count: notApplying.length })}</summary>
+              <div className="form">{notApplying.map(material)}</div>
+            </details>
           )}
         </section>
 
+        {enhancement && (
+          // Only where the script would have shown and hidden things: without it, how to get the checklist marked.
+          <noscript>
+            <p className="hint">{t('applications:apply.noScriptChecklist')}</p>
+          </noscript>
+        )}
         <p className="hint">{t('applications:apply.saveHint')}</p>
         <div className="actions">
           {/* First in the form, so pressing Enter in a field saves rather than submits. */}
@@ -284,6 +267,8 @@ export default function ApplyPage() {
           </SubmitButton>
         </div>
       </Form>
+      {/* A module: deferred, run once the form above is parsed; same origin, so the CSP's script-src 'self' allows it. */}
+      {enhancement && <script type="module" src={enhancement} />}
     </div>
   );
 }

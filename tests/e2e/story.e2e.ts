@@ -133,8 +133,9 @@ for (const lng of ['zh-CN', 'en'] as const) {
 
     it('files a hukou migration with uploads and gets a receipt', async () => {
       await page.goto(`${base}/services/hukou-migration/apply`);
-      // The apply form hydrates: its fields and checklist follow the answers (decision 0044).
-      expect(await page.locator('script[type="module"]').count()).toBeGreaterThan(0);
+      // The apply form loads its own small script, not React and Remix: its fields and checklist follow the answers (decision 0046).
+      expect(await page.locator('script[type="module"][src^="/build/enhance/apply-form-"]').count()).toBe(1);
+      expect(await page.locator('link[rel="modulepreload"]').count()).toBe(0);
       await expectAccessible(page, `apply empty (${lng})`);
       // Submitting with nothing filled shows every problem at once.
       await page.click('button[name="intent"][value="review"]');

@@ -4,12 +4,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEnhancements } from '../../scripts/build-enhancements.js';
 import { clientFiles, serverModuleReason, serverModulesIn } from '../../scripts/client-build.js';
 
 /**
  * No server module in any browser chunk (decision 0029). The production client build, with
  * source maps so every module that put code into a chunk is named; a module of ours that imports
  * the database, node built-ins or secrets, or any server-only package, fails the build check.
+ * The pages' own scripts (decision 0046) are built beside the chunks, as `npm run build` does, and
+ * checked alike.
  */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const buildDir = path.join(root, 'build', `.client-bundle-${process.pid}`);
@@ -20,6 +23,7 @@ beforeAll(async () => {
     cwd: root,
     env: { ...process.env, REMIX_BUILD_DIR: path.relative(root, buildDir), NODE_ENV: 'production' },
   });
+  await buildEnhancements(assets, { sourcemap: true });
 }, 120_000);
 
 afterAll(() => fs.rmSync(buildDir, { recursive: true, force: true }));
@@ -31,6 +35,14 @@ describe('the client build', () => {
     expect(clientFiles(assets).length).toBeGreaterThan(10);
     expect(modules).toBeGreaterThan(50);
     expect(offences.map((o) => `${o.chunk}: ${o.module} (${o.why})`)).toEqual([]);
+  });
+
+  it('checks the apply form’s own script too: the definitions’ rules are in it, nothing of the server', () => {
+    const script = clientFiles(assets).find((f) => /\/enhance\/apply-form-[A-Z0-9]+\.js$/.test(f));
+    expect(script).toBeDefined();
+    const sources = (JSON.parse(fs.readFileSync(`${script}.map`, 'utf8')) as { sources: string[] }).sources;
+    expect(sources.some((s) => s.endsWith('services/catalog/types.ts'))).toBe(true);
+    expect(sources.some((s) => /node_modules\/(react|react-dom|@remix-run)\//.test(s))).toBe(false);
   });
 
   it('would flag the server modules it is there to catch', () => {

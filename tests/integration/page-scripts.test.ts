@@ -7,6 +7,7 @@ import type { DbHandle } from '../../db/client.js';
 import { createApp } from '../../server/app.js';
 import { EXAMPLE_ANSWERS } from '../../services/catalog/examples.js';
 import { pageLoadsScripts } from '../../app/utils/page-scripts.js';
+import { ENHANCEMENT_ENTRIES } from '../../scripts/build-enhancements.js';
 import { createApplicant, createSubmittedApplication } from '../support/applications.js';
 import { appContext, createStaff, fixedClock, sessionCookieFor, testConfig } from '../support/factories.js';
 import { sourceServerBuild } from '../support/server-build.js';
@@ -14,14 +15,15 @@ import { createTestDb } from '../setup/test-db.js';
 
 /**
  * Citizen pages load no JavaScript (decision 0044): no <script>, no modulepreload, no translation
- * preloads; staff pages hydrate. Every page route must say which it is, so a new citizen page that
- * forgets fails here, and the pages themselves are fetched to see what a browser would get.
+ * preloads; staff pages hydrate. The apply form loads only its own small script (decision 0046).
+ * Every page route must say which it is, so a new citizen page that forgets fails here, and the
+ * pages themselves are fetched to see what a browser would get.
  */
 const root = path.resolve(__dirname, '../..');
 /** Staff pages: they hydrate (a route that says nothing does). */
 const STAFF = /^routes\/(desk|reports|admin|activate)(\.|_|$)/;
-/** Citizen pages that hydrate only for some of their data, and why is in the route. */
-const SOMETIMES = new Set(['routes/services.$code.apply']);
+/** Where the server is told the apply form's script is (server/enhancements.ts reads the real one). */
+const APPLY_SCRIPT = '/build/enhance/apply-form-TEST.js';
 
 let build: ServerBuild;
 let h: DbHandle;
@@ -40,7 +42,7 @@ beforeAll(async () => {
   ({ number } = await createSubmittedApplication(h.db, { citizen, serviceCode: 'temporary-id-card', answers: EXAMPLE_ANSWERS['temporary-id-card'], clock, config }));
   cookies.citizen = await sessionCookieFor(h.db, clock, citizen.id);
   cookies.clerk = await sessionCookieFor(h.db, clock, clerk.id);
-  server = createApp(build, appContext(h.db, clock, config), root).listen(0, '127.0.0.1');
+  server = createApp(build, { ...appContext(h.db, clock, config), enhancements: { applyForm: APPLY_SCRIPT } }, root).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -55,11 +57,10 @@ describe('which routes load JavaScript', () => {
     expect(pages.length).toBeGreaterThan(40);
     const wrong: string[] = [];
     for (const r of pages) {
-      const scripts = (r.module.handle as { scripts?: unknown } | undefined)?.scripts;
+      const { scripts, enhancement } = (r.module.handle as { scripts?: unknown; enhancement?: string } | undefined) ?? {};
+      if (enhancement !== undefined && !(enhancement in ENHANCEMENT_ENTRIES)) wrong.push(`${r.id}: no script named ${enhancement} is built`);
       if (STAFF.test(r.id)) {
         if (scripts !== undefined) wrong.push(`${r.id}: a staff page, hydrates`);
-      } else if (SOMETIMES.has(r.id)) {
-        if (typeof scripts !== 'function') wrong.push(`${r.id}: decides from its data`);
       } else if (scripts !== false) {
         wrong.push(`${r.id}: a citizen's or visitor's page needs handle.scripts: false (decision 0044)`);
       }
@@ -102,16 +103,20 @@ describe('the pages as a browser gets them', () => {
     expect(scriptsIn(html)).toEqual({ scripts: [], modulepreload: false, bundles: false });
   });
 
-  it('the apply form of an item whose checklist follows the answers hydrates, and so does the clerk’s desk', async () => {
-    for (const [p, cookie] of [
-      ['/services/hukou-migration/apply', cookies.citizen],
-      ['/desk', cookies.clerk],
-    ]) {
-      const html = await (await fetch(`${base}${p}`, { headers: { Cookie: cookie } })).text();
-      const found = scriptsIn(html);
-      expect(found.scripts.length, p).toBeGreaterThan(0);
-      expect(found.modulepreload, p).toBe(true);
-      expect(found.bundles, p).toBe(true);
-    }
+  it('the apply form of an item whose checklist follows the answers loads its own script, nothing of React or Remix', async () => {
+    const html = await (await fetch(`${base}/services/hukou-migration/apply`, { headers: { Cookie: cookies.citizen } })).text();
+    expect(scriptsIn(html)).toEqual({ scripts: [`<script type="module" src="${APPLY_SCRIPT}">`], modulepreload: false, bundles: false });
+    // What the script asks the definition, and the hooks it shows and hides by.
+    expect(html).toMatch(/<form[^>]* data-service="hukou-migration" data-today="\d{4}-\d{2}-\d{2}"/);
+    expect(html).toContain('data-field="originAddress"');
+    expect(html).toContain('data-material="admissionNotice"');
+    expect(html).toContain('data-materials');
+  });
+
+  it('the clerk’s desk hydrates', async () => {
+    const found = scriptsIn(await (await fetch(`${base}/desk`, { headers: { Cookie: cookies.clerk } })).text());
+    expect(found.scripts.length).toBeGreaterThan(0);
+    expect(found.modulepreload).toBe(true);
+    expect(found.bundles).toBe(true);
   });
 });

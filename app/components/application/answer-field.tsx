@@ -63,7 +63,7 @@ export function AnswerField({ field, meta, hidden }: { field: FieldView; meta: F
   }
   // A wrapper, so fields shown only for some answers can be hidden (with JS) without losing state.
   return (
-    <div className="answer" hidden={hidden}>
+    <div className="answer" hidden={hidden} data-field={field.name}>
       {control}
     </div>
   );

@@ -37,13 +37,18 @@ export function MaterialUpload({
         </>
       )}
       <br />
-      {!condition
-        ? t('applications:apply.required')
-        : applies === true
-          ? t('applications:apply.appliesBecause', { condition })
-          : applies === false
-            ? t('applications:apply.notApplicable', { condition })
-            : t('applications:apply.conditional', { condition })}
+      {!condition ? (
+        t('applications:apply.required')
+      ) : (
+        // The apply form's script (app/enhance/apply-form.ts) puts this sentence in once the answers make it apply.
+        <span data-applies-text={t('applications:apply.appliesBecause', { condition })}>
+          {applies === true
+            ? t('applications:apply.appliesBecause', { condition })
+            : applies === false
+              ? t('applications:apply.notApplicable', { condition })
+              : t('applications:apply.conditional', { condition })}
+        </span>
+      )}
       {' · '}
       {t('applications:apply.accepts', { kinds: material.accept.map((k) => k.toUpperCase()).join(' / ') })}
     </>

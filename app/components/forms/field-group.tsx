@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
  */
 export function FieldGroup({ id, legend, hint, hidden, children }: { id: string; legend: ReactNode; hint?: ReactNode; hidden?: boolean; children: ReactNode }) {
   return (
-    <fieldset className="field-group" aria-describedby={hint ? `${id}-hint` : undefined} hidden={hidden}>
+    <fieldset className="field-group" aria-describedby={hint ? `${id}-hint` : undefined} hidden={hidden} data-group={id}>
       <legend>{legend}</legend>
       {hint && (
         <p className="hint" id={`${id}-hint`}>
