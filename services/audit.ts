@@ -29,8 +29,21 @@ export async function recordAudit(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'c
 
 /** The same append as a statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
 export function auditInsert(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry) {
+  return auditInsertAll(tx, ctx, [entry]);
+}
+
+/**
+ * Several appends as one statement not yet run. One multi-row insert, not one statement per entry
+ * inside a WITH: PostgreSQL runs a WITH's inserts in no promised order, and the trail is read in
+ * (at, id) order, so the entries' ids must follow the order given.
+ */
+export function auditInsertAll(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>, entries: readonly AuditEntry[]) {
+  return tx.insert(auditEvents).values(entries.map((entry) => auditRow(ctx, entry)));
+}
+
+function auditRow(ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry): typeof auditEvents.$inferInsert {
   const actor = ctx.actor;
-  return tx.insert(auditEvents).values({
+  return {
     at: entry.at ?? ctx.clock.now(),
     actorId: actor.kind === 'user' ? actor.id : null,
     actorRole: actor.kind === 'user' ? actor.role : 'system',
@@ -42,5 +55,5 @@ export function auditInsert(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'clock'>
     reason: entry.reason ?? null,
     data: entry.data ?? null,
     facts: entry.facts ?? null,
-  });
+  };
 }

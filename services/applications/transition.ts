@@ -2,8 +2,9 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { applications, type CompletionDelivery } from '../../db/schema/index.js';
 import { assertTransition, type ApplicationStatus, type Transition } from './status-machine.js';
-import { recordAudit } from '../audit.js';
-import { issueDecisionDocument } from '../documents/issue.js';
+import { auditInsert } from '../audit.js';
+import { together } from '../sql.js';
+import { issueDecisionDocument, type DecidedChange } from '../documents/issue.js';
 import { onApplicationEnded } from '../payments/apply.js';
 import { releaseVisitOfEndedApplication } from '../appointments/appointments.js';
 import type { ServiceContext } from '../context.js';
@@ -46,6 +47,8 @@ export async function changeStatus(
     data?: Record<string, unknown>;
     action?: string;
     set?: Partial<typeof applications.$inferInsert>;
+    /** The decision row data.decisionId names, as its caller just inserted it: the document needs not read it back. */
+    decision?: DecidedChange['decision'];
   } = {},
 ): Promise<void> {
   assertTransition(app.status, to, by);
@@ -77,11 +80,13 @@ export async function changeStatus(
     deemed: opts.set?.deemedAccepted === 1,
     reason: opts.reason ?? null,
     data: opts.data ?? {},
+    decision: opts.decision,
   });
   // Ended without a result: a paid fee goes back, an unpaid order is cancelled (services/payments).
   await onApplicationEnded(tx, ctx, app.id, to);
   await releaseVisitOfEndedApplication(tx, ctx, app.id, to);
-  await recordAudit(tx, ctx, {
+  // The document, its messages and the audit row in one round trip (services/sql.ts): none reads another's rows.
+  const audit = auditInsert(tx, ctx, {
     applicationId: app.id,
     action: opts.action ?? STATUS_ACTIONS[to],
     fromStatus: app.status,
@@ -94,6 +99,7 @@ export async function changeStatus(
     // The report counts this change on this row's time.
     at: now,
   });
+  await tx.execute(together([...(document?.writes ?? []), audit]));
 }
 
 /** How a completion's result reaches the citizen, as its caller said (completeApplication's data). */

@@ -51,6 +51,7 @@ export async function applyDeemedAcceptance(ctx: ClockContext): Promise<string[]
         action: 'application.deemedAccepted',
         reason: 'art32',
         data: { decisionId: decision.id, completenessDeadline: app.completenessDeadline },
+        decision,
         // Accepted as of receipt, by law.
         set: { deemedAccepted: 1, acceptedAt: app.submittedAt ?? now },
       });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
-import { enqueueMessage, type MessageTemplate } from './outbox.js';
+import { messageInsertAll, type MessageTemplate } from './outbox.js';
 
 export type ApplicantNotice = {
   applicationId: string;
@@ -27,7 +27,14 @@ export async function notifyApplicant(tx: Db, n: ApplicantNotice): Promise<void>
 
 /** notifyApplicant when the caller already read the applicant's e-mail address. */
 export async function notifyApplicantAt(tx: Db, n: ApplicantNotice, email: string | null): Promise<void> {
+  await applicantMessageInsert(tx, n, email);
+}
+
+/** The same messages as one statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
+export function applicantMessageInsert(tx: Db, n: ApplicantNotice, email: string | null) {
   const base = { applicationId: n.applicationId, userId: n.applicantId, template: n.template, params: n.params, createdAt: n.createdAt, notBefore: n.notBefore };
-  await enqueueMessage(tx, { ...base, channel: 'sms', idempotencyKey: n.eventKey });
-  if (email) await enqueueMessage(tx, { ...base, channel: 'email', idempotencyKey: `${n.eventKey}:email` });
+  return messageInsertAll(tx, [
+    { ...base, channel: 'sms', idempotencyKey: n.eventKey },
+    ...(email ? [{ ...base, channel: 'email' as const, idempotencyKey: `${n.eventKey}:email` }] : []),
+  ]);
 }

@@ -69,9 +69,16 @@ export async function enqueueMessage(tx: Db, msg: OutgoingMessage): Promise<void
 
 /** The same enqueue as a statement not yet run, for a caller that sends it with its other writes (services/sql.ts). */
 export function messageInsert(tx: Db, msg: OutgoingMessage) {
-  const { notBefore, ...row } = msg;
+  return messageInsertAll(tx, [msg]);
+}
+
+/**
+ * Several enqueues as one statement not yet run: one multi-row insert keeps them in the order
+ * given, where separate inserts inside one WITH run in no promised order.
+ */
+export function messageInsertAll(tx: Db, msgs: readonly OutgoingMessage[]) {
   return tx
     .insert(messages)
-    .values({ ...row, status: 'pending', nextAttemptAt: notBefore ?? msg.createdAt })
+    .values(msgs.map(({ notBefore, ...row }) => ({ ...row, status: 'pending' as const, nextAttemptAt: notBefore ?? row.createdAt })))
     .onConflictDoNothing({ target: messages.idempotencyKey });
 }

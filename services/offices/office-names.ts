@@ -23,17 +23,18 @@ export function officeNameIn(lng: Language, code: string, names?: OfficeNames): 
   return mine || lookup(lng, `common:offices.${code}`) || other || code;
 }
 
-const named = (rows: readonly (OwnNames & { code: string })[]): OfficeNames =>
+/** Own names of the offices among these rows that have them (rows the caller already read). */
+export const officeNamesFrom = (rows: readonly (OwnNames & { code: string })[]): OfficeNames =>
   new Map(rows.filter((r) => r.nameZh || r.nameEn).map((r) => [r.code, { nameZh: r.nameZh, nameEn: r.nameEn }]));
 
 /** Own names of every office that has them, from the reference cache: call with the root handle, outside a transaction. */
 export async function ownOfficeNames(db: Db): Promise<OfficeNames> {
-  return named(await allOffices(db));
+  return officeNamesFrom(await allOffices(db));
 }
 
 /** Own names of the given offices, read on `db` as it is (a transaction's own read). */
 export async function officeNamesOf(db: Db, codes: readonly (string | null | undefined)[]): Promise<OfficeNames> {
   const wanted = [...new Set(codes.filter((c): c is string => !!c))];
   if (wanted.length === 0) return new Map();
-  return named(await db.select({ code: offices.code, nameZh: offices.nameZh, nameEn: offices.nameEn }).from(offices).where(inArray(offices.code, wanted)));
+  return officeNamesFrom(await db.select({ code: offices.code, nameZh: offices.nameZh, nameEn: offices.nameEn }).from(offices).where(inArray(offices.code, wanted)));
 }

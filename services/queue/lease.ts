@@ -32,28 +32,40 @@ export async function holdLease(
   application: { id: string } | { number: string },
   leaseVersion: number,
 ): Promise<QueueItem> {
-  const me = ctx.actor.kind === 'user' ? ctx.actor.id : null;
-  const now = ctx.clock.now();
-  const [renewed] = me
-    ? await tx
-        .update(queueItems)
-        .set({ leaseExpiresAt: leaseUntil(ctx) })
-        .where(
-          and(
-            'id' in application
-              ? eq(queueItems.applicationId, application.id)
-              : eq(queueItems.applicationId, sql`(select ${applications.id} from ${applications} where ${applications.number} = ${application.number})`),
-            eq(queueItems.state, 'claimed'),
-            eq(queueItems.claimedBy, me),
-            gt(queueItems.leaseExpiresAt, now),
-            eq(queueItems.leaseVersion, leaseVersion),
-          ),
-        )
-        .returning()
-    : [];
-  if (!renewed) throw conflict('review.leaseLost', { minutes: ctx.config.leaseMinutes });
+  const renewal = leaseRenewal(tx, ctx, application, leaseVersion);
+  const [renewed] = renewal ? await renewal : [];
+  if (!renewed) throw leaseLost(ctx);
   return renewed;
 }
+
+/**
+ * holdLease's UPDATE as a statement not yet run, for a caller that sends it with what follows
+ * (services/review/with-lease.ts locks the application in the same round trip); null for an
+ * actor who can hold no lease.
+ */
+export function leaseRenewal(tx: Db, ctx: ServiceContext, application: { id: string } | { number: string }, leaseVersion: number) {
+  const me = ctx.actor.kind === 'user' ? ctx.actor.id : null;
+  if (!me) return null;
+  const now = ctx.clock.now();
+  return tx
+    .update(queueItems)
+    .set({ leaseExpiresAt: leaseUntil(ctx) })
+    .where(
+      and(
+        'id' in application
+          ? eq(queueItems.applicationId, application.id)
+          : eq(queueItems.applicationId, sql`(select ${applications.id} from ${applications} where ${applications.number} = ${application.number})`),
+        eq(queueItems.state, 'claimed'),
+        eq(queueItems.claimedBy, me),
+        gt(queueItems.leaseExpiresAt, now),
+        eq(queueItems.leaseVersion, leaseVersion),
+      ),
+    )
+    .returning();
+}
+
+/** A lost, expired or superseded lease: 409. */
+export const leaseLost = (ctx: Pick<ServiceContext, 'config'>) => conflict('review.leaseLost', { minutes: ctx.config.leaseMinutes });
 
 /** Takes the item out of anyone's hands: back in the queue, parked for the citizen, or done. */
 export async function settleItem(tx: Db, itemId: number, state: 'waiting' | 'parked' | 'done', extra: Partial<QueueItem> = {}) {

@@ -70,6 +70,7 @@ export async function acceptApplication(ctx: ServiceContext, number: string, raw
     const decision = await recordDecision(w, ctx, 'accepted', {});
     await changeStatus(w.tx, ctx, w.app, 'accepted', 'clerk', {
       data: { decisionId: decision.id },
+      decision,
       set: { acceptedAt: ctx.clock.now() },
     });
   });
@@ -98,6 +99,7 @@ export async function notAcceptApplication(ctx: ServiceContext, number: string, 
     await changeStatus(w.tx, ctx, w.app, 'not_accepted', 'clerk', {
       reason: input.note,
       data: { decisionId: decision.id, reasonCode: input.reasonCode, legalBasisKey, redirectOfficeCode: redirect },
+      decision,
       set: {
         decidedAt: ctx.clock.now(),
         result: { kind: 'not_accepted', reasonCode: input.reasonCode, legalBasisKey, redirectOfficeCode: redirect, note: input.note },
@@ -127,6 +129,7 @@ export async function completeApplication(ctx: ServiceContext, number: string, r
     const decision = await recordDecision(w, ctx, 'completed', { documentNumber, delivery, carrier: null, waybill: null });
     await changeStatus(w.tx, ctx, w.app, 'completed', 'clerk', {
       data: { decisionId: decision.id, documentNumber, delivery, carrier: null, waybill: null },
+      decision,
       set: { decidedAt: ctx.clock.now(), result: { kind: 'completed', documentNumber, delivery, carrier: null, waybill: null } },
     });
     if (delivery === 'mail') await enqueueShipment(w.tx, ctx, w.app.id);
@@ -160,6 +163,7 @@ export async function refuseApplication(ctx: ServiceContext, number: string, raw
     await changeStatus(w.tx, ctx, w.app, 'refused', 'clerk', {
       reason: input.note,
       data: { decisionId: decision.id, reasonCode: input.reasonCode, legalBasisKey: input.legalBasisKey },
+      decision,
       set: {
         decidedAt: ctx.clock.now(),
         result: { kind: 'refused', reasonCode: input.reasonCode, legalBasisKey: input.legalBasisKey, note: input.note },

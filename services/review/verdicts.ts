@@ -1,7 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ZodError } from 'zod';
 import { materialVerdicts, noticeOverrides } from '../../db/schema/index.js';
-import { recordAudit } from '../audit.js';
+import { auditInsert, auditInsertAll } from '../audit.js';
+import { together } from '../sql.js';
 import type { ServiceContext } from '../context.js';
 import { conflict, invalid } from '../errors.js';
 import { beyondOnce, loadChecklist } from './checklist.js';
@@ -34,23 +35,28 @@ export async function recordVerdict(ctx: ServiceContext, number: string, raw: Ve
         .limit(1);
       if (!override) throw invalid('review.onceRule', { [`verdict-${item.material.code}`]: ['review.onceRuleField'] }, { material: item.material.code });
     }
-    await tx.insert(materialVerdicts).values({
-      applicationId: app.id,
-      materialCode: item.material.code,
-      verdict: input.verdict,
-      reasonCode: input.verdict === 'deficient' ? input.reasonCode! : null,
-      note: input.note || null,
-      clerkId: actor.id,
-      at: ctx.clock.now(),
-      fileIds: item.files.map((f) => f.id),
-    });
-    await recordAudit(tx, ctx, {
-      applicationId: app.id,
-      action: 'review.verdict',
-      officeCode: app.officeCode,
-      reason: input.note || null,
-      data: { materialCode: item.material.code, verdict: input.verdict, reasonCode: input.reasonCode ?? null },
-    });
+    // The verdict and its audit row in one round trip (services/sql.ts): neither reads the other.
+    await tx.execute(
+      together([
+        tx.insert(materialVerdicts).values({
+          applicationId: app.id,
+          materialCode: item.material.code,
+          verdict: input.verdict,
+          reasonCode: input.verdict === 'deficient' ? input.reasonCode! : null,
+          note: input.note || null,
+          clerkId: actor.id,
+          at: ctx.clock.now(),
+          fileIds: item.files.map((f) => f.id),
+        }),
+        auditInsert(tx, ctx, {
+          applicationId: app.id,
+          action: 'review.verdict',
+          officeCode: app.officeCode,
+          reason: input.note || null,
+          data: { materialCode: item.material.code, verdict: input.verdict, reasonCode: input.reasonCode ?? null },
+        }),
+      ]),
+    );
   });
 }
 
@@ -104,27 +110,35 @@ export async function recordVerdicts(ctx: ServiceContext, number: string, raw: J
     if (Object.keys(errors).length > 0) throw invalid('review.judgeInvalid', errors, { count: Object.keys(errors).length });
     const at = ctx.clock.now();
     if (writes.length === 0) return { recorded: 0 };
-    await tx.insert(materialVerdicts).values(
-      writes.map((w) => ({
-        applicationId: app.id,
-        materialCode: w.item.material.code,
-        verdict: w.verdict,
-        reasonCode: w.reasonCode,
-        note: w.note,
-        clerkId: actor.id,
-        at,
-        fileIds: w.item.files.map((f) => f.id),
-      })),
+    // The verdicts and one audit row each, in one round trip (services/sql.ts); the audit rows in one
+    // insert, so they keep the form's order as the separate statements did.
+    await tx.execute(
+      together([
+        tx.insert(materialVerdicts).values(
+          writes.map((w) => ({
+            applicationId: app.id,
+            materialCode: w.item.material.code,
+            verdict: w.verdict,
+            reasonCode: w.reasonCode,
+            note: w.note,
+            clerkId: actor.id,
+            at,
+            fileIds: w.item.files.map((f) => f.id),
+          })),
+        ),
+        auditInsertAll(
+          tx,
+          ctx,
+          writes.map((w) => ({
+            applicationId: app.id,
+            action: 'review.verdict',
+            officeCode: app.officeCode,
+            reason: w.note,
+            data: { materialCode: w.item.material.code, verdict: w.verdict, reasonCode: w.reasonCode },
+          })),
+        ),
+      ]),
     );
-    for (const w of writes) {
-      await recordAudit(tx, ctx, {
-        applicationId: app.id,
-        action: 'review.verdict',
-        officeCode: app.officeCode,
-        reason: w.note,
-        data: { materialCode: w.item.material.code, verdict: w.verdict, reasonCode: w.reasonCode },
-      });
-    }
     return { recorded: writes.length };
   });
 }

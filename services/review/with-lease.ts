@@ -1,9 +1,8 @@
 import type { Db } from '../../db/client.js';
 import type { ServiceContext, UserActor } from '../context.js';
-import { isDomainError } from '../errors.js';
 import { authorize } from '../permissions.js';
-import { holdLease, type QueueItem } from '../queue/lease.js';
-import { applicationInScope, lockApplication, lockApplicationInScope, type ApplicationRow } from './access.js';
+import { leaseLost, leaseRenewal, type QueueItem } from '../queue/lease.js';
+import { applicationInScope, holdAndLockInScope, lockApplication, type ApplicationRow } from './access.js';
 import { changeStatus } from '../applications/transition.js';
 
 export type LeaseWork = { tx: Db; actor: UserActor; app: ApplicationRow; item: QueueItem };
@@ -13,11 +12,11 @@ export type LeaseWork = { tx: Db; actor: UserActor; app: ApplicationRow; item: Q
  * hold the lease at the form's version (409 otherwise; renews it), lock the application, and
  * start review of an item handed back after a supplement. Anything thrown rolls it all back.
  *
- * The lease is held first, by the application's number, and scope is checked on the locked row:
- * two round trips where reading the application, locking the item and re-reading the application
- * took three or four, and the item is still locked before the application (the claim's order).
- * When no lease is held, scope decides between 404 and 409, so a number out of scope still reads
- * as not found.
+ * The lease is held, by the application's number, and the application locked in one statement,
+ * scope checked on the locked row: one round trip where reading the application, locking the item
+ * and re-reading the application took three or four, and the item is still locked before the
+ * application (the claim's order; docs/decisions/0047). When no lease is held, scope decides
+ * between 404 and 409, so a number out of scope still reads as not found.
  */
 export async function withLease<T>(
   ctx: ServiceContext,
@@ -27,19 +26,16 @@ export async function withLease<T>(
 ): Promise<T> {
   authorize(ctx.actor, 'application:review');
   return ctx.db.transaction(async (tx) => {
-    let item: QueueItem;
-    try {
-      item = await holdLease(tx, ctx, { number }, leaseVersion);
-    } catch (e) {
-      if (isDomainError(e) && e.status === 409) await applicationInScope(tx, ctx, number, 'application:review');
-      throw e;
+    const held = await holdAndLockInScope(tx, ctx, leaseRenewal(tx, ctx, { number }, leaseVersion), 'application:review');
+    if (!held) {
+      await applicationInScope(tx, ctx, number, 'application:review');
+      throw leaseLost(ctx);
     }
-    const locked = await lockApplicationInScope(tx, ctx, item.applicationId, 'application:review');
-    let app = locked.app;
+    let app = held.app;
     if (app.status === 'supplemented' || app.status === 'submitted') {
       await changeStatus(tx, ctx, app, 'under_review', 'clerk');
       app = await lockApplication(tx, app.id);
     }
-    return work({ tx, actor: locked.actor, app, item });
+    return work({ tx, actor: held.actor, app, item: held.item });
   });
 }
