@@ -1,4 +1,5 @@
 import type { SQL } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { auditEvents } from '../db/schema/index.js';
 import type { ServiceContext } from './context.js';
@@ -41,7 +42,8 @@ export function auditInsertAll(tx: Db, ctx: Pick<ServiceContext, 'actor' | 'cloc
   return tx.insert(auditEvents).values(entries.map((entry) => auditRow(ctx, entry)));
 }
 
-function auditRow(ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry): typeof auditEvents.$inferInsert {
+/** A row's values; data and facts may be SQL (PgInsertValue takes SQL for any column). */
+function auditRow(ctx: Pick<ServiceContext, 'actor' | 'clock'>, entry: AuditEntry): PgInsertValue<typeof auditEvents> {
   const actor = ctx.actor;
   return {
     at: entry.at ?? ctx.clock.now(),
