@@ -127,10 +127,14 @@ export async function checkApplication(ctx: ServiceContext, input: ApplyInput): 
   return { applicationId: input.applicationId, number: outcome.kind === 'submitted' ? outcome.number : null };
 }
 
-async function runSubmission(ctx: ServiceContext, input: ApplyInput, mode: SubmitMode): Promise<Extract<Outcome, { kind: 'submitted' | 'ready' }>> {
-  const { actor } = authorize(ctx.actor, 'application:create');
+async function runSubmission(given: ServiceContext, input: ApplyInput, mode: SubmitMode): Promise<Extract<Outcome, { kind: 'submitted' | 'ready' }>> {
+  const { actor } = authorize(given.actor, 'application:create');
   const def = getService(input.serviceCode);
-  const now = ctx.clock.now();
+  const now = given.clock.now();
+  // One instant for the whole submission: the files posted with it are uploaded when it is
+  // submitted, not a few milliseconds after, or the receipt (files uploaded by the time of
+  // submission, services/documents/sources.ts) would leave them out.
+  const ctx: ServiceContext = { ...given, clock: { now: () => now } };
   const today = chinaDate(now);
   const files = await checkApplyInput(def, input, ctx.config).catch(async (e: unknown) => {
     // A wrong file, or a character no field may hold, refuses the request before anything is
