@@ -11,7 +11,7 @@ import { codeMessageParams, consumeCode, countCodeIssue, createCode, findFlow, m
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './password.js';
 import { assertAcceptablePassword } from './password-policy.js';
 import type { LoginInput, SignupInput } from './schemas.js';
-import { hitRateLimits, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../security/rate-limit.js';
+import { forgiveRateLimitHit, hitRateLimits, LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IDENTITY, SIGNUP_PER_IP } from '../security/rate-limit.js';
 import { staffNeedsSecondFactor, startPendingLogin } from './two-factor.js';
 import { hasTotp } from './totp.js';
 
@@ -203,8 +203,9 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
 
   // Both counters advance on every attempt. Without a known address (never behind express, which
   // always sets req.ip) only the account is counted.
+  const ipKey = ip ? `login:ip:${ip}` : null;
   const limit = await hitRateLimits(ctx.db, ctx.clock, [
-    ...(ip ? [{ key: `login:ip:${ip}`, rule: LOGIN_PER_IP }] : []),
+    ...(ipKey ? [{ key: ipKey, rule: LOGIN_PER_IP }] : []),
     { key: user ? `login:account:${user.id}` : `login:unknown:${digest(id)}`, rule: LOGIN_PER_ACCOUNT },
   ]);
   if (!limit.allowed) {
@@ -219,6 +220,9 @@ export async function authenticate(ctx: ServiceContext, input: LoginInput, opts:
     await recordAudit(ctx.db, { ...ctx, actor: anonymous }, { action: 'auth.login.failed', data: { ...who, reason, ip } });
     throw new DomainError('auth.invalidCredentials', 401);
   }
+  // The right password: not a guess, so the address gets its hit back (many people behind one
+  // address sign in at the start of a shift). The account's own counter keeps it.
+  if (ipKey) await forgiveRateLimitHit(ctx.db, ipKey);
   if (staffNeedsSecondFactor(user.role)) {
     // Staff cannot enrol themselves with a password alone: their unit provisions the secret.
     if (!(await hasTotp(ctx.db, user.id))) {

@@ -5,7 +5,11 @@ import type { Clock } from '../context.js';
 
 export type RateLimit = { limit: number; windowMs: number };
 
-/** About ten sign-in attempts a minute, per account and per address (issue 6). */
+/**
+ * About ten sign-in attempts a minute, per account and per address (issue 6). A sign-in whose
+ * password was right is given back to its address (services/auth/accounts.ts): a service hall or
+ * an office behind one address signs in many people at the start of a shift; guesses still count.
+ */
 export const LOGIN_PER_ACCOUNT: RateLimit = { limit: 10, windowMs: 60_000 };
 export const LOGIN_PER_IP: RateLimit = { limit: 10, windowMs: 60_000 };
 
@@ -60,6 +64,17 @@ export async function hitRateLimit(db: Db, clock: Clock, key: string, rule: Rate
     count: row.count,
     retryAfterSeconds: Math.max(1, Math.ceil((resetAt - now.getTime()) / 1000)),
   };
+}
+
+/**
+ * Takes back one hit against `key`: for an attempt that turned out to be legitimate. Never below
+ * zero; a window that has since restarted loses one hit of its own, which only errs towards the user.
+ */
+export async function forgiveRateLimitHit(db: Db, key: string): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
+    .where(sql`${rateLimits.key} = ${key}`);
 }
 
 /** Removes windows that ended long ago; counters are otherwise kept for at most one window. */

@@ -64,6 +64,22 @@ describe('login rate limits', () => {
     expect(elsewhere.status).toBe(302);
   });
 
+  it('does not count right passwords against the address: a service hall signs twenty people in within a minute', async () => {
+    const clock = fixedClock();
+    const ip = freshIp();
+    for (let i = 0; i < 20; i++) {
+      const user = await createCitizen(h.db);
+      const res = await run(loginAction, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD }), withIp(clock, ip));
+      expect(res.status, `sign-in ${i + 1}`).toBe(302);
+    }
+    // Guesses from the same address still count, ten a minute.
+    for (let i = 0; i < LOGIN_PER_ACCOUNT.limit; i++) {
+      expect((await run(loginAction, post('/login', { identifier: makeMobile(), password: 'whatever123' }), withIp(clock, ip))).status).toBe(401);
+    }
+    const user = await createCitizen(h.db);
+    expect((await run(loginAction, post('/login', { identifier: user.mobile!, password: TEST_PASSWORD }), withIp(clock, ip))).status).toBe(429);
+  });
+
   it('answers an unknown account exactly like a known one once limited', async () => {
     const clock = fixedClock();
     const user = await createCitizen(h.db);
