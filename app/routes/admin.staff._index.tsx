@@ -6,6 +6,7 @@ import { listOffices, listStaff, unitsForAdmin } from '~/utils/admin.server';
 import { officeName } from '~/utils/office-name';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'admin', 'errors'] };
 
@@ -39,7 +40,7 @@ export default function StaffList() {
       {staff.length === 0 ? (
         <p>{t('staff.none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('staff.caption')}>
+        <TableScroll label={t('staff.caption')}>
           <table>
             <caption>{t('staff.caption')}</caption>
             <thead>
@@ -65,7 +66,7 @@ export default function StaffList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -26,6 +26,7 @@ import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments', 'verify'], scripts: false };
 
@@ -225,7 +226,7 @@ export default function Receipt() {
         {a.fees.length === 0 ? (
           <p>{t('applications:receipt.free')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label={t('applications:receipt.fees')}>
             <table>
               <tbody>
                 {a.fees.map((line) => (
@@ -253,7 +254,7 @@ export default function Receipt() {
                 </Link>
               </p>
             )}
-          </div>
+          </TableScroll>
         )}
       </section>
 

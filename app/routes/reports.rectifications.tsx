@@ -15,6 +15,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'ratings', 'validation', 'errors'] };
 
@@ -160,7 +161,7 @@ export default function Rectifications() {
       <Pager list="open" page={page.openPage} more={page.moreOpen} other={page.closedPage} />
       <h2 id="closed">{t('ratings:rectifications.closed')}</h2>
       {closed.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('ratings:rectifications.closedCaption')}>
+        <TableScroll label={t('ratings:rectifications.closedCaption')}>
           <table>
             <caption>{t('ratings:rectifications.closedCaption')}</caption>
             <thead>
@@ -184,7 +185,7 @@ export default function Rectifications() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pager list="closed" page={page.closedPage} more={page.moreClosed} other={page.openPage} />
     </div>
