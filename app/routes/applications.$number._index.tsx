@@ -157,8 +157,8 @@ export default function Receipt() {
 
       {a.status === 'needs_supplement' && !readOnly && (
         <section className="card notice-call no-print" aria-labelledby="supplement-call">
+          {/* The page's heading and lead already say what to supplement and why: this card only gives the two ways on. */}
           <h2 id="supplement-call">{t('applications:supplementCall.heading')}</h2>
-          <p>{t('applications:supplementCall.text')}</p>
           <div className="actions">
             <Link className="button secondary" to={`/applications/${a.number}/notice`}>
               {t('applications:supplementCall.readNotice')}

@@ -136,7 +136,7 @@ export default function Rectifications() {
             {item.overdue && <span className="badge danger">{t('ratings:rectifications.overdue')}</span>}
           </h3>
           <dl className="facts">
-            <dt>{t('ratings:score')}</dt>
+            <dt>{t('ratings:rectifications.score')}</dt>
             <dd>{t(`ratings:scores.${item.score}`)}</dd>
             <dt>{t('ratings:rectifications.channel')}</dt>
             <dd>{t(`ratings:channels.${item.channel}`)}</dd>
@@ -144,7 +144,7 @@ export default function Rectifications() {
             <dd>{officeName(item.officeCode)}</dd>
             {item.comment && (
               <>
-                <dt>{t('ratings:comment')}</dt>
+                <dt>{t('ratings:rectifications.comment')}</dt>
                 <dd>{item.comment}</dd>
               </>
             )}
@@ -167,7 +167,7 @@ export default function Rectifications() {
             <thead>
               <tr>
                 <th scope="col">{t('ratings:rectifications.application')}</th>
-                <th scope="col">{t('ratings:score')}</th>
+                <th scope="col">{t('ratings:rectifications.score')}</th>
                 <th scope="col">{t('ratings:rectifications.outcome')}</th>
                 <th scope="col">{t('ratings:rectifications.contactNote')}</th>
                 <th scope="col">{t('ratings:rectifications.closedAt')}</th>
