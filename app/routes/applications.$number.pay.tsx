@@ -38,7 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (form.get('intent') !== 'pay') return json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 400 });
   const returnUrl = new URL(`/applications/${encodeURIComponent(number)}/pay?returned=1`, request.url).href;
   try {
-    const { cashierUrl } = await startPayment(ctx, number, returnUrl);
+    const { cashierUrl } = await startPayment(ctx, number, returnUrl, await getLocale(request));
     return redirect(cashierUrl, 303);
   } catch (e) {
     if (isDomainError(e)) {
