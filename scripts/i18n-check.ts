@@ -1,6 +1,9 @@
 /**
  * Fails when the two languages do not carry the same keys, or when a key holds an empty
  * string. Plural suffixes (_one, _other…) are folded, since languages pluralise differently.
+ * Also fails on two typographic slips a reader notices: ASCII , : ; ( ) beside Chinese text in
+ * zh-CN (Chinese takes the full-width ，：；（）), and "(s)" in English, where a count takes
+ * i18next plurals (key_one / key_other) instead.
  */
 import { resources, SUPPORTED_LANGUAGES } from '../locales/index.js';
 
@@ -14,6 +17,10 @@ function keys(tree: Tree, prefix = '', out = new Map<string, string>()): Map<str
   }
   return out;
 }
+
+/** A CJK character or full-width sign, then (spaces and) an ASCII , : ; ( ) — or the other way round. */
+const CJK = '[\\u3000-\\u303f\\u4e00-\\u9fff\\uff00-\\uffef]';
+const ASCII_BESIDE_CJK = new RegExp(`${CJK}\\s*[,:;()]|[,:;()]\\s*${CJK}`);
 
 export function localeProblems(): string[] {
   const problems: string[] = [];
@@ -33,6 +40,8 @@ export function localeProblems(): string[] {
     for (const [key, v] of k) if (v.trim() === '') problems.push(`empty in ${lng}: ${key}`);
   }
   for (const [key, v] of baseKeys) if (v.trim() === '') problems.push(`empty in ${base}: ${key}`);
+  for (const [key, v] of all('zh-CN')) if (ASCII_BESIDE_CJK.test(v)) problems.push(`ASCII punctuation beside Chinese in zh-CN (use ，：；（）): ${key}`);
+  for (const [key, v] of all('en')) if (/\w\(s\)/.test(v)) problems.push(`"(s)" in en (use key_one / key_other): ${key}`);
   return problems;
 }
 

@@ -24,6 +24,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { yearParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'adminCatalog', 'validation', 'errors'] };
 
@@ -170,7 +171,7 @@ export default function CalendarYearPage() {
       {view.days.length === 0 ? (
         <p>{t('adminCatalog:calendar.noDays')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('adminCatalog:calendar.days')}>
+        <TableScroll label={t('adminCatalog:calendar.days')}>
           <table>
             <caption className="visually-hidden">{t('adminCatalog:calendar.days')}</caption>
             <thead>
@@ -202,7 +203,7 @@ export default function CalendarYearPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
 
       {draft && (
@@ -216,7 +217,7 @@ export default function CalendarYearPage() {
 
       <h2>{t('adminCatalog:calendar.previewTitle')}</h2>
       <p>{t('adminCatalog:calendar.previewLead')}</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('adminCatalog:calendar.previewTitle')}>
+      <TableScroll label={t('adminCatalog:calendar.previewTitle')}>
         <table>
           <caption className="visually-hidden">{t('adminCatalog:calendar.previewTitle')}</caption>
           <thead>
@@ -244,7 +245,7 @@ export default function CalendarYearPage() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
 
       {draft && (
         <>

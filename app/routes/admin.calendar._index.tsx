@@ -14,6 +14,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'adminCatalog', 'validation', 'errors'] };
 
@@ -52,7 +53,7 @@ export default function CalendarYears() {
       <h1>{t('adminCatalog:calendar.title')}</h1>
       <p className="lead">{t('adminCatalog:calendar.lead')}</p>
       <CalendarWarning year={overview.nextYearMissing} />
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('adminCatalog:calendar.years')}>
+      <TableScroll label={t('adminCatalog:calendar.years')}>
         <table>
           <caption>{t('adminCatalog:calendar.years')}</caption>
           <thead>
@@ -82,7 +83,7 @@ export default function CalendarYears() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {overview.nextToEnter !== null ? (
         <Form method="post" className="form" {...getFormProps(form)} noValidate>
           <ErrorSummary form={form} fields={[{ meta: fields.year, label: t('adminCatalog:calendar.year') }]} />

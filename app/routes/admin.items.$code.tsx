@@ -12,6 +12,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { officeName } from '~/utils/office-name';
 import { serviceCodeParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'adminCatalog', 'catalog', 'validation', 'errors'] };
 
@@ -236,7 +237,7 @@ export default function Item() {
 
       <section aria-labelledby="history-heading" className="card">
         <h2 id="history-heading">{t('adminCatalog:items.history')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="history-heading">
+        <TableScroll label={t('adminCatalog:items.history')}>
           <table>
             <thead>
               <tr>
@@ -257,7 +258,7 @@ export default function Item() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
     </div>
   );

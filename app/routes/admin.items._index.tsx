@@ -6,6 +6,7 @@ import { formatDay } from '~/components/application/format';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'adminCatalog', 'catalog', 'errors'] };
 
@@ -26,7 +27,7 @@ export default function Items() {
     <div className="container">
       <h1>{t('adminCatalog:items.title')}</h1>
       <p className="lead">{t(list.canEdit ? 'adminCatalog:items.leadRoot' : 'adminCatalog:items.leadOffices')}</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t('adminCatalog:items.title')}>
+      <TableScroll label={t('adminCatalog:items.title')}>
         <table>
           <caption>{t('adminCatalog:items.title')}</caption>
           <thead>
@@ -55,7 +56,7 @@ export default function Items() {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
     </div>
   );
 }

@@ -15,6 +15,7 @@ import { invalidResponse } from '~/utils/form-errors.server';
 import { officeCodeParam } from '~/utils/params.server';
 import { officeName } from '~/utils/office-name';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 /**
  * An office's capacity for booked visits (docs/decisions/0039): windows × people per window and
@@ -151,7 +152,7 @@ export default function OfficeAppointmentCapacity() {
           {capacity.days.length === 0 ? (
             <p>{t('capacity.noDays')}</p>
           ) : (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('capacity.daysTitle')}>
+            <TableScroll label={t('capacity.daysTitle')}>
               <table>
                 <caption className="visually-hidden">{t('capacity.daysTitle')}</caption>
                 <thead>
@@ -181,7 +182,7 @@ export default function OfficeAppointmentCapacity() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <Form method="post" className="form" {...getFormProps(dayForm)} noValidate>
             <ErrorSummary

@@ -6,6 +6,7 @@ import { listOffices } from '~/utils/admin.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 import { officeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'admin', 'errors'] };
 
@@ -36,7 +37,7 @@ export default function OfficeList() {
       {offices.length === 0 ? (
         <p>{t('offices.none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('offices.caption')}>
+        <TableScroll label={t('offices.caption')}>
           <table>
             <caption>{t('offices.caption')}</caption>
             <thead>
@@ -64,7 +65,7 @@ export default function OfficeList() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -6,6 +6,7 @@ import { listOffices, listStaff, unitsForAdmin } from '~/utils/admin.server';
 import { officeName } from '~/utils/office-name';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'admin', 'errors'] };
 
@@ -19,11 +20,25 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   // Offices by name in the reader's language, not by code (bj-dongcheng).
   const officeNames: Record<string, string> = Object.fromEntries(offices.map((o) => [o.code, officeName(t, locale, o)]));
   const unitNames: Record<string, string> = Object.fromEntries(units.map((u) => [u.code, locale === 'en' ? u.nameEn : u.nameZh]));
-  return json({ staff, officeNames, unitNames, title: `${t('admin:staff.title')} - ${t('common:siteName')}` });
+  // A manager who sees a whole city or province is placed by that area, not by the office the account hangs on.
+  const unitOfOffice = new Map(offices.map((o) => [o.code, o.orgUnitCode]));
+  const byCode = new Map(units.map((u) => [u.code, u]));
+  const areaOf = (officeCode: string | null, level: 'city' | 'province'): string | null => {
+    let unit = byCode.get(unitOfOffice.get(officeCode ?? '') ?? '');
+    while (unit && unit.level !== level) unit = byCode.get(unit.parentCode ?? '');
+    return unit ? unitNames[unit.code] : null;
+  };
+  const scopes: Record<string, string> = {};
+  for (const s of staff) {
+    if (s.role !== 'manager' || (s.managerScope !== 'city' && s.managerScope !== 'province')) continue;
+    const area = areaOf(s.officeCode, s.managerScope);
+    scopes[s.id] = area ? t('admin:staff.scopeArea', { scope: t(`admin:scopes.${s.managerScope}`), area }) : t(`admin:scopes.${s.managerScope}`);
+  }
+  return json({ staff, officeNames, unitNames, scopes, title: `${t('admin:staff.title')} - ${t('common:siteName')}` });
 }
 
 export default function StaffList() {
-  const { staff, officeNames, unitNames } = useLoaderData<typeof loader>();
+  const { staff, officeNames, unitNames, scopes } = useLoaderData<typeof loader>();
   const { t } = useTranslation(['admin', 'common']);
   return (
     <div className="container">
@@ -39,7 +54,7 @@ export default function StaffList() {
       {staff.length === 0 ? (
         <p>{t('staff.none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('staff.caption')}>
+        <TableScroll label={t('staff.caption')}>
           <table>
             <caption>{t('staff.caption')}</caption>
             <thead>
@@ -47,7 +62,7 @@ export default function StaffList() {
                 <th scope="col">{t('staff.staffNo')}</th>
                 <th scope="col">{t('staff.name')}</th>
                 <th scope="col">{t('staff.role')}</th>
-                <th scope="col">{t('staff.office')}</th>
+                <th scope="col">{t('staff.officeOrArea')}</th>
                 <th scope="col">{t('staff.status')}</th>
               </tr>
             </thead>
@@ -59,13 +74,19 @@ export default function StaffList() {
                   </th>
                   <td>{s.realName}</td>
                   <td>{t(`roles.${s.role}`)}</td>
-                  <td>{s.role === 'admin' ? (s.orgUnitCode ? (unitNames[s.orgUnitCode] ?? s.orgUnitCode) : t('root')) : s.officeCode ? (officeNames[s.officeCode] ?? s.officeCode) : ''}</td>
+                  <td>
+                    {s.role === 'admin'
+                      ? s.orgUnitCode
+                        ? (unitNames[s.orgUnitCode] ?? s.orgUnitCode)
+                        : t('root')
+                      : (scopes[s.id] ?? (s.officeCode ? (officeNames[s.officeCode] ?? s.officeCode) : ''))}
+                  </td>
                   <td>{s.disabled ? t('staff.disabled') : s.enrolled ? t('staff.active') : t('staff.notEnrolled')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { invalidResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 /** The hierarchy's units within the administrator's tree, and a form to add one below (decision 0040). */
 export const handle = { i18n: ['common', 'admin', 'validation', 'errors'] };
@@ -70,7 +71,7 @@ export default function Units() {
       {units.length === 0 ? (
         <p>{t('units.none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('units.caption')}>
+        <TableScroll label={t('units.caption')}>
           <table>
             <caption>{t('units.caption')}</caption>
             <thead>
@@ -94,7 +95,7 @@ export default function Units() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <h2 id="unit-new-heading">{t('units.createTitle')}</h2>
       <Form method="post" className="form card" aria-labelledby="unit-new-heading" {...getFormProps(form)} noValidate>

@@ -26,6 +26,7 @@ import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'ratings', 'validation', 'errors', 'desk', 'documents', 'appointments', 'payments', 'verify'], scripts: false };
 
@@ -156,8 +157,8 @@ export default function Receipt() {
 
       {a.status === 'needs_supplement' && !readOnly && (
         <section className="card notice-call no-print" aria-labelledby="supplement-call">
+          {/* The page's heading and lead already say what to supplement and why: this card only gives the two ways on. */}
           <h2 id="supplement-call">{t('applications:supplementCall.heading')}</h2>
-          <p>{t('applications:supplementCall.text')}</p>
           <div className="actions">
             <Link className="button secondary" to={`/applications/${a.number}/notice`}>
               {t('applications:supplementCall.readNotice')}
@@ -225,7 +226,7 @@ export default function Receipt() {
         {a.fees.length === 0 ? (
           <p>{t('applications:receipt.free')}</p>
         ) : (
-          <div className="table-wrap">
+          <TableScroll label={t('applications:receipt.fees')}>
             <table>
               <tbody>
                 {a.fees.map((line) => (
@@ -253,7 +254,7 @@ export default function Receipt() {
                 </Link>
               </p>
             )}
-          </div>
+          </TableScroll>
         )}
       </section>
 

@@ -13,6 +13,7 @@ import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'notice', 'catalog', 'verify', 'errors', 'validation'], scripts: false };
 
@@ -77,7 +78,7 @@ export default function NoticePage() {
           </dd>
         </dl>
         <p>{t('notice:body', { service: t(`catalog:services.${application.serviceCode}.name`) })}</p>
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('notice:itemsCaption')}>
+        <TableScroll label={t('notice:itemsCaption')}>
           <table className="stack-table">
             <caption className="visually-hidden">{t('notice:itemsCaption')}</caption>
             <thead>
@@ -100,7 +101,7 @@ export default function NoticePage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <p>
           <strong>{t('notice:deadline', { date: formatDay(notice.supplementDeadline, locale) })}</strong>
         </p>

@@ -10,6 +10,7 @@ import { orThrowResponse, type ErrorPayload } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { applicationNumberParam } from '~/utils/params.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'payments', 'errors'], scripts: false };
 
@@ -37,7 +38,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (form.get('intent') !== 'pay') return json<ErrorPayload>({ code: 'badRequest', params: {} }, { status: 400 });
   const returnUrl = new URL(`/applications/${encodeURIComponent(number)}/pay?returned=1`, request.url).href;
   try {
-    const { cashierUrl } = await startPayment(ctx, number, returnUrl);
+    const { cashierUrl } = await startPayment(ctx, number, returnUrl, await getLocale(request));
     return redirect(cashierUrl, 303);
   } catch (e) {
     if (isDomainError(e)) {
@@ -76,7 +77,7 @@ export default function Pay() {
       ) : (
         <section className="card" aria-labelledby="pay-lines">
           <h2 id="pay-lines">{t('payments:lines')}</h2>
-          <div className="table-wrap">
+          <TableScroll label={t('payments:lines')}>
             <table>
               <tbody>
                 {page.lines.map((l) => (
@@ -93,7 +94,7 @@ export default function Pay() {
                 </tr>
               </tbody>
             </table>
-          </div>
+          </TableScroll>
           <dl className="facts">
             <PaymentFacts payment={page.order} locale={locale} />
           </dl>

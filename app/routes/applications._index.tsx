@@ -8,6 +8,7 @@ import { StatusBadge } from '~/components/application/status-badge';
 import { getFixedT, getLocale } from '~/i18next.server';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'applications', 'validation', 'errors'], scripts: false };
 
@@ -41,7 +42,7 @@ export default function MyApplications() {
           </p>
         </div>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:list.caption')}>
+        <TableScroll label={t('applications:list.caption')}>
           <table className="stack-table">
             <caption className="visually-hidden">{t('applications:list.caption')}</caption>
             <thead>
@@ -93,7 +94,7 @@ export default function MyApplications() {
               })}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -15,6 +15,7 @@ import { orThrowResponse } from '~/utils/errors.server';
 import { readFormData } from '~/utils/form-data.server';
 import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'applications', 'appointments', 'validation', 'errors'] };
 
@@ -79,7 +80,7 @@ export default function DeskAppointments() {
       {list.visits.length === 0 ? (
         <p className="card">{t('appointments:desk.none')}</p>
       ) : (
-        <div className="table-wrap">
+        <TableScroll label={t('appointments:desk.caption', { count: list.visits.length })}>
           <table>
             <caption>{t('appointments:desk.caption', { count: list.visits.length })}</caption>
             <thead>
@@ -121,7 +122,7 @@ export default function DeskAppointments() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -16,6 +16,7 @@ import { readFormData } from '~/utils/form-data.server';
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'desk', 'catalog', 'errors', 'validation'] };
 
@@ -102,7 +103,7 @@ export default function BoardPage() {
 
       <section className="card" aria-labelledby="risk-heading">
         <h2 id="risk-heading">{t('desk:board.atRisk')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="risk-heading">
+        <TableScroll label={t('desk:board.atRisk')}>
           <table>
             <thead>
               <tr>
@@ -121,12 +122,12 @@ export default function BoardPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       <section className="card" aria-labelledby="clerks-heading">
         <h2 id="clerks-heading">{t('desk:board.clerks')}</h2>
-        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="clerks-heading">
+        <TableScroll label={t('desk:board.clerks')}>
           <table>
             <thead>
               <tr>
@@ -147,7 +148,7 @@ export default function BoardPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </section>
 
       <section className="card" aria-labelledby="held-heading">
@@ -167,7 +168,7 @@ export default function BoardPage() {
             />
             <fieldset className="field" id={fields.items.id} tabIndex={-1}>
               <legend>{t('desk:board.pick')}</legend>
-              <div className="table-wrap" tabIndex={0} role="region" aria-label={t('desk:board.heldItems')}>
+              <TableScroll label={t('desk:board.heldItems')}>
                 <table>
                   <thead>
                     <tr>
@@ -197,7 +198,7 @@ export default function BoardPage() {
                     })}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </fieldset>
             <SelectField
               meta={fields.toClerkId}

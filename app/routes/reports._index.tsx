@@ -17,6 +17,7 @@ import { numberFormat, dateTimeFormat } from '~/components/intl';
 import { useOfficeName } from '~/utils/office-name';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { formatInstant } from '~/components/application/format';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'reports', 'validation', 'errors'] };
 
@@ -122,7 +123,7 @@ function FilterForm({ lastResult, report, offices, services }: { lastResult?: Su
 function DataTable({ table, locale, query }: { table: ReportTable; locale: string; query: string }) {
   const { t } = useTranslation('reports');
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label={table.caption}>
+    <TableScroll label={table.caption}>
       <table className="report-table">
         <caption>{table.caption}</caption>
         <thead>
@@ -163,7 +164,7 @@ function DataTable({ table, locale, query }: { table: ReportTable; locale: strin
           {t('reports:downloadCsv', { table: table.caption })}
         </a>
       </p>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -199,7 +200,7 @@ function Drill({ report, locale, drillQuery }: { report: Report; locale: string;
         </nav>
       )}
       <p className="hint">{level === 'office' ? t('reports:drill.clerksLead') : t('reports:drill.lead')}</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={level === 'office' ? t('reports:drill.clerksCaption') : t('reports:drill.caption')}>
+      <TableScroll label={level === 'office' ? t('reports:drill.clerksCaption') : t('reports:drill.caption')}>
         {level === 'office' ? (
           <table className="report-table" data-testid="drill-table">
             <caption>{t('reports:drill.clerksCaption')}</caption>
@@ -269,7 +270,7 @@ function Drill({ report, locale, drillQuery }: { report: Report; locale: string;
             </tbody>
           </table>
         )}
-      </div>
+      </TableScroll>
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { SubmitButton } from '~/components/forms';
 import { useFen } from '~/components/payments/payment-facts';
 import { getFixedT } from '~/i18next.server';
 import { requireUser } from '~/utils/session.server';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'payments', 'reports', 'errors'] };
 
@@ -82,7 +83,7 @@ export default function PaymentsReport() {
             {report.totals.length === 0 ? (
               <p>{t('payments:report.none')}</p>
             ) : (
-              <div className="table-wrap">
+              <TableScroll label={t('payments:report.title')}>
                 <table>
                   <thead>
                     <tr>
@@ -107,7 +108,7 @@ export default function PaymentsReport() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </section>
           <section className="card" aria-labelledby="pay-mismatches">
@@ -115,7 +116,7 @@ export default function PaymentsReport() {
             {report.mismatches.length === 0 ? (
               <p>{t('payments:report.noMismatches')}</p>
             ) : (
-              <div className="table-wrap">
+              <TableScroll label={t('payments:report.mismatchesHeading')}>
                 <table>
                   <thead>
                     <tr>
@@ -142,7 +143,7 @@ export default function PaymentsReport() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             )}
           </section>
         </>

@@ -15,6 +15,7 @@ import { domainErrorResponse, invalidResponse } from '~/utils/form-errors.server
 import { requireUser } from '~/utils/session.server';
 import { withOfficeNames } from '~/utils/office-names.server';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 export const handle = { i18n: ['common', 'catalog', 'ratings', 'validation', 'errors'] };
 
@@ -135,7 +136,7 @@ export default function Rectifications() {
             {item.overdue && <span className="badge danger">{t('ratings:rectifications.overdue')}</span>}
           </h3>
           <dl className="facts">
-            <dt>{t('ratings:score')}</dt>
+            <dt>{t('ratings:rectifications.score')}</dt>
             <dd>{t(`ratings:scores.${item.score}`)}</dd>
             <dt>{t('ratings:rectifications.channel')}</dt>
             <dd>{t(`ratings:channels.${item.channel}`)}</dd>
@@ -143,7 +144,7 @@ export default function Rectifications() {
             <dd>{officeName(item.officeCode)}</dd>
             {item.comment && (
               <>
-                <dt>{t('ratings:comment')}</dt>
+                <dt>{t('ratings:rectifications.comment')}</dt>
                 <dd>{item.comment}</dd>
               </>
             )}
@@ -160,13 +161,13 @@ export default function Rectifications() {
       <Pager list="open" page={page.openPage} more={page.moreOpen} other={page.closedPage} />
       <h2 id="closed">{t('ratings:rectifications.closed')}</h2>
       {closed.length > 0 && (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('ratings:rectifications.closedCaption')}>
+        <TableScroll label={t('ratings:rectifications.closedCaption')}>
           <table>
             <caption>{t('ratings:rectifications.closedCaption')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('ratings:rectifications.application')}</th>
-                <th scope="col">{t('ratings:score')}</th>
+                <th scope="col">{t('ratings:rectifications.score')}</th>
                 <th scope="col">{t('ratings:rectifications.outcome')}</th>
                 <th scope="col">{t('ratings:rectifications.contactNote')}</th>
                 <th scope="col">{t('ratings:rectifications.closedAt')}</th>
@@ -184,7 +185,7 @@ export default function Rectifications() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       <Pager list="closed" page={page.closedPage} more={page.moreClosed} other={page.openPage} />
     </div>

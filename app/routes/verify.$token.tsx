@@ -105,7 +105,15 @@ export default function VerifyPage() {
         <h2 id="verify-check">{t('verify:page.checkTitle')}</h2>
         <p>{t('verify:page.checkIntro')}</p>
         {result?.check && (
-          <p className={result.check.matches ? 'notice-ok' : 'notice-error'} role="status" data-matches={String(result.check.matches)}>
+          // Without JavaScript the check reloads the page, which starts again at the top: the result takes focus
+          // (as the error summaries do, decision 0044) so it is read and seen, far down the page.
+          <p
+            className={result.check.matches ? 'notice-ok' : 'notice-error'}
+            role="status"
+            data-matches={String(result.check.matches)}
+            tabIndex={-1}
+            autoFocus
+          >
             {result.check.matches ? t('verify:page.matches') : t('verify:page.differs')}
             {result.check.matches && result.check.status === 'revoked' ? ` ${t('verify:page.matchesButRevoked')}` : ''}
           </p>
@@ -121,6 +129,8 @@ export default function VerifyPage() {
               required
               aria-invalid={result?.code ? true : undefined}
               aria-describedby={result?.code ? 'verify-file-error' : undefined}
+              // A refused file: focus returns to the field, which names the problem.
+              autoFocus={result?.code ? true : undefined}
             />
             {result?.code && (
               <p id="verify-file-error" className="field-error">

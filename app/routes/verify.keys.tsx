@@ -2,6 +2,7 @@ import { json, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/nod
 import { useLoaderData } from '@remix-run/react';
 import { useTranslation } from 'react-i18next';
 import { publishedKeys } from '#services/documents/signing-keys';
+import { PreScroll } from '~/components/scroll-region';
 import { getFixedT } from '~/i18next.server';
 
 export const handle = { i18n: ['common', 'verify'], scripts: false };
@@ -30,13 +31,11 @@ export default function SigningKeysPage() {
           <h2 id={`key-${k.id}`}>
             {k.id} ({k.current ? t('verify:keys.current') : t('verify:keys.previous')})
           </h2>
-          <pre className="break-all" tabIndex={0}>
-            {k.pem}
-          </pre>
+          <PreScroll label={t('verify:keys.pemLabel', { id: k.id })}>{k.pem}</PreScroll>
         </section>
       ))}
       <p>{t('verify:keys.howTo')}</p>
-      <pre tabIndex={0}>{HOW_TO}</pre>
+      <PreScroll label={t('verify:keys.commandLabel')}>{HOW_TO}</PreScroll>
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { isIntegrationError } from '../integrations/http.js';
 import { createPlatformOrder, queryPlatformOrder, verifyPaymentCallback } from '../integrations/payment-platform.js';
 import { authorize } from '../permissions.js';
 import { isApplicationNumber } from '../validation/ids.js';
+import { languageOf, lookup } from '../locale-text.js';
 import { applyPaymentEvent } from './apply.js';
 import { toFen } from './state.js';
 
@@ -152,9 +153,10 @@ async function syncOrder(ctx: ServiceContext, order: Order): Promise<Order | nul
  * Opens (or reopens) the application's payment order and returns the platform's cashier URL.
  * One order per application at a time: a second click, a second tab or a retry finds the same
  * order (the partial unique index decides a race), and the platform is called with the order
- * number as its idempotency key, so it creates one order however often it is asked.
+ * number as its idempotency key, so it creates one order however often it is asked. The order's
+ * subject, which the platform's cashier shows, names the service in `locale` (the payer's page).
  */
-export async function startPayment(ctx: ServiceContext, number: string, returnUrl: string): Promise<{ cashierUrl: string }> {
+export async function startPayment(ctx: ServiceContext, number: string, returnUrl: string, locale?: string): Promise<{ cashierUrl: string }> {
   const app = await myApplication(ctx, number);
   const def = findService(app.serviceCode);
   const lines = orderLinesOf(def, app.answers);
@@ -166,7 +168,7 @@ export async function startPayment(ctx: ServiceContext, number: string, returnUr
   const created = await createPlatformOrder(ctx.config.integrations, {
     orderNo: order.orderNo,
     amountFen: order.amountFen,
-    subject: `${app.number} ${app.serviceCode}`,
+    subject: `${app.number} ${lookup(languageOf(locale), `catalog:services.${app.serviceCode}.name`) ?? app.serviceCode}`,
     lines: order.lines,
     returnUrl,
   });

@@ -129,6 +129,24 @@ describe('administration pages', () => {
     }
   });
 
+  it('places a city or province manager by the area they see, not by the office their account hangs on', async () => {
+    const city = await createStaff(h.db, { role: 'manager', managerScope: 'city', officeCode: 'bj-dongcheng' });
+    const province = await createStaff(h.db, { role: 'manager', managerScope: 'province', officeCode: 'bj-dongcheng' });
+    const office = await createStaff(h.db, { role: 'manager', managerScope: 'office', officeCode: 'bj-dongcheng' });
+    const said = {
+      'zh-CN': { city: '全市：北京市公安局', province: '全省', office: '北京市公安局东城分局' },
+      en: { city: 'Whole city: Beijing Municipal Public Security Bureau', province: 'Whole province', office: 'Dongcheng' },
+    } as const;
+    for (const lng of ['zh-CN', 'en'] as const) {
+      const html = await renderRoute(staffList.default, '/admin/staff', await run(staffList.loader, get('/admin/staff', { cookie, lng }), ctx()), undefined, lng);
+      const row = (u: { staffNo: string | null }) => visibleText(new RegExp(`<tr>(?:(?!</tr>).)*${u.staffNo}(?:(?!</tr>).)*</tr>`, 's').exec(html)![0]);
+      expect(row(city)).toContain(said[lng].city);
+      expect(row(province)).toContain(said[lng].province);
+      expect(row(province)).not.toMatch(/东城|Dongcheng/);
+      expect(row(office)).toContain(said[lng].office);
+    }
+  });
+
   it('a refused form says why beside the field', async () => {
     const refused = await run(officeNew.action, post('/admin/offices/new', { code: 'BAD', nameZh: '', phone: 'x' }, { cookie, lng: 'en' }), ctx());
     expect(refused.status).toBe(400);

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DbHandle } from '../../db/client.js';
 import { auditEvents, decisionDocuments, documentSeals, messages } from '../../db/schema/index.js';
 import { newSigningKeySpec, parseSigningKeys, verifyBytes } from '../../services/documents/signing-keys.js';
@@ -13,6 +13,9 @@ import { createApplicant, createSubmittedApplication } from '../support/applicat
 import { actorOf, appContext, createCitizen, createStaff, fixedClock, sessionCookieFor, testConfig, testContext } from '../support/factories.js';
 import { glyphCodesOf, pdfStreams } from '../support/pdf-text.js';
 import { get, post, run } from '../support/requests.js';
+import { renderPage } from '../support/render-page.js';
+
+vi.mock('@remix-run/react', async () => (await import('../support/render-page.js')).remixReactStub());
 
 /**
  * Issue 20, "verify any document" (decision 0034): each issued document as a signed PDF with the
@@ -104,7 +107,13 @@ describe('the public verify page', () => {
     const check = async (bytes: Buffer) =>
       run(route.action, post(`/verify/${seal.token}`, { file: new File([bytes], 'x.pdf', { type: 'application/pdf' }) }), appContext(h.db, clock, config), { token: seal.token });
     const exact = await check(pdf.bytes);
-    expect(await exact.json()).toEqual({ check: { matches: true, status: 'valid' }, code: null, params: {} });
+    const answer = await exact.json();
+    expect(answer).toEqual({ check: { matches: true, status: 'valid' }, code: null, params: {} });
+    // Without JavaScript the answer is a new page from the top: the result, far down, takes focus (decision 0044).
+    const data = await (await run(route.loader, get(`/verify/${seal.token}`), appContext(h.db, clock, config), { token: seal.token })).json();
+    const html = await renderPage(route.default, data, 'en', answer);
+    expect(html).toMatch(/<p class="notice-ok" role="status" data-matches="true" tabindex="-1" autofocus="">/);
+    expect(await renderPage(route.default, data, 'en')).not.toContain('autofocus');
     const flipped = Buffer.from(pdf.bytes);
     flipped[Math.floor(flipped.length / 2)] ^= 0x01;
     expect(await (await check(flipped)).json()).toEqual({ check: { matches: false, status: 'valid' }, code: null, params: {} });

@@ -9,6 +9,7 @@ import * as cashierRoute from '../../app/routes/[_simulated].payment-platform.ca
 import * as invoiceRoute from '../../app/routes/[_simulated].payment-platform.invoices.$id.js';
 import * as receiptRoute from '../../app/routes/applications.$number._index.js';
 import * as reportRoute from '../../app/routes/reports.payments.js';
+import { resources } from '../../locales/index.js';
 import { getService } from '../../services/catalog/index.js';
 import { defaultIntegrations } from '../../services/integrations/config.js';
 import { verifyPaymentCallback } from '../../services/integrations/payment-platform.js';
@@ -313,7 +314,10 @@ describe('the pages', () => {
     expect(cashier).toMatch(/^\/_simulated\/payment-platform\/cashier\//);
     const id = decodeURIComponent(cashier.split('/').pop()!);
 
-    expect((await run(cashierRoute.loader as never, get(cashier), ctx, { id })).status).toBe(200);
+    const cashierPage = await run(cashierRoute.loader as never, get(cashier), ctx, { id });
+    expect(cashierPage.status).toBe(200);
+    // The cashier names the service as the payer's page did (zh-CN here), never by its code.
+    expect(((await cashierPage.json()) as { order: { subject: string } }).order.subject).toBe(`${a.number} ${resources['zh-CN'].catalog.services['temporary-id-card'].name}`);
     const paid = await run(cashierRoute.action as never, new Request(`http://localhost:3000${cashier}`, { method: 'POST' }), ctx, { id });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('Location')).toBe(`/applications/${a.number}/pay?returned=1`);

@@ -21,7 +21,8 @@ export function remixReactStub() {
     useNavigation: () => ({ state: 'idle' }),
     // The page's own match: what useOfficeName (app/utils/office-name.ts) reads the loader's office names from.
     useMatches: () => [{ id: 'page', pathname: '/', params: {}, data: state.loaderData, handle: undefined }],
-    Form: ({ children, method, encType, ...rest }: { children: ReactNode; method?: string; encType?: string }) => (
+    // reloadDocument is Remix's (a full page load), not an attribute of the <form> it renders.
+    Form: ({ children, method, encType, reloadDocument: _reload, ...rest }: { children: ReactNode; method?: string; encType?: string; reloadDocument?: boolean }) => (
       <form method={method} encType={encType} {...rest}>
         {children}
       </form>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ApplicationDetail } from '#services/applications/read';
 import { formatDay } from './format';
 import { useOfficeName } from '~/utils/office-name';
+import { TableScroll } from '~/components/scroll-region';
 
 type Props = { application: ApplicationDetail; locale: string };
 
@@ -79,7 +80,7 @@ export function DocumentList({ application: a, locale }: Props) {
       ) : (
         <>
           <p className="hint">{t('applications:documents.intro')}</p>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('applications:documents.caption')}>
+          <TableScroll label={t('applications:documents.caption')}>
             <table className="stack-table">
               <caption className="visually-hidden">{t('applications:documents.caption')}</caption>
               <thead>
@@ -114,7 +115,7 @@ export function DocumentList({ application: a, locale }: Props) {
                 })}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </section>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { ServiceGuide as Guide } from '#services/catalog/guide';
 import { formatDay } from '~/components/application/format';
 import { formatCommitted, formatLimit, formatYuan } from './format';
+import { TableScroll } from '~/components/scroll-region';
 
 /** Text the published list gives in both languages, in the reader's ('zh-CN' → zh). */
 const inLocale = (text: { zh: string; en: string } | null, locale: string) => (text ? (locale === 'en' ? text.en : text.zh) : null);
@@ -85,7 +86,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
         <section className="card" aria-labelledby={id('materials')}>
           <h2 id={id('materials')}>{t('catalog:guide.sections.materials')}</h2>
           <p className="muted">{t('catalog:guide.materialsIntro')}</p>
-          <div className="table-wrap" tabIndex={0} role="region" aria-label={t('catalog:guide.sections.materials')}>
+          <TableScroll label={t('catalog:guide.sections.materials')}>
             <table className="materials-table">
               <thead>
                 <tr>
@@ -121,7 +122,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </section>
 
         <section className="card" aria-labelledby={id('process')}>
@@ -183,7 +184,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
             <dd>{guide.fee.lines.length === 0 ? <strong>{t('catalog:guide.free')}</strong> : fee}</dd>
           </dl>
           {guide.timeLimits.cases.length > 0 && (
-            <div className="table-wrap">
+            <TableScroll label={t('catalog:guide.casesCaption')}>
               <table data-commitments="">
                 <caption>{t('catalog:guide.casesCaption')}</caption>
                 <thead>
@@ -207,11 +208,11 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           <p className="muted small">{t('catalog:guide.sameDayRule')}</p>
           {guide.fee.lines.length > 0 && (
-            <div className="table-wrap" tabIndex={0} role="region" aria-label={t('catalog:guide.fees')}>
+            <TableScroll label={t('catalog:guide.fees')}>
               <table>
                 <caption>{t('catalog:guide.fees')}</caption>
                 <thead>
@@ -231,7 +232,7 @@ export function ServiceGuide({ guide, locale }: { guide: Guide; locale: string }
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
           )}
           {guide.fee.varies && <p className="muted">{t('catalog:guide.feeVaries')}</p>}
           {guide.fee.basisKey && <p className="muted">{t('catalog:guide.feeBasis', { basis: t(guide.fee.basisKey) })}</p>}

@@ -5,6 +5,7 @@ import { FilingLine } from '~/components/application/filing-line';
 import { formatDay, formatInstant } from '~/components/application/format';
 import { StatusBadge } from '~/components/application/status-badge';
 import { ManualCheckBadge } from '~/components/integrations/manual-check-badge';
+import { TableScroll } from '~/components/scroll-region';
 
 /** A deadline and, while its clock runs, the working days left (or past) below it. */
 function Deadline({ day, running, locale, pendingYear }: { day: string | null; running: DeadlineView | null; locale: string; pendingYear?: number }) {
@@ -30,7 +31,7 @@ export function QueueTable({ rows, locale, emptyKey = 'desk:queue.empty' }: { ro
   const { t } = useTranslation(['desk', 'catalog', 'common']);
   if (rows.length === 0) return <p className="card">{t(emptyKey)}</p>;
   return (
-    <div className="table-wrap">
+    <TableScroll label={t('desk:queue.caption')}>
       <table className="queue-table">
         <caption className="visually-hidden">{t('desk:queue.caption')}</caption>
         <thead>
@@ -85,6 +86,6 @@ export function QueueTable({ rows, locale, emptyKey = 'desk:queue.empty' }: { ro
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,3 +1,4 @@
+import { TableScroll } from '~/components/scroll-region';
 /** The text of an issued document as it is stored and signed (RenderedDocument in db/schema/documents.ts). */
 export type DocumentText = { title: string; facts: { label: string; value: string }[]; paragraphs: string[] };
 
@@ -11,7 +12,7 @@ export function IssuedDocument({ id, text, number, lang }: { id: string; text: D
     <article className="notice-doc card" aria-labelledby={id} lang={lang}>
       <h1 id={id}>{text.title}</h1>
       <p className="notice-number">{number}</p>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={text.title}>
+      <TableScroll label={text.title}>
         <table>
           <caption className="visually-hidden">{text.title}</caption>
           <tbody>
@@ -23,7 +24,7 @@ export function IssuedDocument({ id, text, number, lang }: { id: string; text: D
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {text.paragraphs.map((p, i) => (
         <p key={i} className={i === text.paragraphs.length - 1 ? 'notice-sign' : undefined}>
           {p}

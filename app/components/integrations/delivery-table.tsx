@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryView } from '#services/notifications/deliveries';
 import { formatInstant } from '~/components/application/format';
+import { TableScroll } from '~/components/scroll-region';
 
 const STATUS_CLASS: Record<DeliveryView['status'], string> = { pending: 'badge', sending: 'badge', sent: 'badge ok', dead: 'badge danger' };
 
@@ -16,7 +17,7 @@ export function DeliveryTable({ deliveries, locale }: { deliveries: DeliveryView
       {deliveries.length === 0 ? (
         <p className="muted">{t('integrations:delivery.none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0} role="region" aria-label={t('integrations:delivery.caption')}>
+        <TableScroll label={t('integrations:delivery.caption')}>
           <table>
             <caption className="visually-hidden">{t('integrations:delivery.caption')}</caption>
             <thead>
@@ -45,7 +46,7 @@ export function DeliveryTable({ deliveries, locale }: { deliveries: DeliveryView
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );
