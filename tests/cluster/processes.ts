@@ -36,7 +36,7 @@ export async function admin(query: string, values: unknown[] = []) {
 }
 
 export function requireBuild() {
-  if (!fs.existsSync(path.join(root, 'build/index.js'))) throw new Error('No build: run `npx remix build` first (npm run test:cluster does).');
+  if (!fs.existsSync(path.join(root, 'build/index.js'))) throw new Error('No build: run `npm run build` first (npm run test:cluster does).');
 }
 
 function start(name: string, entry: string, env: Record<string, string>): Proc {

@@ -10,7 +10,7 @@ import type { TestProject } from 'vitest/node';
  */
 export default async function setup(project: TestProject) {
   const root = path.resolve(__dirname, '../..');
-  if (!fs.existsSync(path.join(root, 'build/index.js'))) throw new Error('No build: run `npx remix build` first (npm run test:e2e does).');
+  if (!fs.existsSync(path.join(root, 'build/index.js'))) throw new Error('No build: run `npm run build` first (npm run test:e2e does).');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onewindow-e2e-'));
   const port = 3400 + Math.floor(Math.random() * 500);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
