@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request as ExpressRequest, Response as ExpressResponse } from 'express';
 import { getFixedT, getLocale, i18nFor } from '~/i18next.server';
@@ -18,11 +19,22 @@ export async function sendEdgeError(req: ExpressRequest, res: ExpressResponse, s
     return;
   }
   const title = t('common:errorPage.title');
-  res.type('html').send(
+  res
+    .type('html')
+    .send(
+      edgeDocument(
+        lng,
+        `${title} - ${t('common:siteName')}`,
+        `<h1>${escape(title)}</h1><p role="alert">${escape(t(`errors:${code}`))}</p><p><a href="/">${escape(t('common:errorPage.home'))}</a></p>`,
+      ),
+    );
+}
+
+/** The one short page the edge answers with: no script, no stylesheet, `main` already escaped. */
+function edgeDocument(lng: string, title: string, main: string): string {
+  return (
     `<!DOCTYPE html><html lang="${escape(lng)}" dir="ltr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-      `<title>${escape(`${title} - ${t('common:siteName')}`)}</title></head><body><main>` +
-      `<h1>${escape(title)}</h1><p role="alert">${escape(t(`errors:${code}`))}</p><p><a href="/">${escape(t('common:errorPage.home'))}</a></p>` +
-      `</main></body></html>`,
+    `<title>${escape(title)}</title></head><body><main>${main}</main></body></html>`
   );
 }
 
@@ -37,18 +49,18 @@ export function answerUnparsedRequest(error: NodeJS.ErrnoException, socket: Dupl
     socket.destroy();
     return;
   }
-  const [status, reason, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'headersTooLarge'] : [400, 'Bad Request', 'badRequest'];
+  const [status, code] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headersTooLarge'] : [400, 'badRequest'];
   void Promise.all([i18nFor('zh-CN'), i18nFor('en')]).then(
     ([zh, en]) => {
       const say = (i: typeof zh, lng: string) => `<p lang="${lng}" role="alert">${escape(i.t(`errors:${code}`))}</p>`;
-      const body =
-        `<!DOCTYPE html><html lang="zh-CN" dir="ltr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<title>${escape(`${zh.t('common:errorPage.title')} - ${zh.t('common:siteName')}`)}</title></head><body><main>` +
+      const body = edgeDocument(
+        'zh-CN',
+        `${zh.t('common:errorPage.title')} - ${zh.t('common:siteName')}`,
         `<h1>${escape(zh.t('common:errorPage.title'))} <span lang="en">${escape(en.t('common:errorPage.title'))}</span></h1>` +
-        `${say(zh, 'zh-CN')}${say(en, 'en')}<p><a href="/">${escape(zh.t('common:errorPage.home'))}</a> · <a href="/?lng=en" lang="en">${escape(en.t('common:errorPage.home'))}</a></p>` +
-        `</main></body></html>`;
+          `${say(zh, 'zh-CN')}${say(en, 'en')}<p><a href="/">${escape(zh.t('common:errorPage.home'))}</a> · <a href="/?lng=en" lang="en">${escape(en.t('common:errorPage.home'))}</a></p>`,
+      );
       const bytes = Buffer.byteLength(body);
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${bytes}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: ${bytes}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nContent-Security-Policy: default-src 'none'\r\nConnection: close\r\n\r\n${body}`);
     },
     () => socket.destroy(),
   );

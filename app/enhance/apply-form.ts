@@ -10,7 +10,7 @@
  * Built by scripts/build-enhancements.ts into public/build/enhance/ with a content hash; the
  * page loads it as an ordinary same-origin script, which the CSP's `script-src 'self'` allows.
  */
-import { findService, materialRequired } from '#services/catalog/index';
+import { fieldShown, findService, materialRequired } from '#services/catalog/index';
 
 type Answers = Record<string, string>;
 
@@ -42,7 +42,7 @@ function enhance(form: HTMLFormElement) {
     for (const f of def.fields) {
       if (!f.showWhen) continue;
       const el = form.querySelector<HTMLElement>(`[data-field="${f.name}"]`);
-      if (el) el.hidden = !f.showWhen.in.includes(answers[f.showWhen.field] ?? '');
+      if (el) el.hidden = !fieldShown(f, answers);
     }
     // A group (the postal address) shows while any of its fields does.
     for (const group of form.querySelectorAll<HTMLElement>('[data-group]')) {

@@ -7,6 +7,7 @@ import { officeName } from '~/utils/office-name';
 import { orThrowResponse } from '~/utils/errors.server';
 import { requireUser } from '~/utils/session.server';
 import { TableScroll } from '~/components/scroll-region';
+import { ancestorAtLevel } from '#services/admin/scope';
 
 export const handle = { i18n: ['common', 'admin', 'errors'] };
 
@@ -22,16 +23,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const unitNames: Record<string, string> = Object.fromEntries(units.map((u) => [u.code, locale === 'en' ? u.nameEn : u.nameZh]));
   // A manager who sees a whole city or province is placed by that area, not by the office the account hangs on.
   const unitOfOffice = new Map(offices.map((o) => [o.code, o.orgUnitCode]));
-  const byCode = new Map(units.map((u) => [u.code, u]));
-  const areaOf = (officeCode: string | null, level: 'city' | 'province'): string | null => {
-    let unit = byCode.get(unitOfOffice.get(officeCode ?? '') ?? '');
-    while (unit && unit.level !== level) unit = byCode.get(unit.parentCode ?? '');
-    return unit ? unitNames[unit.code] : null;
-  };
   const scopes: Record<string, string> = {};
   for (const s of staff) {
     if (s.role !== 'manager' || (s.managerScope !== 'city' && s.managerScope !== 'province')) continue;
-    const area = areaOf(s.officeCode, s.managerScope);
+    const unit = ancestorAtLevel(units, unitOfOffice.get(s.officeCode ?? ''), s.managerScope);
+    const area = unit ? unitNames[unit.code] : null;
     scopes[s.id] = area ? t('admin:staff.scopeArea', { scope: t(`admin:scopes.${s.managerScope}`), area }) : t(`admin:scopes.${s.managerScope}`);
   }
   return json({ staff, officeNames, unitNames, scopes, title: `${t('admin:staff.title')} - ${t('common:siteName')}` });

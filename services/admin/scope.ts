@@ -68,7 +68,12 @@ export async function officeInAdminScope(ctx: Pick<ServiceContext, 'db'>, actor:
  * nearest ancestor at city level, or the unit code's first four digits when none is marked.
  */
 export function cityCodeOf(units: readonly OrgUnit[], unitCode: string): string {
+  return ancestorAtLevel(units, unitCode, 'city')?.code ?? unitCode.slice(0, 4);
+}
+
+/** The unit itself or its nearest ancestor at `level` (a city, a province), if the tree has one. */
+export function ancestorAtLevel(units: readonly OrgUnit[], unitCode: string | null | undefined, level: OrgUnit['level']): OrgUnit | undefined {
   let unit = units.find((u) => u.code === unitCode);
-  while (unit && unit.level !== 'city' && unit.parentCode) unit = units.find((u) => u.code === unit!.parentCode);
-  return unit?.level === 'city' ? unit.code : unitCode.slice(0, 4);
+  while (unit && unit.level !== level) unit = units.find((u) => u.code === unit!.parentCode);
+  return unit;
 }

@@ -1,4 +1,4 @@
-import { fieldKeyBase, type Answers, type ServiceDefinition } from '../catalog/index.js';
+import { fieldKeyBase, fieldShown, type Answers, type ServiceDefinition } from '../catalog/index.js';
 
 /** One shown value: a catalog/common key to translate, or text as the citizen typed it. */
 export type AnswerValue = { key: string } | { text: string };
@@ -28,7 +28,7 @@ export function answerLines(def: ServiceDefinition, answers: Answers, opts: { wi
   for (const f of def.fields) {
     // The receipt shows the address masked, with the delivery (read.ts resultDelivery).
     if (f.group === 'postalAddress' && !opts.withPostalAddress) continue;
-    if (f.showWhen && !f.showWhen.in.includes(String(answers[f.showWhen.field] ?? ''))) continue;
+    if (!fieldShown(f, answers)) continue;
     const values = valuesOf(def, f, answers[f.name]);
     if (values.length === 0) continue;
     lines.push({ field: f.name, labelKey: `${fieldKeyBase(def.code, f)}.label`, values });

@@ -261,6 +261,11 @@ export function commitmentOf(def: ServiceDefinition, answers: Answers, env: Comm
   return c ? { days: c.days, unit: c.unit, visits: c.visits } : fallback;
 }
 
+/** Whether the answers call for this field (showWhen): the receipt's answer lines and the form's script ask it alike. */
+export function fieldShown(f: Pick<FieldDef, 'showWhen'>, answers: Readonly<Record<string, unknown>>): boolean {
+  return !f.showWhen || f.showWhen.in.includes(String(answers[f.showWhen.field] ?? ''));
+}
+
 export function materialRequired(m: MaterialDef, answers: Answers, env: DefinitionEnv): boolean {
   return m.required === 'always' || m.required.when(answers, env);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { rateLimits } from '../../db/schema/index.js';
 import type { Clock } from '../context.js';
@@ -74,7 +74,7 @@ export async function forgiveRateLimitHit(db: Db, key: string): Promise<void> {
   await db
     .update(rateLimits)
     .set({ count: sql`greatest(${rateLimits.count} - 1, 0)` })
-    .where(sql`${rateLimits.key} = ${key}`);
+    .where(eq(rateLimits.key, key));
 }
 
 /** Removes windows that ended long ago; counters are otherwise kept for at most one window. */
