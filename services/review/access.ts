@@ -37,32 +37,11 @@ export async function applicationInScope(
 }
 
 /**
- * The application under a row lock, if the actor may see it for this action; 404 otherwise, as
- * applicationInScope. For callers that already know the id (from the queue item they locked
- * first: lock order) and so need not read the row twice.
- */
-export async function lockApplicationInScope(tx: Db, ctx: ServiceContext, id: string, action: Action): Promise<{ app: ApplicationRow; actor: UserActor }> {
-  const { actor, scope } = authorize(ctx.actor, action);
-  const [row] = await tx
-    .select({ app: applications, cityCode: offices.cityCode, provinceCode: provinceOfCity(offices.cityCode) })
-    .from(applications)
-    .leftJoin(offices, eq(offices.code, applications.officeCode))
-    .where(eq(applications.id, id))
-    .for('update', { of: applications });
-  if (!row) throw notFound('review.applicationNotFound');
-  const { app, cityCode, provinceCode } = row;
-  if (!inScope(actor, scope, { ownerId: app.applicantId, subjectId: subjectFor(action, app.subjectUserId), officeCode: app.officeCode, cityCode, provinceCode, department: app.department })) {
-    throw notFound('review.applicationNotFound');
-  }
-  return { app, actor };
-}
-
-/**
- * lockApplicationInScope in the round trip that holds the lease: `renewal` (services/queue/lease.ts,
- * leaseRenewal) runs as a WITH and the application is locked through the item it returns, so the
- * item is still locked before the application (LockRows sits above the join: no item, no
- * application lock). Null when no lease is held; 404 as lockApplicationInScope when the actor may
- * not see the application.
+ * The application under a row lock, in the round trip that holds the lease, if the actor may see
+ * it for this action: `renewal` (services/queue/lease.ts, leaseRenewal) runs as a WITH and the
+ * application is locked through the item it returns, so the item is still locked before the
+ * application (LockRows sits above the join: no item, no application lock). Null when no lease is
+ * held; 404, as applicationInScope, when the actor may not see the application.
  */
 export async function holdAndLockInScope(
   tx: Db,
